@@ -1,0 +1,3 @@
+from glossary_lsp.cli import main
+
+raise SystemExit(main())

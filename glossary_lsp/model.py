@@ -1,0 +1,158 @@
+"""The glossary model: modules, terms and the merged glossary, with name lookup.
+
+Pure data and pure logic: nothing here reads files or knows about LSP.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+SCHEMA_VERSION = 1
+
+_ACRONYM = re.compile(r"^[A-Z0-9][A-Z0-9&/.\-]*[A-Z][A-Z0-9&/.\-]*s?$")
+
+
+@dataclass(frozen=True, slots=True)
+class SourceLocation:
+    """Where something was written: a file path and a 1-based line and column."""
+
+    path: str
+    line: int
+    column: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True, slots=True)
+class Module:
+    id: str
+    title: str
+    emoji: str = ""
+    subtitle: str = ""
+    location: SourceLocation | None = None
+
+    @property
+    def label(self) -> str:
+        """The module as users see it: `EMOJI Title`."""
+        return f"{self.emoji} {self.title}".strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    term: str
+    expansion: str = ""
+    definition: str = ""
+    module: str | None = None
+    aliases: tuple[str, ...] = ()
+    see_also: tuple[str, ...] = ()
+    contexts: tuple[str, ...] = ()
+    case_sensitive: bool | None = None
+    inferred: bool = False
+    location: SourceLocation | None = None
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The canonical spelling first, then the aliases."""
+        return (self.term, *self.aliases)
+
+    @property
+    def key(self) -> str:
+        return fold(self.term)
+
+    def is_case_sensitive(self, name: str | None = None) -> bool:
+        """Whether `name` (default: the term) only matches in its own case.
+
+        An explicit `case_sensitive` wins; otherwise acronyms (all capitals, digits allowed,
+        an optional plural `s`) are case sensitive and everything else is not.
+        """
+        if self.case_sensitive is not None:
+            return self.case_sensitive
+        return is_acronym(name if name is not None else self.term)
+
+
+@dataclass(frozen=True, slots=True)
+class UnattributedLine:
+    """A seed line that could not honestly be attributed to a term or a module."""
+
+    letter: str
+    text: str
+    location: SourceLocation | None = None
+
+
+def fold(name: str) -> str:
+    """The case- and spacing-insensitive key of a name."""
+    return " ".join(name.casefold().split())
+
+
+def is_acronym(name: str) -> bool:
+    return bool(_ACRONYM.match(name))
+
+
+def singular_forms(word: str) -> Iterator[str]:
+    """Candidate singulars of a possibly plural word, most likely first."""
+    if len(word) > 3 and word.endswith("ies"):
+        yield word[:-3] + "y"
+    if len(word) > 2 and word.endswith("es"):
+        yield word[:-2]
+    if len(word) > 1 and word.endswith(("s", "S")):
+        yield word[:-1]
+
+
+@dataclass(slots=True)
+class Glossary:
+    """A glossary: its modules in order and its terms, with lookup by name.
+
+    `sources` lists the files merged into it, in merge order; each term and module keeps its
+    own `location`, so it is known where every entry came from.
+    """
+
+    modules: dict[str, Module] = field(default_factory=dict)
+    terms: list[Term] = field(default_factory=list)
+    unattributed: list[UnattributedLine] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    version: int = SCHEMA_VERSION
+    _by_name: dict[str, Term] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._index()
+
+    def _index(self) -> None:
+        by_name: dict[str, Term] = {}
+        for term in self.terms:
+            for name in term.names:
+                by_name.setdefault(fold(name), term)
+        for term in self.terms:  # a canonical spelling beats another term's alias
+            by_name[fold(term.term)] = term
+        self._by_name = by_name
+
+    def __iter__(self) -> Iterator[Term]:
+        return iter(self.terms)
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    def module(self, module_id: str | None) -> Module | None:
+        return self.modules.get(module_id) if module_id else None
+
+    def lookup(self, name: str) -> Term | None:
+        """The term named `name`: canonical spelling or alias, any case, singular or plural."""
+        key = fold(name)
+        if not key:
+            return None
+        found = self._by_name.get(key)
+        if found is not None:
+            return found
+        for singular in singular_forms(key):
+            found = self._by_name.get(singular)
+            if found is not None:
+                return found
+        return None
+
+    def all_names(self) -> Iterable[tuple[str, Term]]:
+        """Every (name, term) pair: canonical spellings and aliases."""
+        for term in self.terms:
+            for name in term.names:
+                yield name, term
