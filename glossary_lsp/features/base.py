@@ -1,0 +1,43 @@
+"""What every feature works from: the glossary version in service and the term under a cursor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from glossary_lsp.documents import DocumentView, Region
+from glossary_lsp.matching import Match, TermMatcher
+from glossary_lsp.model import Glossary
+
+
+@dataclass(frozen=True, slots=True)
+class GlossaryVersion:
+    """A glossary and the matcher built from it, once; replaced whole when the glossary changes."""
+
+    glossary: Glossary
+    matcher: TermMatcher
+    number: int = 0
+
+    @classmethod
+    def build(cls, glossary: Glossary, number: int = 0) -> GlossaryVersion:
+        return cls(glossary, TermMatcher(glossary), number)
+
+
+@dataclass(frozen=True, slots=True)
+class TermAt:
+    """The term under a cursor: the match (logical offsets) in its region."""
+
+    region: Region
+    match: Match
+
+    def source_range(self) -> tuple[int, int]:
+        return self.region.to_source(self.match.start), self.region.to_source(self.match.end)
+
+
+def term_at(version: GlossaryVersion, view: DocumentView, source_offset: int) -> TermAt | None:
+    """The glossary term at a source offset of a document, if any."""
+    located = view.locate(source_offset)
+    if located is None:
+        return None
+    region, offset = located
+    match = version.matcher.match_at(region.text, offset)
+    return TermAt(region, match) if match is not None else None

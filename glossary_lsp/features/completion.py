@@ -1,0 +1,67 @@
+"""Completion of term names: prefix matches first, then fuzzy ones."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from glossary_lsp.documents import DocumentView
+from glossary_lsp.features.base import GlossaryVersion
+from glossary_lsp.features.hover import describe_term
+from glossary_lsp.model import Term
+
+_WORD_CHAR = re.compile(r"[\w\-@.+/&]")
+MAX_WORD = 80
+LIMIT = 50
+
+
+@dataclass(frozen=True, slots=True)
+class CompletionEntry:
+    name: str
+    term: Term
+    detail: str
+    documentation: str
+    prefix_match: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CompletionResult:
+    entries: list[CompletionEntry]
+    start: int  # source offsets of the typed word the completion replaces
+    end: int
+    typed: str
+
+
+def word_around(text: str, offset: int) -> tuple[int, int]:
+    """The word the cursor is in or right after: (start, end) in `text`."""
+    start = offset
+    while start > 0 and offset - start < MAX_WORD and _WORD_CHAR.match(text[start - 1]):
+        start -= 1
+    end = offset
+    while end < len(text) and end - offset < MAX_WORD and _WORD_CHAR.match(text[end]):
+        end += 1
+    while start < offset and not text[start].isalnum():
+        start += 1
+    return start, end
+
+
+def complete(version: GlossaryVersion, view: DocumentView, source_offset: int) -> CompletionResult | None:
+    located = view.locate(source_offset)
+    if located is None:
+        return None
+    region, offset = located
+    start, end = word_around(region.text, offset)
+    typed = region.text[start:offset]
+    if not typed:
+        return None
+    entries = [
+        CompletionEntry(
+            name=candidate.name,
+            term=candidate.term,
+            detail=candidate.term.expansion,
+            documentation=describe_term(version.glossary, candidate.term),
+            prefix_match=candidate.prefix,
+        )
+        for candidate in version.matcher.complete(typed, LIMIT)
+    ]
+    return CompletionResult(entries, region.to_source(start), region.to_source(end), typed)
