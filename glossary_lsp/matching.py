@@ -1,0 +1,349 @@
+"""Finding glossary terms in text: every occurrence, the term at an offset, completion.
+
+`TermMatcher` is built once per glossary version. The text is split into tokens by one compiled
+regex: runs of letters and digits, single CJK characters, and single punctuation characters.
+A glossary name is tokenized the same way and stored in a dictionary under every prefix of its
+token sequence, so finding the longest name that starts at a token costs one dictionary lookup
+per token of that name, whatever the size of the glossary. Because runs of letters and digits
+are whole tokens, a name never matches inside a larger word (`ANN` is not in `ANNOUNCE`), while
+Markdown punctuation around a word (`**FSDP**`, `[FSDP](…)`, `FSDP's`) is a boundary.
+"""
+
+from __future__ import annotations
+
+import bisect
+import heapq
+import re
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from .model import Glossary, Term, fold
+
+_CJK = (
+    "\u1100-\u11ff\u2e80-\u2fdf\u3040-\u30ff\u3100-\u312f\u3130-\u318f\u31a0-\u31ff"
+    "\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f"
+    "\U00020000-\U0003134f"
+)
+# A token: one CJK character (those scripts don't separate words with spaces), a run of other
+# letters and digits, or one other visible character.
+_TOKEN = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+|\S")
+_WORD_CHAR = re.compile(rf"[^\W_{_CJK}]")
+_UNDERSCORES = re.compile(r"_+")
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+
+# Between the tokens of a name, a key part starting with a space means "whitespace here".
+_SEP = "\x00"
+# Matches never continue over a blank line: a paragraph break ends a multi-word name.
+_MAX_LINE_BREAKS_IN_GAP = 1
+_FUZZY_MIN_QUERY = 3
+_FUZZY_CUTOFF = 70.0
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """An occurrence of a glossary name: `text[start:end]`; `name` is the glossary spelling."""
+
+    start: int
+    end: int
+    term: Term
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A completion candidate: a canonical term or an alias, with its score (0–100)."""
+
+    name: str
+    term: Term
+    score: float
+    prefix: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    name: str
+    term: Term
+    plural_ok: bool
+
+
+def _is_word_char(char: str) -> bool:
+    return bool(_WORD_CHAR.match(char))
+
+
+def _name_keys(name: str, case_sensitive: bool) -> list[str]:
+    """The dictionary key parts of a name: one per token, `" tok"` when whitespace precedes."""
+    keys: list[str] = []
+    previous_end = None
+    for token in _TOKEN.finditer(name):
+        part = token.group() if case_sensitive else token.group().casefold()
+        if previous_end is not None and token.start() > previous_end:
+            part = " " + part
+        keys.append(part)
+        previous_end = token.end()
+    return keys
+
+
+def _plural_stems(token: str, case_sensitive: bool) -> Iterator[str]:
+    """Singular spellings of a token that may be a plural: `GPUs` → `GPU`, `policies` → `policy`.
+
+    Case-sensitive names (acronyms) only take a lowercase `s`; other words are folded and take
+    `-s`, `-es` and `-ies`.
+    """
+    if len(token) < 2 or not token.endswith("s"):
+        return
+    if case_sensitive:
+        yield token[:-1]
+        return
+    yield token[:-1]
+    if len(token) > 2 and token.endswith("es"):
+        yield token[:-2]
+    if len(token) > 3 and token.endswith("ies"):
+        yield token[:-3] + "y"
+
+
+class _Trie:
+    """Names stored under every prefix of their key sequence (joined by `_SEP`).
+
+    A value is the tuple of entries whose full key ends there, best first; `()` marks a prefix
+    that only continues.
+    """
+
+    def __init__(self) -> None:
+        self.table: dict[str, tuple[_Entry, ...]] = {}
+        self.max_tokens = 0
+
+    def add(self, keys: list[str], entry: _Entry) -> None:
+        path = ""
+        for depth, part in enumerate(keys):
+            path = part if depth == 0 else path + _SEP + part
+            if depth < len(keys) - 1:
+                self.table.setdefault(path, ())
+        self.table[path] = (*self.table.get(path, ()), entry)
+        self.max_tokens = max(self.max_tokens, len(keys))
+
+
+class TermMatcher:
+    """Every glossary name (terms and aliases) compiled for matching and completion."""
+
+    def __init__(self, glossary: Glossary) -> None:
+        self.glossary = glossary
+        self._sensitive = _Trie()
+        self._insensitive = _Trie()
+        self._max_name_length = 0
+        completion: dict[str, tuple[int, int, str, Term]] = {}
+        ranked = [
+            (0 if name == term.term else 1, position, name, term)
+            for position, term in enumerate(glossary.terms)
+            for name in term.names
+        ]
+        ranked.sort(key=lambda item: item[:2])
+        for rank, (alias, _, name, term) in enumerate(ranked):
+            if not name.strip():
+                continue
+            self._add_name(name, term)
+            completion.setdefault(name, (alias, rank, name, term))
+        self._build_completion(list(completion.values()))
+
+    # ----------------------------------------------------------------------------- building
+
+    def _add_name(self, name: str, term: Term) -> None:
+        case_sensitive = term.is_case_sensitive(name)
+        keys = _name_keys(name, case_sensitive)
+        if not keys:
+            return
+        plural_ok = name[-1].isalpha()
+        trie = self._sensitive if case_sensitive else self._insensitive
+        trie.add(keys, _Entry(name, term, plural_ok))
+        self._max_name_length = max(self._max_name_length, len(name))
+
+    def _build_completion(self, names: list[tuple[int, int, str, Term]]) -> None:
+        # Prefix search: folded names sorted, searched with bisect.
+        by_fold = sorted((fold(name), alias, rank, name, term) for alias, rank, name, term in names)
+        self._prefix_keys = [item[0] for item in by_fold]
+        self._prefix_items = [
+            (len(f), alias, rank, name, term) for f, alias, rank, name, term in by_fold
+        ]
+        # Fuzzy search: shorter and canonical names first, so rapidfuzz's ties favour them.
+        by_length = sorted(names, key=lambda item: (len(item[2]), item[0], item[1]))
+        self._fuzzy_choices = [fold(name) for _, _, name, _ in by_length]
+        self._fuzzy_items = [(name, term) for _, _, name, term in by_length]
+        self._default_items = sorted(
+            ((name, term) for alias, _, name, term in names if not alias),
+            key=lambda item: fold(item[0]),
+        )
+
+    # ----------------------------------------------------------------------------- matching
+
+    def find_all(self, text: str, start: int = 0, end: int | None = None) -> list[Match]:
+        """Every occurrence in `text[start:end]`, left to right, non-overlapping, longest first.
+
+        Offsets are into `text`. A word cut by `start` or `end` is not matched.
+        """
+        end = len(text) if end is None else min(end, len(text))
+        start = max(0, start)
+        if start >= end or (not self._sensitive.table and not self._insensitive.table):
+            return []
+        lookahead = max(self._sensitive.max_tokens, self._insensitive.max_tokens) + 1
+        tokens = _TOKEN.finditer(text, start, end)
+        window: deque[re.Match[str]] = deque()
+        matches: list[Match] = []
+        exhausted = False
+        while True:
+            while not exhausted and len(window) < lookahead:
+                token = next(tokens, None)
+                if token is None:
+                    exhausted = True
+                else:
+                    window.append(token)
+            if not window:
+                return matches
+            found = self._longest_at(text, window, start, end)
+            if found is None:
+                window.popleft()
+                continue
+            match, token_count = found
+            matches.append(match)
+            for _ in range(token_count):
+                window.popleft()
+
+    def match_at(self, text: str, offset: int) -> Match | None:
+        """The occurrence covering `offset`, or ending at it when none covers it.
+
+        Only a window around the offset is examined, so this is fast on huge texts.
+        """
+        if offset < 0 or offset > len(text):
+            return None
+        reach = 4 * self._max_name_length + 80
+        window_start = max(0, offset - reach)
+        window_end = min(len(text), offset + reach)
+        ending_here = None
+        for match in self.find_all(text, window_start, window_end):
+            if match.start <= offset < match.end:
+                return match
+            if match.end == offset:
+                ending_here = match
+            elif match.start > offset:
+                break
+        return ending_here
+
+    def _longest_at(
+        self, text: str, window: deque[re.Match[str]], start: int, end: int
+    ) -> tuple[Match, int] | None:
+        """The longest match starting at `window[0]`, and how many tokens it spans."""
+        first = window[0]
+        if first.start() == start and start > 0 and _joins(text, start - 1, first.start()):
+            return None  # `start` cut a word
+        best: tuple[tuple[int, int, int], Match, int] | None = None
+        for case_rank, trie in ((1, self._sensitive), (0, self._insensitive)):
+            for exact, token_count, entry in self._walk(text, window, trie, case_rank == 1):
+                match_end = window[token_count - 1].end()
+                if not self._bounded(text, first.start(), match_end, end):
+                    continue
+                rank = (match_end, exact, case_rank)
+                if best is None or rank > best[0]:
+                    best = (
+                        rank,
+                        Match(first.start(), match_end, entry.term, entry.name),
+                        token_count,
+                    )
+        return None if best is None else (best[1], best[2])
+
+    def _walk(
+        self, text: str, window: deque[re.Match[str]], trie: _Trie, case_sensitive: bool
+    ) -> Iterator[tuple[int, int, _Entry]]:
+        """(exact, token count, entry) for every name of `trie` that starts at `window[0]`."""
+        table = trie.table
+        path = ""
+        for depth, token in enumerate(window):
+            if depth >= trie.max_tokens:
+                return
+            part = token.group() if case_sensitive else token.group().casefold()
+            if depth:
+                gap = token.start() - window[depth - 1].end()
+                if gap and _too_wide(text, window[depth - 1].end(), token.start()):
+                    return
+                prefix = path + _SEP + (" " if gap else "")
+            else:
+                prefix = ""
+            for stem in _plural_stems(part, case_sensitive):
+                for entry in table.get(prefix + stem, ()):
+                    if entry.plural_ok:
+                        yield 0, depth + 1, entry
+                        break
+            path = prefix + part
+            entries = table.get(path)
+            if entries is None:
+                return
+            if entries:
+                yield 1, depth + 1, entries[0]
+
+    @staticmethod
+    def _bounded(text: str, match_start: int, match_end: int, end: int) -> bool:
+        """Whether the match is a whole word: not cut by `end`, not part of a snake_case word."""
+        if match_end == end and end < len(text) and _joins(text, match_end - 1, match_end):
+            return False
+        if match_end < len(text) and text[match_end] == "_":
+            after = _UNDERSCORES.match(text, match_end).end()
+            if after < len(text) and _is_word_char(text[after]):
+                return False
+        if match_start > 0 and text[match_start - 1] == "_":
+            before = match_start - 1
+            while before > 0 and text[before - 1] == "_" and match_start - before < 64:
+                before -= 1
+            if before > 0 and _is_word_char(text[before - 1]):
+                return False
+        return True
+
+    # ---------------------------------------------------------------------------- completion
+
+    def complete(self, prefix: str, limit: int = 50) -> list[Candidate]:
+        """Names for a typed prefix: prefix matches first (shorter, canonical first), then fuzzy."""
+        if limit <= 0:
+            return []
+        key = fold(prefix)
+        if not key:
+            return [
+                Candidate(name, term, 100.0, True) for name, term in self._default_items[:limit]
+            ]
+        low = bisect.bisect_left(self._prefix_keys, key)
+        high = bisect.bisect_left(self._prefix_keys, key + "\U0010ffff", low)
+        best = heapq.nsmallest(limit, self._prefix_items[low:high]) if high > low else []
+        candidates = [Candidate(name, term, 100.0, True) for _, _, _, name, term in best]
+        if len(candidates) < limit and len(key) >= _FUZZY_MIN_QUERY:
+            seen = {candidate.name for candidate in candidates}
+            candidates.extend(self._fuzzy(key, limit - len(candidates), seen))
+        return candidates
+
+    def _fuzzy(self, key: str, limit: int, seen: set[str]) -> list[Candidate]:
+        found = process.extract(
+            key,
+            self._fuzzy_choices,
+            scorer=fuzz.partial_ratio,
+            score_cutoff=_FUZZY_CUTOFF,
+            limit=limit * 3 + len(seen),
+        )
+        scored = []
+        for choice, partial, index in found:
+            name, term = self._fuzzy_items[index]
+            if name in seen or len(choice) < len(key) - 1:
+                continue  # a short name inside the query is no answer to it
+            score = (2 * partial + fuzz.ratio(key, choice)) / 3
+            scored.append((-score, index, name, term))
+        scored.sort()
+        return [Candidate(name, term, -score, False) for score, _, name, term in scored[:limit]]
+
+
+def _joins(text: str, left: int, right: int) -> bool:
+    """Whether the characters at `left` and `right` belong to the same run of letters/digits."""
+    return _is_word_char(text[left]) and _is_word_char(text[right])
+
+
+def _too_wide(text: str, gap_start: int, gap_end: int) -> bool:
+    """Whether a whitespace gap contains a blank line (a paragraph break)."""
+    for count, _ in enumerate(_LINE_BREAK.finditer(text, gap_start, gap_end), start=1):
+        if count > _MAX_LINE_BREAKS_IN_GAP:
+            return True
+    return False
