@@ -26,22 +26,34 @@ def _command_module(name: str):
     return importlib.import_module(f"glossary_lsp.commands.{name}")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="glossary-lsp", description=__doc__.splitlines()[0])
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, help_text in SUBCOMMANDS.items():
-        sub = subparsers.add_parser(name, help=help_text, description=help_text)
-        _command_module(name).add_arguments(sub)
-    return parser
+def _usage() -> str:
+    lines = ["usage: glossary-lsp [COMMAND] [ARGS...]", "", __doc__.strip(), "", "commands:"]
+    lines += [f"  {name:<11} {text}" for name, text in SUBCOMMANDS.items()]
+    lines += [
+        "",
+        "`glossary-lsp COMMAND --help` tells more; with no COMMAND it serves LSP on stdio.",
+    ]
+    return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
-    if not arguments or arguments[0].startswith("--") and arguments[0] not in ("--help",):
+    if not arguments or (arguments[0].startswith("-") and arguments[0] not in ("-h", "--help")):
         arguments.insert(0, "serve")
-    args = build_parser().parse_args(arguments)
+    name = arguments[0]
+    if name in ("-h", "--help", "help"):
+        print(_usage())
+        return 0
+    if name not in SUBCOMMANDS:
+        print(f"glossary-lsp: unknown command {name!r}\n\n{_usage()}", file=sys.stderr)
+        return 2
+    # Only the chosen command's module is imported: serving starts faster.
+    module = _command_module(name)
+    parser = argparse.ArgumentParser(prog=f"glossary-lsp {name}", description=SUBCOMMANDS[name])
+    module.add_arguments(parser)
+    args = parser.parse_args(arguments[1:])
     try:
-        return _command_module(args.command).run(args)
+        return module.run(args)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -16,10 +16,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pygls.uris import from_fs_path
+
 from glossary_lsp.documents import DocumentView, Region, view_document
 from glossary_lsp.matching import TermMatcher
 from glossary_lsp.model import Term
-from pygls.uris import from_fs_path
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +114,9 @@ def title_for(path: Path, view: DocumentView) -> str:
 
 
 def _natural_key(text: str) -> tuple:
-    return tuple(int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", text))
+    return tuple(
+        int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", text)
+    )
 
 
 @dataclass(slots=True)
@@ -280,7 +283,9 @@ class WorkspaceIndex:
         )
         if view is not None and self.matcher is not None:
             module.terms = frozenset(
-                term.key for region in view.regions for _, _, term in prose_matches(self.matcher, region)
+                term.key
+                for region in view.regions
+                for _, _, term in prose_matches(self.matcher, region)
             )
         return module
 

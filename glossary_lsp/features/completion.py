@@ -45,7 +45,9 @@ def word_around(text: str, offset: int) -> tuple[int, int]:
     return start, end
 
 
-def complete(version: GlossaryVersion, view: DocumentView, source_offset: int) -> CompletionResult | None:
+def complete(
+    version: GlossaryVersion, view: DocumentView, source_offset: int
+) -> CompletionResult | None:
     located = view.locate(source_offset)
     if located is None:
         return None

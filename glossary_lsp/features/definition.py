@@ -23,7 +23,9 @@ class Target:
     occurrence: Occurrence | None = None
 
 
-def first_introduction(version: GlossaryVersion, index: WorkspaceIndex, term: Term) -> Target | None:
+def first_introduction(
+    version: GlossaryVersion, index: WorkspaceIndex, term: Term
+) -> Target | None:
     """The glossary's module if it is in the workspace, else the earliest module, else the entry."""
     home = index.module_by_id(term.module) if term.module else None
     occurrence = index.first_occurrence(term, home) if home is not None else None

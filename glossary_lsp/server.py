@@ -1,0 +1,568 @@
+"""The pygls wiring: LSP handlers call features; positions are converted here, at the edge."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.uris import from_fs_path, to_fs_path
+from pygls.workspace.position_codec import PositionCodec
+
+from glossary_lsp import __version__
+from glossary_lsp.documents import DocumentView, view_document
+from glossary_lsp.features import completion as completion_feature
+from glossary_lsp.features import definition as definition_feature
+from glossary_lsp.features import hover as hover_feature
+from glossary_lsp.features.base import GlossaryVersion
+from glossary_lsp.features.definition import Target
+from glossary_lsp.loader import LoadProblem
+from glossary_lsp.positions import LineIndex, codec_for
+from glossary_lsp.settings import Settings
+from glossary_lsp.store import WORKSPACE_GLOSSARY, GlossaryStore, glossary_paths
+from glossary_lsp.workspace import MODULE_SUFFIXES, WorkspaceIndex, read_module_text
+
+log = logging.getLogger(__name__)
+
+SECTION = "glossaryLsp"
+TERMS_REQUEST = "glossaryLsp/terms"
+FIRST_INTRODUCTION_COMMAND = "glossaryLsp.firstIntroduction"
+PARENT_POLL_SECONDS = 3.0
+GLOSSARY_POLL_SECONDS = 2.0
+NOTEBOOK_SYNC = types.NotebookDocumentSyncOptions(
+    notebook_selector=[
+        types.NotebookDocumentFilterWithCells(
+            notebook="jupyter-notebook",
+            cells=[
+                types.NotebookCellLanguage(language="markdown"),
+                types.NotebookCellLanguage(language="python"),
+            ],
+        )
+    ],
+    save=True,
+)
+R = TypeVar("R")
+
+
+class GlossaryServer(LanguageServer):
+    """The language server and the state features read: glossary version, index, settings."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "glossary-lsp",
+            __version__,
+            text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+            notebook_document_sync=NOTEBOOK_SYNC,
+        )
+        self.settings = Settings()
+        self.store = GlossaryStore()
+        self.version = GlossaryVersion.build(self.store.merged)
+        self.index = WorkspaceIndex(roots=[])
+        self.roots: list[Path] = []
+        self.indexed = threading.Event()
+        self._views: dict[str, tuple[Any, DocumentView]] = {}
+        self._published_problems: set[Path] = set()
+
+    # -- state accessors for features' wiring -----------------------------------------------
+
+    @property
+    def codec(self) -> PositionCodec:
+        return codec_for(self.workspace.position_encoding)
+
+    def view_for(self, uri: str) -> DocumentView | None:
+        """The view of a document: its open text, else its file on disk; None if neither."""
+        document = self.workspace.text_documents.get(uri)
+        if document is not None:
+            cached = self._views.get(uri)
+            if cached is not None and cached[0] == document.version:
+                return cached[1]
+            view = view_document(uri, document.source, document.language_id, self._cell_kind(uri))
+            self._views[uri] = (document.version, view)
+            return view
+        path = uri_to_path(uri)
+        if path is None or path.suffix not in MODULE_SUFFIXES:
+            return None
+        source, _problem = read_module_text(path)
+        return view_document(str(path), source) if source is not None else None
+
+    def _cell_kind(self, uri: str) -> str | None:
+        notebook = self.workspace.get_notebook_document(cell_uri=uri)
+        if notebook is None:
+            return None
+        for cell in notebook.cells:
+            if cell.document == uri:
+                return "markdown" if cell.kind == types.NotebookCellKind.Markup else "code"
+        return None
+
+    def offset_of(self, view: DocumentView, position: types.Position) -> int | None:
+        return view.lines.from_lsp(position, self.codec)
+
+    def to_lsp_location(self, target: Target) -> types.Location:
+        """A target as a Location, inside an open notebook's cell document when there is one."""
+        cell_location = self._cell_location(target)
+        if cell_location is not None:
+            return cell_location
+        uri = from_fs_path(str(target.path)) or target.path.as_uri()
+        return types.Location(uri, target.lines.range_to_lsp(target.start, target.end, self.codec))
+
+    def _cell_location(self, target: Target) -> types.Location | None:
+        occurrence = target.occurrence
+        if occurrence is None or target.path.suffix != ".ipynb":
+            return None
+        notebook_uri = from_fs_path(str(target.path))
+        notebook = self.workspace.get_notebook_document(notebook_uri=notebook_uri)
+        if notebook is None or occurrence.region.index >= len(notebook.cells):
+            return None
+        cell_uri = notebook.cells[occurrence.region.index].document
+        lines = LineIndex(occurrence.region.text)
+        return types.Location(
+            cell_uri, lines.range_to_lsp(occurrence.start, occurrence.end, self.codec)
+        )
+
+    # -- glossary and index lifecycle --------------------------------------------------------
+
+    def apply_settings(self, raw: Any) -> None:
+        self.settings = Settings.from_dict(raw)
+        for problem in self.settings.problems:
+            self.show_message(problem, types.MessageType.Warning)
+        self.index = WorkspaceIndex(
+            roots=self.roots,
+            include=self.settings.modules_include,
+            exclude=self.settings.modules_exclude,
+        )
+        self.store.configure(
+            glossary_paths(self.roots, self.settings.glossaries, self.settings.include_bundled)
+        )
+        self.reload_glossary(force=True)
+
+    def reload_glossary(self, force: bool = False) -> None:
+        changed = self.store.reload(force=force)
+        self.publish_glossary_problems()
+        if changed or force:
+            self.version = GlossaryVersion.build(self.store.merged, self.version.number + 1)
+            self.index.matcher = self.version.matcher
+            log.info(
+                "glossary version %d: %d terms from %s",
+                self.version.number,
+                len(self.version.glossary),
+                ", ".join(self.version.glossary.sources),
+            )
+            if self.indexed.is_set():
+                self.run_in_background(lambda: self.index.set_matcher(self.version.matcher))
+
+    def publish_glossary_problems(self) -> None:
+        for path, problems in self.store.problems.items():
+            self._publish_problems(path, problems)
+            self.show_message(
+                f"{problems[0]} (the last good glossary keeps serving)", types.MessageType.Error
+            )
+        for path in self._published_problems - set(self.store.problems):
+            self._publish_problems(path, [])
+
+    def _publish_problems(self, path: Path, problems: list[LoadProblem]) -> None:
+        diagnostics = [problem_diagnostic(problem) for problem in problems]
+        uri = from_fs_path(str(path)) or path.as_uri()
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics)
+        )
+        if problems:
+            self._published_problems.add(path)
+        else:
+            self._published_problems.discard(path)
+
+    def is_glossary_path(self, path: Path) -> bool:
+        return path.name == WORKSPACE_GLOSSARY or path.resolve() in self.store.paths
+
+    async def index_workspace(self) -> None:
+        """Index every module in the background, with work-done progress when offered."""
+        token = f"glossary-lsp-index-{time.monotonic_ns()}"
+        progress = await self._begin_progress(token)
+        loop = asyncio.get_running_loop()
+
+        def report(done: int, total: int) -> None:
+            if progress:
+                loop.call_soon_threadsafe(self._report_progress, token, done, total)
+
+        self.index.matcher = self.version.matcher
+        await loop.run_in_executor(None, self.index.scan, report)
+        self.indexed.set()
+        if progress:
+            self.work_done_progress.end(
+                token, types.WorkDoneProgressEnd(message=f"{len(self.index.modules())} modules")
+            )
+        log.info("indexed %d modules", len(self.index.modules()))
+
+    async def _begin_progress(self, token: str) -> bool:
+        if not client_supports(self, "window.work_done_progress"):
+            return False
+        try:
+            await self.work_done_progress.create_async(token)
+        except Exception as error:  # the client may refuse; indexing goes on regardless
+            log.info("no progress: %s", error)
+            return False
+        self.work_done_progress.begin(
+            token, types.WorkDoneProgressBegin(title="Indexing the course", percentage=0)
+        )
+        return True
+
+    def _report_progress(self, token: str, done: int, total: int) -> None:
+        self.work_done_progress.report(
+            token,
+            types.WorkDoneProgressReport(
+                message=f"{done}/{total} modules", percentage=int(100 * done / max(total, 1))
+            ),
+        )
+
+    def run_in_background(self, work: Callable[[], Any]) -> None:
+        asyncio.get_running_loop().run_in_executor(None, work)
+
+    def show_message(self, message: str, kind: types.MessageType) -> None:
+        log.warning("%s", message)
+        with contextlib.suppress(Exception):  # before initialization there is no client
+            self.window_show_message(types.ShowMessageParams(type=kind, message=message))
+
+    def safely(self, handler: Callable[..., R | None]) -> Callable[..., R | None]:
+        """A handler that logs and answers None instead of failing on unexpected input."""
+
+        def guarded(*args: Any) -> R | None:
+            try:
+                return handler(*args)
+            except Exception:
+                log.exception("%s failed", handler.__name__)
+                return None
+
+        guarded.__name__ = handler.__name__
+        return guarded
+
+
+def client_supports(server: LanguageServer, dotted: str) -> bool:
+    value: Any = server.client_capabilities
+    for part in dotted.split("."):
+        value = getattr(value, part, None)
+        if value is None:
+            return False
+    return bool(value)
+
+
+def uri_to_path(uri: str) -> Path | None:
+    if not uri.startswith("file:"):
+        return None
+    path = to_fs_path(uri)
+    return Path(path) if path else None
+
+
+def problem_diagnostic(problem: LoadProblem) -> types.Diagnostic:
+    position = types.Position(line=max(problem.line - 1, 0), character=max(problem.column - 1, 0))
+    return types.Diagnostic(
+        range=types.Range(start=position, end=position),
+        message=problem.message,
+        severity=types.DiagnosticSeverity.Error,
+        source="glossary-lsp",
+        code="glossarySchema",
+    )
+
+
+def watch_parent(process_id: int | None) -> None:
+    """End the server when the editor process that started it dies."""
+    if not process_id:
+        return
+
+    def poll() -> None:
+        while True:
+            time.sleep(PARENT_POLL_SECONDS)
+            try:
+                os.kill(process_id, 0)
+            except ProcessLookupError:
+                log.info("editor process %d is gone; exiting", process_id)
+                os._exit(0)
+            except PermissionError:
+                pass
+
+    threading.Thread(target=poll, name="parent-watch", daemon=True).start()
+
+
+def create_server() -> GlossaryServer:
+    server = GlossaryServer()
+    register_lifecycle(server)
+    register_documents(server)
+    register_features(server)
+    try:
+        from glossary_lsp import wiring_course
+    except ImportError:
+        pass
+    else:
+        wiring_course.register(server)
+    return server
+
+
+def register_lifecycle(server: GlossaryServer) -> None:
+    @server.feature(types.INITIALIZE)
+    def initialize(ls: GlossaryServer, params: types.InitializeParams) -> None:
+        ls.roots = workspace_roots(params)
+        options = params.initialization_options
+        if isinstance(options, dict) and SECTION in options:
+            options = options[SECTION]
+        ls.apply_settings(options)
+        watch_parent(params.process_id)
+
+    @server.feature(types.INITIALIZED)
+    async def initialized(ls: GlossaryServer, params: types.InitializedParams) -> None:
+        await pull_configuration(ls)
+        await register_watchers(ls)
+        await ls.index_workspace()
+        if not client_supports(ls, "workspace.did_change_watched_files.dynamic_registration"):
+            asyncio.get_running_loop().create_task(poll_glossaries(ls))
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    async def did_change_configuration(
+        ls: GlossaryServer, params: types.DidChangeConfigurationParams
+    ) -> None:
+        settings = params.settings
+        if isinstance(settings, dict) and SECTION in settings:
+            ls.apply_settings(settings[SECTION])
+        else:
+            await pull_configuration(ls)
+        await ls.index_workspace()
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def did_change_watched_files(
+        ls: GlossaryServer, params: types.DidChangeWatchedFilesParams
+    ) -> None:
+        for change in params.changes:
+            path = uri_to_path(change.uri)
+            if path is None:
+                continue
+            if ls.is_glossary_path(path):
+                ls.store.configure(
+                    glossary_paths(ls.roots, ls.settings.glossaries, ls.settings.include_bundled)
+                )
+                ls.reload_glossary()
+            elif change.type == types.FileChangeType.Deleted:
+                ls.index.remove(path)
+            elif ls.index.is_module_path(path) and path.as_posix() not in open_paths(ls):
+                ls.run_in_background(lambda p=path: ls.index.refresh(p))
+
+
+def workspace_roots(params: types.InitializeParams) -> list[Path]:
+    uris = [folder.uri for folder in params.workspace_folders or []]
+    if not uris and params.root_uri:
+        uris = [params.root_uri]
+    if not uris and params.root_path:
+        return [Path(params.root_path)]
+    return [path for path in (uri_to_path(uri) for uri in uris) if path is not None]
+
+
+async def pull_configuration(ls: GlossaryServer) -> None:
+    if not client_supports(ls, "workspace.configuration"):
+        return
+    try:
+        result = await asyncio.wait_for(
+            ls.workspace_configuration_async(
+                types.ConfigurationParams(items=[types.ConfigurationItem(section=SECTION)])
+            ),
+            timeout=5,
+        )
+    except Exception as error:
+        log.info("workspace/configuration failed: %s", error)
+        return
+    if result and isinstance(result[0], dict):
+        ls.apply_settings(result[0])
+
+
+async def register_watchers(ls: GlossaryServer) -> None:
+    if not client_supports(ls, "workspace.did_change_watched_files.dynamic_registration"):
+        return
+    patterns = ["**/*.{md,markdown,mdx,ipynb}", f"**/{WORKSPACE_GLOSSARY}"]
+    patterns += [str(path) for path in ls.store.paths]
+    options = types.DidChangeWatchedFilesRegistrationOptions(
+        watchers=[types.FileSystemWatcher(glob_pattern=pattern) for pattern in patterns]
+    )
+    registration = types.Registration(
+        id="glossary-lsp-watch",
+        method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+        register_options=options,
+    )
+    try:
+        await ls.client_register_capability_async(
+            types.RegistrationParams(registrations=[registration])
+        )
+    except Exception as error:
+        log.info("file watching not registered: %s", error)
+
+
+async def poll_glossaries(ls: GlossaryServer) -> None:
+    """Without file watching, glossaries reload when their modification time changes."""
+    while True:
+        await asyncio.sleep(GLOSSARY_POLL_SECONDS)
+        if ls.store.stale():
+            ls.reload_glossary()
+
+
+def open_paths(ls: GlossaryServer) -> set[str]:
+    return {
+        path.as_posix()
+        for path in (uri_to_path(uri) for uri in ls.workspace.text_documents)
+        if path is not None
+    }
+
+
+def register_documents(server: GlossaryServer) -> None:
+    def remember(ls: GlossaryServer, uri: str) -> None:
+        path = uri_to_path(uri)
+        document = ls.workspace.text_documents.get(uri)
+        if path is None or document is None:
+            return
+        if ls.is_glossary_path(path):
+            return
+        ls.index.update(path, document.source)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: GlossaryServer, params: types.DidOpenTextDocumentParams) -> None:
+        ls.safely(remember)(ls, params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: GlossaryServer, params: types.DidChangeTextDocumentParams) -> None:
+        ls.safely(remember)(ls, params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(ls: GlossaryServer, params: types.DidSaveTextDocumentParams) -> None:
+        path = uri_to_path(params.text_document.uri)
+        if path is not None and ls.is_glossary_path(path):
+            ls.store.configure(
+                glossary_paths(ls.roots, ls.settings.glossaries, ls.settings.include_bundled)
+            )
+            ls.reload_glossary()
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: GlossaryServer, params: types.DidCloseTextDocumentParams) -> None:
+        ls._views.pop(params.text_document.uri, None)
+        path = uri_to_path(params.text_document.uri)
+        if path is not None:
+            ls.safely(ls.index.close)(path)
+
+    @server.feature(types.NOTEBOOK_DOCUMENT_DID_SAVE)
+    def notebook_saved(ls: GlossaryServer, params: types.DidSaveNotebookDocumentParams) -> None:
+        path = uri_to_path(params.notebook_document.uri)
+        if path is not None and ls.index.is_module_path(path):
+            ls.run_in_background(lambda: ls.index.refresh(path))
+
+
+def register_features(server: GlossaryServer) -> None:
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    def hover(ls: GlossaryServer, params: types.HoverParams) -> types.Hover | None:
+        return ls.safely(answer_hover)(ls, params)
+
+    @server.feature(types.TEXT_DOCUMENT_DEFINITION)
+    def definition(ls: GlossaryServer, params: types.DefinitionParams) -> types.Location | None:
+        return ls.safely(answer_definition)(ls, params, first_introduction=True)
+
+    @server.feature(types.TEXT_DOCUMENT_DECLARATION)
+    def declaration(ls: GlossaryServer, params: types.DeclarationParams) -> types.Location | None:
+        return ls.safely(answer_definition)(ls, params, first_introduction=False)
+
+    @server.feature(
+        types.TEXT_DOCUMENT_COMPLETION,
+        types.CompletionOptions(trigger_characters=[], resolve_provider=False),
+    )
+    def completion(ls: GlossaryServer, params: types.CompletionParams) -> types.CompletionList:
+        answer = ls.safely(answer_completion)(ls, params)
+        return answer or types.CompletionList(is_incomplete=True, items=[])
+
+    @server.feature(TERMS_REQUEST)
+    def terms(ls: GlossaryServer, params: Any) -> list[dict[str, Any]]:
+        glossary = ls.version.glossary
+        return [
+            {
+                "term": term.term,
+                "expansion": term.expansion,
+                "module": module.label if (module := glossary.module(term.module)) else None,
+                "aliases": list(term.aliases),
+            }
+            for term in glossary
+        ]
+
+    @server.command(FIRST_INTRODUCTION_COMMAND)
+    def first_introduction(ls: GlossaryServer, *args: Any) -> types.Location | None:
+        name = args[0] if args and isinstance(args[0], str) else None
+        term = ls.version.glossary.lookup(name) if name else None
+        if term is None:
+            return None
+        target = definition_feature.first_introduction(ls.version, ls.index, term)
+        return ls.to_lsp_location(target) if target else None
+
+
+def _view_and_offset(
+    ls: GlossaryServer, uri: str, position: types.Position
+) -> tuple[DocumentView, int] | None:
+    view = ls.view_for(uri)
+    if view is None:
+        return None
+    offset = ls.offset_of(view, position)
+    return (view, offset) if offset is not None else None
+
+
+def answer_hover(ls: GlossaryServer, params: types.HoverParams) -> types.Hover | None:
+    found = _view_and_offset(ls, params.text_document.uri, params.position)
+    if found is None:
+        return None
+    view, offset = found
+    result = hover_feature.hover(ls.version, view, offset)
+    if result is None:
+        return None
+    return types.Hover(
+        contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=result.markdown),
+        range=view.lines.range_to_lsp(result.start, result.end, ls.codec),
+    )
+
+
+def answer_definition(
+    ls: GlossaryServer, params: types.TextDocumentPositionParams, first_introduction: bool
+) -> types.Location | None:
+    found = _view_and_offset(ls, params.text_document.uri, params.position)
+    if found is None:
+        return None
+    view, offset = found
+    if first_introduction:
+        target = definition_feature.definition(ls.version, ls.index, view, offset)
+    else:
+        target = definition_feature.declaration(ls.version, view, offset)
+    return ls.to_lsp_location(target) if target is not None else None
+
+
+def answer_completion(
+    ls: GlossaryServer, params: types.CompletionParams
+) -> types.CompletionList | None:
+    found = _view_and_offset(ls, params.text_document.uri, params.position)
+    if found is None:
+        return None
+    view, offset = found
+    result = completion_feature.complete(ls.version, view, offset)
+    if result is None:
+        return None
+    replace = view.lines.range_to_lsp(result.start, result.end, ls.codec)
+    items = [
+        types.CompletionItem(
+            label=entry.name,
+            kind=types.CompletionItemKind.Text,
+            detail=entry.detail or None,
+            documentation=types.MarkupContent(
+                kind=types.MarkupKind.Markdown, value=entry.documentation
+            ),
+            sort_text=f"{rank:04d}",
+            filter_text=entry.name if entry.prefix_match else result.typed,
+            text_edit=types.TextEdit(range=replace, new_text=entry.name),
+            label_details=types.CompletionItemLabelDetails(
+                description=None if entry.name == entry.term.term else f"→ {entry.term.term}"
+            ),
+        )
+        for rank, entry in enumerate(result.entries)
+    ]
+    return types.CompletionList(is_incomplete=True, items=items)

@@ -1,0 +1,82 @@
+"""The `glossaryLsp` settings: defaults, and validation that never rejects the whole object.
+
+A bad value is replaced by its default and reported, so a typo in one setting never stops the
+server from serving.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+SEVERITIES = ("error", "warning", "information", "hint", "off")
+DIAGNOSTIC_DEFAULTS = {
+    "usedBeforeIntroduced": "warning",
+    "acronymNotExpanded": "information",
+    "unknownAcronym": "information",
+    "nonCanonicalSpelling": "warning",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    glossaries: tuple[str, ...] = ()
+    include_bundled: bool = True
+    modules_include: tuple[str, ...] = ()
+    modules_exclude: tuple[str, ...] = ()
+    diagnostics: dict[str, str] = field(default_factory=lambda: dict(DIAGNOSTIC_DEFAULTS))
+    ignore: tuple[str, ...] = ()
+    code_comments: bool = False
+    problems: tuple[str, ...] = ()
+
+    @classmethod
+    def from_dict(cls, raw: Any) -> Settings:
+        problems: list[str] = []
+        if raw is None:
+            raw = {}
+        if not isinstance(raw, dict):
+            return cls(problems=(f"glossaryLsp settings must be an object, not {_kind(raw)}",))
+        modules = _get(raw, "modules", dict, {}, problems)
+        diagnostics = dict(DIAGNOSTIC_DEFAULTS)
+        for rule, value in _get(raw, "diagnostics", dict, {}, problems).items():
+            if rule not in DIAGNOSTIC_DEFAULTS:
+                problems.append(f"glossaryLsp.diagnostics.{rule}: unknown rule")
+            elif value not in SEVERITIES:
+                allowed = ", ".join(SEVERITIES)
+                problems.append(f"glossaryLsp.diagnostics.{rule}: {value!r} is not in {allowed}")
+            else:
+                diagnostics[rule] = value
+        return cls(
+            glossaries=_strings(raw, "glossaries", problems),
+            include_bundled=_get(raw, "includeBundled", bool, True, problems),
+            modules_include=_strings(modules, "include", problems, "modules."),
+            modules_exclude=_strings(modules, "exclude", problems, "modules."),
+            diagnostics=diagnostics,
+            ignore=_strings(raw, "ignore", problems),
+            code_comments=_get(raw, "codeComments", bool, False, problems),
+            problems=tuple(problems),
+        )
+
+
+def _kind(value: Any) -> str:
+    return type(value).__name__
+
+
+def _get(raw: dict, key: str, expected: type, default: Any, problems: list[str], prefix: str = ""):
+    value = raw.get(key, default)
+    if value is None:
+        return default
+    if not isinstance(value, expected):
+        problems.append(
+            f"glossaryLsp.{prefix}{key}: expected {expected.__name__}, got {_kind(value)}"
+        )
+        return default
+    return value
+
+
+def _strings(raw: dict, key: str, problems: list[str], prefix: str = "") -> tuple[str, ...]:
+    value = _get(raw, key, list, [], problems, prefix)
+    good = tuple(item for item in value if isinstance(item, str) and item.strip())
+    if len(good) != len(value):
+        problems.append(f"glossaryLsp.{prefix}{key}: only non-empty strings are allowed")
+    return good
