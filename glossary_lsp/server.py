@@ -37,6 +37,7 @@ TERMS_REQUEST = "glossaryLsp/terms"
 FIRST_INTRODUCTION_COMMAND = "glossaryLsp.firstIntroduction"
 PARENT_POLL_SECONDS = 3.0
 GLOSSARY_POLL_SECONDS = 2.0
+INDEX_WAIT_SECONDS = 5.0
 NOTEBOOK_SYNC = types.NotebookDocumentSyncOptions(
     notebook_selector=[
         types.NotebookDocumentFilterWithCells(
@@ -67,7 +68,7 @@ class GlossaryServer(LanguageServer):
         self.version = GlossaryVersion.build(self.store.merged)
         self.index = WorkspaceIndex(roots=[])
         self.roots: list[Path] = []
-        self.indexed = threading.Event()
+        self.indexed = asyncio.Event()
         self._views: dict[str, tuple[Any, DocumentView]] = {}
         self._published_problems: set[Path] = set()
 
@@ -200,6 +201,11 @@ class GlossaryServer(LanguageServer):
             )
         log.info("indexed %d modules", len(self.index.modules()))
 
+    async def wait_for_index(self, timeout: float = INDEX_WAIT_SECONDS) -> None:
+        """Let a request that needs the whole course wait a little for the first index."""
+        with contextlib.suppress(TimeoutError, asyncio.TimeoutError):
+            await asyncio.wait_for(self.indexed.wait(), timeout)
+
     async def _begin_progress(self, token: str) -> bool:
         if not client_supports(self, "window.work_done_progress"):
             return False
@@ -232,9 +238,9 @@ class GlossaryServer(LanguageServer):
     def safely(self, handler: Callable[..., R | None]) -> Callable[..., R | None]:
         """A handler that logs and answers None instead of failing on unexpected input."""
 
-        def guarded(*args: Any) -> R | None:
+        def guarded(*args: Any, **kwargs: Any) -> R | None:
             try:
-                return handler(*args)
+                return handler(*args, **kwargs)
             except Exception:
                 log.exception("%s failed", handler.__name__)
                 return None
@@ -461,7 +467,10 @@ def register_features(server: GlossaryServer) -> None:
         return ls.safely(answer_hover)(ls, params)
 
     @server.feature(types.TEXT_DOCUMENT_DEFINITION)
-    def definition(ls: GlossaryServer, params: types.DefinitionParams) -> types.Location | None:
+    async def definition(
+        ls: GlossaryServer, params: types.DefinitionParams
+    ) -> types.Location | None:
+        await ls.wait_for_index()
         return ls.safely(answer_definition)(ls, params, first_introduction=True)
 
     @server.feature(types.TEXT_DOCUMENT_DECLARATION)
@@ -490,7 +499,8 @@ def register_features(server: GlossaryServer) -> None:
         ]
 
     @server.command(FIRST_INTRODUCTION_COMMAND)
-    def first_introduction(ls: GlossaryServer, *args: Any) -> types.Location | None:
+    async def first_introduction(ls: GlossaryServer, *args: Any) -> types.Location | None:
+        await ls.wait_for_index()
         name = args[0] if args and isinstance(args[0], str) else None
         term = ls.version.glossary.lookup(name) if name else None
         if term is None:

@@ -37,6 +37,8 @@ def run(args: argparse.Namespace) -> int:
     logging.basicConfig(
         stream=sys.stderr, level=args.log_level, format="glossary-lsp %(levelname)s: %(message)s"
     )
+    # pygls logs every message at INFO; only its warnings are worth an author's attention.
+    logging.getLogger("pygls").setLevel(max(logging.WARNING, logging.getLevelName(args.log_level)))
     from glossary_lsp.server import create_server
 
     server = create_server()

@@ -1,0 +1,358 @@
+"""The server end to end over stdio, as VS Code and Neovim drive it (pytest-lsp)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import pytest_lsp
+from lsp_helpers import (
+    SERVER_COMMAND,
+    accept_registrations,
+    capabilities,
+    copy_course,
+    encoding_of,
+    eventually,
+    position_of,
+    text_in_range,
+    units,
+)
+from lsprotocol import types
+from pygls.uris import to_fs_path
+from pytest_lsp import ClientServerConfig, LanguageClient
+
+
+@pytest_lsp.fixture(
+    config=ClientServerConfig(server_command=SERVER_COMMAND),
+    params=["vscode", "neovim"],
+)
+async def client(request, lsp_client: LanguageClient, tmp_path_factory):
+    course = copy_course(tmp_path_factory.mktemp("ws"))
+    lsp_client.course = course
+    lsp_client.profile = request.param
+    lsp_client.encoding = encoding_of(request.param)
+    lsp_client.registrations = accept_registrations(lsp_client)
+    await lsp_client.initialize_session(
+        types.InitializeParams(
+            capabilities=capabilities(request.param),
+            root_uri=course.as_uri(),
+            workspace_folders=[types.WorkspaceFolder(uri=course.as_uri(), name="course")],
+        )
+    )
+    yield
+    await lsp_client.shutdown_session()
+
+
+def open_file(client: LanguageClient, path, language_id: str = "markdown") -> str:
+    text = path.read_text(encoding="utf-8")
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(
+                uri=path.as_uri(), language_id=language_id, version=1, text=text
+            )
+        )
+    )
+    return text
+
+
+def hover_params(path, position):
+    return types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=path.as_uri()), position=position
+    )
+
+
+async def test_hover_after_emoji_names_term_expansion_and_module(client: LanguageClient):
+    path = client.course / "05-distributed-training.md"
+    text = open_file(client, path)
+    position = position_of(text, "🖥️ FSDP shards", client.encoding, shift=len("🖥️ F"))
+
+    hover = await client.text_document_hover_async(hover_params(path, position))
+
+    assert hover is not None
+    assert "**FSDP**" in hover.contents.value
+    assert "Fully Sharded Data Parallel" in hover.contents.value
+    assert "🖥️ Distributed Training" in hover.contents.value
+    assert text_in_range(text, hover.range, client.encoding) == "FSDP"
+    assert hover.range.start.character == units("🖥️ ", client.encoding)
+
+
+async def test_hover_is_null_where_there_is_no_term(client: LanguageClient):
+    path = client.course / "05-distributed-training.md"
+    text = open_file(client, path)
+    position = position_of(text, "does not fit", client.encoding)
+    assert await client.text_document_hover_async(hover_params(path, position)) is None
+
+
+@pytest.mark.parametrize(
+    "line, character", [(100_000, 0), (0, 100_000), (-1, 0), (2**31 - 1, 2**31 - 1)]
+)
+async def test_hover_survives_out_of_range_positions(client: LanguageClient, line, character):
+    path = client.course / "05-distributed-training.md"
+    open_file(client, path)
+    params = types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=path.as_uri()),
+        position=types.Position(line=max(line, 0), character=character),
+    )
+    assert await client.text_document_hover_async(params) is None
+    # still serving
+    text = path.read_text(encoding="utf-8")
+    position = position_of(text, "FSDP shards", client.encoding)
+    assert await client.text_document_hover_async(hover_params(path, position)) is not None
+
+
+async def test_requests_for_unknown_or_deleted_documents_answer_null(client: LanguageClient):
+    ghost = client.course / "never-opened.md"
+    position = types.Position(line=0, character=0)
+    assert await client.text_document_hover_async(hover_params(ghost, position)) is None
+    definition = await client.text_document_definition_async(
+        types.DefinitionParams(
+            text_document=types.TextDocumentIdentifier(uri="untitled:Untitled-9"),
+            position=position,
+        )
+    )
+    assert definition is None
+
+
+async def test_definition_jumps_to_the_introducing_module(client: LanguageClient):
+    early = client.course / "03-self-attention.md"
+    text = open_file(client, early)
+    position = position_of(text, "FSDP", client.encoding)
+
+    async def ask():
+        return await client.text_document_definition_async(
+            types.DefinitionParams(
+                text_document=types.TextDocumentIdentifier(uri=early.as_uri()), position=position
+            )
+        )
+
+    location = await eventually(ask)
+
+    assert location is not None
+    target = client.course / "05-distributed-training.md"
+    assert location.uri == target.as_uri()
+    target_text = target.read_text(encoding="utf-8")
+    assert text_in_range(target_text, location.range, client.encoding) in (
+        "FSDP",
+        "Fully Sharded Data Parallel",
+    )
+
+
+async def test_declaration_jumps_to_the_glossary_entry(client: LanguageClient):
+    path = client.course / "05-distributed-training.md"
+    text = open_file(client, path)
+    position = position_of(text, "FSDP shards", client.encoding)
+    location = await client.text_document_declaration_async(
+        types.DeclarationParams(
+            text_document=types.TextDocumentIdentifier(uri=path.as_uri()), position=position
+        )
+    )
+    assert location is not None
+    assert location.uri.endswith("glossary.yaml")
+    glossary_text = Path(to_fs_path(location.uri)).read_text(encoding="utf-8")
+    glossary_lines = glossary_text.split("\n")
+    assert "FSDP" in glossary_lines[location.range.start.line]
+
+
+async def test_completion_offers_canonical_terms_replacing_the_typed_word(client: LanguageClient):
+    path = client.course / "scratch.md"
+    text = "# 🖥️ Notes\n\n🖥️ We shard with FSD and batch with Prefi\n"
+    path.write_text(text, encoding="utf-8")
+    open_file(client, path)
+    position = position_of(text, "FSD and", client.encoding, shift=3)
+
+    result = await client.text_document_completion_async(
+        types.CompletionParams(
+            text_document=types.TextDocumentIdentifier(uri=path.as_uri()), position=position
+        )
+    )
+
+    assert result.is_incomplete is True
+    labels = [item.label for item in result.items]
+    assert labels[0] == "FSDP"
+    first = result.items[0]
+    assert first.detail == "Fully Sharded Data Parallel"
+    assert text_in_range(text, first.text_edit.range, client.encoding) == "FSD"
+    assert "Fully Sharded Data Parallel" in first.documentation.value
+
+
+async def test_completion_mid_word_replaces_the_whole_word(client: LanguageClient):
+    path = client.course / "scratch2.md"
+    text = "We batch with Prefiiill today\n"
+    path.write_text(text, encoding="utf-8")
+    open_file(client, path)
+    position = position_of(text, "Prefiiill", client.encoding, shift=4)
+    result = await client.text_document_completion_async(
+        types.CompletionParams(
+            text_document=types.TextDocumentIdentifier(uri=path.as_uri()), position=position
+        )
+    )
+    prefill = next(item for item in result.items if item.label == "Prefill")
+    assert text_in_range(text, prefill.text_edit.range, client.encoding) == "Prefiiill"
+
+
+async def test_raw_notebook_json_positions_map_to_cells(client: LanguageClient):
+    path = client.course / "06-serving.ipynb"
+    text = open_file(client, path, language_id="json")
+    position = position_of(text, "(TTFT)", client.encoding, shift=2)
+
+    hover = await client.text_document_hover_async(hover_params(path, position))
+
+    assert hover is not None
+    assert "**TTFT**" in hover.contents.value
+    assert text_in_range(text, hover.range, client.encoding) == "TTFT"
+
+
+async def test_broken_workspace_glossary_keeps_the_last_good_one_and_reports(
+    client: LanguageClient,
+):
+    glossary = client.course / "glossary.yaml"
+    glossary.write_text("version: 1\nterms:\n  - term: [oops\n", encoding="utf-8")
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=glossary.as_uri(), type=types.FileChangeType.Changed)]
+        )
+    )
+
+    async def problems():
+        await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        return client.diagnostics.get(glossary.as_uri())
+
+    diagnostics = await eventually(problems, timeout=10)
+    assert diagnostics, "the broken glossary gets a diagnostic"
+    assert diagnostics[0].range.start.line >= 1
+
+    # the last good version (with the course's own terms) keeps serving
+    path = client.course / "scratch3.md"
+    text = "Prefill is the first phase.\n"
+    path.write_text(text, encoding="utf-8")
+    open_file(client, path)
+    hover = await client.text_document_hover_async(
+        hover_params(path, position_of(text, "Prefill", client.encoding))
+    )
+    assert hover is not None and "**Prefill**" in hover.contents.value
+
+
+async def test_glossary_reloads_live_when_it_changes(client: LanguageClient):
+    glossary = client.course / "glossary.yaml"
+    glossary.write_text(
+        glossary.read_text(encoding="utf-8")
+        + "  - term: Zorblax\n    definition: A made-up term for this test.\n",
+        encoding="utf-8",
+    )
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=glossary.as_uri(), type=types.FileChangeType.Changed)]
+        )
+    )
+    path = client.course / "scratch4.md"
+    text = "The zorblax trick.\n"
+    path.write_text(text, encoding="utf-8")
+    open_file(client, path)
+
+    async def ask():
+        return await client.text_document_hover_async(
+            hover_params(path, position_of(text, "zorblax", client.encoding))
+        )
+
+    hover = await eventually(ask, timeout=10)
+    assert hover is not None and "Zorblax" in hover.contents.value
+
+
+async def test_bad_files_in_the_workspace_do_not_stop_the_server(client: LanguageClient):
+    course = client.course
+    (course / "07-broken.ipynb").write_text('{"cells": [ {"cell_type": ', encoding="utf-8")
+    (course / "08-binary.md").write_bytes(b"\x00\x01\x02PNG\xff\xfe")
+    (course / "09-latin1.md").write_bytes("Caf\xe9 FSDP".encode("latin-1"))
+    (course / "10-huge-line.md").write_text("FSDP " * 20_000 + "\n", encoding="utf-8")
+
+    huge = course / "11-huge.md"
+    huge.write_text(("Some prose about FSDP and KV cache. " * 30 + "\n") * 9_000, "utf-8")
+    text = open_file(client, huge)
+    assert len(text) > 9_000_000
+    position = position_of(text, "FSDP", client.encoding, nth=50_000)
+    hover = await client.text_document_hover_async(hover_params(huge, position))
+    assert hover is not None and "**FSDP**" in hover.contents.value
+
+    line = course / "10-huge-line.md"
+    line_text = open_file(client, line)
+    far = types.Position(line=0, character=units(line_text[:99_996], client.encoding) + 1)
+    hover = await client.text_document_hover_async(hover_params(line, far))
+    assert hover is not None
+
+    broken = course / "07-broken.ipynb"
+    open_file(client, broken, language_id="json")
+    assert (
+        await client.text_document_hover_async(hover_params(broken, types.Position(0, 3))) is None
+    )
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_COMMAND))
+async def notebook_client(lsp_client: LanguageClient, tmp_path_factory):
+    course = copy_course(tmp_path_factory.mktemp("nb"))
+    lsp_client.course = course
+    accept_registrations(lsp_client)
+    await lsp_client.initialize_session(
+        types.InitializeParams(
+            capabilities=capabilities("vscode-notebooks"),
+            workspace_folders=[types.WorkspaceFolder(uri=course.as_uri(), name="course")],
+        )
+    )
+    yield
+    await lsp_client.shutdown_session()
+
+
+def open_notebook(client: LanguageClient, path) -> list[tuple[str, str, str]]:
+    """Open a notebook as VS Code does: one `vscode-notebook-cell:` document per cell."""
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    cells, documents, opened = [], [], []
+    for number, cell in enumerate(notebook["cells"]):
+        uri = f"vscode-notebook-cell:{path.as_posix()}#W{number}sZmlsZQ%3D%3D"
+        source = "".join(cell["source"])
+        markdown = cell["cell_type"] == "markdown"
+        language = "markdown" if markdown else "python"
+        kind = types.NotebookCellKind.Markup if markdown else types.NotebookCellKind.Code
+        cells.append(types.NotebookCell(kind=kind, document=uri))
+        documents.append(
+            types.TextDocumentItem(uri=uri, language_id=language, version=1, text=source)
+        )
+        opened.append((uri, language, source))
+    client.notebook_document_did_open(
+        types.DidOpenNotebookDocumentParams(
+            notebook_document=types.NotebookDocument(
+                uri=path.as_uri(), notebook_type="jupyter-notebook", version=1, cells=cells
+            ),
+            cell_text_documents=documents,
+        )
+    )
+    return opened
+
+
+async def test_notebook_cells_hover_define_and_complete(notebook_client: LanguageClient):
+    client = notebook_client
+    cells = open_notebook(client, client.course / "06-serving.ipynb")
+    uri, _, source = next(cell for cell in cells if "(TTFT)" in cell[2])
+    position = position_of(source, "(TTFT)", "utf-16", shift=2)
+    identifier = types.TextDocumentIdentifier(uri=uri)
+
+    hover = await client.text_document_hover_async(types.HoverParams(identifier, position))
+    assert hover is not None and "**TTFT**" in hover.contents.value
+    assert text_in_range(source, hover.range, "utf-16") == "TTFT"
+
+    fsdp_cell = next((cell for cell in cells if "FSDP" in cell[2]), None)
+    if fsdp_cell is not None:
+        position = position_of(fsdp_cell[2], "FSDP", "utf-16")
+
+        async def ask():
+            return await client.text_document_definition_async(
+                types.DefinitionParams(types.TextDocumentIdentifier(uri=fsdp_cell[0]), position)
+            )
+
+        location = await eventually(ask)
+        assert location is not None
+        assert location.uri.endswith("05-distributed-training.md")
+
+    completion = await client.text_document_completion_async(
+        types.CompletionParams(identifier, position_of(source, "(TTFT)", "utf-16", shift=3))
+    )
+    assert any(item.label == "TTFT" for item in completion.items)
