@@ -1,0 +1,943 @@
+"""Course diagnostics: what a reader of the course would stumble over, found in prose only.
+
+Rules (the diagnostic `code`; severities come from `glossaryLsp.diagnostics.<rule>`):
+
+- `usedBeforeIntroduced`: a term's first use in a module that comes, in course order, before
+  the module introducing it (the glossary's `module` when that module is in the workspace, else
+  the first module writing it out with its expansion). One finding per term and module.
+- `acronymNotExpanded`: the course's first use of an acronym that has an expansion is not
+  written as "Expansion (ACR)" or "ACR (Expansion)".
+- `unknownAcronym`: a word of two or more capitals that no glossary knows and no ignore list
+  names; reported once per word and module.
+- `nonCanonicalSpelling`: a known term written another way (`Pytorch`, `Flash Attention`,
+  `FlashAtention`); every occurrence, each with its replacement.
+
+Plus, not configurable from settings: `documentError` (a module that cannot be read, or a
+notebook whose JSON is broken), and on glossary files `glossarySchema` (a load problem) and
+`unusedTerm` (a term no module uses, hint).
+
+The work is split in two so that an edit costs one document: `analyse_view` finds everything a
+single module says (its term uses, which of them are expanded, unknown acronyms, misspellings);
+`CourseDiagnostics` caches those analyses per module version and derives the course-wide facts
+(which module introduces a term, where an acronym is first used) from them lazily, per term.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+from glossary_lsp.documents import DocumentView, Region, view_document
+from glossary_lsp.features.base import GlossaryVersion
+from glossary_lsp.matching import Match, TermMatcher
+from glossary_lsp.model import Term, fold, is_acronym, singular_forms
+from glossary_lsp.positions import LineIndex
+from glossary_lsp.settings import DIAGNOSTIC_DEFAULTS, Settings
+from glossary_lsp.workspace import ModuleFile, WorkspaceIndex
+
+SOURCE = "glossary-lsp"
+USED_BEFORE_INTRODUCED = "usedBeforeIntroduced"
+ACRONYM_NOT_EXPANDED = "acronymNotExpanded"
+UNKNOWN_ACRONYM = "unknownAcronym"
+NON_CANONICAL_SPELLING = "nonCanonicalSpelling"
+DOCUMENT_ERROR = "documentError"
+GLOSSARY_SCHEMA = "glossarySchema"
+UNUSED_TERM = "unusedTerm"
+RULE_DEFAULTS = {
+    **DIAGNOSTIC_DEFAULTS,
+    DOCUMENT_ERROR: "error",
+    GLOSSARY_SCHEMA: "error",
+    UNUSED_TERM: "hint",
+}
+SEVERITY_RANK = {"error": 1, "warning": 2, "information": 3, "hint": 4}
+
+# Everyday capitalised words that are not worth a glossary entry in an LLM course. A glossary
+# entry always wins over this list; `glossaryLsp.ignore` and `.glossary-ignore` extend it.
+_EVERYDAY = """
+OK PDF URL URI API HTML CSS JSON YAML XML CSV TSV HTTP HTTPS SQL REST CPU GPU RAM SSD HDD USB
+OS PC IO ID IDE CLI GUI UI UX SDK SSH DNS IP TCP UDP ASCII UTF ISO UTC GMT USA US UK EU UN
+FAQ TODO FIXME NB PS AKA FYI ETA ASAP TL DR QA PR CEO CTO MIT IEEE KB MB GB TB PB AM PM BC AD
+AI II III IV VI VII VIII IX XI XII
+"""
+EVERYDAY_ACRONYMS = frozenset(_EVERYDAY.split())
+
+_ACRONYM_TOKEN = re.compile(r"(?<![\w@#$.\\-])([A-Z][A-Z0-9]*[A-Z][A-Z0-9]*)(s?)(?![\w@\\])")
+_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+_CAMEL = re.compile(r"[a-z][A-Z]|[A-Z]{2}[a-z]")
+_NON_ALNUM = re.compile(r"[\W_]+")
+_SPACES = re.compile(r"\s+")
+_BLANK_LINE = re.compile(r"\n[ \t]*\r?\n")
+_LINE_NUMBER = re.compile(r"^line (\d+)(?::(\d+))?:\s*")
+_PARENTHESIS_AFTER = re.compile(r"[*_]*\s*\(\s*([^()\n]{1,200}?)\s*\)")
+_MAX_NGRAM = 3
+_FUZZY_MIN_LENGTH = 6
+_FUZZY_CUTOFF = 90.0
+_MAX_FINDINGS_PER_RULE = 500
+
+
+# ------------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    """Another place a finding refers to, in source offsets of `path`."""
+
+    path: Path
+    lines: LineIndex
+    start: int
+    end: int
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One diagnostic, in source offsets of its document.
+
+    `data` says how to fix it, in JSON-able values: `replacement` (nonCanonicalSpelling),
+    `insert` and `insertAt` (acronymNotExpanded), `acronym` (unknownAcronym).
+    """
+
+    rule: str
+    severity: str
+    message: str
+    start: int
+    end: int
+    related: tuple[Related, ...] = ()
+    data: dict = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass(frozen=True)
+class RuleSettings:
+    """Which rules run at which severity, and the words `unknownAcronym` never reports."""
+
+    severities: dict[str, str]
+    ignore: frozenset[str]
+    code_comments: bool = False
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings | None = None, extra_ignore: Iterable[str] = ()
+    ) -> RuleSettings:
+        settings = settings or Settings()
+        severities = {**RULE_DEFAULTS, **settings.diagnostics}
+        ignore = frozenset(word.strip() for word in (*settings.ignore, *extra_ignore))
+        return cls(severities, ignore - {""}, settings.code_comments)
+
+    def severity(self, rule: str) -> str | None:
+        value = self.severities.get(rule, RULE_DEFAULTS.get(rule, "off"))
+        return None if value == "off" else value
+
+    def ignores(self, word: str) -> bool:
+        if word in self.ignore or word in EVERYDAY_ACRONYMS:
+            return True
+        singular = word[:-1] if word.endswith("s") else None
+        return singular is not None and (singular in self.ignore or singular in EVERYDAY_ACRONYMS)
+
+
+# ------------------------------------------------------------------------- module analysis
+
+
+@dataclass(frozen=True, slots=True)
+class TermUse:
+    """A glossary term in prose, in source offsets; `surface` is the text as written."""
+
+    start: int
+    end: int
+    surface: str
+    term: Term
+    name: str
+    expanded: bool
+    acronym: bool  # written as the acronym itself (not as an alias that spells it out)
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """A word of prose no glossary name covers, in source offsets, with its sentence."""
+
+    start: int
+    end: int
+    text: str
+    context: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Misspelling:
+    word: Word
+    replacement: str
+    term: Term
+
+
+@dataclass(slots=True)
+class ModuleAnalysis:
+    """Everything one module's prose says, independent of the rest of the course.
+
+    Only offsets and short strings are kept, so analyses of a large course stay small.
+    """
+
+    first_use: dict[str, TermUse] = field(default_factory=dict)
+    first_acronym_use: dict[str, TermUse] = field(default_factory=dict)
+    first_expanded: dict[str, TermUse] = field(default_factory=dict)
+    acronyms: dict[str, Word] = field(default_factory=dict)  # first use of each, by singular
+    misspellings: list[Misspelling] = field(default_factory=list)
+    error: tuple[str, int] | None = None  # why the document cannot be read, and where
+
+
+def analyse_view(version: GlossaryVersion, view: DocumentView) -> ModuleAnalysis:
+    """One pass over a document's prose: term uses, unknown acronyms, misspellings."""
+    analysis = ModuleAnalysis()
+    if view.error:
+        analysis.error = (view.error, _error_offset(view.lines, view.error))
+    spelling = spelling_index(version.matcher)
+    for region in view.regions:
+        for start, end in region.prose:
+            matches = version.matcher.find_all(region.text, start, end)
+            for match in matches:
+                _record_use(analysis, region, match, spelling)
+            for gap_start, gap_end in _gaps(matches, start, end):
+                _scan_gap(version, spelling, analysis, region, gap_start, gap_end)
+    return analysis
+
+
+def _record_use(
+    analysis: ModuleAnalysis, region: Region, match: Match, spelling: SpellingIndex
+) -> None:
+    term = match.term
+    key = term.key
+    acronym = is_acronym_like(match.name) and is_acronym_like(term.term)
+    expanded = bool(term.expansion) and is_expanded(
+        region.text, match.start, match.end, term.expansion
+    )
+    surface = region.text[match.start : match.end]
+    needed = (
+        key not in analysis.first_use
+        or (acronym and key not in analysis.first_acronym_use)
+        or (expanded and key not in analysis.first_expanded)
+    )
+    if needed:
+        start, end = region.to_source(match.start), region.to_source(match.end)
+        use = TermUse(start, end, surface, term, match.name, expanded, acronym)
+        analysis.first_use.setdefault(key, use)
+        if acronym:
+            analysis.first_acronym_use.setdefault(key, use)
+        if expanded:
+            analysis.first_expanded.setdefault(key, use)
+    replacement = spelling.noncanonical_match(surface, match)
+    if replacement is not None:
+        word = Word(region.to_source(match.start), region.to_source(match.end), surface)
+        analysis.misspellings.append(Misspelling(word, replacement, term))
+
+
+def _gaps(matches: list[Match], start: int, end: int) -> Iterator[tuple[int, int]]:
+    position = start
+    for match in matches:
+        if match.start > position:
+            yield position, match.start
+        position = max(position, match.end)
+    if position < end:
+        yield position, end
+
+
+def _scan_gap(
+    version: GlossaryVersion,
+    spelling: SpellingIndex,
+    analysis: ModuleAnalysis,
+    region: Region,
+    start: int,
+    end: int,
+) -> None:
+    text = region.text
+    for token in acronym_tokens(text, start, end):
+        word = token.group(0)
+        singular = word[:-1] if token.group(2) else word
+        if singular in analysis.acronyms or version.glossary.lookup(word) is not None:
+            continue
+        analysis.acronyms[singular] = Word(
+            region.to_source(token.start()),
+            region.to_source(token.end()),
+            word,
+            sentence_around(text, token.start()),
+        )
+    words = list(_WORD.finditer(text, start, end))
+    taken_until = start
+    for position, first in enumerate(words):
+        if first.start() < taken_until:
+            continue
+        found = spelling.near_miss(text, words, position)
+        if found is not None:
+            word_end, replacement, term = found
+            word = Word(
+                region.to_source(first.start()),
+                region.to_source(word_end),
+                text[first.start() : word_end],
+            )
+            analysis.misspellings.append(Misspelling(word, replacement, term))
+            taken_until = word_end
+
+
+def acronym_tokens(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    """Words of two or more capitals (digits allowed, optional plural `s`) in `text[start:end]`."""
+    return _ACRONYM_TOKEN.finditer(text, start, end)
+
+
+# -------------------------------------------------------------------------------- expansion
+
+
+def is_acronym_like(name: str) -> bool:
+    """An acronym (`FSDP`, `LLMs`) or a short mixed-case one (`MoE`, `ZeRO`, `RoPE`)."""
+    if is_acronym(name):
+        return True
+    return " " not in name and len(name) <= 8 and sum(char.isupper() for char in name) >= 2
+
+
+def squash(text: str) -> str:
+    """Case, spacing, hyphens and markup removed: `Flash-Attention` → `flashattention`."""
+    return _NON_ALNUM.sub("", text.casefold())
+
+
+def _spells_out(candidate: str, expansion: str) -> bool:
+    wanted = squash(expansion)
+    return bool(wanted) and any(
+        candidate.endswith(form) for form in (wanted, wanted + "s", wanted + "es")
+    )
+
+
+def is_expanded(text: str, start: int, end: int, expansion: str) -> bool:
+    """Whether `text[start:end]` is written as "ACR (Expansion)" or "Expansion (ACR)"."""
+    after = _PARENTHESIS_AFTER.match(text, end)
+    if after is not None:
+        inside = squash(after.group(1))
+        wanted = squash(expansion)
+        if wanted and inside.startswith(wanted):
+            return True
+    opening = start
+    while opening > 0 and text[opening - 1] in "*_ \t":
+        opening -= 1
+    if opening == 0 or text[opening - 1] != "(":
+        return False
+    closing = end
+    while closing < len(text) and text[closing] in "*_ \t":
+        closing += 1
+    if closing >= len(text) or text[closing] != ")":
+        return False
+    window = text[max(0, opening - 1 - 3 * len(expansion) - 20) : opening - 1]
+    return _spells_out(squash(window), expansion)
+
+
+# ---------------------------------------------------------------------------------- spelling
+
+
+def _loose(text: str) -> str:
+    """A spelling with runs of whitespace made one space and word-initial letters folded.
+
+    Capitalising the first letter of a word (sentence starts, Title Case headings) is never a
+    misspelling; changing a letter inside a word (`Pytorch` for `PyTorch`) is.
+    """
+    text = _SPACES.sub(" ", text.strip())
+    chars = list(text)
+    for index, char in enumerate(chars):
+        if index == 0 or not chars[index - 1].isalnum():
+            chars[index] = char.casefold()
+    return "".join(chars)
+
+
+class SpellingIndex:
+    """Every glossary name by its squashed form, and names by length for fuzzy comparison."""
+
+    def __init__(self, matcher: TermMatcher) -> None:
+        glossary = matcher.glossary
+        self.glossary = glossary
+        self.by_squash: dict[str, tuple[str, Term]] = {}
+        for term in glossary.terms:  # canonical spellings first, then aliases
+            key = squash(term.term)
+            if key:
+                self.by_squash.setdefault(key, (term.term, term))
+        for name, term in glossary.all_names():
+            key = squash(name)
+            if key:
+                self.by_squash.setdefault(key, (name, term))
+        self.by_length: dict[int, list[str]] = {}
+        for key in self.by_squash:
+            if len(key) >= _FUZZY_MIN_LENGTH - 1:
+                self.by_length.setdefault(len(key), []).append(key)
+        self._fuzzy_memo: dict[str, tuple[str, Term] | None] = {}
+
+    def noncanonical_match(self, surface: str, match: Match) -> str | None:
+        """The spelling to use instead of a matched surface, or None if it is written right."""
+        loose = _loose(surface)
+        for name in match.term.names:
+            wanted = _loose(name)
+            if loose == wanted or any(_loose(s) == wanted for s in singular_forms(surface)):
+                return None
+        name = match.name
+        suffix = surface[len(name) :] if surface.casefold().startswith(name.casefold()) else ""
+        return name + suffix if suffix.isalpha() or not suffix else name
+
+    def near_miss(self, text: str, words: list[re.Match[str]], position: int):
+        """(end, replacement, term) for a word or a run of words starting at `position` that
+        spells a known name another way, or None."""
+        first = words[position]
+        for count in range(min(_MAX_NGRAM, len(words) - position), 0, -1):
+            last = words[position + count - 1]
+            if count > 1 and not _joined(text, words, position, count):
+                continue
+            surface = text[first.start() : last.end()]
+            hit = self._squash_hit(surface, single=count == 1)
+            if hit is not None:
+                return last.end(), hit[0], hit[1]
+        surface = first.group(0)
+        if _looks_technical(text, first):
+            hit = self._fuzzy_hit(surface)
+            if hit is not None:
+                return first.end(), hit[0], hit[1]
+        return None
+
+    def _squash_hit(self, surface: str, single: bool) -> tuple[str, Term] | None:
+        if single and "-" not in surface and not any(char.isupper() for char in surface):
+            return None  # a lowercase word equal to an acronym (`ram`) is an ordinary word
+        key = squash(surface)
+        hit = self.by_squash.get(key)
+        suffix = ""
+        if hit is None and key.endswith("s"):
+            hit = self.by_squash.get(key[:-1])
+            suffix = "s"
+        if hit is None:
+            return None
+        name, term = hit
+        if surface in (name, name + suffix):
+            return None
+        if not any(char.isupper() for char in surface) and not _CAMEL.search(name):
+            return None  # `multi head attention`: plain words, maybe not meant as the term
+        return name + suffix, term
+
+    def _fuzzy_hit(self, surface: str) -> tuple[str, Term] | None:
+        if surface in self._fuzzy_memo:
+            return self._fuzzy_memo[surface]
+        key = squash(surface)
+        found = None
+        if len(key) >= _FUZZY_MIN_LENGTH and self.glossary.lookup(surface) is None:
+            choices = [
+                choice
+                for length in range(len(key) - 2, len(key) + 3)
+                for choice in self.by_length.get(length, ())
+            ]
+            best = process.extractOne(key, choices, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
+            if best is not None and not _is_inflection(key, best[0]):
+                found = self.by_squash[best[0]]
+        self._fuzzy_memo[surface] = found
+        return found
+
+
+def _is_inflection(word: str, name: str) -> bool:
+    """`transformers`/`transformer`, `tokenizer`/`tokenizers`: a plural is no misspelling."""
+    longer, shorter = (word, name) if len(word) > len(name) else (name, word)
+    return longer.startswith(shorter) and longer[len(shorter) :] in ("s", "es", "ed", "d")
+
+
+def _joined(text: str, words: list[re.Match[str]], position: int, count: int) -> bool:
+    """Whether consecutive words are separated by spaces only (one line break at most)."""
+    for index in range(position, position + count - 1):
+        gap = text[words[index].end() : words[index + 1].start()]
+        if not gap or gap.strip() or gap.count("\n") > 1:
+            return False
+    return True
+
+
+def _looks_technical(text: str, word: re.Match[str]) -> bool:
+    """camelCase, letters mixed with digits, or a capitalised word inside a sentence."""
+    surface = word.group(0)
+    if len(surface) < _FUZZY_MIN_LENGTH:
+        return False
+    if _CAMEL.search(surface) or (
+        any(char.isdigit() for char in surface) and any(char.isalpha() for char in surface)
+    ):
+        return True
+    return surface[0].isupper() and not at_sentence_start(text, word.start())
+
+
+def at_sentence_start(text: str, offset: int) -> bool:
+    """Whether only markup, emoji or sentence punctuation come before `offset` in its sentence."""
+    index = offset
+    while index > 0:
+        char = text[index - 1]
+        if char in ".!?:":
+            return True
+        if char.isalnum():
+            return False
+        if char == "\n":
+            line_rest = text[index:offset].lstrip()
+            if line_rest[:1] in ("#", "-", "*", "+", ">", "|") or line_rest[:1].isdigit():
+                return True
+            previous = text.rfind("\n", 0, index - 1)
+            if not text[previous + 1 : index - 1].strip():
+                return True
+        index -= 1
+    return True
+
+
+_SPELLING_CACHE: list[tuple[TermMatcher, SpellingIndex]] = []
+
+
+def spelling_index(matcher: TermMatcher) -> SpellingIndex:
+    """The spelling index of a matcher, built once per glossary version."""
+    for cached_matcher, index in _SPELLING_CACHE:
+        if cached_matcher is matcher:
+            return index
+    index = SpellingIndex(matcher)
+    _SPELLING_CACHE.insert(0, (matcher, index))
+    del _SPELLING_CACHE[3:]
+    return index
+
+
+# ---------------------------------------------------------------------------- course facts
+
+
+class CourseDiagnostics:
+    """Diagnostics of documents and of the whole course, with analyses cached per module.
+
+    A cached analysis is reused while the index holds the same `ModuleFile` object (the index
+    makes a new one whenever it reads a file again) and the glossary version is the same.
+    Safe to share between the event loop and a background thread: entries are replaced whole.
+    """
+
+    def __init__(self) -> None:
+        self._cache: dict[Path, tuple[ModuleFile, TermMatcher, bool, ModuleAnalysis]] = {}
+
+    def analysis(
+        self,
+        version: GlossaryVersion,
+        index: WorkspaceIndex,
+        module: ModuleFile,
+        rules: RuleSettings,
+    ) -> ModuleAnalysis:
+        cached = self._cache.get(module.path)
+        if (
+            cached is not None
+            and cached[0] is module
+            and cached[1] is version.matcher
+            and cached[2] == rules.code_comments
+        ):
+            return cached[3]
+        view = module_view(index, module, rules)
+        if view is None:
+            analysis = ModuleAnalysis(error=(module.error or "cannot be read", 0))
+        else:
+            analysis = analyse_view(version, view)
+            if analysis.error is None and module.error:
+                analysis.error = (module.error, _error_offset(view.lines, module.error))
+        self._cache[module.path] = (module, version.matcher, rules.code_comments, analysis)
+        return analysis
+
+    def forget(self, keep: Collection[Path]) -> None:
+        """Drop the analyses of modules that are no longer in the course."""
+        for path in list(self._cache):
+            if path not in keep:
+                self._cache.pop(path, None)
+
+    def document(
+        self,
+        version: GlossaryVersion,
+        index: WorkspaceIndex,
+        path: Path | None,
+        view: DocumentView,
+        rules: RuleSettings,
+    ) -> list[Finding]:
+        """The findings of one document; `view` is its current (maybe unsaved) text."""
+        module = index.module_at(path) if path is not None else None
+        if rules.code_comments and any(region.kind == "code" for region in view.regions):
+            view = view_document(str(path or ""), view.source, code_comments=True)
+        analysis = analyse_view(version, view)
+        if analysis.error is None and module is not None and module.error:
+            analysis.error = (module.error, _error_offset(view.lines, module.error))
+        facts = CourseFacts(self, version, index, rules)
+        if module is not None:
+            facts.override(module, analysis, view)
+        return diagnose(version, facts, module, analysis, rules)
+
+    def workspace(
+        self, version: GlossaryVersion, index: WorkspaceIndex, rules: RuleSettings
+    ) -> dict[Path, list[Finding]]:
+        """The findings of every module, in course order."""
+        facts = CourseFacts(self, version, index, rules)
+        modules = index.modules()
+        self.forget({module.path for module in modules})
+        return {
+            module.path: diagnose(
+                version, facts, module, self.analysis(version, index, module, rules), rules
+            )
+            for module in modules
+        }
+
+
+def module_view(
+    index: WorkspaceIndex, module: ModuleFile, rules: RuleSettings
+) -> DocumentView | None:
+    """A module's view as the index reads it, with code comments as prose when configured."""
+    view = index.view(module)
+    if view is not None and rules.code_comments and any(r.kind == "code" for r in view.regions):
+        view = view_document(str(module.path), view.source, code_comments=True)
+    return view
+
+
+@dataclass(frozen=True, slots=True)
+class Introduction:
+    module: ModuleFile
+    use: TermUse | None  # the first use there, when the module uses the term at all
+
+
+class CourseFacts:
+    """Course-wide facts about terms, computed on demand from module analyses, per request."""
+
+    def __init__(
+        self,
+        analyses: CourseDiagnostics,
+        version: GlossaryVersion,
+        index: WorkspaceIndex,
+        rules: RuleSettings,
+    ) -> None:
+        self.analyses = analyses
+        self.version = version
+        self.index = index
+        self.rules = rules
+        self.modules = index.modules()
+        self.rank = {module.path: position for position, module in enumerate(self.modules)}
+        self._overrides: dict[Path, tuple[ModuleAnalysis, DocumentView]] = {}
+        self._introductions: dict[str, Introduction | None] = {}
+        self._first_acronym: dict[str, ModuleFile | None] = {}
+        self._lines: dict[Path, LineIndex | None] = {}
+
+    def override(self, module: ModuleFile, analysis: ModuleAnalysis, view: DocumentView) -> None:
+        """Use a document's current text for its module (it may be ahead of the index)."""
+        self._overrides[module.path] = (analysis, view)
+
+    def analysis_of(self, module: ModuleFile) -> ModuleAnalysis:
+        override = self._overrides.get(module.path)
+        if override is not None:
+            return override[0]
+        return self.analyses.analysis(self.version, self.index, module, self.rules)
+
+    def lines_of(self, module: ModuleFile) -> LineIndex | None:
+        override = self._overrides.get(module.path)
+        if override is not None:
+            return override[1].lines
+        if module.path not in self._lines:
+            view = self.index.view(module)
+            self._lines[module.path] = view.lines if view is not None else None
+        return self._lines[module.path]
+
+    def _users(self, key: str) -> Iterator[tuple[ModuleFile, ModuleAnalysis]]:
+        for module in self.modules:
+            if key in module.terms or module.path in self._overrides:
+                yield module, self.analysis_of(module)
+
+    def introduction(self, term: Term) -> Introduction | None:
+        """The glossary's module when it is in the course, else the first module that writes
+        the term out with its expansion."""
+        key = term.key
+        if key not in self._introductions:
+            self._introductions[key] = self._find_introduction(term)
+        return self._introductions[key]
+
+    def _find_introduction(self, term: Term) -> Introduction | None:
+        home = self.index.module_by_id(term.module) if term.module else None
+        if home is not None:
+            analysis = self.analysis_of(home)
+            use = analysis.first_expanded.get(term.key) or analysis.first_use.get(term.key)
+            return Introduction(home, use)
+        for module, analysis in self._users(term.key):
+            use = analysis.first_expanded.get(term.key)
+            if use is not None:
+                return Introduction(module, use)
+        return None
+
+    def first_acronym_module(self, term: Term) -> ModuleFile | None:
+        """The first module, in course order, that writes the term as an acronym."""
+        key = term.key
+        if key not in self._first_acronym:
+            self._first_acronym[key] = next(
+                (module for module, a in self._users(key) if key in a.first_acronym_use), None
+            )
+        return self._first_acronym[key]
+
+
+# -------------------------------------------------------------------------------- the rules
+
+
+def diagnose(
+    version: GlossaryVersion,
+    facts: CourseFacts,
+    module: ModuleFile | None,
+    analysis: ModuleAnalysis,
+    rules: RuleSettings,
+) -> list[Finding]:
+    findings: list[Finding] = []
+    findings += _document_error(analysis, rules)
+    if module is not None and module.path in facts.rank:
+        findings += _used_before_introduced(version, facts, module, analysis, rules)
+        findings += _acronyms_not_expanded(facts, module, analysis, rules)
+    findings += _unknown_acronyms(analysis, rules)
+    findings += _noncanonical_spellings(analysis, rules)
+    findings.sort(key=lambda finding: (finding.start, finding.end, finding.rule))
+    return findings
+
+
+def _document_error(analysis: ModuleAnalysis, rules: RuleSettings) -> list[Finding]:
+    severity = rules.severity(DOCUMENT_ERROR)
+    if severity is None or analysis.error is None:
+        return []
+    message, offset = analysis.error
+    return [Finding(DOCUMENT_ERROR, severity, message, offset, offset)]
+
+
+def _error_offset(lines: LineIndex, message: str) -> int:
+    found = _LINE_NUMBER.match(message)
+    if found is None:
+        return 0
+    column = int(found.group(2) or 1)
+    offset = lines.offset(int(found.group(1)) - 1, column - 1)
+    return offset if offset is not None else 0
+
+
+def module_label(version: GlossaryVersion, module: ModuleFile) -> str:
+    """How a module is named in messages: the glossary's `EMOJI Title`, else the module title."""
+    known = version.glossary.module(module.id)
+    return known.label if known is not None else module.title
+
+
+def relative_name(index: WorkspaceIndex, path: Path) -> str:
+    for root in index.roots:
+        try:
+            return path.relative_to(root).as_posix()
+        except ValueError:
+            continue
+    return path.name
+
+
+def _used_before_introduced(
+    version: GlossaryVersion,
+    facts: CourseFacts,
+    module: ModuleFile,
+    analysis: ModuleAnalysis,
+    rules: RuleSettings,
+) -> list[Finding]:
+    severity = rules.severity(USED_BEFORE_INTRODUCED)
+    if severity is None:
+        return []
+    findings = []
+    here = facts.rank[module.path]
+    for use in analysis.first_use.values():
+        introduction = facts.introduction(use.term)
+        if introduction is None or facts.rank.get(introduction.module.path, -1) <= here:
+            continue
+        where = relative_name(facts.index, introduction.module.path)
+        label = module_label(version, introduction.module)
+        findings.append(
+            Finding(
+                USED_BEFORE_INTRODUCED,
+                severity,
+                f"'{use.term.term}' is used before {label} ({where}) introduces it",
+                use.start,
+                use.end,
+                _introduction_related(facts, introduction, use.term, label),
+            )
+        )
+    return findings
+
+
+def _introduction_related(
+    facts: CourseFacts, introduction: Introduction, term: Term, label: str
+) -> tuple[Related, ...]:
+    lines = facts.lines_of(introduction.module)
+    if lines is None:
+        return ()
+    use = introduction.use
+    start, end = (use.start, use.end) if use is not None else (0, 0)
+    message = f"'{term.term}' is introduced in {label}"
+    return (Related(introduction.module.path, lines, start, end, message),)
+
+
+def _acronyms_not_expanded(
+    facts: CourseFacts, module: ModuleFile, analysis: ModuleAnalysis, rules: RuleSettings
+) -> list[Finding]:
+    severity = rules.severity(ACRONYM_NOT_EXPANDED)
+    if severity is None:
+        return []
+    findings = []
+    for use in analysis.first_acronym_use.values():
+        term = use.term
+        if not term.expansion or use.expanded:
+            continue
+        first_module = facts.first_acronym_module(term)
+        if first_module is None or first_module.path != module.path:
+            continue
+        findings.append(
+            Finding(
+                ACRONYM_NOT_EXPANDED,
+                severity,
+                f"First use of '{use.surface}' in the course without its expansion: "
+                f"write '{use.surface} ({term.expansion})'",
+                use.start,
+                use.end,
+                data={"insert": f" ({term.expansion})", "insertAt": use.end},
+            )
+        )
+    return findings
+
+
+def _unknown_acronyms(analysis: ModuleAnalysis, rules: RuleSettings) -> list[Finding]:
+    severity = rules.severity(UNKNOWN_ACRONYM)
+    if severity is None:
+        return []
+    findings: list[Finding] = []
+    for singular, word in analysis.acronyms.items():
+        if rules.ignores(word.text):
+            continue
+        findings.append(
+            Finding(
+                UNKNOWN_ACRONYM,
+                severity,
+                f"'{word.text}' is not in the glossary",
+                word.start,
+                word.end,
+                data={"acronym": singular, "context": word.context},
+            )
+        )
+        if len(findings) >= _MAX_FINDINGS_PER_RULE:
+            break
+    return findings
+
+
+def _noncanonical_spellings(analysis: ModuleAnalysis, rules: RuleSettings) -> list[Finding]:
+    severity = rules.severity(NON_CANONICAL_SPELLING)
+    if severity is None:
+        return []
+    findings = []
+    for misspelling in analysis.misspellings[:_MAX_FINDINGS_PER_RULE]:
+        word = misspelling.word
+        if rules.ignores(word.text):
+            continue
+        canonical = misspelling.term.term
+        also = (
+            ""
+            if fold(misspelling.replacement) == fold(canonical)
+            else f" (a name of '{canonical}')"
+        )
+        findings.append(
+            Finding(
+                NON_CANONICAL_SPELLING,
+                severity,
+                f"'{word.text}' is spelled '{misspelling.replacement}'{also} in the glossary",
+                word.start,
+                word.end,
+                data={"replacement": misspelling.replacement},
+            )
+        )
+    return findings
+
+
+# ---------------------------------------------------------------------------------- sentences
+
+_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n[ \t]*\r?\n")
+MAX_CONTEXT = 300
+
+
+def sentence_around(text: str, offset: int) -> str:
+    """The sentence containing `offset`, on one line, at most `MAX_CONTEXT` characters."""
+    start = 0
+    for boundary in _SENTENCE_END.finditer(text, max(0, offset - 2000), offset):
+        start = boundary.end()
+    end_match = _SENTENCE_END.search(text, offset, offset + 2000)
+    end = end_match.end() if end_match is not None else min(len(text), offset + 2000)
+    sentence = " ".join(text[start:end].split()).strip(" #>*-")
+    if len(sentence) > MAX_CONTEXT:
+        cut = sentence[:MAX_CONTEXT].rsplit(" ", 1)[0]
+        sentence = cut + " …"
+    return sentence
+
+
+# ----------------------------------------------------------------------------- glossary files
+
+
+def glossary_findings(
+    version: GlossaryVersion,
+    index: WorkspaceIndex,
+    path: Path,
+    lines: LineIndex,
+    problems: Collection,
+    rules: RuleSettings,
+) -> list[Finding]:
+    """Findings on a glossary file: its load problems, and terms no module of the course uses.
+
+    `problems` are the loader's `LoadProblem`s for this file (1-based line and column).
+    """
+    findings: list[Finding] = []
+    schema = rules.severity(GLOSSARY_SCHEMA)
+    if schema is not None:
+        for problem in problems:
+            offset = lines.offset(max(problem.line - 1, 0), max(problem.column - 1, 0)) or 0
+            findings.append(Finding(GLOSSARY_SCHEMA, schema, problem.message, offset, offset))
+    unused = rules.severity(UNUSED_TERM)
+    modules = index.modules()
+    if unused is not None and modules:
+        used = set().union(*(module.terms for module in modules))
+        for term in terms_defined_in(version, path):
+            if term.key in used:
+                continue
+            span = term_value_span(lines, term)
+            if span is None:
+                continue
+            findings.append(
+                Finding(
+                    UNUSED_TERM,
+                    unused,
+                    f"'{term.term}' is not used in any module of the course",
+                    *span,
+                )
+            )
+    findings.sort(key=lambda finding: (finding.start, finding.rule))
+    return findings
+
+
+def terms_defined_in(version: GlossaryVersion, path: Path) -> list[Term]:
+    """The terms of the served glossary whose entry is in the file at `path`."""
+    wanted = _resolved(path)
+    return [
+        term
+        for term in version.glossary.terms
+        if term.location is not None and _resolved(Path(term.location.path)) == wanted
+    ]
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except OSError:
+        return path.absolute()
+
+
+_TERM_KEY = re.compile(
+    r"""term \s* : [ \t]*
+        (?P<value> "(?:[^"\\]|\\.)*" | '(?:[^']|'')*' | [^#\n\r]*? )
+        [ \t]* (?:\#.*)? $""",
+    re.VERBOSE,
+)
+
+
+def term_value_span(lines: LineIndex, term: Term) -> tuple[int, int] | None:
+    """Source offsets of the `term:` value of a term's entry (quotes excluded)."""
+    location = term.location
+    if location is None or location.line - 1 >= lines.line_count:
+        return None
+    line_number = location.line - 1
+    line_start = lines.line_start(line_number)
+    line = lines.line(line_number)
+    found = _TERM_KEY.search(line, max(0, location.column - 1))
+    if found is None or not found.group("value"):
+        return None
+    start, end = found.span("value")
+    if found.group("value")[0] in "\"'":
+        start, end = start + 1, end - 1
+    return line_start + start, line_start + end
