@@ -346,6 +346,7 @@ class Latency:
     floor: list[float]
     server: list[float]
     wrong: int  # server answers that failed the answer check
+    wrong_terms: set[str] = field(default_factory=set)  # the expected terms of those answers
 
     @staticmethod
     def median(values: list[float]) -> float:
@@ -397,6 +398,7 @@ async def interleaved(
                 latency.server.append(elapsed)
                 if check and not is_answer(method, probe, result):
                     latency.wrong += 1
+                    latency.wrong_terms.add(probe.expected)
     return latency
 
 
@@ -607,6 +609,7 @@ async def bench_latency(config: Config, report: Report) -> None:
     probes = sample_probes(config)
     completions = completion_probes(config)
     rows = []
+    missed: list[str] = []
     options = config.server_options()
     async with (
         running("floor", FLOOR_COMMAND, SAMPLE_COURSE, options) as floor,
@@ -627,6 +630,8 @@ async def bench_latency(config: Config, report: Report) -> None:
                 rows.append([method, f"failed: {type(error).__name__}: {error}", *[""] * 8])
                 continue
             rows.append(_latency_row(method, latency, target, len(method_probes)))
+            if latency.wrong_terms:
+                missed.append(f"{method}: {', '.join(sorted(latency.wrong_terms))}")
         rss = (floor.peak_rss_mb(), server.peak_rss_mb())
     report.table(
         "Request latency on the sample course",
@@ -646,7 +651,8 @@ async def bench_latency(config: Config, report: Report) -> None:
         intro=f"{config.rounds} requests per server and method after {config.warmup} warm-up "
         f"rounds, alternating between the floor and glossary-lsp, cycling over "
         f"{len(probes)} term positions in the six modules (one of them a raw `.ipynb`). "
-        f"Peak RSS: floor {rss[0]:.0f} MB, glossary-lsp {rss[1]:.0f} MB.",
+        f"Peak RSS: floor {rss[0]:.0f} MB, glossary-lsp {rss[1]:.0f} MB."
+        + (f" Wrong answers for — {'; '.join(missed)}." if missed else ""),
     )
 
 
@@ -917,7 +923,8 @@ def machine_description(config: Config, started: datetime.datetime) -> str:
         [
             f"- Date: {started:%Y-%m-%d %H:%M} UTC; commit `{commit}`",
             f"- Machine: {cpu}, {os.cpu_count()} cores, {memory} RAM, "
-            f"{platform.system()} {platform.release()}",
+            f"{platform.system()} {platform.release()}; load average at start "
+            f"{os.getloadavg()[0]:.2f} (other processes share the machine)",
             f"- Python {platform.python_version()} ({platform.python_implementation()}); "
             f"{versions}",
             f"- Command: `{' '.join(['python benchmarks/run.py', *sys.argv[1:]])}`"
