@@ -5,9 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from course_helpers import GLOSSARY, build, notebook, write_course
+from course_helpers import GLOSSARY, apply_edits, build, notebook, write_course
 
 from glossary_lsp.documents import view_document
+from glossary_lsp.features.code_actions import (
+    glossary_entry_change,
+    ignore_change,
+    parse_ignore_file,
+    quick_fixes,
+    yaml_scalar,
+)
 from glossary_lsp.features.diagnostics import (
     CourseDiagnostics,
     RuleSettings,
@@ -17,7 +24,7 @@ from glossary_lsp.features.diagnostics import (
     sentence_around,
     term_value_span,
 )
-from glossary_lsp.loader import LoadProblem
+from glossary_lsp.loader import LoadProblem, load_glossary_text
 from glossary_lsp.positions import LineIndex
 from glossary_lsp.settings import Settings
 
@@ -338,3 +345,127 @@ def test_sentence_around_and_sentence_start():
     assert at_sentence_start("# 🎯 Title", "# 🎯 Title".index("Title"))
     assert at_sentence_start("para\n\n- Item", 8)
     assert not at_sentence_start("a soft\nWrap", 7)
+
+
+# ---------------------------------------------------------------------------------- quick fixes
+
+
+def fixes_for(root: Path, name: str, settings: Settings | None = None, **context):
+    version, index = build(root)
+    path = root / name
+    source = path.read_text(encoding="utf-8")
+    view = view_document(str(path), source)
+    rules = RuleSettings.from_settings(settings)
+    findings = CourseDiagnostics().document(version, index, path, view, rules)
+    return source, quick_fixes(findings, view.lines, root, **context)
+
+
+def apply(text: str, fix) -> str:
+    return apply_edits(text, [(c.start, c.end, c.new_text) for c in fix.changes])
+
+
+def test_spelling_and_expansion_fixes_rewrite_the_document(tmp_path):
+    root = write_course(tmp_path, {"01-a.md": "# A\n\nHBM holds Pytorch weights.\n"})
+    source, fixes = fixes_for(root, "01-a.md")
+    titles = {fix.title: fix for fix in fixes}
+    spelling = titles["Write 'PyTorch'"]
+    assert spelling.preferred and spelling.changes[0].path is None
+    assert apply(source, spelling) == "# A\n\nHBM holds PyTorch weights.\n"
+    expansion = titles["Expand: HBM (High Bandwidth Memory)"]
+    assert apply(source, expansion) == "# A\n\nHBM (High Bandwidth Memory) holds Pytorch weights.\n"
+
+
+GLOSSARY_WITH_COMMENTS = """\
+# My course glossary.\r
+version: 1\r
+terms:\r
+    - term: FSDP   # indented by four\r
+      definition: >-\r
+        Shards everything.\r
+# trailing comment about modules\r
+modules:\r
+    - id: basics\r
+      title: Basics\r
+"""
+
+
+@pytest.mark.parametrize(
+    "original",
+    [
+        None,
+        GLOSSARY_WITH_COMMENTS,
+        "version: 1\nterms: []\n",
+        "version: 1\nterms:\n",
+        "version: 1\nmodules: []",
+        "version: 1\nterms:\n- term: FSDP\n- term: DDP\n",
+    ],
+)
+def test_adding_an_unknown_acronym_to_the_workspace_glossary(tmp_path, original):
+    change, create = glossary_entry_change(
+        tmp_path / "glossary.yaml", original, "SRAM", context='On-chip "SRAM": fast #1.'
+    )
+    assert (create is not None) == (original is None)
+    text = apply_edits(original or "", [(change.start, change.end, change.new_text)])
+    glossary = load_glossary_text(text, "glossary.yaml")
+    term = glossary.lookup("SRAM")
+    assert term is not None and term.inferred
+    assert term.contexts == ('On-chip "SRAM": fast #1.',)
+    if original:
+        assert text[: change.start] == original[: change.start]
+        assert text[change.start + len(change.new_text) :] == original[change.end :]
+        if "terms" in original:
+            assert len(glossary) == len(load_glossary_text(original, "g.yaml")) + 1
+    if original == GLOSSARY_WITH_COMMENTS:
+        assert "\r\n    - term: SRAM\r\n      context:" in text
+        assert text.index("SRAM") < text.index("# trailing comment")
+
+
+def test_a_flow_list_of_terms_gets_no_fix():
+    assert glossary_entry_change(Path("g.yaml"), "terms: [{term: A}]\n", "SRAM") is None
+
+
+def test_the_glossary_entry_names_a_known_module_only(tmp_path):
+    root = write_course(tmp_path, {"01-basics.md": "# Basics\n\nSRAM is fast.\n"})
+    glossary_text = (root / "glossary.yaml").read_text(encoding="utf-8")
+    source, fixes = fixes_for(root, "01-basics.md", glossary_text=glossary_text, module_id="basics")
+    (add,) = [fix for fix in fixes if fix.title.startswith("Add 'SRAM'")]
+    (change,) = add.changes
+    assert change.path == root / "glossary.yaml" and add.create is None
+    text = apply_edits(glossary_text, [(change.start, change.end, change.new_text)])
+    term = load_glossary_text(text, "glossary.yaml").lookup("SRAM")
+    assert term.module == "basics" and term.contexts == ("SRAM is fast.",)
+
+
+def test_ignoring_an_unknown_acronym(tmp_path):
+    root = write_course(tmp_path, {"01-a.md": "# A\n\nSRAM is fast.\n"})
+    _, fixes = fixes_for(root, "01-a.md")
+    (ignore,) = [fix for fix in fixes if fix.title.startswith("Ignore 'SRAM'")]
+    assert ignore.create == root / ".glossary-ignore"
+    assert ignore.command == ("glossaryLsp.ignoreWord", ["SRAM"])
+    text = apply(ignore.changes[0].lines.text, ignore)
+    assert parse_ignore_file(text) == ["SRAM"]
+    change, create = ignore_change(root / ".glossary-ignore", "HBM  # memory\nXYZ", "SRAM")
+    assert create is None
+    appended = apply_edits("HBM  # memory\nXYZ", [(change.start, change.end, change.new_text)])
+    assert parse_ignore_file(appended) == ["HBM", "XYZ", "SRAM"]
+
+
+@pytest.mark.parametrize(
+    ("value", "plain"),
+    [
+        ("SRAM", True),
+        ("KV cache", True),
+        ("yes", False),
+        ("0x1F", False),
+        ("a: b", False),
+        ("#x", False),
+        ("1.5", False),
+        ("null", False),
+        ("Ünïcode", False),
+    ],
+)
+def test_yaml_scalar(value, plain):
+    from glossary_lsp.loader import load_glossary_text as load
+
+    assert (yaml_scalar(value) == value) == plain
+    assert load(f"version: 1\nterms:\n  - term: {yaml_scalar(value)}\n", "g").terms[0].term == value
