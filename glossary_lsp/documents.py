@@ -288,8 +288,11 @@ _LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
 _MDX_STATEMENT = re.compile(r"^(?:import|export)\s[^\r\n]*", re.M)
 _BLANK_LINE_AFTER = re.compile(r"(?:\r\n|\r|\n)[ \t]*(?=\r\n|\r|\n|\Z)")
 _BACKTICKS = re.compile(r"`+")
+# The leading lookahead lets the regex engine skip to candidate characters quickly.
 _INLINE = re.compile(
     r"""
+    (?=[`<\]hfw])
+    (?:
       (?P<ticks>`+)
     | (?P<comment><!--)
     | (?P<autolink><[A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\s<>]*>
@@ -297,11 +300,13 @@ _INLINE = re.compile(
     | (?P<tag></?[A-Za-z][A-Za-z0-9\-]*(?:\s[^<>]*)?/?>|<![A-Za-z][^<>]*>)
     | (?P<target>\]\()
     | (?P<label>\]\[)
-    | (?P<url>(?<![\w.@/])(?:(?:https?|ftp)://|www\.)[^\s<>]*)
-    | (?P<refdef>^[ ]{0,3}\[(?!\^)[^\]\r\n]+\]:[^\r\n]*)
+    | (?P<url>(?:https?|ftp)://[^\s<>]*|www\.[^\s<>]*)
+    )
     """,
-    re.X | re.M,
+    re.X,
 )
+_URL_PRECEDED_BY = re.compile(r"[\w.@/]")
+_REFERENCE_DEFINITION = re.compile(r"^[ ]{0,3}\[(?!\^)[^\]\r\n]+\]:[^\r\n]*", re.M)
 _URL_TRAILING = "?!.,:;*_~'\""
 _MAX_LINK_TARGET = 4096
 
@@ -324,6 +329,8 @@ def markdown_prose(
     blocks = _merge(excluded)
     for segment_start, segment_end in _complement(blocks, 0, len(text)):
         excluded.extend(_inline_exclusions(text, segment_start, segment_end))
+        definitions = _REFERENCE_DEFINITION.finditer(text, segment_start, segment_end)
+        excluded.extend(definition.span() for definition in definitions)
     return [span for span in _complement(_merge(excluded), 0, len(text)) if span[0] < span[1]]
 
 
@@ -365,7 +372,8 @@ def _previous_line(text: str, line_start: int) -> tuple[int, str]:
     end = line_start - 1
     if end > 0 and text[end] == "\n" and text[end - 1] == "\r":
         end -= 1
-    start = max(text.rfind("\n", 0, end), text.rfind("\r", 0, end)) + 1
+    start = text.rfind("\n", 0, end) + 1
+    start = max(start, text.rfind("\r", start, end) + 1)
     return start, text[start:end]
 
 
@@ -405,6 +413,9 @@ def _inline_exclusions(text: str, start: int, end: int) -> Iterator[tuple[int, i
             close = text.find("-->", found.end(), end)
             span_end = end if close < 0 else close + 3
         elif kind == "url":
+            if found.start() > 0 and _URL_PRECEDED_BY.match(text, found.start() - 1):
+                position = found.end()
+                continue
             span_end = found.start() + len(_trim_url(found.group()))
         elif kind == "target":
             close = _link_target_end(text, found.end(), end)

@@ -31,6 +31,9 @@ _CJK = (
 # letters and digits, or one other visible character.
 _TOKEN = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+|\S")
 _WORD_CHAR = re.compile(rf"[^\W_{_CJK}]")
+_SIMPLE_NAME = re.compile(rf"[^\W_{_CJK}]+(?: [^\W_{_CJK}]+)*")
+# Where words start in a name, for the fuzzy buckets: after a non-word character or a camel hump.
+_WORD_START = re.compile(r"(?<![^\W_])[^\W_]|(?<=[a-z])[A-Z]")
 _UNDERSCORES = re.compile(r"_+")
 _LINE_BREAK = re.compile(r"\r\n?|\n")
 
@@ -75,6 +78,9 @@ def _is_word_char(char: str) -> bool:
 
 def _name_keys(name: str, case_sensitive: bool) -> list[str]:
     """The dictionary key parts of a name: one per token, `" tok"` when whitespace precedes."""
+    if _SIMPLE_NAME.fullmatch(name):
+        words = name.split(" ") if case_sensitive else name.casefold().split(" ")
+        return [words[0], *(" " + word for word in words[1:])]
     keys: list[str] = []
     previous_end = None
     for token in _TOKEN.finditer(name):
@@ -160,20 +166,26 @@ class TermMatcher:
         self._max_name_length = max(self._max_name_length, len(name))
 
     def _build_completion(self, names: list[tuple[int, int, str, Term]]) -> None:
+        folded = [(fold(name), alias, rank, name, term) for alias, rank, name, term in names]
         # Prefix search: folded names sorted, searched with bisect.
-        by_fold = sorted((fold(name), alias, rank, name, term) for alias, rank, name, term in names)
-        self._prefix_keys = [item[0] for item in by_fold]
+        folded.sort(key=lambda item: (item[0], item[2]))
+        self._prefix_keys = [item[0] for item in folded]
         self._prefix_items = [
-            (len(f), alias, rank, name, term) for f, alias, rank, name, term in by_fold
+            (len(key), alias, rank, name, term) for key, alias, rank, name, term in folded
         ]
-        # Fuzzy search: shorter and canonical names first, so rapidfuzz's ties favour them.
-        by_length = sorted(names, key=lambda item: (len(item[2]), item[0], item[1]))
-        self._fuzzy_choices = [fold(name) for _, _, name, _ in by_length]
-        self._fuzzy_items = [(name, term) for _, _, name, term in by_length]
-        self._default_items = sorted(
-            ((name, term) for alias, _, name, term in names if not alias),
-            key=lambda item: fold(item[0]),
-        )
+        self._default_items = [(name, term) for _, alias, _, name, term in folded if not alias]
+        # Fuzzy search: names bucketed by the first letters of their words (a query is compared
+        # with the names that have a word starting like it); shorter and canonical names first,
+        # so rapidfuzz's ties favour them.
+        folded.sort(key=lambda item: (len(item[3]), item[1], item[2]))
+        self._fuzzy_items = [(name, term) for _, _, _, name, term in folded]
+        buckets: dict[str, tuple[list[str], list[int]]] = {}
+        for index, (key, _, _, name, _) in enumerate(folded):
+            for initial in {start.group().casefold()[:1] for start in _WORD_START.finditer(name)}:
+                choices, indexes = buckets.setdefault(initial, ([], []))
+                choices.append(key)
+                indexes.append(index)
+        self._fuzzy_buckets = buckets
 
     # ----------------------------------------------------------------------------- matching
 
@@ -234,6 +246,8 @@ class TermMatcher:
     ) -> tuple[Match, int] | None:
         """The longest match starting at `window[0]`, and how many tokens it spans."""
         first = window[0]
+        if not self._may_start(first.group()):
+            return None
         if first.start() == start and start > 0 and _joins(text, start - 1, first.start()):
             return None  # `start` cut a word
         best: tuple[tuple[int, int, int], Match, int] | None = None
@@ -250,6 +264,17 @@ class TermMatcher:
                         token_count,
                     )
         return None if best is None else (best[1], best[2])
+
+    def _may_start(self, word: str) -> bool:
+        """Whether some name may start with this token (a cheap test before the full walk)."""
+        folded = word.casefold()
+        if word in self._sensitive.table or folded in self._insensitive.table:
+            return True
+        if not folded.endswith("s"):
+            return False
+        if word.endswith("s") and word[:-1] in self._sensitive.table:
+            return True
+        return any(stem in self._insensitive.table for stem in _plural_stems(folded, False))
 
     def _walk(
         self, text: str, window: deque[re.Match[str]], trie: _Trie, case_sensitive: bool
@@ -318,15 +343,17 @@ class TermMatcher:
         return candidates
 
     def _fuzzy(self, key: str, limit: int, seen: set[str]) -> list[Candidate]:
+        choices, indexes = self._fuzzy_buckets.get(key[0], ([], []))
         found = process.extract(
             key,
-            self._fuzzy_choices,
+            choices,
             scorer=fuzz.partial_ratio,
             score_cutoff=_FUZZY_CUTOFF,
             limit=limit * 3 + len(seen),
         )
         scored = []
-        for choice, partial, index in found:
+        for choice, partial, position in found:
+            index = indexes[position]
             name, term = self._fuzzy_items[index]
             if name in seen or len(choice) < len(key) - 1:
                 continue  # a short name inside the query is no answer to it
