@@ -349,6 +349,8 @@ class _Reader:
                 self.wrong_type(item, f"each entry of {_describe(what)}", "a string", tag)
 
     def mapping(self, node: _Node, what: _What) -> bool:
+        if type(node) is _Collection and node.is_mapping and node.tag is None:
+            return True
         tag = self.tag(node)
         if tag == _MAP:
             return True
@@ -369,23 +371,26 @@ class _Reader:
     ) -> dict[str, tuple[ScalarEvent, _Node]]:
         """The keys of a mapping that are allowed; unknown and repeated keys are problems."""
         found: dict[str, tuple[ScalarEvent, _Node]] = {}
-        for key, value in node.pairs():
-            if type(key) is not ScalarEvent:
-                self.problems.at(
-                    key, f"a key of {what} must be a plain name, not a list or mapping"
-                )
-                continue
-            name = key.value
-            if name not in allowed:
-                self.unknown_key(key, allowed, what)
-            elif name in found:
-                first_line = found[name][0].start_mark.line + 1
-                self.problems.at(
-                    key, f"'{name}' is given twice in {what} (first at line {first_line})"
-                )
+        items = node.items
+        for index in range(0, len(items), 2):
+            key = items[index]
+            name = key.value if type(key) is ScalarEvent else None
+            if name in allowed and name not in found:
+                found[name] = (key, items[index + 1])
             else:
-                found[name] = (key, value)
+                self.bad_key(key, found, allowed, what)
         return found
+
+    def bad_key(self, key: _Node, found: dict, allowed: tuple[str, ...], what: str) -> None:
+        if type(key) is not ScalarEvent:
+            self.problems.at(key, f"a key of {what} must be a plain name, not a list or mapping")
+        elif key.value in found:
+            first_line = found[key.value][0].start_mark.line + 1
+            self.problems.at(
+                key, f"'{key.value}' is given twice in {what} (first at line {first_line})"
+            )
+        else:
+            self.unknown_key(key, allowed, what)
 
     def unknown_key(self, key: ScalarEvent, allowed: tuple[str, ...], what: str) -> None:
         closest = _closest(key.value, allowed)
@@ -543,33 +548,36 @@ class _GlossaryReader(_Reader):
         if _is_blank_or_punctuation(name):
             self.problems.at(name_node, f"'term' must name something, not {name!r}")
             return None
-        get = fields.get
-        module = self.optional(get("module"), self.string, ("module", name))
+        get, string, boolean = fields.get, self.string, self.boolean
+        field = get("module")
+        module = string(field[1], ("module", name)) if field else None
         if module is not None and module not in module_ids:
-            self.unknown_module(fields["module"][1], module, module_ids)
+            self.unknown_module(field[1], module, module_ids)
+        field = get("expansion")
+        expansion = string(field[1], ("expansion", name)) if field else None
+        field = get("definition")
+        definition = string(field[1], ("definition", name)) if field else None
+        field = get("context")
+        contexts = self.strings(field[1], ("context", name), True) if field else ()
+        field = get("case_sensitive")
+        case_sensitive = boolean(field[1], ("case_sensitive", name)) if field else None
+        field = get("inferred")
+        inferred = boolean(field[1], ("inferred", name)) if field else None
         alias_nodes = self.names(get("aliases"), ("aliases", name))
-        context = get("context")
-        contexts = self.strings(context[1], ("context", name), True) if context else ()
+        see_also = self.names(get("see_also"), ("see_also", name))
         term = Term(
             term=name,
-            expansion=self.optional(get("expansion"), self.string, ("expansion", name)) or "",
-            definition=self.optional(get("definition"), self.string, ("definition", name)) or "",
+            expansion=expansion or "",
+            definition=definition or "",
             module=module,
-            aliases=tuple(alias.value for alias in alias_nodes),
-            see_also=tuple(item.value for item in self.names(get("see_also"), ("see_also", name))),
-            contexts=tuple(item.value for item in contexts),
-            case_sensitive=self.optional(
-                get("case_sensitive"), self.boolean, ("case_sensitive", name)
-            ),
-            inferred=bool(self.optional(get("inferred"), self.boolean, ("inferred", name))),
+            aliases=tuple([alias.value for alias in alias_nodes]),
+            see_also=tuple([item.value for item in see_also]),
+            contexts=tuple([item.value for item in contexts]),
+            case_sensitive=case_sensitive,
+            inferred=bool(inferred),
             location=self.location(term_field[0]),
         )
         return _TermEntry(term, name_node, alias_nodes)
-
-    @staticmethod
-    def optional(field: tuple[ScalarEvent, _Node] | None, read, what: _What):
-        """The value of an optional field read with `read`; None when it is absent."""
-        return None if field is None else read(field[1], what)
 
     def names(self, field: tuple[ScalarEvent, _Node] | None, what: tuple[str, str]) -> list:
         """The string nodes of a list of names; an empty name is a problem."""
