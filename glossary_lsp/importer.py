@@ -215,14 +215,18 @@ def import_seed_text(text: str) -> dict[str, Any]:
 
 
 def _collect_module_subtitles(lines: Sequence[SeedLine], draft: _Draft) -> None:
-    """Module lines whose snippet is a subtitle-like phrase reveal that module's subtitle."""
+    """Module lines whose snippet is a subtitle-like phrase reveal that module's subtitle.
+
+    A subtitle is plain page text: a snippet that needed debris removed is module content.
+    """
     for line in lines:
         if line.kind != MODULE:
             continue
         identifier = draft.module(line.emoji, line.title)
         snippet = clean_snippet(line.snippet)
         module = draft.modules[identifier]
-        if looks_like_subtitle(snippet) and "subtitle" not in module:
+        had_debris = snippet != " ".join(line.snippet.split())
+        if looks_like_subtitle(snippet) and not had_debris and "subtitle" not in module:
             module["subtitle"] = snippet
 
 
