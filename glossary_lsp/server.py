@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import unquote
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -80,7 +81,7 @@ class GlossaryServer(LanguageServer):
 
     def view_for(self, uri: str) -> DocumentView | None:
         """The view of a document: its open text, else its file on disk; None if neither."""
-        document = self.workspace.text_documents.get(uri)
+        document = self.workspace.text_documents.get(unquote(uri))
         if document is not None:
             cached = self._views.get(uri)
             if cached is not None and cached[0] == document.version:
@@ -99,7 +100,7 @@ class GlossaryServer(LanguageServer):
         if notebook is None:
             return None
         for cell in notebook.cells:
-            if cell.document == uri:
+            if unquote(cell.document) == unquote(uri):
                 return "markdown" if cell.kind == types.NotebookCellKind.Markup else "code"
         return None
 
@@ -423,7 +424,7 @@ def open_paths(ls: GlossaryServer) -> set[str]:
 def register_documents(server: GlossaryServer) -> None:
     def remember(ls: GlossaryServer, uri: str) -> None:
         path = uri_to_path(uri)
-        document = ls.workspace.text_documents.get(uri)
+        document = ls.workspace.text_documents.get(unquote(uri))
         if path is None or document is None:
             return
         if ls.is_glossary_path(path):

@@ -339,18 +339,24 @@ async def test_notebook_cells_hover_define_and_complete(notebook_client: Languag
     assert hover is not None and "**TTFT**" in hover.contents.value
     assert text_in_range(source, hover.range, "utf-16") == "TTFT"
 
-    fsdp_cell = next((cell for cell in cells if "FSDP" in cell[2]), None)
-    if fsdp_cell is not None:
-        position = position_of(fsdp_cell[2], "FSDP", "utf-16")
+    flash_uri, _, flash_source = next(cell for cell in cells if "FlashAttention" in cell[2])
+    flash = types.DefinitionParams(
+        types.TextDocumentIdentifier(uri=flash_uri),
+        position_of(flash_source, "FlashAttention", "utf-16"),
+    )
+    location = await client.text_document_definition_async(flash)
+    assert location is not None and location.uri.endswith("03-self-attention.md")
 
-        async def ask():
-            return await client.text_document_definition_async(
-                types.DefinitionParams(types.TextDocumentIdentifier(uri=fsdp_cell[0]), position)
-            )
-
-        location = await eventually(ask)
-        assert location is not None
-        assert location.uri.endswith("05-distributed-training.md")
+    # TTFT is first used in this notebook: the answer is the cell document itself
+    location = await client.text_document_definition_async(
+        types.DefinitionParams(identifier, position)
+    )
+    assert location is not None and location.uri.startswith("vscode-notebook-cell:")
+    target_source = next(cell[2] for cell in cells if cell[0] == location.uri)
+    assert text_in_range(target_source, location.range, "utf-16") in (
+        "TTFT",
+        "Time To First Token",
+    )
 
     completion = await client.text_document_completion_async(
         types.CompletionParams(identifier, position_of(source, "(TTFT)", "utf-16", shift=3))
