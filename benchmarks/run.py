@@ -445,7 +445,7 @@ async def start_session(
     command: Sequence[str],
     root: Path,
     options: dict | None,
-    timeout: float = 30.0,
+    timeout: float = 120.0,
 ) -> Session:
     session = Session(name, command, root, options)
     await session.start()
@@ -528,6 +528,10 @@ class Report:
     def skipped(self, title: str, reason: str) -> None:
         self.sections.append(f"## {title}\n\nNot measured: {reason}")
         print(f"\n## {title}: not measured: {reason}", flush=True)
+
+
+def describe(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
 
 
 def ms(seconds: float) -> str:
@@ -627,7 +631,7 @@ async def bench_latency(config: Config, report: Report) -> None:
                     floor, server, method, method_probes, config.rounds, config.warmup
                 )
             except (JsonRpcException, asyncio.TimeoutError) as error:
-                rows.append([method, f"failed: {type(error).__name__}: {error}", *[""] * 8])
+                rows.append([method, f"failed: {describe(error)}", *[""] * 8])
                 continue
             rows.append(_latency_row(method, latency, target, len(method_probes)))
             if latency.wrong_terms:
@@ -711,7 +715,7 @@ async def bench_workspace_scale(config: Config, report: Report) -> None:
         try:
             results.append(await bench_course(config, course, timeout))
         except (TimeoutError, asyncio.TimeoutError, RuntimeError) as error:
-            failures.append(f"{n_modules} modules: {error}")
+            failures.append(f"{n_modules} modules: {describe(error)}")
     rows = [_course_row(result, results[0]) for result in results]
     rows += [[f"{failure}", *[""] * 8] for failure in failures]
     report.table(
@@ -789,7 +793,7 @@ async def bench_glossary_scale(config: Config, report: Report) -> None:
                 )
                 rss = server.peak_rss_mb()
         except (TimeoutError, asyncio.TimeoutError, RuntimeError) as error:
-            rows.append([f"{n_terms:,}", f"failed: {error}", *[""] * 6])
+            rows.append([f"{n_terms:,}", f"failed: {describe(error)}", *[""] * 6])
             continue
         hover_medians[n_terms] = hover.ratio_median
         load_target = f"≤ 1 s {verdict(load, 1.0)}" if n_terms == 100_000 else ""
@@ -963,7 +967,7 @@ async def server_answers(config: Config) -> str | None:
         async with running("server", config.server_command, SAMPLE_COURSE, config.server_options()):
             return None
     except Exception as error:  # any failure here means: benchmark the floor only
-        return f"{type(error).__name__}: {error}"
+        return describe(error)
 
 
 async def run(config: Config, output: Path | None) -> int:
@@ -990,7 +994,7 @@ async def run(config: Config, output: Path | None) -> int:
                 await benchmark(config, report)
             except Exception as error:  # one broken benchmark must not hide the others
                 name = benchmark.__name__.removeprefix("bench_").replace("_", " ")
-                report.skipped(name.capitalize(), f"{type(error).__name__}: {error}")
+                report.skipped(name.capitalize(), describe(error))
     elapsed = datetime.datetime.now(datetime.timezone.utc) - started
     document = _document(config, report, started, elapsed)
     if output is not None:
