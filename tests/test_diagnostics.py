@@ -185,10 +185,17 @@ def test_canonical_spellings_aliases_plurals_and_sentence_case_are_fine(tmp_path
 
 
 def test_plain_english_near_a_glossary_name_is_not_flagged(tmp_path):
-    glossary = GLOSSARY + "  - term: Transformer\n  - term: Tokenizer\n"
+    glossary = GLOSSARY + (
+        "  - term: Transformer\n  - term: Tokenizer\n"
+        "  - term: ZeRO\n    expansion: Zero Redundancy Optimizer\n    case_sensitive: true\n"
+        "  - term: BPE\n    expansion: Byte Pair Encoding\n    aliases: [byte-pair encoding]\n"
+    )
     root = write_course(
         tmp_path,
-        {"01-a.md": "# A\n\nThe Transformers library ships Tokenizers; my tokenizers work.\n"},
+        {
+            "01-a.md": "# A\n\nThe Transformers library ships Tokenizers; my tokenizers work.\n"
+            "The Zero Redundancy Optimizer (ZeRO) leaves Zero copies. Byte Pair Encoding (BPE).\n"
+        },
         glossary,
     )
     assert rules_of(findings_by_file(root)["01-a.md"], "nonCanonicalSpelling") == []

@@ -359,6 +359,7 @@ class SpellingIndex:
             key = squash(name)
             if key:
                 self.by_squash.setdefault(key, (name, term))
+        self.expansions = {squash(term.expansion) for term in glossary.terms if term.expansion}
         self.by_length: dict[int, list[str]] = {}
         for key in self.by_squash:
             if len(key) >= _FUZZY_MIN_LENGTH - 1:
@@ -396,9 +397,11 @@ class SpellingIndex:
         return None
 
     def _squash_hit(self, surface: str, single: bool) -> tuple[str, Term] | None:
-        if single and "-" not in surface and not any(char.isupper() for char in surface):
-            return None  # a lowercase word equal to an acronym (`ram`) is an ordinary word
+        if single and "-" not in surface and (surface.islower() or surface.istitle()):
+            return None  # `ram`, `Zero`, `Rope`: ordinary words that squash to `RAM`, `ZeRO`…
         key = squash(surface)
+        if key in self.expansions:
+            return None  # a term's expansion written out is never a misspelling of a name
         hit = self.by_squash.get(key)
         suffix = ""
         if hit is None and key.endswith("s"):
