@@ -8,7 +8,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import unquote
@@ -39,6 +39,7 @@ FIRST_INTRODUCTION_COMMAND = "glossaryLsp.firstIntroduction"
 PARENT_POLL_SECONDS = 3.0
 GLOSSARY_POLL_SECONDS = 2.0
 INDEX_WAIT_SECONDS = 5.0
+EDIT_DEBOUNCE_SECONDS = 0.3
 NOTEBOOK_SYNC = types.NotebookDocumentSyncOptions(
     notebook_selector=[
         types.NotebookDocumentFilterWithCells(
@@ -72,6 +73,11 @@ class GlossaryServer(LanguageServer):
         self.indexed = asyncio.Event()
         self._views: dict[str, tuple[Any, DocumentView]] = {}
         self._published_problems: set[Path] = set()
+        self._pending_edits: dict[str, asyncio.TimerHandle] = {}
+        # Async callables run after a document's edits settle (argument: its URI) and after the
+        # whole workspace was (re)indexed (no argument): diagnostics hang on these.
+        self.document_listeners: list[Callable[[str], Awaitable[None]]] = []
+        self.index_listeners: list[Callable[[], Awaitable[None]]] = []
 
     # -- state accessors for features' wiring -----------------------------------------------
 
@@ -158,7 +164,7 @@ class GlossaryServer(LanguageServer):
                 ", ".join(self.version.glossary.sources),
             )
             if self.indexed.is_set():
-                self.run_in_background(lambda: self.index.set_matcher(self.version.matcher))
+                asyncio.get_running_loop().create_task(self._rematch_workspace())
 
     def publish_glossary_problems(self) -> None:
         for path, problems in self.store.problems.items():
@@ -180,6 +186,44 @@ class GlossaryServer(LanguageServer):
         else:
             self._published_problems.discard(path)
 
+    def document_changed(self, uri: str, delay: float = EDIT_DEBOUNCE_SECONDS) -> None:
+        """After an edit settles: index the document's text, then tell the listeners.
+
+        Edits arrive per keystroke; only the last one within `delay` is worked on, off the event
+        loop, so typing in a 10 MB file never blocks hover.
+        """
+        pending = self._pending_edits.pop(uri, None)
+        if pending is not None:
+            pending.cancel()
+        loop = asyncio.get_running_loop()
+        self._pending_edits[uri] = loop.call_later(
+            delay, lambda: loop.create_task(self._settle_document(uri))
+        )
+
+    async def _settle_document(self, uri: str) -> None:
+        self._pending_edits.pop(uri, None)
+        path = uri_to_path(uri)
+        document = self.workspace.text_documents.get(unquote(uri))
+        if document is None:
+            return
+        if path is not None and not self.is_glossary_path(path):
+            source = document.source
+            await asyncio.get_running_loop().run_in_executor(
+                None, self.safely(self.index.update), path, source
+            )
+        for listener in self.document_listeners:
+            await self.safely_async(listener)(uri)
+
+    def safely_async(self, handler: Callable[..., Any]) -> Callable[..., Any]:
+        async def guarded(*args: Any) -> Any:
+            try:
+                return await handler(*args)
+            except Exception:
+                log.exception("%s failed", getattr(handler, "__name__", handler))
+                return None
+
+        return guarded
+
     def is_glossary_path(self, path: Path) -> bool:
         return path.name == WORKSPACE_GLOSSARY or path.resolve() in self.store.paths
 
@@ -196,11 +240,21 @@ class GlossaryServer(LanguageServer):
         self.index.matcher = self.version.matcher
         await loop.run_in_executor(None, self.index.scan, report)
         self.indexed.set()
+        for listener in self.index_listeners:
+            await self.safely_async(listener)()
         if progress:
             self.work_done_progress.end(
                 token, types.WorkDoneProgressEnd(message=f"{len(self.index.modules())} modules")
             )
         log.info("indexed %d modules", len(self.index.modules()))
+
+    async def _rematch_workspace(self) -> None:
+        """A new glossary version: find every module's terms again, then tell the listeners."""
+        await asyncio.get_running_loop().run_in_executor(
+            None, self.index.set_matcher, self.version.matcher
+        )
+        for listener in self.index_listeners:
+            await self.safely_async(listener)()
 
     async def wait_for_index(self, timeout: float = INDEX_WAIT_SECONDS) -> None:
         """Let a request that needs the whole course wait a little for the first index."""
@@ -422,22 +476,13 @@ def open_paths(ls: GlossaryServer) -> set[str]:
 
 
 def register_documents(server: GlossaryServer) -> None:
-    def remember(ls: GlossaryServer, uri: str) -> None:
-        path = uri_to_path(uri)
-        document = ls.workspace.text_documents.get(unquote(uri))
-        if path is None or document is None:
-            return
-        if ls.is_glossary_path(path):
-            return
-        ls.index.update(path, document.source)
-
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: GlossaryServer, params: types.DidOpenTextDocumentParams) -> None:
-        ls.safely(remember)(ls, params.text_document.uri)
+        ls.document_changed(params.text_document.uri, delay=0)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: GlossaryServer, params: types.DidChangeTextDocumentParams) -> None:
-        ls.safely(remember)(ls, params.text_document.uri)
+        ls.document_changed(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: GlossaryServer, params: types.DidSaveTextDocumentParams) -> None:
