@@ -585,3 +585,22 @@ def test_synthetic_glossary_loads_the_same_with_both_parsers():
     assert len(with_libyaml) == 600 and len(with_libyaml.modules) == 7
     assert with_libyaml.terms == with_python.terms
     assert with_libyaml.modules == with_python.modules
+
+
+def test_a_node_reached_through_several_aliases_is_reported_once():
+    text = doc("""
+        version: 1
+        nested: &list [x]
+        terms:
+          - term: A
+            aliases: [*list, *list, *list]
+        """)
+    assert problems_of(text) == [
+        (
+            2,
+            1,
+            "unknown key 'nested' in the glossary: allowed keys are version, modules, terms, "
+            "unattributed",
+        ),
+        (2, 9, "each entry of 'aliases' of 'A' must be a string, not a list"),
+    ]
