@@ -843,7 +843,12 @@ def _noncanonical_spellings(analysis: ModuleAnalysis, rules: RuleSettings) -> li
 
 # ---------------------------------------------------------------------------------- sentences
 
-_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n[ \t]*\r?\n")
+_SENTENCE_END = re.compile(
+    r"(?<!\n\d)(?<!\n\d\d)[.!?](?=\s)"  # a full stop, but not a list item's `3.`
+    r"|\n[ \t]*\r?\n"  # a blank line
+    r"|\n(?=[ \t]*(?:[-*+>#|]|\d+[.)])[ \t])"  # a list item, a heading, a quote, a table row
+)
+_BLOCK_MARKER = re.compile(r"^(?:#{1,6}|[-*+>|]|\d+[.)])\s+")
 MAX_CONTEXT = 300
 
 
@@ -854,7 +859,7 @@ def sentence_around(text: str, offset: int) -> str:
         start = boundary.end()
     end_match = _SENTENCE_END.search(text, offset, offset + 2000)
     end = end_match.end() if end_match is not None else min(len(text), offset + 2000)
-    sentence = " ".join(text[start:end].split()).strip(" #>*-")
+    sentence = _BLOCK_MARKER.sub("", " ".join(text[start:end].split()))
     if len(sentence) > MAX_CONTEXT:
         cut = sentence[:MAX_CONTEXT].rsplit(" ", 1)[0]
         sentence = cut + " …"
