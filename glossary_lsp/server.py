@@ -137,8 +137,12 @@ class GlossaryServer(LanguageServer):
 
     # -- glossary and index lifecycle --------------------------------------------------------
 
-    def apply_settings(self, raw: Any) -> None:
-        self.settings = Settings.from_dict(raw)
+    def apply_settings(self, raw: Any) -> bool:
+        """Take new settings; False (and nothing done) when they equal the ones in force."""
+        settings = Settings.from_dict(raw)
+        if settings == self.settings and self.store.paths:
+            return False
+        self.settings = settings
         for problem in self.settings.problems:
             self.show_message(problem, types.MessageType.Warning)
         self.index = WorkspaceIndex(
@@ -150,6 +154,7 @@ class GlossaryServer(LanguageServer):
             glossary_paths(self.roots, self.settings.glossaries, self.settings.include_bundled)
         )
         self.reload_glossary(force=True)
+        return True
 
     def reload_glossary(self, force: bool = False) -> None:
         changed = self.store.reload(force=force)
@@ -388,10 +393,11 @@ def register_lifecycle(server: GlossaryServer) -> None:
     ) -> None:
         settings = params.settings
         if isinstance(settings, dict) and SECTION in settings:
-            ls.apply_settings(settings[SECTION])
+            changed = ls.apply_settings(settings[SECTION])
         else:
-            await pull_configuration(ls)
-        await ls.index_workspace()
+            changed = await pull_configuration(ls)
+        if changed:
+            await ls.index_workspace()
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def did_change_watched_files(
@@ -421,9 +427,10 @@ def workspace_roots(params: types.InitializeParams) -> list[Path]:
     return [path for path in (uri_to_path(uri) for uri in uris) if path is not None]
 
 
-async def pull_configuration(ls: GlossaryServer) -> None:
+async def pull_configuration(ls: GlossaryServer) -> bool:
+    """Ask the client for the settings; True when they changed what is in force."""
     if not client_supports(ls, "workspace.configuration"):
-        return
+        return False
     try:
         result = await asyncio.wait_for(
             ls.workspace_configuration_async(
@@ -433,9 +440,8 @@ async def pull_configuration(ls: GlossaryServer) -> None:
         )
     except Exception as error:
         log.info("workspace/configuration failed: %s", error)
-        return
-    if result and isinstance(result[0], dict):
-        ls.apply_settings(result[0])
+        return False
+    return bool(result) and isinstance(result[0], dict) and ls.apply_settings(result[0])
 
 
 async def register_watchers(ls: GlossaryServer) -> None:
