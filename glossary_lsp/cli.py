@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -27,7 +28,8 @@ def _command_module(name: str):
 
 
 def _usage() -> str:
-    lines = ["usage: glossary-lsp [COMMAND] [ARGS...]", "", __doc__.strip(), "", "commands:"]
+    summary = __doc__.strip().splitlines()[0]
+    lines = ["usage: glossary-lsp [COMMAND] [ARGS...]", "", summary, "", "commands:"]
     lines += [f"  {name:<11} {text}" for name, text in SUBCOMMANDS.items()]
     lines += [
         "",
@@ -37,7 +39,17 @@ def _usage() -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    arguments = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _dispatch(list(sys.argv[1:] if argv is None else argv))
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # the reader went away (`| head`): stop quietly, and keep Python from complaining at exit
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _dispatch(arguments: list[str]) -> int:
     if not arguments or (arguments[0].startswith("-") and arguments[0] not in ("-h", "--help")):
         arguments.insert(0, "serve")
     name = arguments[0]
@@ -51,10 +63,4 @@ def main(argv: Sequence[str] | None = None) -> int:
     module = _command_module(name)
     parser = argparse.ArgumentParser(prog=f"glossary-lsp {name}", description=SUBCOMMANDS[name])
     module.add_arguments(parser)
-    args = parser.parse_args(arguments[1:])
-    try:
-        return module.run(args)
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:
-        return 0
+    return module.run(parser.parse_args(arguments[1:]))
