@@ -15,17 +15,20 @@ REPO = Path(__file__).resolve().parents[1]
 COURSE = REPO / "examples" / "course"
 SERVER_COMMAND = [sys.executable, "-m", "glossary_lsp"]
 
-# name -> (pytest-lsp capabilities spec, whether the profile adds notebook sync)
+# name -> (pytest-lsp capabilities spec, notebook sync added, position encodings offered)
 PROFILES = {
-    "vscode": ("visual-studio-code", False),
-    "neovim": ("neovim@v0.11.0", False),
-    "vscode-notebooks": ("visual-studio-code", True),
+    "vscode": ("visual-studio-code", False, None),
+    "neovim": ("neovim@v0.11.0", False, None),
+    "vscode-notebooks": ("visual-studio-code", True, None),
+    "utf-32-only": ("neovim@v0.11.0", False, ["utf-32"]),
 }
 
 
 def capabilities(profile: str) -> types.ClientCapabilities:
-    spec, notebooks = PROFILES[profile]
+    spec, notebooks, encodings = PROFILES[profile]
     caps = client_capabilities(spec)
+    if encodings:
+        caps.general.position_encodings = encodings
     if notebooks:
         caps.notebook_document = types.NotebookDocumentClientCapabilities(
             synchronization=types.NotebookDocumentSyncClientCapabilities(
@@ -36,8 +39,7 @@ def capabilities(profile: str) -> types.ClientCapabilities:
 
 
 def encoding_of(profile: str) -> str:
-    spec, _ = PROFILES[profile]
-    general = client_capabilities(spec).general
+    general = capabilities(profile).general
     encodings = general.position_encodings if general else None
     return encodings[0] if encodings else "utf-16"
 

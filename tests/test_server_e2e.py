@@ -25,7 +25,7 @@ from pytest_lsp import ClientServerConfig, LanguageClient
 
 @pytest_lsp.fixture(
     config=ClientServerConfig(server_command=SERVER_COMMAND),
-    params=["vscode", "neovim"],
+    params=["vscode", "neovim", "utf-32-only"],
 )
 async def client(request, lsp_client: LanguageClient, tmp_path_factory):
     course = copy_course(tmp_path_factory.mktemp("ws"))
@@ -75,6 +75,28 @@ async def test_hover_after_emoji_names_term_expansion_and_module(client: Languag
     assert "🖥️ Distributed Training" in hover.contents.value
     assert text_in_range(text, hover.range, client.encoding) == "FSDP"
     assert hover.range.start.character == units("🖥️ ", client.encoding)
+
+
+async def test_every_encoding_is_exact_on_lines_with_emoji_and_cjk(client: LanguageClient):
+    path = client.course / "scratch-cjk.md"
+    text = "# 🖥️ 分布式训练\n\n😀 用FSDP训练, 然后 🚀🚀 the KV cache grows 👍 with FLOPs.\n"
+    path.write_text(text, encoding="utf-8")
+    open_file(client, path)
+    for needle, term in [("FSDP", "FSDP"), ("KV cache", "KV cache"), ("FLOPs", "FLOP")]:
+        hover = await client.text_document_hover_async(
+            hover_params(path, position_of(text, needle, client.encoding, shift=1))
+        )
+        assert hover is not None, needle
+        assert f"**{term}**" in hover.contents.value
+        assert text_in_range(text, hover.range, client.encoding) == needle
+    completion = await client.text_document_completion_async(
+        types.CompletionParams(
+            text_document=types.TextDocumentIdentifier(uri=path.as_uri()),
+            position=position_of(text, "KV cache", client.encoding, shift=2),
+        )
+    )
+    kv = next(item for item in completion.items if item.label == "KV cache")
+    assert text_in_range(text, kv.text_edit.range, client.encoding) == "KV"
 
 
 async def test_hover_is_null_where_there_is_no_term(client: LanguageClient):
