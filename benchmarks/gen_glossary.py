@@ -16,16 +16,66 @@ import re
 import sys
 from pathlib import Path
 
-_WORDS = (
-    "adaptive attention batched causal cached dense decoder encoder fused gated gradient "
-    "hybrid inference kernel latent linear masked mixture neural optimal parallel quantized "
-    "recurrent residual rotary sampled scaled sharded sparse speculative streaming tensor "
-    "tokenized unified vector weighted"
-).split()
-_NOUNS = (
-    "adapter buffer cache checkpoint embedding estimator gradient layer logits memory "
-    "optimizer pipeline policy projection router sampler scheduler tokenizer transformer window"
-).split()
+_WORDS = [
+    "adaptive",
+    "attention",
+    "batched",
+    "causal",
+    "cached",
+    "dense",
+    "decoder",
+    "encoder",
+    "fused",
+    "gated",
+    "gradient",
+    "hybrid",
+    "inference",
+    "kernel",
+    "latent",
+    "linear",
+    "masked",
+    "mixture",
+    "neural",
+    "optimal",
+    "parallel",
+    "quantized",
+    "recurrent",
+    "residual",
+    "rotary",
+    "sampled",
+    "scaled",
+    "sharded",
+    "sparse",
+    "speculative",
+    "streaming",
+    "tensor",
+    "tokenized",
+    "unified",
+    "vector",
+    "weighted",
+]
+_NOUNS = [
+    "adapter",
+    "buffer",
+    "cache",
+    "checkpoint",
+    "embedding",
+    "estimator",
+    "gradient",
+    "layer",
+    "logits",
+    "memory",
+    "optimizer",
+    "pipeline",
+    "policy",
+    "projection",
+    "router",
+    "sampler",
+    "scheduler",
+    "tokenizer",
+    "transformer",
+    "window",
+]
 # One word per letter, so distinct acronyms get distinct expansions.
 _LETTER_WORDS = {
     letter: next(w for w in (*_WORDS, *_NOUNS, "xavier", "yield", "zero") if w[0] == letter)

@@ -124,9 +124,6 @@ class _Collection:
         self.start_mark = event.start_mark
         self.items: list[_Node] = []
 
-    def pairs(self) -> zip[tuple[ScalarEvent | _Collection, _Node]]:
-        return zip(self.items[::2], self.items[1::2], strict=True)
-
 
 # A scalar is its ScalarEvent itself: it already holds value, tag, style and marks.
 _Node = Union[ScalarEvent, _Collection]  # noqa: UP007 (evaluated at runtime on 3.10)
