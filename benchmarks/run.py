@@ -963,11 +963,17 @@ def _git(*args: str) -> str:
 
 async def server_answers(config: Config) -> str | None:
     """None if the server under test starts and initializes, else why not."""
+    session = Session("server", config.server_command, SAMPLE_COURSE, config.server_options())
     try:
-        async with running("server", config.server_command, SAMPLE_COURSE, config.server_options()):
-            return None
+        await session.start()
+        await session.initialize(120)
+        return None
     except Exception as error:  # any failure here means: benchmark the floor only
-        return describe(error)
+        await asyncio.sleep(0.2)  # let the last lines of stderr arrive
+        last_line = next((line for line in reversed(session.stderr_tail) if line.strip()), "")
+        return describe(error) + (f"; its last words: `{last_line.strip()}`" if last_line else "")
+    finally:
+        await session.close()
 
 
 async def run(config: Config, output: Path | None) -> int:
