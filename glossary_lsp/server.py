@@ -70,6 +70,7 @@ class GlossaryServer(LanguageServer):
         self.version = GlossaryVersion.build(self.store.merged)
         self.index = WorkspaceIndex(roots=[])
         self.roots: list[Path] = []
+        self.initialization_options: dict[str, Any] = {}
         self.indexed = asyncio.Event()
         self._views: dict[str, tuple[Any, DocumentView]] = {}
         self._published_problems: set[Path] = set()
@@ -376,6 +377,7 @@ def register_lifecycle(server: GlossaryServer) -> None:
         options = params.initialization_options
         if isinstance(options, dict) and SECTION in options:
             options = options[SECTION]
+        ls.initialization_options = options if isinstance(options, dict) else {}
         ls.apply_settings(options)
         watch_parent(params.process_id)
 
@@ -393,7 +395,7 @@ def register_lifecycle(server: GlossaryServer) -> None:
     ) -> None:
         settings = params.settings
         if isinstance(settings, dict) and SECTION in settings:
-            changed = ls.apply_settings(settings[SECTION])
+            changed = ls.apply_settings(overlay(ls.initialization_options, settings[SECTION]))
         else:
             changed = await pull_configuration(ls)
         if changed:
@@ -441,7 +443,19 @@ async def pull_configuration(ls: GlossaryServer) -> bool:
     except Exception as error:
         log.info("workspace/configuration failed: %s", error)
         return False
-    return bool(result) and isinstance(result[0], dict) and ls.apply_settings(result[0])
+    if not result or not isinstance(result[0], dict):
+        return False
+    return ls.apply_settings(overlay(ls.initialization_options, result[0]))
+
+
+def overlay(base: Any, override: Any) -> Any:
+    """Settings from the client's configuration over those from initializationOptions."""
+    if not isinstance(base, dict) or not isinstance(override, dict):
+        return override
+    merged = dict(base)
+    for key, value in override.items():
+        merged[key] = overlay(base.get(key), value)
+    return merged
 
 
 async def register_watchers(ls: GlossaryServer) -> None:

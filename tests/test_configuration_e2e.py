@@ -1,0 +1,118 @@
+"""Settings from `initializationOptions` and from `workspace/configuration`, end to end."""
+
+from __future__ import annotations
+
+import pytest_lsp
+from lsp_helpers import (
+    SERVER_COMMAND,
+    accept_registrations,
+    capabilities,
+    copy_course,
+    eventually,
+    position_of,
+)
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient
+
+CUSTOM_GLOSSARY = """version: 1
+terms:
+  - term: Quux
+    expansion: Quite Unusual Unit eXample
+    definition: A term only the configured glossary knows.
+"""
+
+
+async def start(client: LanguageClient, course, initialization_options) -> None:
+    accept_registrations(client)
+    await client.initialize_session(
+        types.InitializeParams(
+            capabilities=capabilities("neovim"),
+            workspace_folders=[types.WorkspaceFolder(uri=course.as_uri(), name="course")],
+            initialization_options=initialization_options,
+        )
+    )
+
+
+def open_text(client: LanguageClient, path, text: str | None = None) -> str:
+    if text is None:
+        text = path.read_text(encoding="utf-8")
+    else:
+        path.write_text(text, encoding="utf-8")
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(types.TextDocumentItem(path.as_uri(), "markdown", 1, text))
+    )
+    return text
+
+
+def hover_at(client, path, text, needle):
+    return client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=path.as_uri()),
+            position=position_of(text, needle, "utf-8"),
+        )
+    )
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_COMMAND))
+async def configured(lsp_client: LanguageClient, tmp_path_factory):
+    course = copy_course(tmp_path_factory.mktemp("cfg"))
+    (course / "extra").mkdir()
+    (course / "extra" / "custom.yaml").write_text(CUSTOM_GLOSSARY, encoding="utf-8")
+    lsp_client.course = course
+    # workspace/configuration answers are laid over initializationOptions
+    lsp_client.set_configuration(
+        {"glossaries": ["extra/custom.yaml"], "modules": {"exclude": ["**/05-*.md"]}},
+        section="glossaryLsp",
+    )
+    await start(lsp_client, course, {"modules": {"include": ["**/*.md", "**/*.ipynb"]}})
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_configured_glossaries_and_module_globs_apply(configured: LanguageClient):
+    client = configured
+    path = client.course / "scratch.md"
+    text = open_text(client, path, "Quux meets FSDP in the KV cache.\n")
+
+    async def quux():
+        return await hover_at(client, path, text, "Quux")
+
+    hover = await eventually(quux, timeout=10)
+    assert hover is not None and "Quite Unusual Unit eXample" in hover.contents.value
+
+    # 05, which introduces FSDP, is excluded: its first use is now in 03
+    early = client.course / "03-self-attention.md"
+    early_text = open_text(client, early)
+    location = await client.text_document_definition_async(
+        types.DefinitionParams(
+            types.TextDocumentIdentifier(early.as_uri()),
+            position_of(early_text, "FSDP", "utf-8"),
+        )
+    )
+    assert location is not None and location.uri == early.as_uri()
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_COMMAND))
+async def without_bundled(lsp_client: LanguageClient, tmp_path_factory):
+    course = copy_course(tmp_path_factory.mktemp("nob"))
+    lsp_client.course = course
+    await start(lsp_client, course, {"glossaryLsp": {"includeBundled": False}})
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_without_the_bundled_glossary(without_bundled: LanguageClient):
+    client = without_bundled
+    path = client.course / "scratch.md"
+    text = open_text(client, path, "FSDP and Prefill.\n")
+    assert await hover_at(client, path, text, "FSDP") is None
+    # the course glossary names bundled modules, so it cannot load alone: a diagnostic says
+    # where, and the server goes on serving
+    glossary_uri = (client.course / "glossary.yaml").as_uri()
+
+    async def problems():
+        return client.diagnostics.get(glossary_uri)
+
+    diagnostics = await eventually(problems, timeout=10)
+    assert diagnostics and "distributed-training" in diagnostics[0].message
+    assert diagnostics[0].range.start.line > 0
