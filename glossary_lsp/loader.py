@@ -496,8 +496,9 @@ class _GlossaryReader(_Reader):
                 value = self.string(fields[key][1], f"'{key}'")
                 if value is not None:
                     values[key] = value
-        if "inferred" in fields:
-            self.boolean(fields["inferred"][1], "'inferred'")
+        inferred = (
+            self.boolean(fields["inferred"][1], "'inferred'") if "inferred" in fields else None
+        )
         complete = True
         for key in ("id", "title"):
             if key not in fields:
@@ -514,6 +515,7 @@ class _GlossaryReader(_Reader):
             title=values["title"],
             emoji=values.get("emoji", ""),
             subtitle=values.get("subtitle", ""),
+            inferred=bool(inferred),
             location=self.location(fields["id"][0]),
         )
         return module, fields["id"][1]

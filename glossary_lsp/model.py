@@ -32,6 +32,7 @@ class Module:
     title: str
     emoji: str = ""
     subtitle: str = ""
+    inferred: bool = False
     location: SourceLocation | None = None
 
     @property
