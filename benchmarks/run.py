@@ -716,8 +716,11 @@ async def bench_workspace_scale(config: Config, report: Report) -> None:
             results.append(await bench_course(config, course, timeout))
         except (TimeoutError, asyncio.TimeoutError, RuntimeError) as error:
             failures.append(f"{n_modules} modules: {describe(error)}")
-    rows = [_course_row(result, results[0]) for result in results]
-    rows += [[f"{failure}", *[""] * 8] for failure in failures]
+    rows = [
+        _course_row(result, results[0], results[index - 1] if index else None)
+        for index, result in enumerate(results)
+    ]
+    rows += [[f"{failure}", *[""] * 9] for failure in failures]
     report.table(
         "Scale in the workspace",
         [
@@ -728,6 +731,7 @@ async def bench_workspace_scale(config: Config, report: Report) -> None:
             "process start → correct definition",
             "peak RSS",
             "time per MB",
+            "marginal cost per MB vs the previous size",
             "growth exponent (time, RSS) vs 84",
             "target",
         ],
@@ -736,11 +740,14 @@ async def bench_workspace_scale(config: Config, report: Report) -> None:
         "10,000-term synthetic glossary passed in `initializationOptions`. The probe is a "
         "definition request in the last module on a term first introduced at 90% of the course, "
         "retried until it points there. Peak RSS is the server's VmHWM. The growth exponent "
-        "is log(cost ratio) / log(size ratio) against the 84-module course: 1 is linear.",
+        "is log(cost ratio) / log(size ratio) against the 84-module course: 1 is linear; the "
+        "marginal cost is (extra time, extra RSS) / extra MB against the previous size.",
     )
 
 
-def _course_row(result: CourseResult, baseline: CourseResult) -> list[str]:
+def _course_row(
+    result: CourseResult, baseline: CourseResult, previous: CourseResult | None
+) -> list[str]:
     course = result.course
     size_ratio = course.total_bytes / baseline.course.total_bytes
     exponents = "—"
@@ -763,9 +770,19 @@ def _course_row(result: CourseResult, baseline: CourseResult) -> list[str]:
         f"{result.from_start:.2f} s",
         rss,
         f"{result.from_start / course.megabytes * 1000:.0f} ms/MB",
+        _marginal(result, previous),
         exponents,
         target,
     ]
+
+
+def _marginal(result: CourseResult, previous: CourseResult | None) -> str:
+    if previous is None or not (result.peak_rss_mb and previous.peak_rss_mb):
+        return "—"
+    extra_mb = result.course.megabytes - previous.course.megabytes
+    extra_time = (result.from_start - previous.from_start) / extra_mb
+    extra_rss = (result.peak_rss_mb - previous.peak_rss_mb) / extra_mb
+    return f"{extra_time * 1000:.0f} ms/MB, {extra_rss:.2f} MB RSS/MB"
 
 
 async def bench_glossary_scale(config: Config, report: Report) -> None:
