@@ -68,9 +68,9 @@ EVERYDAY_ACRONYMS = frozenset(_EVERYDAY.split())
 _ACRONYM_TOKEN = re.compile(r"(?<![\w@#$.\\-])([A-Z][A-Z0-9]*[A-Z][A-Z0-9]*)(s?)(?![\w@\\])")
 _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
 _CAMEL = re.compile(r"[a-z][A-Z]|[A-Z]{2}[a-z]")
+_DIGIT = re.compile(r"\d")
 _NON_ALNUM = re.compile(r"[\W_]+")
 _SPACES = re.compile(r"\s+")
-_BLANK_LINE = re.compile(r"\n[ \t]*\r?\n")
 _LINE_NUMBER = re.compile(r"^line (\d+)(?::(\d+))?:\s*")
 _PARENTHESIS_AFTER = re.compile(r"[*_]*\s*\(\s*([^()\n]{1,200}?)\s*\)")
 _MAX_NGRAM = 3
@@ -360,6 +360,9 @@ class SpellingIndex:
             if key:
                 self.by_squash.setdefault(key, (name, term))
         self.expansions = {squash(term.expansion) for term in glossary.terms if term.expansion}
+        # Every prefix of every squashed name: a run of words whose first word's squash is not
+        # one of these cannot spell a name, which rules out nearly every word at once.
+        self.prefixes = {key[:end] for key in self.by_squash for end in range(1, len(key) + 1)}
         self.by_length: dict[int, list[str]] = {}
         for key in self.by_squash:
             if len(key) >= _FUZZY_MIN_LENGTH - 1:
@@ -381,10 +384,17 @@ class SpellingIndex:
         """(end, replacement, term) for a word or a run of words starting at `position` that
         spells a known name another way, or None."""
         first = words[position]
-        for count in range(min(_MAX_NGRAM, len(words) - position), 0, -1):
-            last = words[position + count - 1]
+        runs = []
+        key = ""
+        for count in range(1, min(_MAX_NGRAM, len(words) - position) + 1):
+            key += squash(words[position + count - 1].group(0))
+            if key not in self.prefixes and key[:-1] not in self.by_squash:
+                break
             if count > 1 and not _joined(text, words, position, count):
-                continue
+                break
+            runs.append(count)
+        for count in reversed(runs):
+            last = words[position + count - 1]
             surface = text[first.start() : last.end()]
             hit = self._squash_hit(surface, single=count == 1)
             if hit is not None:
@@ -454,9 +464,9 @@ def _looks_technical(text: str, word: re.Match[str]) -> bool:
     surface = word.group(0)
     if len(surface) < _FUZZY_MIN_LENGTH:
         return False
-    if _CAMEL.search(surface) or (
-        any(char.isdigit() for char in surface) and any(char.isalpha() for char in surface)
-    ):
+    if surface.isdigit():
+        return False
+    if _CAMEL.search(surface) or _DIGIT.search(surface):
         return True
     return surface[0].isupper() and not at_sentence_start(text, word.start())
 
