@@ -12,11 +12,15 @@ Markdown punctuation around a word (`**FSDP**`, `[FSDP](…)`, `FSDP's`) is a bo
 from __future__ import annotations
 
 import bisect
+import gc
 import heapq
 import re
+import threading
 from collections import deque
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from operator import itemgetter
 
 from rapidfuzz import fuzz, process
 
@@ -78,9 +82,10 @@ def _is_word_char(char: str) -> bool:
 
 def _name_keys(name: str, case_sensitive: bool) -> list[str]:
     """The dictionary key parts of a name: one per token, `" tok"` when whitespace precedes."""
+    if name.isascii() and name.isalnum():  # one ASCII word, the commonest name
+        return [name if case_sensitive else name.lower()]
     if _SIMPLE_NAME.fullmatch(name):
-        words = name.split(" ") if case_sensitive else name.casefold().split(" ")
-        return [words[0], *(" " + word for word in words[1:])]
+        return (name if case_sensitive else name.casefold()).replace(" ", _SEP + " ").split(_SEP)
     keys: list[str] = []
     previous_end = None
     for token in _TOKEN.finditer(name):
@@ -122,13 +127,14 @@ class _Trie:
         self.max_tokens = 0
 
     def add(self, keys: list[str], entry: _Entry) -> None:
-        path = ""
-        for depth, part in enumerate(keys):
-            path = part if depth == 0 else path + _SEP + part
-            if depth < len(keys) - 1:
-                self.table.setdefault(path, ())
-        self.table[path] = (*self.table.get(path, ()), entry)
-        self.max_tokens = max(self.max_tokens, len(keys))
+        table = self.table
+        path = keys[0]
+        for part in keys[1:]:
+            table.setdefault(path, ())
+            path = path + _SEP + part
+        table[path] = table.get(path, ()) + (entry,)
+        if len(keys) > self.max_tokens:
+            self.max_tokens = len(keys)
 
 
 class TermMatcher:
@@ -139,19 +145,12 @@ class TermMatcher:
         self._sensitive = _Trie()
         self._insensitive = _Trie()
         self._max_name_length = 0
-        completion: dict[str, tuple[int, int, str, Term]] = {}
-        ranked = [
-            (0 if name == term.term else 1, position, name, term)
-            for position, term in enumerate(glossary.terms)
-            for name in term.names
-        ]
-        ranked.sort(key=lambda item: item[:2])
-        for rank, (alias, _, name, term) in enumerate(ranked):
-            if not name.strip():
-                continue
-            self._add_name(name, term)
-            completion.setdefault(name, (alias, rank, name, term))
-        self._build_completion(list(completion.values()))
+        self._completion: _CompletionIndex | None = None
+        self._completion_lock = threading.Lock()
+        with _no_cycle_collection():
+            for _, name, term in _ranked_names(glossary):
+                if name.strip():
+                    self._add_name(name, term)
 
     # ----------------------------------------------------------------------------- building
 
@@ -163,29 +162,27 @@ class TermMatcher:
         plural_ok = name[-1].isalpha()
         trie = self._sensitive if case_sensitive else self._insensitive
         trie.add(keys, _Entry(name, term, plural_ok))
-        self._max_name_length = max(self._max_name_length, len(name))
+        if len(name) > self._max_name_length:
+            self._max_name_length = len(name)
 
-    def _build_completion(self, names: list[tuple[int, int, str, Term]]) -> None:
-        folded = [(fold(name), alias, rank, name, term) for alias, rank, name, term in names]
-        # Prefix search: folded names sorted, searched with bisect.
-        folded.sort(key=lambda item: (item[0], item[2]))
-        self._prefix_keys = [item[0] for item in folded]
-        self._prefix_items = [
-            (len(key), alias, rank, name, term) for key, alias, rank, name, term in folded
-        ]
-        self._default_items = [(name, term) for _, alias, _, name, term in folded if not alias]
-        # Fuzzy search: names bucketed by the first letters of their words (a query is compared
-        # with the names that have a word starting like it); shorter and canonical names first,
-        # so rapidfuzz's ties favour them.
-        folded.sort(key=lambda item: (len(item[3]), item[1], item[2]))
-        self._fuzzy_items = [(name, term) for _, _, _, name, term in folded]
-        buckets: dict[str, tuple[list[str], list[int]]] = {}
-        for index, (key, _, _, name, _) in enumerate(folded):
-            for initial in {start.group().casefold()[:1] for start in _WORD_START.finditer(name)}:
-                choices, indexes = buckets.setdefault(initial, ([], []))
-                choices.append(key)
-                indexes.append(index)
-        self._fuzzy_buckets = buckets
+    def prepare_completion(self) -> None:
+        """Build the completion index now (it is otherwise built by the first `complete`).
+
+        Thread-safe and idempotent: a server may call it from a background thread right after
+        building the matcher, so that the first completion request does not pay for it.
+        """
+        self._completion_index()
+
+    def _completion_index(self) -> _CompletionIndex:
+        index = self._completion
+        if index is None:
+            with self._completion_lock:
+                index = self._completion
+                if index is None:
+                    with _no_cycle_collection():
+                        index = _CompletionIndex(self.glossary)
+                    self._completion = index
+        return index
 
     # ----------------------------------------------------------------------------- matching
 
@@ -328,6 +325,79 @@ class TermMatcher:
         """Names for a typed prefix: prefix matches first (shorter, canonical first), then fuzzy."""
         if limit <= 0:
             return []
+        return self._completion_index().complete(prefix, limit)
+
+
+def _ranked_names(glossary: Glossary) -> Iterator[tuple[int, str, Term]]:
+    """(is alias, name, term) for every name, best first: canonical spellings in glossary order,
+    then aliases in glossary order. An earlier name wins ties in matching and completion."""
+    terms = glossary.terms
+    for term in terms:
+        name = term.term
+        yield 0, name, term
+        for alias in term.aliases:
+            if alias == name:
+                yield 0, alias, term
+    for term in terms:
+        name = term.term
+        for alias in term.aliases:
+            if alias != name:
+                yield 1, alias, term
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many lasting objects.
+
+    Every allocation would otherwise count towards a collection that rescans the glossary and
+    the half-built tables, again and again: a 100,000-term matcher built ~2x slower.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+class _CompletionIndex:
+    """Every name sorted for prefix search and bucketed for fuzzy search.
+
+    Built by the first completion rather than with the matcher: matching does not need it.
+    """
+
+    def __init__(self, glossary: Glossary) -> None:
+        completion: dict[str, tuple[int, int, str, Term]] = {}
+        for rank, (alias, name, term) in enumerate(_ranked_names(glossary)):
+            if name.strip():
+                completion.setdefault(name, (alias, rank, name, term))
+        # In rank order: `alias` never decreases along it, so a stable sort on one more key
+        # breaks its ties by (alias, rank) for free.
+        by_rank = [
+            (fold(name), alias, rank, name, term) for alias, rank, name, term in completion.values()
+        ]
+        # Prefix search: folded names sorted, searched with bisect.
+        by_key = sorted(by_rank, key=itemgetter(0))
+        self._prefix_keys = [item[0] for item in by_key]
+        self._prefix_items = [
+            (len(key), alias, rank, name, term) for key, alias, rank, name, term in by_key
+        ]
+        self._default_items = [(name, term) for _, alias, _, name, term in by_key if not alias]
+        # Fuzzy search: names bucketed by the first letters of their words (a query is compared
+        # with the names that have a word starting like it); shorter and canonical names first,
+        # so rapidfuzz's ties favour them.
+        by_length = sorted(by_rank, key=lambda item: len(item[3]))
+        self._fuzzy_items = [(name, term) for _, _, _, name, term in by_length]
+        buckets: dict[str, tuple[list[str], list[int]]] = {}
+        for index, (key, _, _, name, _) in enumerate(by_length):
+            for initial in {start.casefold()[:1] for start in _WORD_START.findall(name)}:
+                choices, indexes = buckets.setdefault(initial, ([], []))
+                choices.append(key)
+                indexes.append(index)
+        self._fuzzy_buckets = buckets
+
+    def complete(self, prefix: str, limit: int) -> list[Candidate]:
         key = fold(prefix)
         if not key:
             return [
