@@ -156,14 +156,13 @@ def publish(ls: GlossaryServer, uri: str, diagnostics: list[types.Diagnostic], v
     published[uri] = bool(diagnostics)
 
 
-def publish_module(
+def module_publications(
     ls: GlossaryServer, path: Path, view: DocumentView, findings: list[Finding]
-) -> None:
+) -> list[tuple[str, list[types.Diagnostic]]]:
     """Findings of a module: on its file, or on its cells when it is an open notebook."""
     cells = notebook_cells(ls, path)
     if cells is None:
-        publish(ls, uri_of(path), [to_diagnostic(ls, view.lines, f) for f in findings])
-        return
+        return [(uri_of(path), [to_diagnostic(ls, view.lines, f) for f in findings])]
     by_cell: dict[str, list[types.Diagnostic]] = defaultdict(list)
     for finding in findings:
         located = view.locate(finding.start)
@@ -182,8 +181,7 @@ def publish_module(
         )
         cell_lines = LineIndex(region.text)
         by_cell[cells[region.index]].append(to_diagnostic(ls, cell_lines, cell_finding))
-    for cell in cells:
-        publish(ls, cell, by_cell.get(cell, []))
+    return [(cell, by_cell.get(cell, [])) for cell in cells]
 
 
 # ------------------------------------------------------------------------------ diagnostics
@@ -243,12 +241,26 @@ async def workspace_pass(ls: GlossaryServer) -> None:
     course.pending_pass = None
     course.generation += 1
     generation = course.generation
-    version, index, rules = ls.version, ls.index, rules_for(ls)
+    open_uris = {unquote(uri) for uri in ls.workspace.text_documents}
     loop = asyncio.get_running_loop()
-    results = await loop.run_in_executor(None, course.analyses.workspace, version, index, rules)
+    publications = await loop.run_in_executor(None, workspace_publications, ls, open_uris)
     if generation != course.generation:
         return
-    open_uris = {unquote(uri) for uri in ls.workspace.text_documents}
+    for uri, diagnostics in publications:
+        if unquote(uri) not in {unquote(u) for u in ls.workspace.text_documents}:
+            publish(ls, uri, diagnostics)
+    for uri in list(ls.workspace.text_documents):
+        await diagnose_document(ls, uri, then_workspace=False)
+
+
+def workspace_publications(
+    ls: GlossaryServer, open_uris: set[str]
+) -> list[tuple[str, list[types.Diagnostic]]]:
+    """Every closed module's and workspace glossary's diagnostics; runs off the event loop."""
+    course = state(ls)
+    index = ls.index
+    results = course.analyses.workspace(ls.version, index, rules_for(ls))
+    publications: list[tuple[str, list[types.Diagnostic]]] = []
     for path, findings in results.items():
         uri = uri_of(path)
         if unquote(uri) in open_uris:
@@ -256,15 +268,13 @@ async def workspace_pass(ls: GlossaryServer) -> None:
         module = index.module_at(path)
         view = index.view(module) if (findings and module is not None) else None
         if view is None:
-            publish(ls, uri, [])
-            continue
-        publish_module(ls, path, view, findings)
+            publications.append((uri, []))
+        else:
+            publications += module_publications(ls, path, view, findings)
     for path in workspace_glossaries(ls):
         if unquote(uri_of(path)) not in open_uris:
-            diagnostics = await loop.run_in_executor(None, glossary_diagnostics, ls, path)
-            publish(ls, uri_of(path), diagnostics)
-    for uri in list(ls.workspace.text_documents):
-        await diagnose_document(ls, uri, then_workspace=False)
+            publications.append((uri_of(path), glossary_diagnostics(ls, path)))
+    return publications
 
 
 def workspace_glossaries(ls: GlossaryServer) -> list[Path]:
