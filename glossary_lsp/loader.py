@@ -13,10 +13,8 @@ composing a 10,000-term glossary took 0.46 s of CPU where pulling its events too
 
 from __future__ import annotations
 
-import gc
 import unicodedata
-from collections.abc import Collection, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Union
@@ -33,6 +31,8 @@ from yaml.events import (
     StreamEndEvent,
 )
 
+from glossary_lsp import cache
+from glossary_lsp.gc_pause import no_cycle_collection
 from glossary_lsp.model import (
     SCHEMA_VERSION,
     Glossary,
@@ -159,22 +159,6 @@ def _compose(text: str, loader_class: type, problems: _Problems) -> _Node | None
         return _compose_events(loader.get_event, problems)
     finally:
         loader.dispose()
-
-
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a load allocates many lasting objects.
-
-    The nodes of a large glossary all stay alive until it is read, and the collector would
-    otherwise rescan them again and again: a 100,000-term file loaded 3x slower.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _undefined_alias(event: AliasEvent, problems: _Problems) -> ScalarEvent:
@@ -712,7 +696,7 @@ def load_glossary_text(
     """
     loader_class = _PURE_LOADER if pure_python or _C_LOADER is None else _C_LOADER
     problems = _Problems(path)
-    with _no_cycle_collection():
+    with no_cycle_collection():
         glossary = _read_glossary(
             text.removeprefix("\ufeff"), loader_class, problems, known_modules
         )
@@ -730,7 +714,7 @@ def _read_glossary(
 
     All nodes die when this returns, before the garbage collector resumes.
     """
-    if not text.strip():
+    if not text or text.isspace():  # not `text.strip()`: that copies a large file
         problems.add(0, 0, "the file is empty: a glossary starts with 'version: 1' and 'terms:'")
         return None
     try:
@@ -758,7 +742,11 @@ def _decode(data: bytes, path: str) -> str:
 
 
 def load_glossary_file(path: str | Path, known_modules: Collection[str] = ()) -> Glossary:
-    """The glossary in the file at `path`; raises `GlossaryLoadError` with every problem."""
+    """The glossary in the file at `path`; raises `GlossaryLoadError` with every problem.
+
+    A large file that loaded without problems before, unchanged, comes from the user's glossary
+    cache (see `glossary_lsp.cache`): the same glossary, without parsing and validating again.
+    """
     name = str(path)
     try:
         data = Path(path).read_bytes()
@@ -767,7 +755,12 @@ def load_glossary_file(path: str | Path, known_modules: Collection[str] = ()) ->
         raise GlossaryLoadError(
             [LoadProblem(name, 1, 1, f"cannot read the file: {reason}")]
         ) from None
-    return load_glossary_text(_decode(data, name), name, known_modules)
+    cached = cache.load(name, data, known_modules)
+    if cached is not None:
+        return cached
+    glossary = load_glossary_text(_decode(data, name), name, known_modules)
+    cache.store(name, data, known_modules, glossary)
+    return glossary
 
 
 def merge_glossaries(glossaries: Sequence[Glossary]) -> Glossary:

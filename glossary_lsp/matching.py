@@ -12,18 +12,17 @@ Markdown punctuation around a word (`**FSDP**`, `[FSDP](…)`, `FSDP's`) is a bo
 from __future__ import annotations
 
 import bisect
-import gc
 import heapq
 import re
 import threading
 from collections import deque
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from operator import itemgetter
 
 from rapidfuzz import fuzz, process
 
+from .gc_pause import no_cycle_collection
 from .model import Glossary, Term, fold
 
 _CJK = (
@@ -147,7 +146,7 @@ class TermMatcher:
         self._max_name_length = 0
         self._completion: _CompletionIndex | None = None
         self._completion_lock = threading.Lock()
-        with _no_cycle_collection():
+        with no_cycle_collection():
             for _, name, term in _ranked_names(glossary):
                 if name.strip():
                     self._add_name(name, term)
@@ -179,7 +178,7 @@ class TermMatcher:
             with self._completion_lock:
                 index = self._completion
                 if index is None:
-                    with _no_cycle_collection():
+                    with no_cycle_collection():
                         index = _CompletionIndex(self.glossary)
                     self._completion = index
         return index
@@ -343,22 +342,6 @@ def _ranked_names(glossary: Glossary) -> Iterator[tuple[int, str, Term]]:
         for alias in term.aliases:
             if alias != name:
                 yield 1, alias, term
-
-
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many lasting objects.
-
-    Every allocation would otherwise count towards a collection that rescans the glossary and
-    the half-built tables, again and again: a 100,000-term matcher built ~2x slower.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class _CompletionIndex:
