@@ -121,7 +121,7 @@ def store(path: str, data: bytes, known_modules: Collection[str], glossary: Glos
         if not _private_dir(directory):
             log.info("glossary cache %s is not private to this user: not used", directory)
             return
-        body = json.dumps(encoded, ensure_ascii=False, separators=(",", ":")).encode()
+        body = json.dumps(encoded, separators=(",", ":")).encode()
         _write_atomically(
             _slot(directory, path, known_modules), _header(data, path, known_modules, body) + body
         )
