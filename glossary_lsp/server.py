@@ -171,6 +171,9 @@ class GlossaryServer(LanguageServer):
             )
             if self.indexed.is_set():
                 asyncio.get_running_loop().create_task(self._rematch_workspace())
+        elif self.indexed.is_set():
+            # same glossary, new problems: listeners publish their fuller findings again
+            asyncio.get_running_loop().create_task(self._notify_index_listeners())
 
     def publish_glossary_problems(self) -> None:
         for path, problems in self.store.problems.items():
@@ -244,26 +247,29 @@ class GlossaryServer(LanguageServer):
                 loop.call_soon_threadsafe(self._report_progress, token, done, total)
 
         self.index.matcher = self.version.matcher
-        await loop.run_in_executor(None, self.index.scan, report)
-        self.indexed.set()
-        for listener in self.index_listeners:
-            await self.safely_async(listener)()
+        await loop.run_in_executor(None, self.index.list_modules)
+        self.indexed.set()  # modules known: definition can answer, searching as it goes
+        await loop.run_in_executor(None, self.index.index_terms, report)
         if progress:
             self.work_done_progress.end(
                 token, types.WorkDoneProgressEnd(message=f"{len(self.index.modules())} modules")
             )
         log.info("indexed %d modules", len(self.index.modules()))
+        await self._notify_index_listeners()
 
     async def _rematch_workspace(self) -> None:
         """A new glossary version: find every module's terms again, then tell the listeners."""
         await asyncio.get_running_loop().run_in_executor(
             None, self.index.set_matcher, self.version.matcher
         )
+        await self._notify_index_listeners()
+
+    async def _notify_index_listeners(self) -> None:
         for listener in self.index_listeners:
             await self.safely_async(listener)()
 
     async def wait_for_index(self, timeout: float = INDEX_WAIT_SECONDS) -> None:
-        """Let a request that needs the whole course wait a little for the first index."""
+        """Let a request that needs the course's modules wait a little for the first listing."""
         with contextlib.suppress(TimeoutError, asyncio.TimeoutError):
             await asyncio.wait_for(self.indexed.wait(), timeout)
 

@@ -12,13 +12,20 @@ import math
 import os
 import re
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pygls.uris import from_fs_path
 
-from glossary_lsp.documents import DocumentView, Region, view_document
+from glossary_lsp.documents import (
+    DocumentView,
+    Region,
+    front_matter_span,
+    load_front_matter,
+    view_document,
+)
 from glossary_lsp.matching import TermMatcher
 from glossary_lsp.model import Term
 
@@ -41,6 +48,8 @@ DEFAULT_EXCLUDE = (
     "**/site/**",
 )
 MAX_MODULE_BYTES = 32 * 1024 * 1024
+VIEW_CACHE_SIZE = 32
+HEADING_SEARCH_CHARS = 20_000
 _NUMERIC_PREFIX = re.compile(r"^(\d+)[-_. ]*")
 _HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
@@ -129,6 +138,7 @@ class ModuleFile:
     title: str
     sort_key: tuple
     terms: frozenset[str] = frozenset()
+    terms_known: bool = False
     error: str | None = None
 
 
@@ -165,6 +175,22 @@ def read_module_text(path: Path) -> tuple[str | None, str | None]:
         return data.decode("utf-8", errors="replace"), f"line {line}: invalid UTF-8"
 
 
+@dataclass(slots=True)
+class _CachedModule:
+    stamp: object
+    view: DocumentView
+    matches: list[tuple[Region, int, int, Term]] | None = None
+
+
+def markdown_header(source: str) -> tuple[dict, str | None]:
+    """A Markdown module's front matter and first `# heading`, read without parsing the rest."""
+    span = front_matter_span(source)
+    front_matter = load_front_matter(source[span[0] : span[1]]) if span else {}
+    body = span[2] if span else 0
+    heading = _HEADING.search(source, body, body + HEADING_SEARCH_CHARS)
+    return front_matter, heading.group(1) if heading else None
+
+
 def prose_matches(matcher: TermMatcher, region: Region) -> Iterable[tuple[int, int, Term]]:
     for start, end in region.prose:
         for match in matcher.find_all(region.text, start, end):
@@ -183,6 +209,8 @@ class WorkspaceIndex:
     _open: dict[Path, str] = field(default_factory=dict)
     _ordered: list[ModuleFile] | None = None
     _lock: threading.RLock = field(default_factory=threading.RLock)
+    _views: OrderedDict[Path, _CachedModule] = field(default_factory=OrderedDict)
+    _patterns: dict[str, re.Pattern[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.roots = [Path(root) for root in self.roots]
@@ -224,31 +252,42 @@ class WorkspaceIndex:
     # -- building ----------------------------------------------------------------------------
 
     def scan(self, progress: Callable[[int, int], None] | None = None) -> None:
-        """Walk the roots and index every module file; `progress(done, total)` as it goes."""
-        paths = self.walk()
-        fresh: dict[Path, ModuleFile] = {}
-        for done, path in enumerate(paths, 1):
-            fresh[path] = self._index_file(path)
-            if progress is not None and (done % 50 == 0 or done == len(paths)):
-                progress(done, len(paths))
+        """List the modules, then find the terms each one uses."""
+        self.list_modules()
+        self.index_terms(progress)
+
+    def list_modules(self) -> None:
+        """Walk the roots and describe every module (id, title, order): fast, no matching."""
+        fresh = {path: self._describe(path) for path in self.walk()}
         with self._lock:
             self._modules = fresh
             self._ordered = None
 
+    def index_terms(self, progress: Callable[[int, int], None] | None = None) -> None:
+        """Find the terms of every module not yet indexed; `progress(done, total)` as it goes."""
+        pending = [module for module in self.modules() if not module.terms_known]
+        for done, module in enumerate(pending, 1):
+            self._find_terms(module)
+            if progress is not None and (done % 50 == 0 or done == len(pending)):
+                progress(done, len(pending))
+
     def set_matcher(self, matcher: TermMatcher) -> None:
         """A new glossary version: every module's terms are found again."""
-        self.matcher = matcher
         with self._lock:
-            paths = list(self._modules)
-        for path in paths:
-            self.refresh(path)
+            self.matcher = matcher
+            self._views.clear()
+            self._patterns.clear()
+            for module in self._modules.values():
+                module.terms_known = False
+        self.index_terms()
 
     def refresh(self, path: Path) -> None:
         """Index one file again (after an edit, a save or a file event)."""
         if not path.exists() and path not in self._open:
             self.remove(path)
             return
-        module = self._index_file(path)
+        module = self._describe(path)
+        self._find_terms(module)
         with self._lock:
             self._modules[path] = module
             self._ordered = None
@@ -266,37 +305,97 @@ class WorkspaceIndex:
 
     def remove(self, path: Path) -> None:
         with self._lock:
+            self._views.pop(path, None)
             if self._modules.pop(path, None) is not None:
                 self._ordered = None
 
-    def _index_file(self, path: Path) -> ModuleFile:
-        view, problem = self._load_view(path)
-        front_matter = view.front_matter if view else {}
+    def _describe(self, path: Path) -> ModuleFile:
+        source, problem = self._source(path)
+        if path.suffix == ".ipynb" and source is not None:
+            view = view_document(str(path), source)
+            front_matter, title = view.front_matter, title_for(path, view)
+            problem = problem or view.error
+        else:
+            front_matter, heading = markdown_header(source or "")
+            title = front_matter.get("title") or heading or path.stem
         relative = self._relative(path) or path.name
-        module = ModuleFile(
+        return ModuleFile(
             path=path,
             uri=from_fs_path(str(path)) or path.as_uri(),
             id=module_id_for(path, front_matter),
-            title=title_for(path, view) if view else path.stem,
+            title=str(title).strip(),
             sort_key=(course_order_for(path, front_matter), _natural_key(relative)),
-            error=problem or (view.error if view else None),
+            error=problem,
         )
-        if view is not None and self.matcher is not None:
-            module.terms = frozenset(
-                term.key
-                for region in view.regions
-                for _, _, term in prose_matches(self.matcher, region)
-            )
-        return module
 
-    def _load_view(self, path: Path) -> tuple[DocumentView | None, str | None]:
+    def _find_terms(self, module: ModuleFile) -> None:
+        matches = self._matches(module)
+        module.terms = frozenset(term.key for _, _, _, term in matches)
+        module.terms_known = self.matcher is not None
+
+    def _source(self, path: Path) -> tuple[str | None, str | None]:
         source = self._open.get(path)
-        problem = None
+        return (source, None) if source is not None else read_module_text(path)
+
+    def _stamp(self, path: Path) -> object:
+        source = self._open.get(path)
+        if source is not None:
+            return id(source)
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        return stat.st_mtime_ns, stat.st_size
+
+    def _cached(self, path: Path) -> _CachedModule | None:
+        """The module's view and prose matches, reused while its text is unchanged."""
+        stamp = self._stamp(path)
+        with self._lock:
+            cached = self._views.get(path)
+            if cached is not None and cached.stamp == stamp:
+                self._views.move_to_end(path)
+                return cached
+        source, _problem = self._source(path)
         if source is None:
-            source, problem = read_module_text(path)
-        if source is None:
-            return None, problem
-        return view_document(str(path), source), problem
+            return None
+        entry = _CachedModule(stamp, view_document(str(path), source))
+        with self._lock:
+            self._views[path] = entry
+            while len(self._views) > VIEW_CACHE_SIZE:
+                self._views.popitem(last=False)
+        return entry
+
+    def _matches(self, module: ModuleFile) -> list[tuple[Region, int, int, Term]]:
+        entry = self._cached(module.path)
+        if entry is None or self.matcher is None:
+            return []
+        if entry.matches is None:
+            entry.matches = [
+                (region, start, end, term)
+                for region in entry.view.regions
+                for start, end, term in prose_matches(self.matcher, region)
+            ]
+        return entry.matches
+
+    def _may_use(self, module: ModuleFile, term: Term) -> bool:
+        """Whether a module can use a term: its indexed terms, else a quick text search."""
+        if module.terms_known:
+            return term.key in module.terms
+        if module.path.suffix == ".ipynb":
+            return True  # names may be JSON-escaped there; the matcher decides
+        source, _problem = self._source(module.path)
+        return source is not None and self._pattern(term).search(source) is not None
+
+    def _pattern(self, term: Term) -> re.Pattern[str]:
+        pattern = self._patterns.get(term.key)
+        if pattern is None:
+            names = sorted(term.names, key=len, reverse=True)
+            pattern = re.compile(
+                "|".join(r"\s+".join(map(re.escape, name.split())) for name in names),
+                re.IGNORECASE,
+            )
+            self._patterns[term.key] = pattern
+        return pattern
 
     # -- queries -----------------------------------------------------------------------------
 
@@ -314,17 +413,17 @@ class WorkspaceIndex:
         return self._modules.get(path)
 
     def view(self, module: ModuleFile) -> DocumentView | None:
-        return self._load_view(module.path)[0]
+        entry = self._cached(module.path)
+        return entry.view if entry is not None else None
 
     def occurrences_in(self, module: ModuleFile, term: Term) -> list[Occurrence]:
         """Every prose occurrence of `term` in one module, in document order."""
-        view = self.view(module)
-        if view is None or self.matcher is None:
+        entry = self._cached(module.path)
+        if entry is None:
             return []
         return [
-            Occurrence(module, view, region, start, end, found)
-            for region in view.regions
-            for start, end, found in prose_matches(self.matcher, region)
+            Occurrence(module, entry.view, region, start, end, found)
+            for region, start, end, found in self._matches(module)
             if found.key == term.key
         ]
 
@@ -333,15 +432,19 @@ class WorkspaceIndex:
         return [
             occurrence
             for module in self.modules()
-            if term.key in module.terms
+            if self._may_use(module, term)
             for occurrence in self.occurrences_in(module, term)
         ]
 
     def first_occurrence(self, term: Term, module: ModuleFile | None = None) -> Occurrence | None:
-        """The first prose occurrence in `module`, or in the earliest module that uses the term."""
+        """The first prose occurrence in `module`, or in the earliest module that uses the term.
+
+        Answers before the terms of every module are indexed: a module not indexed yet is
+        searched for the term's names first, and matched only when they occur in it.
+        """
         candidates = [module] if module is not None else self.modules()
         for candidate in candidates:
-            if term.key in candidate.terms:
+            if self._may_use(candidate, term):
                 found = self.occurrences_in(candidate, term)
                 if found:
                     return found[0]
