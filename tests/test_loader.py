@@ -560,8 +560,10 @@ def test_load_glossaries_without_any_file():
 # --- the bundled glossary and synthetic ones ---------------------------------------------------
 
 
-def test_bundled_glossary_path_is_the_repository_data_file_in_development():
-    assert bundled_glossary_path() == REPO / "data" / "glossary.yaml"
+def test_bundled_glossary_is_the_repository_data_file_or_its_installed_copy():
+    bundled = bundled_glossary_path()
+    assert bundled.read_bytes() == (REPO / "data" / "glossary.yaml").read_bytes()
+    assert bundled.parts[-2:] == ("data", "glossary.yaml")
 
 
 def test_bundled_glossary_loads_without_problems():
