@@ -104,3 +104,35 @@ def accept_registrations(client) -> list[types.Registration]:
         registered.extend(params.registrations)
 
     return registered
+
+
+async def start_session(client, profile: str, course: Path, initialization_options=None) -> None:
+    """Initialize as the profile's editor does, on `course` as the one workspace folder."""
+    client.course = course
+    client.profile = profile
+    client.encoding = encoding_of(profile)
+    client.registrations = accept_registrations(client)
+    await client.initialize_session(
+        types.InitializeParams(
+            capabilities=capabilities(profile),
+            root_uri=course.as_uri(),
+            workspace_folders=[types.WorkspaceFolder(uri=course.as_uri(), name="course")],
+            initialization_options=initialization_options,
+        )
+    )
+
+
+def open_file(client, path: Path, language_id: str = "markdown", text: str | None = None) -> str:
+    """didOpen a file with its text on disk, or with `text` (then written to disk first)."""
+    if text is None:
+        text = path.read_text(encoding="utf-8")
+    else:
+        path.write_text(text, encoding="utf-8")
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(
+                uri=path.as_uri(), language_id=language_id, version=1, text=text
+            )
+        )
+    )
+    return text

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest_lsp
 from lsp_helpers import (
     SERVER_COMMAND,
-    accept_registrations,
-    capabilities,
     copy_course,
     eventually,
+    open_file,
     position_of,
+    start_session,
 )
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
@@ -20,28 +20,6 @@ terms:
     expansion: Quite Unusual Unit eXample
     definition: A term only the configured glossary knows.
 """
-
-
-async def start(client: LanguageClient, course, initialization_options) -> None:
-    accept_registrations(client)
-    await client.initialize_session(
-        types.InitializeParams(
-            capabilities=capabilities("neovim"),
-            workspace_folders=[types.WorkspaceFolder(uri=course.as_uri(), name="course")],
-            initialization_options=initialization_options,
-        )
-    )
-
-
-def open_text(client: LanguageClient, path, text: str | None = None) -> str:
-    if text is None:
-        text = path.read_text(encoding="utf-8")
-    else:
-        path.write_text(text, encoding="utf-8")
-    client.text_document_did_open(
-        types.DidOpenTextDocumentParams(types.TextDocumentItem(path.as_uri(), "markdown", 1, text))
-    )
-    return text
 
 
 def hover_at(client, path, text, needle):
@@ -58,13 +36,14 @@ async def configured(lsp_client: LanguageClient, tmp_path_factory):
     course = copy_course(tmp_path_factory.mktemp("cfg"))
     (course / "extra").mkdir()
     (course / "extra" / "custom.yaml").write_text(CUSTOM_GLOSSARY, encoding="utf-8")
-    lsp_client.course = course
     # workspace/configuration answers are laid over initializationOptions
     lsp_client.set_configuration(
         {"glossaries": ["extra/custom.yaml"], "modules": {"exclude": ["**/05-*.md"]}},
         section="glossaryLsp",
     )
-    await start(lsp_client, course, {"modules": {"include": ["**/*.md", "**/*.ipynb"]}})
+    await start_session(
+        lsp_client, "neovim", course, {"modules": {"include": ["**/*.md", "**/*.ipynb"]}}
+    )
     yield
     await lsp_client.shutdown_session()
 
@@ -72,7 +51,7 @@ async def configured(lsp_client: LanguageClient, tmp_path_factory):
 async def test_configured_glossaries_and_module_globs_apply(configured: LanguageClient):
     client = configured
     path = client.course / "scratch.md"
-    text = open_text(client, path, "Quux meets FSDP in the KV cache.\n")
+    text = open_file(client, path, text="Quux meets FSDP in the KV cache.\n")
 
     async def quux():
         return await hover_at(client, path, text, "Quux")
@@ -82,7 +61,7 @@ async def test_configured_glossaries_and_module_globs_apply(configured: Language
 
     # 05, which introduces FSDP, is excluded: its first use is now in 03
     early = client.course / "03-self-attention.md"
-    early_text = open_text(client, early)
+    early_text = open_file(client, early)
     location = await client.text_document_definition_async(
         types.DefinitionParams(
             types.TextDocumentIdentifier(early.as_uri()),
@@ -95,8 +74,7 @@ async def test_configured_glossaries_and_module_globs_apply(configured: Language
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_COMMAND))
 async def without_bundled(lsp_client: LanguageClient, tmp_path_factory):
     course = copy_course(tmp_path_factory.mktemp("nob"))
-    lsp_client.course = course
-    await start(lsp_client, course, {"glossaryLsp": {"includeBundled": False}})
+    await start_session(lsp_client, "neovim", course, {"glossaryLsp": {"includeBundled": False}})
     yield
     await lsp_client.shutdown_session()
 
@@ -104,7 +82,7 @@ async def without_bundled(lsp_client: LanguageClient, tmp_path_factory):
 async def test_without_the_bundled_glossary(without_bundled: LanguageClient):
     client = without_bundled
     path = client.course / "scratch.md"
-    text = open_text(client, path, "FSDP and Prefill.\n")
+    text = open_file(client, path, text="FSDP and Prefill.\n")
     assert await hover_at(client, path, text, "FSDP") is None
     # the course glossary names bundled modules, so it cannot load alone: a diagnostic says
     # where, and the server goes on serving

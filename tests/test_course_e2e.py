@@ -9,12 +9,11 @@ import json
 import pytest_lsp
 from lsp_helpers import (
     SERVER_COMMAND,
-    accept_registrations,
-    capabilities,
     copy_course,
-    encoding_of,
     eventually,
+    open_file,
     position_of,
+    start_session,
     text_in_range,
     units,
 )
@@ -28,36 +27,13 @@ from pytest_lsp import ClientServerConfig, LanguageClient
     params=["vscode", "neovim"],
 )
 async def client(request, lsp_client: LanguageClient, tmp_path_factory):
-    course = copy_course(tmp_path_factory.mktemp("ws"))
-    lsp_client.course = course
-    lsp_client.encoding = encoding_of(request.param)
-    lsp_client.registrations = accept_registrations(lsp_client)
-
     @lsp_client.feature(types.WORKSPACE_APPLY_EDIT)
     def apply_edit(params: types.ApplyWorkspaceEditParams) -> types.ApplyWorkspaceEditResult:
         return types.ApplyWorkspaceEditResult(applied=True)
 
-    await lsp_client.initialize_session(
-        types.InitializeParams(
-            capabilities=capabilities(request.param),
-            root_uri=course.as_uri(),
-            workspace_folders=[types.WorkspaceFolder(uri=course.as_uri(), name="course")],
-        )
-    )
+    await start_session(lsp_client, request.param, copy_course(tmp_path_factory.mktemp("ws")))
     yield
     await lsp_client.shutdown_session()
-
-
-def open_file(client: LanguageClient, path, language_id: str = "markdown", text=None) -> str:
-    text = path.read_text(encoding="utf-8") if text is None else text
-    client.text_document_did_open(
-        types.DidOpenTextDocumentParams(
-            text_document=types.TextDocumentItem(
-                uri=path.as_uri(), language_id=language_id, version=1, text=text
-            )
-        )
-    )
-    return text
 
 
 def offset_of(text: str, position: types.Position, encoding: str) -> int:

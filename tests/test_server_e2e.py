@@ -9,12 +9,11 @@ import pytest
 import pytest_lsp
 from lsp_helpers import (
     SERVER_COMMAND,
-    accept_registrations,
-    capabilities,
     copy_course,
-    encoding_of,
     eventually,
+    open_file,
     position_of,
+    start_session,
     text_in_range,
     units,
 )
@@ -28,32 +27,9 @@ from pytest_lsp import ClientServerConfig, LanguageClient
     params=["vscode", "neovim", "utf-32-only"],
 )
 async def client(request, lsp_client: LanguageClient, tmp_path_factory):
-    course = copy_course(tmp_path_factory.mktemp("ws"))
-    lsp_client.course = course
-    lsp_client.profile = request.param
-    lsp_client.encoding = encoding_of(request.param)
-    lsp_client.registrations = accept_registrations(lsp_client)
-    await lsp_client.initialize_session(
-        types.InitializeParams(
-            capabilities=capabilities(request.param),
-            root_uri=course.as_uri(),
-            workspace_folders=[types.WorkspaceFolder(uri=course.as_uri(), name="course")],
-        )
-    )
+    await start_session(lsp_client, request.param, copy_course(tmp_path_factory.mktemp("ws")))
     yield
     await lsp_client.shutdown_session()
-
-
-def open_file(client: LanguageClient, path, language_id: str = "markdown") -> str:
-    text = path.read_text(encoding="utf-8")
-    client.text_document_did_open(
-        types.DidOpenTextDocumentParams(
-            text_document=types.TextDocumentItem(
-                uri=path.as_uri(), language_id=language_id, version=1, text=text
-            )
-        )
-    )
-    return text
 
 
 def hover_params(path, position):
@@ -312,14 +288,7 @@ async def test_bad_files_in_the_workspace_do_not_stop_the_server(client: Languag
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_COMMAND))
 async def notebook_client(lsp_client: LanguageClient, tmp_path_factory):
     course = copy_course(tmp_path_factory.mktemp("nb"))
-    lsp_client.course = course
-    accept_registrations(lsp_client)
-    await lsp_client.initialize_session(
-        types.InitializeParams(
-            capabilities=capabilities("vscode-notebooks"),
-            workspace_folders=[types.WorkspaceFolder(uri=course.as_uri(), name="course")],
-        )
-    )
+    await start_session(lsp_client, "vscode-notebooks", course)
     yield
     await lsp_client.shutdown_session()
 
