@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import os
 import threading
@@ -163,6 +164,12 @@ class GlossaryServer(LanguageServer):
         if changed or force:
             self.version = GlossaryVersion.build(self.store.merged, self.version.number + 1)
             self.index.matcher = self.version.matcher
+            # The glossary and matcher live until the next version and hold no cycles: keep the
+            # collector from walking them (a full pass over 100k terms pauses hover).
+            gc.freeze()
+            threading.Thread(
+                target=self.version.matcher.prepare_completion, name="completion-index", daemon=True
+            ).start()
             log.info(
                 "glossary version %d: %d terms from %s",
                 self.version.number,
