@@ -190,14 +190,17 @@ class TermMatcher:
 
         Offsets are into `text`. A word cut by `start` or `end` is not matched.
         """
+        return list(self.iter_matches(text, start, end))
+
+    def iter_matches(self, text: str, start: int = 0, end: int | None = None) -> Iterator[Match]:
+        """`find_all`, one match at a time: a caller may stop early."""
         end = len(text) if end is None else min(end, len(text))
         start = max(0, start)
         if start >= end or (not self._sensitive.table and not self._insensitive.table):
-            return []
+            return
         lookahead = max(self._sensitive.max_tokens, self._insensitive.max_tokens) + 1
         tokens = _TOKEN.finditer(text, start, end)
         window: deque[re.Match[str]] = deque()
-        matches: list[Match] = []
         exhausted = False
         while True:
             while not exhausted and len(window) < lookahead:
@@ -207,13 +210,13 @@ class TermMatcher:
                 else:
                     window.append(token)
             if not window:
-                return matches
+                return
             found = self._longest_at(text, window, start, end)
             if found is None:
                 window.popleft()
                 continue
             match, token_count = found
-            matches.append(match)
+            yield match
             for _ in range(token_count):
                 window.popleft()
 
@@ -228,7 +231,7 @@ class TermMatcher:
         window_start = max(0, offset - reach)
         window_end = min(len(text), offset + reach)
         ending_here = None
-        for match in self.find_all(text, window_start, window_end):
+        for match in self.iter_matches(text, window_start, window_end):
             if match.start <= offset < match.end:
                 return match
             if match.end == offset:
