@@ -277,6 +277,8 @@ class GlossaryServer(LanguageServer):
 
     async def wait_for_index(self, timeout: float = INDEX_WAIT_SECONDS) -> None:
         """Let a request that needs the course's modules wait a little for the first listing."""
+        if self.indexed.is_set():
+            return
         with contextlib.suppress(TimeoutError, asyncio.TimeoutError):
             await asyncio.wait_for(self.indexed.wait(), timeout)
 
@@ -558,11 +560,19 @@ def register_features(server: GlossaryServer) -> None:
 
     @server.feature(
         types.TEXT_DOCUMENT_COMPLETION,
-        types.CompletionOptions(trigger_characters=[], resolve_provider=False),
+        types.CompletionOptions(trigger_characters=[], resolve_provider=True),
     )
     def completion(ls: GlossaryServer, params: types.CompletionParams) -> types.CompletionList:
         answer = ls.safely(answer_completion)(ls, params)
         return answer or types.CompletionList(is_incomplete=True, items=[])
+
+    @server.feature(types.COMPLETION_ITEM_RESOLVE)
+    def resolve_completion(ls: GlossaryServer, item: types.CompletionItem) -> types.CompletionItem:
+        name = item.data.get("term") if isinstance(item.data, dict) else None
+        text = ls.safely(completion_feature.documentation)(ls.version, name) if name else None
+        if text is not None:
+            item.documentation = types.MarkupContent(kind=types.MarkupKind.Markdown, value=text)
+        return item
 
     @server.feature(TERMS_REQUEST)
     def terms(ls: GlossaryServer, params: Any) -> list[dict[str, Any]]:
@@ -642,9 +652,7 @@ def answer_completion(
             label=entry.name,
             kind=types.CompletionItemKind.Text,
             detail=entry.detail or None,
-            documentation=types.MarkupContent(
-                kind=types.MarkupKind.Markdown, value=entry.documentation
-            ),
+            data={"term": entry.term.term},
             sort_text=f"{rank:04d}",
             filter_text=entry.name if entry.prefix_match else result.typed,
             text_edit=types.TextEdit(range=replace, new_text=entry.name),

@@ -208,6 +208,7 @@ class WorkspaceIndex:
     _modules: dict[Path, ModuleFile] = field(default_factory=dict)
     _open: dict[Path, str] = field(default_factory=dict)
     _ordered: list[ModuleFile] | None = None
+    _by_id: dict[str, ModuleFile] | None = None
     _lock: threading.RLock = field(default_factory=threading.RLock)
     _views: OrderedDict[Path, _CachedModule] = field(default_factory=OrderedDict)
     _patterns: dict[str, re.Pattern[str]] = field(default_factory=dict)
@@ -404,10 +405,19 @@ class WorkspaceIndex:
         with self._lock:
             if self._ordered is None:
                 self._ordered = sorted(self._modules.values(), key=lambda m: m.sort_key)
+                self._by_id = None
             return self._ordered
 
     def module_by_id(self, module_id: str) -> ModuleFile | None:
-        return next((m for m in self.modules() if m.id == module_id), None)
+        """The first module in course order with this id."""
+        with self._lock:
+            ordered = self.modules()
+            if self._by_id is None:
+                by_id: dict[str, ModuleFile] = {}
+                for module in ordered:
+                    by_id.setdefault(module.id, module)
+                self._by_id = by_id
+            return self._by_id.get(module_id)
 
     def module_at(self, path: Path) -> ModuleFile | None:
         return self._modules.get(path)

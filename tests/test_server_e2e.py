@@ -171,7 +171,9 @@ async def test_completion_offers_canonical_terms_replacing_the_typed_word(client
     first = result.items[0]
     assert first.detail == "Fully Sharded Data Parallel"
     assert text_in_range(text, first.text_edit.range, client.encoding) == "FSD"
-    assert "Fully Sharded Data Parallel" in first.documentation.value
+    resolved = await client.completion_item_resolve_async(first)
+    assert "Fully Sharded Data Parallel" in resolved.documentation.value
+    assert "🖥️ Distributed Training" in resolved.documentation.value
 
 
 async def test_completion_mid_word_replaces_the_whole_word(client: LanguageClient):

@@ -20,7 +20,6 @@ class CompletionEntry:
     name: str
     term: Term
     detail: str
-    documentation: str
     prefix_match: bool
 
 
@@ -61,9 +60,14 @@ def complete(
             name=candidate.name,
             term=candidate.term,
             detail=candidate.term.expansion,
-            documentation=describe_term(version.glossary, candidate.term),
             prefix_match=candidate.prefix,
         )
         for candidate in version.matcher.complete(typed, LIMIT)
     ]
     return CompletionResult(entries, region.to_source(start), region.to_source(end), typed)
+
+
+def documentation(version: GlossaryVersion, name: str) -> str | None:
+    """The Markdown a completion item shows once the editor asks for it (resolve)."""
+    term = version.glossary.lookup(name)
+    return describe_term(version.glossary, term) if term is not None else None
