@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Union
 
 import yaml
-from rapidfuzz import fuzz, process
 from yaml.events import (
     AliasEvent,
     MappingEndEvent,
@@ -222,6 +221,8 @@ def _note_properties(event, node: _Node, anchors: dict[str, _Node], problems: _P
 
 
 def _closest(word: str, choices: Collection[str]) -> str | None:
+    from rapidfuzz import fuzz, process  # only on this error path: keeps it off startup
+
     found = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=60)
     return found[0] if found else None
 

@@ -20,8 +20,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from operator import itemgetter
 
-from rapidfuzz import fuzz, process
-
 from .gc_pause import no_cycle_collection
 from .model import Glossary, Term, fold
 
@@ -399,6 +397,8 @@ class _CompletionIndex:
         return candidates
 
     def _fuzzy(self, key: str, limit: int, seen: set[str]) -> list[Candidate]:
+        from rapidfuzz import fuzz, process  # on first use: keeps it off the server's startup
+
         choices, indexes = self._fuzzy_buckets.get(key[0], ([], []))
         found = process.extract(
             key,

@@ -29,8 +29,6 @@ from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rapidfuzz import fuzz, process
-
 from glossary_lsp.documents import DocumentView, Region, view_document
 from glossary_lsp.features.base import GlossaryVersion
 from glossary_lsp.matching import Match, TermMatcher
@@ -437,6 +435,8 @@ class SpellingIndex:
                 for length in range(len(key) - 2, len(key) + 3)
                 for choice in self.by_length.get(length, ())
             ]
+            from rapidfuzz import fuzz, process  # on first use: keeps it off the server's startup
+
             best = process.extractOne(key, choices, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
             if best is not None and not _is_inflection(key, best[0]):
                 found = self.by_squash[best[0]]
