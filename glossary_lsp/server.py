@@ -568,8 +568,7 @@ def register_features(server: GlossaryServer) -> None:
 
     @server.feature(types.COMPLETION_ITEM_RESOLVE)
     def resolve_completion(ls: GlossaryServer, item: types.CompletionItem) -> types.CompletionItem:
-        name = item.data.get("term") if isinstance(item.data, dict) else None
-        text = ls.safely(completion_feature.documentation)(ls.version, name) if name else None
+        text = ls.safely(completion_feature.documentation)(ls.version, item.label)
         if text is not None:
             item.documentation = types.MarkupContent(kind=types.MarkupKind.Markdown, value=text)
         return item
@@ -652,13 +651,13 @@ def answer_completion(
             label=entry.name,
             kind=types.CompletionItemKind.Text,
             detail=entry.detail or None,
-            data={"term": entry.term.term},
             sort_text=f"{rank:04d}",
-            filter_text=entry.name if entry.prefix_match else result.typed,
+            # a fuzzy match does not start with what was typed: keep the editor from hiding it
+            filter_text=None if entry.prefix_match else result.typed,
             text_edit=types.TextEdit(range=replace, new_text=entry.name),
-            label_details=types.CompletionItemLabelDetails(
-                description=None if entry.name == entry.term.term else f"→ {entry.term.term}"
-            ),
+            label_details=None
+            if entry.name == entry.term.term
+            else types.CompletionItemLabelDetails(description=f"→ {entry.term.term}"),
         )
         for rank, entry in enumerate(result.entries)
     ]

@@ -12,7 +12,7 @@ from glossary_lsp.model import Term
 
 _WORD_CHAR = re.compile(r"[\w\-@.+/&]")
 MAX_WORD = 80
-LIMIT = 50
+LIMIT = 25  # the list is asked again at every keystroke (isIncomplete)
 
 
 @dataclass(frozen=True, slots=True)
