@@ -225,7 +225,7 @@ class TermMatcher:
         """
         if offset < 0 or offset > len(text):
             return None
-        reach = 4 * self._max_name_length + 80
+        reach = 2 * self._max_name_length + 40
         window_start = max(0, offset - reach)
         window_end = min(len(text), offset + reach)
         ending_here = None
