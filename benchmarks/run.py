@@ -24,6 +24,7 @@ import shlex
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
@@ -809,11 +810,18 @@ async def bench_glossary_scale(config: Config, report: Report) -> None:
                     floor, server, "completion", [completion], rounds, config.warmup
                 )
                 rss = server.peak_rss_mb()
+            # the first start parsed the YAML and filled the validated-glossary cache
+            async with running(
+                "server", config.server_command, glossary.workspace, options
+            ) as warm:
+                warm.open(probe.path, text)
+                warm_load = await until_correct_hover(warm, probe, 120)
         except (TimeoutError, asyncio.TimeoutError, RuntimeError) as error:
-            rows.append([f"{n_terms:,}", f"failed: {describe(error)}", *[""] * 6])
+            rows.append([f"{n_terms:,}", f"failed: {describe(error)}", *[""] * 7])
             continue
         hover_medians[n_terms] = hover.ratio_median
         load_target = f"≤ 1 s {verdict(load, 1.0)}" if n_terms == 100_000 else ""
+        warm_target = f"≤ 1 s {verdict(warm_load, 1.0)}" if n_terms == 100_000 else ""
         completion_target = (
             f"≤ 1.5× {verdict(completions.ratio_median, 1.5)}" if n_terms == 10_000 else ""
         )
@@ -822,6 +830,7 @@ async def bench_glossary_scale(config: Config, report: Report) -> None:
                 f"{n_terms:,}",
                 f"{glossary.size_bytes / 1e6:.1f} MB",
                 f"{load:.2f} s {load_target}",
+                f"{warm_load:.2f} s {warm_target}",
                 f"{ms(hover.median(hover.server))} ({ratio(hover.ratio_median)})",
                 f"{ms(completions.median(completions.server))} "
                 f"({ratio(completions.ratio_median)}) {completion_target}",
@@ -842,7 +851,8 @@ async def bench_glossary_scale(config: Config, report: Report) -> None:
         [
             "terms",
             "YAML",
-            "load: process start → correct hover",
+            "load, first start (YAML parsed): process start → correct hover",
+            "load, next start (validated-glossary cache)",
             "hover median (ratio to floor)",
             "completion median (ratio to floor)",
             "wrong answers",
@@ -1087,6 +1097,10 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_arguments(argv)
+    # Servers start with an empty validated-glossary cache of their own, so that a first start
+    # is a cold one, and nothing is left in the user's cache.
+    cache = tempfile.TemporaryDirectory(prefix="glossary-lsp-bench-cache-")
+    os.environ["GLOSSARY_LSP_CACHE_DIR"] = cache.name
     config = Config(shlex.split(args.server_command), args.quick, args.full, args.self_check)
     return asyncio.run(run(config, args.output))
 
