@@ -112,6 +112,31 @@ async def test_requests_for_unknown_or_deleted_documents_answer_null(client: Lan
     assert definition is None
 
 
+async def test_requests_for_a_deleted_document_answer_null(client: LanguageClient):
+    path = client.course / "07-doomed.md"
+    text = open_file(client, path, text="FSDP in a module about to go.\n")
+    client.text_document_did_close(
+        types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(path.as_uri()))
+    )
+    path.unlink()
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=path.as_uri(), type=types.FileChangeType.Deleted)]
+        )
+    )
+    position = position_of(text, "FSDP", client.encoding)
+    assert await client.text_document_hover_async(hover_params(path, position)) is None
+    definition = await client.text_document_definition_async(
+        types.DefinitionParams(types.TextDocumentIdentifier(path.as_uri()), position)
+    )
+    assert definition is None
+    # the rest of the course still answers
+    other = client.course / "05-distributed-training.md"
+    other_text = open_file(client, other)
+    position = position_of(other_text, "FSDP shards", client.encoding)
+    assert await client.text_document_hover_async(hover_params(other, position)) is not None
+
+
 async def test_definition_jumps_to_the_introducing_module(client: LanguageClient):
     early = client.course / "03-self-attention.md"
     text = open_file(client, early)
