@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,3 +74,20 @@ def open_session(args: argparse.Namespace) -> Session:
     if offset is None:
         raise UsageError(f"{path} has no line {line}")
     return Session(version, index, view, offset)
+
+
+def answer_at_position(
+    args: argparse.Namespace, command: str, answer: Callable[[Session], str | None]
+) -> int:
+    """Run one feature at FILE:LINE:COL and print its answer: 0, 1 if none, 2 on bad input."""
+    try:
+        session = open_session(args)
+    except UsageError as error:
+        print(f"glossary-lsp {command}: {error}", file=sys.stderr)
+        return 2
+    text = answer(session)
+    if text is None:
+        print("no glossary term here", file=sys.stderr)
+        return 1
+    print(text)
+    return 0

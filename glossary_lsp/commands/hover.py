@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from glossary_lsp.commands._offline import UsageError, add_position_arguments, open_session
+from glossary_lsp.commands._offline import Session, add_position_arguments, answer_at_position
 from glossary_lsp.features.hover import hover
 
 
@@ -13,15 +12,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_position_arguments(parser)
 
 
-def run(args: argparse.Namespace) -> int:
-    try:
-        session = open_session(args)
-    except UsageError as error:
-        print(f"glossary-lsp hover: {error}", file=sys.stderr)
-        return 2
+def markdown(session: Session) -> str | None:
     result = hover(session.version, session.view, session.offset)
-    if result is None:
-        print("no glossary term here", file=sys.stderr)
-        return 1
-    print(result.markdown)
-    return 0
+    return result.markdown if result is not None else None
+
+
+def run(args: argparse.Namespace) -> int:
+    return answer_at_position(args, "hover", markdown)
