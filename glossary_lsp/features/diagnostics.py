@@ -195,7 +195,7 @@ def analyse_view(version: GlossaryVersion, view: DocumentView) -> ModuleAnalysis
             matches = version.matcher.find_all(region.text, start, end)
             for match in matches:
                 _record_use(analysis, region, match, spelling)
-            for gap_start, gap_end in _gaps(matches, start, end):
+            for gap_start, gap_end in unmatched_spans(matches, start, end):
                 _scan_gap(version, spelling, analysis, region, gap_start, gap_end)
     return analysis
 
@@ -229,7 +229,8 @@ def _record_use(
         analysis.misspellings.append(Misspelling(word, replacement, term))
 
 
-def _gaps(matches: list[Match], start: int, end: int) -> Iterator[tuple[int, int]]:
+def unmatched_spans(matches: list[Match], start: int, end: int) -> Iterator[tuple[int, int]]:
+    """The stretches of [start, end) that no match covers."""
     position = start
     for match in matches:
         if match.start > position:

@@ -24,8 +24,8 @@ from glossary_lsp.features.diagnostics import (
     at_sentence_start,
     module_view,
     sentence_around,
+    unmatched_spans,
 )
-from glossary_lsp.matching import Match
 from glossary_lsp.model import singular_forms
 from glossary_lsp.workspace import ModuleFile, WorkspaceIndex
 
@@ -58,7 +58,7 @@ def extract_candidates(
         for region in view.regions:
             for start, end in region.prose:
                 matches = version.matcher.find_all(region.text, start, end)
-                for gap_start, gap_end in _gaps(matches, start, end):
+                for gap_start, gap_end in unmatched_spans(matches, start, end):
                     _scan(version, rules, module, region, gap_start, gap_end, found)
                 for word in _WORD.finditer(region.text, start, end):
                     if word.group(0).islower():
@@ -75,16 +75,6 @@ def extract_candidates(
     ]
     candidates.sort(key=lambda c: (-c.count, c.order, c.name))
     return candidates
-
-
-def _gaps(matches: list[Match], start: int, end: int):
-    position = start
-    for match in matches:
-        if match.start > position:
-            yield position, match.start
-        position = max(position, match.end)
-    if position < end:
-        yield position, end
 
 
 def classify(text: str, word: re.Match[str]) -> tuple[str, str] | None:
