@@ -1,0 +1,122 @@
+import * as vscode from 'vscode';
+import {
+  DidChangeConfigurationNotification,
+  ExecuteCommandRequest,
+  type Location,
+} from 'vscode-languageclient/node';
+import { CLIENT_NAME, createClient, type GlossaryClient } from './client';
+import { ServerController } from './controller';
+import {
+  FIRST_INTRODUCTION_COMMAND,
+  TERMS_PARAMS,
+  TERMS_REQUEST,
+  type TermItem,
+  termItems,
+} from './lookUp';
+import { canImportServer } from './pythonProbe';
+import { activePythonCommand } from './pythonExtension';
+import { readServerSettings, SECTION, type ServerSettings } from './settings';
+
+let controller: ServerController<GlossaryClient> | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const output = vscode.window.createOutputChannel(CLIENT_NAME);
+  context.subscriptions.push(output);
+  const log = (line: string) => output.appendLine(line);
+  const warnings = new SettingsWarnings();
+
+  const serverController = new ServerController<GlossaryClient>({
+    readCommandSetting: () => vscode.workspace.getConfiguration(SECTION).get('server.command'),
+    findPython: () => activePythonCommand(vscode.workspace.workspaceFolders?.[0]?.uri, log),
+    pythonHasServer: canImportServer,
+    createClient: (launch) => createClient(launch, output, warnings.reportFromEditor),
+    showError: (message, ...actions) => vscode.window.showErrorMessage(message, ...actions),
+    openSettings: openSettings,
+    showOutput: () => output.show(true),
+    log,
+  });
+  controller = serverController;
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('glossaryLsp.restartServer', () => serverController.restart()),
+    vscode.commands.registerCommand('glossaryLsp.showOutput', () => output.show(true)),
+    vscode.commands.registerCommand('glossaryLsp.lookUpTerm', () => lookUpTerm(serverController)),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration(`${SECTION}.server`)) {
+        void serverController.restart();
+      } else if (event.affectsConfiguration(SECTION)) {
+        // Sent already validated, so the server never sees (and warns about) a broken value.
+        const settings = warnings.reportFromEditor();
+        void serverController.client?.sendNotification(DidChangeConfigurationNotification.type, {
+          settings: { [SECTION]: settings },
+        });
+      }
+    }),
+  );
+  warnings.reportFromEditor();
+  await serverController.start();
+}
+
+export async function deactivate(): Promise<void> {
+  await controller?.stop();
+  controller = undefined;
+}
+
+/** Validates the glossaryLsp settings and warns once per distinct set of problems. */
+class SettingsWarnings {
+  private lastShown = '';
+
+  readonly reportFromEditor = (): ServerSettings => {
+    const configuration = vscode.workspace.getConfiguration(SECTION);
+    const { settings, problems } = readServerSettings((key) => configuration.get(key));
+    const text = problems.join(' ');
+    if (text !== '' && text !== this.lastShown) {
+      void vscode.window.showWarningMessage(`Glossary: ${text}`, 'Open Settings').then((choice) => {
+        if (choice) {
+          openSettings();
+        }
+      });
+    }
+    this.lastShown = text;
+    return settings;
+  };
+}
+
+function openSettings(): void {
+  void vscode.commands.executeCommand('workbench.action.openSettings', `@ext:glossary-lsp.glossary-lsp ${SECTION}`);
+}
+
+async function lookUpTerm(serverController: ServerController<GlossaryClient>): Promise<void> {
+  const client = await serverController.start();
+  if (!client) {
+    return; // the controller has already said why
+  }
+  const items = termItems(await client.sendRequest(TERMS_REQUEST, TERMS_PARAMS));
+  if (items.length === 0) {
+    void vscode.window.showInformationMessage('Glossary: the glossary has no terms.');
+    return;
+  }
+  const picked = await vscode.window.showQuickPick<TermItem & vscode.QuickPickItem>(items, {
+    title: 'Glossary: Look up term',
+    placeHolder: 'Type a term, or part of its expansion',
+    matchOnDescription: true,
+    matchOnDetail: true,
+  });
+  if (!picked) {
+    return;
+  }
+  const location = (await client.sendRequest(ExecuteCommandRequest.type, {
+    command: FIRST_INTRODUCTION_COMMAND,
+    arguments: [picked.term],
+  })) as Location | null;
+  if (!location) {
+    void vscode.window.showInformationMessage(
+      `Glossary: "${picked.term}" is not introduced in any module of this workspace yet.`,
+    );
+    return;
+  }
+  const target = client.protocol2CodeConverter.asLocation(location);
+  await vscode.commands.executeCommand('vscode.open', target.uri, {
+    selection: target.range,
+  } satisfies vscode.TextDocumentShowOptions);
+}

@@ -1,0 +1,46 @@
+/** The packaged .vsix (built by `npm run package` before the tests) holds the bundle, no sources. */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { EXTENSION_ROOT, manifest } from './support/packageJson';
+import { zipEntryNames } from './support/zip';
+
+describe('the packaged extension', () => {
+  const { name, version } = manifest();
+  const vsix = join(EXTENSION_ROOT, `${name}-${version}.vsix`);
+
+  test('exists (run `npm run package` first)', () => {
+    assert.ok(existsSync(vsix), `${vsix} is missing`);
+  });
+
+  test('contains the bundled extension, its manifest and its README', () => {
+    const entries = zipEntryNames(vsix);
+    assert.ok(entries.includes('extension/dist/extension.js'), entries.join('\n'));
+    assert.ok(entries.includes('extension/package.json'), entries.join('\n'));
+    // vsce stores the README as extension/readme.md whatever its case in the repository.
+    assert.ok(
+      entries.some((entry) => entry.toLowerCase() === 'extension/readme.md'),
+      entries.join('\n'),
+    );
+    assert.ok(entries.includes('extension.vsixmanifest'), entries.join('\n'));
+  });
+
+  test('leaves out node_modules, TypeScript sources, tests and build output', () => {
+    const unwanted = zipEntryNames(vsix).filter(
+      (entry) =>
+        entry.includes('node_modules/') ||
+        entry.startsWith('extension/src/') ||
+        entry.startsWith('extension/test/') ||
+        entry.startsWith('extension/out/') ||
+        (entry.endsWith('.ts') && !entry.endsWith('.d.ts')) ||
+        entry.endsWith('.vsix') ||
+        entry.endsWith('.map'),
+    );
+    assert.deepEqual(unwanted, []);
+  });
+
+  test('its manifest points at the bundled entry point', () => {
+    assert.equal(manifest().main, './dist/extension.js');
+  });
+});
