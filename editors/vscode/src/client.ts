@@ -7,6 +7,7 @@ import {
   type ErrorHandlerResult,
   LanguageClient,
   type LanguageClientOptions,
+  type MessageTransports,
   type ServerOptions,
   State,
   TransportKind,
@@ -44,6 +45,19 @@ export class GlossaryClient extends LanguageClient {
       // before answering `initialize` (e.g. it exits at once).
       throw new Error('the server stopped before answering `initialize`');
     }
+  }
+
+  /**
+   * A write to a server that has just died rejects; the library does not handle every such
+   * promise. The loss is already known (the writer's error event and the closed connection), so
+   * the rejection is dropped instead of surfacing as an unhandled one.
+   */
+  protected override async createMessageTransports(encoding: string): Promise<MessageTransports> {
+    const transports = await super.createMessageTransports(encoding);
+    const { writer } = transports;
+    const write = writer.write.bind(writer);
+    writer.write = (message) => write(message).catch(() => undefined);
+    return transports;
   }
 
   override error(message: string, data?: unknown, showNotification: boolean | 'force' = true) {
