@@ -15,7 +15,9 @@ from typing import Any, TypeVar
 from urllib.parse import unquote
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
 from pygls.uris import from_fs_path, to_fs_path
 from pygls.workspace.position_codec import PositionCodec
 
@@ -56,6 +58,26 @@ NOTEBOOK_SYNC = types.NotebookDocumentSyncOptions(
 R = TypeVar("R")
 
 
+class GlossaryProtocol(LanguageServerProtocol):
+    """pygls' protocol, answering every request it cannot read instead of leaving it hanging.
+
+    JSON-RPC allows a request without `params` (vscode-languageclient sends custom requests so);
+    pygls would fail to read it and never answer.
+    """
+
+    def structure_message(self, data: dict[str, Any]) -> Any:
+        if not isinstance(data, dict) or "jsonrpc" not in data:
+            return data  # a nested object of the message being read
+        if "method" in data and "params" not in data:
+            data = {**data, "params": None}
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as error:
+            if "id" in data and "method" in data:
+                self._send_response(data["id"], error=error.to_response_error())
+            raise
+
+
 class GlossaryServer(LanguageServer):
     """The language server and the state features read: glossary version, index, settings."""
 
@@ -65,6 +87,7 @@ class GlossaryServer(LanguageServer):
             __version__,
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
             notebook_document_sync=NOTEBOOK_SYNC,
+            protocol_cls=GlossaryProtocol,
         )
         self.settings = Settings()
         self.store = GlossaryStore()

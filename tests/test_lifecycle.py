@@ -152,3 +152,29 @@ def test_shell_commands_reject_bad_positions(capsys):
     errors = capsys.readouterr().err
     assert "1-based" in errors and "no line 99999" in errors
     assert main(["hover", f"{path}:1:1"]) == 1
+
+
+def test_requests_without_params_or_with_unreadable_params_are_answered():
+    server = subprocess.Popen(
+        SERVER_COMMAND, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+    )
+    try:
+        broken = initialize()
+        broken["params"]["clientInfo"] = {"version": "no name"}
+        server.stdin.write(frame(broken))
+        server.stdin.flush()
+        assert read_response(server.stdout, 1)["error"]["code"] == -32602
+
+        working = {**initialize(), "id": 2}
+        server.stdin.write(frame(working))
+        server.stdin.write(frame({"jsonrpc": "2.0", "method": "initialized", "params": {}}))
+        server.stdin.write(frame({"jsonrpc": "2.0", "id": 3, "method": "glossaryLsp/terms"}))
+        server.stdin.flush()
+        assert "capabilities" in read_response(server.stdout, 2)["result"]
+        terms = read_response(server.stdout, 3)["result"]
+        assert any(entry["term"] == "FSDP" for entry in terms)
+    finally:
+        server.kill()
+        server.wait()
+        server.stdin.close()
+        server.stdout.close()
