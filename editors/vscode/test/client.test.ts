@@ -77,13 +77,17 @@ describe('starting the real language client', () => {
 
   test('a command that never answers: given up after the deadline, its process ended', async () => {
     const { controller, errors, output } = controllerFor(
-      [testPython(), '-c', 'import os, time; print(os.getpid(), flush=True); time.sleep(120)'],
+      [
+        testPython(),
+        '-c',
+        'import os, sys, time; print(f"pid={os.getpid()}", file=sys.stderr, flush=True); time.sleep(120)',
+      ],
       1_000,
     );
     assert.equal(await withTimeout(controller.start(), 20_000, 'start'), undefined);
     assert.equal(errors.length, 1);
     assert.match(errors[0].message, /did not answer `initialize` within 1 s/);
-    const pid = Number(/(\d+)/.exec(output.join(''))?.[1]);
+    const pid = Number(/pid=(\d+)/.exec(output.join(''))?.[1]);
     assert.ok(pid > 0, `no pid in the output: ${output.join('')}`);
     await eventually(async () => !isAlive(pid), `process ${pid} to end`, 5_000);
   });
