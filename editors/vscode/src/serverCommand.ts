@@ -109,8 +109,8 @@ export function startupFailureMessage(launch: Launch, error: unknown, python?: s
   const reason = errorText(error);
   const tried = `Glossary: could not start the language server with \`${describeLaunch(launch)}\`${reason ? ` (${reason})` : ''}.`;
   const install = python?.length
-    ? `Install it into the selected Python environment with \`${describeCommand(python)} -m pip install glossary-lsp\``
-    : 'Install it with `pip install glossary-lsp` (or `pip install -e .` in a clone of the glossary-lsp repository)';
+    ? `Install it into the selected Python environment with \`${describeCommand(python)} -m pip install /path/to/glossary-lsp\` (a clone of the glossary-lsp repository)`
+    : 'Install it with `pip install /path/to/glossary-lsp` (a clone of the glossary-lsp repository)';
   const fix =
     launch.source === 'setting'
       ? `Check the setting "${COMMAND_SETTING}", or remove it to use \`${SERVER_EXECUTABLE}\` from PATH.`

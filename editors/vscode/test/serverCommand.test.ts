@@ -107,7 +107,7 @@ describe('startupFailureMessage', () => {
     const message = startupFailureMessage({ command: 'glossary-lsp', args: [], source: 'path' }, spawnError);
     assert.match(message, /could not start the language server with `glossary-lsp`/);
     assert.match(message, /ENOENT/);
-    assert.match(message, /pip install glossary-lsp/);
+    assert.match(message, /pip install \/path\/to\/glossary-lsp/);
     assert.match(message, /glossaryLsp\.server\.command/);
   });
 
@@ -117,7 +117,7 @@ describe('startupFailureMessage', () => {
       spawnError,
       ['/home/me/my venv/bin/python'],
     );
-    assert.match(message, /`"\/home\/me\/my venv\/bin\/python" -m pip install glossary-lsp`/);
+    assert.match(message, /`"\/home\/me\/my venv\/bin\/python" -m pip install \/path\/to\/glossary-lsp`/);
   });
 
   test('from the setting: points at the setting', () => {
