@@ -12,7 +12,7 @@ from glossary_lsp.model import Term
 
 _WORD_CHAR = re.compile(r"[\w\-@.+/&]")
 MAX_WORD = 80
-LIMIT = 25  # the list is asked again at every keystroke (isIncomplete)
+LIMIT = 15  # an editor shows about a dozen; the list is asked again at every keystroke
 
 
 @dataclass(frozen=True, slots=True)
