@@ -19,12 +19,14 @@ from glossary_lsp.features.diagnostics import (
     CourseDiagnostics,
     RuleSettings,
     at_sentence_start,
+    expansion_for,
     glossary_findings,
     is_expanded,
     sentence_around,
     term_value_span,
 )
 from glossary_lsp.loader import LoadProblem, load_glossary_text
+from glossary_lsp.model import Term
 from glossary_lsp.positions import LineIndex
 from glossary_lsp.settings import Settings
 
@@ -476,3 +478,12 @@ def test_yaml_scalar(value, plain):
 
     assert (yaml_scalar(value) == value) == plain
     assert load(f"version: 1\nterms:\n  - term: {yaml_scalar(value)}\n", "g").terms[0].term == value
+
+
+def test_a_plural_acronym_is_expanded_in_the_plural():
+    llm = Term("LLM", expansion="Large Language Model")
+    assert expansion_for("LLMs", llm) == "Large Language Models"
+    assert expansion_for("LLM", llm) == "Large Language Model"
+    assert expansion_for(
+        "FLOPS", Term("FLOPS", expansion="Floating-Point Operations per Second")
+    ) == ("Floating-Point Operations per Second")

@@ -787,18 +787,27 @@ def _acronyms_not_expanded(
         first_module = facts.first_acronym_module(term)
         if first_module is None or first_module.path != module.path:
             continue
+        expansion = expansion_for(use.surface, term)
         findings.append(
             Finding(
                 ACRONYM_NOT_EXPANDED,
                 severity,
                 f"First use of '{use.surface}' in the course without its expansion: "
-                f"write '{use.surface} ({term.expansion})'",
+                f"write '{use.surface} ({expansion})'",
                 use.start,
                 use.end,
-                data={"insert": f" ({term.expansion})", "insertAt": use.end},
+                data={"insert": f" ({expansion})", "insertAt": use.end},
             )
         )
     return findings
+
+
+def expansion_for(surface: str, term: Term) -> str:
+    """The term's expansion, in the plural when the text wrote the acronym's plural (LLMs)."""
+    plural = surface.endswith("s") and not term.term.endswith("s")
+    if plural and not term.expansion.endswith("s"):
+        return term.expansion + "s"
+    return term.expansion
 
 
 def _unknown_acronyms(analysis: ModuleAnalysis, rules: RuleSettings) -> list[Finding]:
