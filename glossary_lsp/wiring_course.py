@@ -31,7 +31,7 @@ from pygls.uris import from_fs_path
 
 from glossary_lsp.documents import DocumentView
 from glossary_lsp.features import code_actions, references
-from glossary_lsp.features.definition import Target
+from glossary_lsp.features.definition import Target, read_from_disk
 from glossary_lsp.features.diagnostics import (
     SOURCE,
     CourseDiagnostics,
@@ -88,7 +88,7 @@ def read_text(ls: GlossaryServer, path: Path) -> str | None:
     document = ls.workspace.text_documents.get(unquote(uri_of(path)))
     if document is not None:
         return document.source
-    return references.read_from_disk(path)
+    return read_from_disk(path)
 
 
 def root_of(ls: GlossaryServer, path: Path | None) -> Path | None:

@@ -15,6 +15,7 @@ from glossary_lsp.features.code_actions import (
     quick_fixes,
     yaml_scalar,
 )
+from glossary_lsp.features.definition import term_value_span
 from glossary_lsp.features.diagnostics import (
     CourseDiagnostics,
     RuleSettings,
@@ -23,7 +24,6 @@ from glossary_lsp.features.diagnostics import (
     glossary_findings,
     is_expanded,
     sentence_around,
-    term_value_span,
 )
 from glossary_lsp.loader import LoadProblem, load_glossary_text
 from glossary_lsp.model import Term

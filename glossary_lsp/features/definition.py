@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,21 +39,52 @@ def first_introduction(
     return glossary_entry(term)
 
 
-def glossary_entry(term: Term) -> Target | None:
-    """The term's entry in its glossary file."""
-    location = term.location
-    if location is None:
-        return None
-    path = Path(location.path)
+ReadText = Callable[[Path], "str | None"]
+
+
+def read_from_disk(path: Path) -> str | None:
     try:
-        lines = LineIndex(path.read_text(encoding="utf-8"))
+        return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None
-    start = lines.offset(location.line - 1, location.column - 1)
-    end = lines.offset(location.line - 1, len(lines.text))
-    if start is None or end is None:
+
+
+def glossary_entry(term: Term, read_text: ReadText = read_from_disk) -> Target | None:
+    """The `term:` value of the term's entry in its glossary file."""
+    if term.location is None:
         return None
-    return Target(path, lines, start, end)
+    path = Path(term.location.path)
+    text = read_text(path)
+    if text is None:
+        return None
+    lines = LineIndex(text)
+    span = term_value_span(lines, term)
+    return Target(path, lines, *span) if span is not None else None
+
+
+_TERM_KEY = re.compile(
+    r"""term \s* : [ \t]*
+        (?P<value> "(?:[^"\\]|\\.)*" | '(?:[^']|'')*' | [^#\n\r]*? )
+        [ \t]* (?:\#.*)? $""",
+    re.VERBOSE,
+)
+
+
+def term_value_span(lines: LineIndex, term: Term) -> tuple[int, int] | None:
+    """Source offsets of the `term:` value of a term's entry (quotes excluded)."""
+    location = term.location
+    if location is None or location.line - 1 >= lines.line_count:
+        return None
+    line_number = location.line - 1
+    line_start = lines.line_start(line_number)
+    line = lines.line(line_number)
+    found = _TERM_KEY.search(line, max(0, location.column - 1))
+    if found is None or not found.group("value"):
+        return None
+    start, end = found.span("value")
+    if found.group("value")[0] in "\"'":
+        start, end = start + 1, end - 1
+    return line_start + start, line_start + end
 
 
 def definition(

@@ -31,6 +31,7 @@ from pathlib import Path
 
 from glossary_lsp.documents import DocumentView, Region, view_document
 from glossary_lsp.features.base import GlossaryVersion
+from glossary_lsp.features.definition import term_value_span
 from glossary_lsp.matching import Match, TermMatcher
 from glossary_lsp.model import Term, fold, is_acronym, singular_forms
 from glossary_lsp.positions import LineIndex
@@ -944,28 +945,3 @@ def _resolved(path: Path) -> Path:
         return path.resolve()
     except OSError:
         return path.absolute()
-
-
-_TERM_KEY = re.compile(
-    r"""term \s* : [ \t]*
-        (?P<value> "(?:[^"\\]|\\.)*" | '(?:[^']|'')*' | [^#\n\r]*? )
-        [ \t]* (?:\#.*)? $""",
-    re.VERBOSE,
-)
-
-
-def term_value_span(lines: LineIndex, term: Term) -> tuple[int, int] | None:
-    """Source offsets of the `term:` value of a term's entry (quotes excluded)."""
-    location = term.location
-    if location is None or location.line - 1 >= lines.line_count:
-        return None
-    line_number = location.line - 1
-    line_start = lines.line_start(line_number)
-    line = lines.line(line_number)
-    found = _TERM_KEY.search(line, max(0, location.column - 1))
-    if found is None or not found.group("value"):
-        return None
-    start, end = found.span("value")
-    if found.group("value")[0] in "\"'":
-        start, end = start + 1, end - 1
-    return line_start + start, line_start + end

@@ -8,28 +8,27 @@ notebooks included; results are `Target`s (source offsets of a file) or `RenameE
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from glossary_lsp.documents import DocumentView
 from glossary_lsp.features.base import GlossaryVersion, term_at
 from glossary_lsp.features.code_actions import yaml_scalar
-from glossary_lsp.features.definition import Target, first_introduction
-from glossary_lsp.features.diagnostics import relative_name, term_value_span, terms_defined_in
+from glossary_lsp.features.definition import (
+    ReadText,
+    Target,
+    first_introduction,
+    glossary_entry,
+    read_from_disk,
+    term_value_span,
+)
+from glossary_lsp.features.diagnostics import relative_name, terms_defined_in
 from glossary_lsp.model import Term, fold, singular_forms
 from glossary_lsp.positions import LineIndex
 from glossary_lsp.workspace import Occurrence, WorkspaceIndex
 
-ReadText = Callable[[Path], "str | None"]
 SYMBOL_LIMIT = 100
-
-
-def read_from_disk(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
 
 
 # ------------------------------------------------------------------------- term under cursor
@@ -68,21 +67,6 @@ def term_in_glossary(
 # -------------------------------------------------------------------------------- references
 
 
-def entry_target(term: Term, read_text: ReadText = read_from_disk) -> Target | None:
-    """The `term:` value of a term's glossary entry."""
-    if term.location is None:
-        return None
-    path = Path(term.location.path)
-    text = read_text(path)
-    if text is None:
-        return None
-    lines = LineIndex(text)
-    span = term_value_span(lines, term)
-    if span is None:
-        return None
-    return Target(path, lines, span[0], span[1])
-
-
 def occurrence_target(occurrence: Occurrence) -> Target:
     start, end = occurrence.source_range()
     return Target(occurrence.module.path, occurrence.view.lines, start, end, occurrence)
@@ -97,7 +81,7 @@ def references(
     """Every prose use of a term in the course, in course order; its entry first if asked."""
     targets = [occurrence_target(occurrence) for occurrence in index.occurrences(term)]
     if include_declaration:
-        entry = entry_target(term, read_text)
+        entry = glossary_entry(term, read_text)
         if entry is not None:
             targets.insert(0, entry)
     return targets
@@ -174,7 +158,7 @@ def rename(
             f"'{term.term}' comes from {entry_path}, outside the workspace; add it to the "
             "workspace glossary to rename it"
         )
-    entry = entry_target(term, read_text)
+    entry = glossary_entry(term, read_text)
     if entry is None:
         raise RenameError(f"The entry of '{term.term}' was not found in {entry_path}")
     value_start, value_end = _quoted_span(entry.lines.text, entry.start, entry.end)
@@ -291,7 +275,7 @@ def workspace_symbols(
             break
         target = first_introduction(version, index, term)
         if target is None or target.occurrence is None:
-            target = entry_target(term, read_text) or target
+            target = glossary_entry(term, read_text) or target
         if target is not None:
             symbols.append(SymbolEntry(term.term, term.expansion, "term", target))
     return symbols
