@@ -148,6 +148,21 @@ class TermMatcher:
             for _, name, term in _ranked_names(glossary):
                 if name.strip():
                     self._add_name(name, term)
+            self._sensitive_starts, self._insensitive_starts = self._starting_tokens()
+
+    def _starting_tokens(self) -> tuple[frozenset[str], frozenset[str]]:
+        """Every token that can begin a match, singular or plural: one set lookup per token."""
+        sensitive: set[str] = set()
+        for key in self._sensitive.table:
+            if _SEP not in key:
+                sensitive.update((key, key + "s"))
+        insensitive: set[str] = set()
+        for key in self._insensitive.table:
+            if _SEP not in key:
+                insensitive.update((key, key + "s", key + "es"))
+                if key.endswith("y"):
+                    insensitive.add(key[:-1] + "ies")
+        return frozenset(sensitive), frozenset(insensitive)
 
     # ----------------------------------------------------------------------------- building
 
@@ -197,6 +212,7 @@ class TermMatcher:
         if start >= end or (not self._sensitive.table and not self._insensitive.table):
             return
         lookahead = max(self._sensitive.max_tokens, self._insensitive.max_tokens) + 1
+        sensitive_starts, insensitive_starts = self._sensitive_starts, self._insensitive_starts
         tokens = _TOKEN.finditer(text, start, end)
         window: deque[re.Match[str]] = deque()
         exhausted = False
@@ -209,6 +225,10 @@ class TermMatcher:
                     window.append(token)
             if not window:
                 return
+            word = window[0].group()
+            if word not in sensitive_starts and word.casefold() not in insensitive_starts:
+                window.popleft()  # most tokens start no name: skip the walk
+                continue
             found = self._longest_at(text, window, start, end)
             if found is None:
                 window.popleft()
@@ -264,14 +284,7 @@ class TermMatcher:
 
     def _may_start(self, word: str) -> bool:
         """Whether some name may start with this token (a cheap test before the full walk)."""
-        folded = word.casefold()
-        if word in self._sensitive.table or folded in self._insensitive.table:
-            return True
-        if not folded.endswith("s"):
-            return False
-        if word.endswith("s") and word[:-1] in self._sensitive.table:
-            return True
-        return any(stem in self._insensitive.table for stem in _plural_stems(folded, False))
+        return word in self._sensitive_starts or word.casefold() in self._insensitive_starts
 
     def _walk(
         self, text: str, window: deque[re.Match[str]], trie: _Trie, case_sensitive: bool
