@@ -205,6 +205,7 @@ class WorkspaceIndex:
     include: Sequence[str] = ()
     exclude: Sequence[str] = ()
     matcher: TermMatcher | None = None
+    cache_size: int = VIEW_CACHE_SIZE
     _modules: dict[Path, ModuleFile] = field(default_factory=dict)
     _open: dict[Path, str] = field(default_factory=dict)
     _ordered: list[ModuleFile] | None = None
@@ -271,6 +272,11 @@ class WorkspaceIndex:
             self._find_terms(module)
             if progress is not None and (done % 50 == 0 or done == len(pending)):
                 progress(done, len(pending))
+
+    def record_terms(self, module: ModuleFile, keys: Iterable[str]) -> None:
+        """The terms another pass over the module's prose found (a caller's own analysis)."""
+        module.terms = frozenset(keys)
+        module.terms_known = True
 
     def set_matcher(self, matcher: TermMatcher) -> None:
         """A new glossary version: every module's terms are found again."""
@@ -362,7 +368,7 @@ class WorkspaceIndex:
         entry = _CachedModule(stamp, view_document(str(path), source))
         with self._lock:
             self._views[path] = entry
-            while len(self._views) > VIEW_CACHE_SIZE:
+            while len(self._views) > self.cache_size:
                 self._views.popitem(last=False)
         return entry
 

@@ -87,6 +87,7 @@ class Course:
     version: GlossaryVersion
     index: WorkspaceIndex
     rules: RuleSettings
+    analyses: CourseDiagnostics
     glossary_problems: dict[Path, list[LoadProblem]] = field(default_factory=dict)
     glossary_files: list[Path] = field(default_factory=list)
 
@@ -120,14 +121,29 @@ def load_course(args: argparse.Namespace) -> Course:
     store.reload(force=True)
     version = GlossaryVersion.build(store.merged)
     index = WorkspaceIndex(
-        roots=roots, include=settings.modules_include, exclude=settings.modules_exclude
+        roots=roots,
+        include=settings.modules_include,
+        exclude=settings.modules_exclude,
+        matcher=version.matcher,
+        cache_size=sys.maxsize,  # one run over the course: keep every module read once
     )
-    index.set_matcher(version.matcher)
-    index.scan()
+    index.list_modules()
     rules = RuleSettings.from_settings(settings, ignore_words(roots))
+    analyses = CourseDiagnostics()
+    for module in index.modules():
+        # the analysis reads each module's prose once; its term uses are the index's terms
+        index.record_terms(module, analyses.analysis(version, index, module, rules).first_use)
     workspace_glossaries = [p for p in paths if any(_inside(p, root) for root in roots)]
     return Course(
-        roots, only, settings, version, index, rules, dict(store.problems), workspace_glossaries
+        roots,
+        only,
+        settings,
+        version,
+        index,
+        rules,
+        analyses,
+        dict(store.problems),
+        workspace_glossaries,
     )
 
 
@@ -206,7 +222,7 @@ def collect(course: Course) -> list[Reported]:
             course.version, course.index, path, lines, problems, course.rules
         ):
             reported.append(Reported(path, lines, finding))
-    results = CourseDiagnostics().workspace(course.version, course.index, course.rules)
+    results = course.analyses.workspace(course.version, course.index, course.rules)
     for module in course.index.modules():
         findings = results.get(module.path, [])
         if not findings:
