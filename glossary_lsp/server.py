@@ -95,6 +95,7 @@ class GlossaryServer(LanguageServer):
         self.index = WorkspaceIndex(roots=[])
         self.roots: list[Path] = []
         self.initialization_options: dict[str, Any] = {}
+        self.raw_settings: Any = None
         self.indexed = asyncio.Event()
         self._views: dict[str, tuple[Any, DocumentView]] = {}
         self._published_problems: set[Path] = set()
@@ -162,11 +163,12 @@ class GlossaryServer(LanguageServer):
 
     # -- glossary and index lifecycle --------------------------------------------------------
 
-    def apply_settings(self, raw: Any) -> bool:
+    def apply_settings(self, raw: Any, force: bool = False) -> bool:
         """Take new settings; False (and nothing done) when they equal the ones in force."""
         settings = Settings.from_dict(raw)
-        if settings == self.settings and self.store.paths:
+        if settings == self.settings and self.store.paths and not force:
             return False
+        self.raw_settings = raw
         self.settings = settings
         for problem in self.settings.problems:
             self.show_message(problem, types.MessageType.Warning)
@@ -438,6 +440,16 @@ def register_lifecycle(server: GlossaryServer) -> None:
             changed = await pull_configuration(ls)
         if changed:
             await ls.index_workspace()
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+    async def did_change_workspace_folders(
+        ls: GlossaryServer, params: types.DidChangeWorkspaceFoldersParams
+    ) -> None:
+        # pygls has already updated its folders; the course and its glossaries follow them
+        uris = [folder.uri for folder in ls.workspace.folders.values()]
+        ls.roots = [path for path in (uri_to_path(uri) for uri in uris) if path is not None]
+        ls.apply_settings(ls.raw_settings, force=True)
+        await ls.index_workspace()
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def did_change_watched_files(

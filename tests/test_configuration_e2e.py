@@ -94,3 +94,37 @@ async def test_without_the_bundled_glossary(without_bundled: LanguageClient):
     diagnostics = await eventually(problems, timeout=10)
     assert diagnostics and "distributed-training" in diagnostics[0].message
     assert diagnostics[0].range.start.line > 0
+
+
+async def test_workspace_folders_added_later_join_the_course(
+    without_bundled: LanguageClient, tmp_path
+):
+    client = without_bundled
+    other = tmp_path / "second-course"
+    other.mkdir()
+    (other / "glossary.yaml").write_text(
+        "version: 1\nterms:\n  - term: Zyzzyva\n    definition: Only the second course knows it.\n",
+        encoding="utf-8",
+    )
+    (other / "01-intro.md").write_text("# Intro\n\nZyzzyva first appears here.\n", "utf-8")
+    client.workspace_did_change_workspace_folders(
+        types.DidChangeWorkspaceFoldersParams(
+            event=types.WorkspaceFoldersChangeEvent(
+                added=[types.WorkspaceFolder(uri=other.as_uri(), name="second")], removed=[]
+            )
+        )
+    )
+    path = client.course / "scratch.md"
+    text = open_file(client, path, text="We cite Zyzzyva here.\n")
+
+    async def definition():
+        return await client.text_document_definition_async(
+            types.DefinitionParams(
+                types.TextDocumentIdentifier(path.as_uri()),
+                position_of(text, "Zyzzyva", "utf-8"),
+            )
+        )
+
+    location = await eventually(definition, timeout=10)
+    assert location is not None
+    assert location.uri == (other / "01-intro.md").as_uri()  # numbered: first in course order
