@@ -177,13 +177,15 @@ class GlossaryServer(LanguageServer):
             include=self.settings.modules_include,
             exclude=self.settings.modules_exclude,
         )
-        self.store.configure(
-            glossary_paths(self.roots, self.settings.glossaries, self.settings.include_bundled)
-        )
         self.reload_glossary(force=True)
         return True
 
     def reload_glossary(self, force: bool = False) -> None:
+        """Load what changed among the glossaries the roots and settings name (files may come
+        and go: a workspace `glossary.yaml` created or deleted)."""
+        self.store.configure(
+            glossary_paths(self.roots, self.settings.glossaries, self.settings.include_bundled)
+        )
         changed = self.store.reload(force=force)
         self.publish_glossary_problems()
         if changed or force:
@@ -460,9 +462,6 @@ def register_lifecycle(server: GlossaryServer) -> None:
             if path is None:
                 continue
             if ls.is_glossary_path(path):
-                ls.store.configure(
-                    glossary_paths(ls.roots, ls.settings.glossaries, ls.settings.include_bundled)
-                )
                 ls.reload_glossary()
             elif change.type == types.FileChangeType.Deleted:
                 ls.index.remove(path)
@@ -558,9 +557,6 @@ def register_documents(server: GlossaryServer) -> None:
     def did_save(ls: GlossaryServer, params: types.DidSaveTextDocumentParams) -> None:
         path = uri_to_path(params.text_document.uri)
         if path is not None and ls.is_glossary_path(path):
-            ls.store.configure(
-                glossary_paths(ls.roots, ls.settings.glossaries, ls.settings.include_bundled)
-            )
             ls.reload_glossary()
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)

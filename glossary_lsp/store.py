@@ -62,8 +62,12 @@ class GlossaryStore:
     merged: Glossary = field(default_factory=Glossary)
 
     def configure(self, paths: Sequence[Path]) -> None:
+        """Serve these files; one that stays keeps its stamp, so it reloads only if it changed."""
         self.paths = list(paths)
-        self._stamps.clear()
+        for gone in set(self._stamps) - set(self.paths):
+            del self._stamps[gone]
+        for gone in set(self.problems) - set(self.paths):
+            del self.problems[gone]
 
     def stale(self) -> bool:
         return any(_stamp(path) != self._stamps.get(path, ()) for path in self.paths)
