@@ -31,7 +31,7 @@ from pygls.uris import from_fs_path
 
 from glossary_lsp.documents import DocumentView
 from glossary_lsp.features import code_actions, references
-from glossary_lsp.features.definition import Target, read_from_disk
+from glossary_lsp.features.definition import read_from_disk
 from glossary_lsp.features.diagnostics import (
     SOURCE,
     CourseDiagnostics,
@@ -130,7 +130,7 @@ def notebook_cells(ls: GlossaryServer, path: Path) -> list[str] | None:
 def to_diagnostic(ls: GlossaryServer, lines: LineIndex, finding: Finding) -> types.Diagnostic:
     related = [
         types.DiagnosticRelatedInformation(
-            location=ls.to_lsp_location(Target(item.path, item.lines, item.start, item.end)),
+            location=ls.to_lsp_location(item.target),
             message=item.message,
         )
         for item in finding.related

@@ -64,9 +64,9 @@ def test_used_before_the_glossary_module_introduces_it(tmp_path):
     assert finding.severity == "warning"
     assert "🖥️ Training" in finding.message and "02-training.md" in finding.message
     (related,) = finding.related
-    assert related.path.name == "02-training.md"
-    text = related.path.read_text(encoding="utf-8")
-    assert text[related.start : related.end] == "FSDP"
+    assert related.target.path.name == "02-training.md"
+    text = related.target.path.read_text(encoding="utf-8")
+    assert text[related.target.start : related.target.end] == "FSDP"
     assert rules_of(found["02-training.md"], "usedBeforeIntroduced") == []
 
 

@@ -256,9 +256,9 @@ def as_dict(item: Reported) -> dict[str, Any]:
         "message": item.finding.message,
         "related": [
             {
-                "file": display_path(related.path),
-                "line": related.lines.position(related.start)[0] + 1,
-                "column": related.lines.position(related.start)[1] + 1,
+                "file": display_path(related.target.path),
+                "line": related.target.lines.position(related.target.start)[0] + 1,
+                "column": related.target.lines.position(related.target.start)[1] + 1,
                 "message": related.message,
             }
             for related in item.finding.related

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from glossary_lsp.documents import DocumentView, Region, view_document
 from glossary_lsp.features.base import GlossaryVersion
-from glossary_lsp.features.definition import term_value_span
+from glossary_lsp.features.definition import Target, term_value_span
 from glossary_lsp.matching import Match, TermMatcher
 from glossary_lsp.model import Term, fold, is_acronym, singular_forms
 from glossary_lsp.positions import LineIndex
@@ -83,12 +83,9 @@ _MAX_FINDINGS_PER_RULE = 500
 
 @dataclass(frozen=True, slots=True)
 class Related:
-    """Another place a finding refers to, in source offsets of `path`."""
+    """Another place a finding refers to."""
 
-    path: Path
-    lines: LineIndex
-    start: int
-    end: int
+    target: Target
     message: str
 
 
@@ -771,7 +768,7 @@ def _introduction_related(
     use = introduction.use
     start, end = (use.start, use.end) if use is not None else (0, 0)
     message = f"'{term.term}' is introduced in {label}"
-    return (Related(introduction.module.path, lines, start, end, message),)
+    return (Related(Target(introduction.module.path, lines, start, end), message),)
 
 
 def _acronyms_not_expanded(
