@@ -1,6 +1,9 @@
 """Loading glossaries: safe YAML → schema-v1 validation → `Glossary`, and merging.
 
-This is the only module that reads glossary YAML. Files are parsed with PyYAML's safe parser
+This module and `layout_reader` are the only ones that read glossary YAML. A file in the usual
+layout (what `import`, `yaml.safe_dump` and most people write) is read by `layout_reader`, ~4x
+faster than libyaml can deliver its events; anything else, and every file with a problem, here.
+Files are parsed with PyYAML's safe parser
 (libyaml's `CSafeLoader` when available) at the event level: nothing is ever constructed from a
 tag, so a `!!python/...` tag is a reported problem and never code. The events are composed into
 light nodes that keep their marks, then walked against schema v1. Every problem names
@@ -13,7 +16,6 @@ composing a 10,000-term glossary took 0.46 s of CPU where pulling its events too
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +32,7 @@ from yaml.events import (
     StreamEndEvent,
 )
 
-from glossary_lsp import cache
+from glossary_lsp import cache, layout_reader
 from glossary_lsp.gc_pause import no_cycle_collection
 from glossary_lsp.model import (
     SCHEMA_VERSION,
@@ -40,6 +42,7 @@ from glossary_lsp.model import (
     Term,
     UnattributedLine,
     fold,
+    is_blank_or_punctuation,
 )
 
 _C_LOADER = getattr(yaml, "CSafeLoader", None)
@@ -225,12 +228,6 @@ def _closest(word: str, choices: Collection[str]) -> str | None:
 
     found = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=60)
     return found[0] if found else None
-
-
-def _is_blank_or_punctuation(name: str) -> bool:
-    if name[:1].isalnum():
-        return False
-    return all(char.isspace() or unicodedata.category(char).startswith("P") for char in name)
 
 
 # What a value is, for messages: a phrase, or (key, term) for "'key' of 'term'". Messages are
@@ -529,7 +526,7 @@ class _GlossaryReader(_Reader):
             if self.tag(name_node) == _NULL:
                 self.problems.at(name_node, "'term' must not be empty")
             return None
-        if _is_blank_or_punctuation(name):
+        if is_blank_or_punctuation(name):
             self.problems.at(name_node, f"'term' must name something, not {name!r}")
             return None
         get, string, boolean = fields.get, self.string, self.boolean
@@ -568,10 +565,10 @@ class _GlossaryReader(_Reader):
         if field is None:
             return []
         nodes = self.strings(field[1], what)
-        names = [node for node in nodes if not _is_blank_or_punctuation(node.value)]
+        names = [node for node in nodes if not is_blank_or_punctuation(node.value)]
         if len(names) < len(nodes):
             for node in nodes:
-                if _is_blank_or_punctuation(node.value):
+                if is_blank_or_punctuation(node.value):
                     self.problems.at(
                         node, f"an entry of {_describe(what)} is empty: {node.value!r}"
                     )
@@ -687,20 +684,31 @@ def _yaml_error_problem(error: yaml.YAMLError, text: str, path: str, loader_clas
 
 
 def load_glossary_text(
-    text: str, path: str, known_modules: Collection[str] = (), *, pure_python: bool = False
+    text: str,
+    path: str,
+    known_modules: Collection[str] = (),
+    *,
+    pure_python: bool = False,
+    layout: bool = True,
 ) -> Glossary:
     """The glossary written in `text` (read from `path`, used in problems and locations).
 
     A term's `module` may name a module of this text or one of `known_modules`. Raises
-    `GlossaryLoadError` with every problem found. `pure_python` forces PyYAML's pure-Python
-    parser instead of libyaml (benchmarks compare the two).
+    `GlossaryLoadError` with every problem found. A text in the usual layout is read by
+    `layout_reader`; any other, and any text with problems, by PyYAML: libyaml, or its
+    pure-Python parser with `pure_python`. `layout=False` skips the layout reader (benchmarks
+    and tests compare the readers).
     """
+    text = text.removeprefix("\ufeff")
+    if layout and not pure_python:
+        with no_cycle_collection():
+            glossary = layout_reader.read_glossary(text, path, known_modules)
+        if glossary is not None:
+            return glossary
     loader_class = _PURE_LOADER if pure_python or _C_LOADER is None else _C_LOADER
     problems = _Problems(path)
     with no_cycle_collection():
-        glossary = _read_glossary(
-            text.removeprefix("\ufeff"), loader_class, problems, known_modules
-        )
+        glossary = _read_glossary(text, loader_class, problems, known_modules)
     if problems.found or glossary is None:
         # A node reached through several aliases would repeat its problem: keep one.
         unique = dict.fromkeys(problems.found)
@@ -745,8 +753,10 @@ def _decode(data: bytes, path: str) -> str:
 def load_glossary_file(path: str | Path, known_modules: Collection[str] = ()) -> Glossary:
     """The glossary in the file at `path`; raises `GlossaryLoadError` with every problem.
 
-    A large file that loaded without problems before, unchanged, comes from the user's glossary
-    cache (see `glossary_lsp.cache`): the same glossary, without parsing and validating again.
+    A large file that libyaml loaded without problems before, unchanged, comes from the user's
+    glossary cache (see `glossary_lsp.cache`): the same glossary, without parsing and validating
+    again. A file in the usual layout is read by `layout_reader` in about the same time, and
+    not cached.
     """
     name = str(path)
     try:
@@ -759,7 +769,12 @@ def load_glossary_file(path: str | Path, known_modules: Collection[str] = ()) ->
     cached = cache.load(name, data, known_modules)
     if cached is not None:
         return cached
-    glossary = load_glossary_text(_decode(data, name), name, known_modules)
+    text = _decode(data, name).removeprefix("\ufeff")
+    with no_cycle_collection():
+        glossary = layout_reader.read_glossary(text, name, known_modules)
+    if glossary is not None:  # read as fast as the cache would: not stored
+        return glossary
+    glossary = load_glossary_text(text, name, known_modules, layout=False)
     cache.store(name, data, known_modules, glossary)
     return glossary
 

@@ -11,6 +11,8 @@ import pytest
 from glossary_lsp import cache, loader
 from glossary_lsp.loader import GlossaryLoadError, load_glossary_file
 
+# Outside the layout the layout reader reads (a comment inside an entry): only such files,
+# read by libyaml, are cached.
 GLOSSARY = """\
 version: 1
 modules:
@@ -20,6 +22,7 @@ modules:
     subtitle: "DDP, ZeRO, FSDP"
 terms:
   - term: FSDP
+    # a comment inside an entry
     expansion: Fully Sharded Data Parallel
     definition: >-
       Shards parameters, gradients
@@ -43,6 +46,7 @@ USES_KNOWN_MODULE = """\
 version: 1
 terms:
   - term: BPE
+    # a comment inside an entry
     module: tokenization
 """
 
@@ -62,9 +66,9 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     parsed: list[str] = []
     parse = loader.load_glossary_text
 
-    def counting(text: str, path: str, known_modules=()):  # noqa: ANN001, ANN202
+    def counting(text: str, path: str, known_modules=(), **options):  # noqa: ANN001, ANN202
         parsed.append(path)
-        return parse(text, path, known_modules)
+        return parse(text, path, known_modules, **options)
 
     monkeypatch.setattr(loader, "load_glossary_text", counting)
     return parsed
