@@ -1,20 +1,22 @@
-"""How long loading a glossary takes: cold (parsed) and warm (from the glossary cache).
+"""How long loading a glossary takes, by each way the loader has.
 
     python benchmarks/bench_load.py                      # 150, 10,000 and 100,000 terms
     python benchmarks/bench_load.py --sizes 150 10000 --repeat 5
 
-Each glossary comes from `gen_glossary.synthetic_glossary_yaml` and is loaded from a file with
-`load_glossary_file`. Times are the best of `--repeat` runs, wall clock (CPU for the floor):
+Each glossary comes from `gen_glossary.synthetic_glossary_yaml` (the usual layout) and is loaded
+from a file. Times are the best of `--repeat` runs, wall clock (CPU for the floor):
 
-- cold, cache off: read, decode, parse with libyaml (`CSafeLoader`), validate, build the
-  `Glossary` and its name index: what a first start pays, or any start with the cache off;
-- cold + store: the same with an empty cache, plus writing the cache entry;
-- warm: an unchanged file again, served from the cache (files under 1 MB are not cached);
+- load: `load_glossary_file` as the server calls it, cache off: read, decode, the layout reader,
+  the `Glossary` and its name index. What every start pays for a file in the usual layout;
+- libyaml: the same file through libyaml (`CSafeLoader`) and the event-level validator, what
+  a file outside the layout (or with problems) pays on its first load;
+- libyaml + store: that, plus writing the glossary cache entry (files of 1 MB or more);
+- cache hit: such a file again, unchanged, from the cache;
 - events only: the floor any PyYAML-based loader pays, only pulling libyaml's events;
 - pure Python: PyYAML's pure-Python parser instead of libyaml (cache off).
 
 The cache lives in a temporary directory here, never the user's. Target: 100,000 terms in
-under a second. A goal printed beside the figures, never an assertion.
+well under a second on first load. A goal printed beside the figures, never an assertion.
 """
 
 from __future__ import annotations
@@ -82,15 +84,33 @@ def load_pure_python(path: Path) -> object:
     return load_glossary_text(path.read_text(encoding="utf-8"), str(path), pure_python=True)
 
 
+def load_libyaml(path: Path) -> object:
+    return load_glossary_text(path.read_text(encoding="utf-8"), str(path), layout=False)
+
+
+def store_libyaml(path: Path) -> object:
+    """What `load_glossary_file` does with a file outside the layout: libyaml, then store."""
+    data = path.read_bytes()
+    glossary = load_glossary_text(data.decode("utf-8"), str(path), layout=False)
+    cache.store(str(path), data, (), glossary)
+    return glossary
+
+
+def cache_hit(path: Path) -> object:
+    glossary = cache.load(str(path), path.read_bytes(), ())
+    if glossary is None:
+        raise RuntimeError(f"no cache entry for {path}: the cache-hit figure would be a miss")
+    return glossary
+
+
 def milliseconds(seconds: float) -> str:
     return f"{seconds * 1000:,.0f} ms" if seconds >= 0.01 else f"{seconds * 1000:.1f} ms"
 
 
-def verdict(target: float | None, warm: float, cold: float) -> str:
+def verdict(target: float | None, seconds: float) -> str:
     if target is None:
         return ""
-    marks = " / ".join("✅" if seconds <= target else "❌" for seconds in (warm, cold))
-    return f"≤ {target:g} s: {marks}"
+    return f"≤ {target:g} s: {'✅' if seconds <= target else '❌'}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -110,11 +130,11 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"Python {sys.version.split()[0]}, PyYAML {yaml.__version__}, best of {args.repeat}")
     header = (
-        "| terms | file | cold, cache off | cold + store | warm (cache hit) "
-        "| events only (CPU) | pure Python | pure/libyaml | target: warm / cold |"
+        "| terms | file | load | libyaml | libyaml + store | cache hit "
+        "| events only (CPU) | pure Python | pure/libyaml | target: load |"
     )
     print(header)
-    print("|---:" * 9 + "|")
+    print("|---:" * 10 + "|")
     with tempfile.TemporaryDirectory() as directory:
         cache_directory = str(Path(directory) / "cache")
         for n_terms in args.sizes:
@@ -122,25 +142,30 @@ def main(argv: list[str] | None = None) -> int:
             text = synthetic_glossary_yaml(n_terms)
             path.write_text(text, encoding="utf-8")
             size = f"{path.stat().st_size / 1e6:.1f} MB"
-            load = partial(load_glossary_file, path)
-            cold, _ = best_of(args.repeat, with_cache(None, load))
+            load, _ = best_of(args.repeat, with_cache(None, partial(load_glossary_file, path)))
+            libyaml, _ = best_of(args.repeat, with_cache(None, partial(load_libyaml, path)))
             stored, _ = best_of(
                 args.repeat,
-                with_cache(cache_directory, load),
+                with_cache(cache_directory, partial(store_libyaml, path)),
                 before=lambda: shutil.rmtree(cache_directory, ignore_errors=True),
             )
-            warm, _ = best_of(args.repeat, with_cache(cache_directory, load))
+            hit = "not cached (< 1 MB)"
+            if path.stat().st_size >= cache.MIN_CACHED_BYTES:
+                seconds, _ = best_of(
+                    args.repeat, with_cache(cache_directory, partial(cache_hit, path))
+                )
+                hit = milliseconds(seconds)
             _, floor_cpu = best_of(args.repeat, lambda t=text: event_floor(t))
             if n_terms <= args.python_up_to:
                 pure_load = with_cache(None, lambda p=path: load_pure_python(p))
                 py_wall, _ = best_of(max(1, args.repeat // 3), pure_load)
-                pure, ratio = milliseconds(py_wall), f"{py_wall / cold:.1f}x"
+                pure, ratio = milliseconds(py_wall), f"{py_wall / libyaml:.1f}x"
             else:
                 pure, ratio = "skipped", ""
             print(
-                f"| {n_terms:,} | {size} | {milliseconds(cold)} | {milliseconds(stored)} "
-                f"| {milliseconds(warm)} | {milliseconds(floor_cpu)} | {pure} | {ratio} "
-                f"| {verdict(TARGET_SECONDS.get(n_terms), warm, cold)} |",
+                f"| {n_terms:,} | {size} | {milliseconds(load)} | {milliseconds(libyaml)} "
+                f"| {milliseconds(stored)} | {hit} | {milliseconds(floor_cpu)} | {pure} | {ratio} "
+                f"| {verdict(TARGET_SECONDS.get(n_terms), load)} |",
                 flush=True,
             )
     return 0
