@@ -162,7 +162,8 @@ def _non_string_patterns() -> dict[str, re.Pattern[str]]:
     for first, resolvers in _RESOLVERS.items():
         flags = resolvers[0][1].flags
         assert all(tag != _STR and pattern.flags == flags for tag, pattern in resolvers)
-        joined[first] = re.compile("|".join(f"(?:{p.pattern}\n)" for _, p in resolvers), flags)
+        end = "\n" if flags & re.VERBOSE else ""  # ends a comment of a verbose pattern
+        joined[first] = re.compile("|".join(f"(?:{p.pattern}{end})" for _, p in resolvers), flags)
     return joined
 
 

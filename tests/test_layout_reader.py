@@ -156,6 +156,9 @@ OUT_OF_LAYOUT = [
     ("definition", "null"),
     ("expansion", "yes"),
     ("aliases", "[yes]"),
+    ("aliases", "[=]"),
+    ("see_also", "[<<]"),
+    ("expansion", "="),
     ("aliases", "[a: b]"),
     ("aliases", "graphics card"),
     ("aliases", "[GPU]"),  # repeats the term itself: a problem
@@ -232,6 +235,63 @@ def test_layout_details_that_are_read():
     assert glossary.unattributed[0].text == "some text over two lines"
 
 
+PLAIN_SCALARS = [
+    "=",
+    "<<",
+    "yes",
+    "No",
+    "~",
+    "null",
+    "Null",
+    "NULL",
+    "12",
+    "0x1F",
+    "0o17",
+    "0b101",
+    "1_000",
+    "1:20",
+    "-1",
+    "+1",
+    ".5",
+    "1.5e3",
+    "1e3",
+    ".inf",
+    "-.Inf",
+    ".NaN",
+    "2024-01-01",
+    "2001-12-14t21:59:43.10-05:00",
+    "on",
+    "Off",
+    "y",
+    "n",
+    "Y",
+    "text",
+    "123abc",
+    "-",
+    "--",
+    ".",
+    "..",
+    "=x",
+    "<<x",
+    "true_story",
+    "Yes!",
+    "nullable",
+    "~x",
+    "0.5.1",
+    "1.2.3",
+    "12:30:00",
+    "FALSE",
+]
+
+
+@pytest.mark.parametrize("plain", PLAIN_SCALARS)
+def test_a_plain_scalar_is_a_string_exactly_when_yaml_says_so(plain):
+    from glossary_lsp.layout_reader import _is_string
+
+    resolved = yaml.SafeLoader("").resolve(yaml.ScalarNode, plain, (True, False))
+    assert _is_string(plain) == (resolved == "tag:yaml.org,2002:str")
+
+
 # --- fuzzing: generated glossaries and mutated ones -----------------------------------------
 
 TRICKY = "ab Zy9:#'\"-[]{},&*!|>%@`\\\t.?~=<é🖥️\u00a0\u2028\x85\ufeff\r\n"
@@ -251,7 +311,7 @@ def random_document(rng: random.Random) -> dict:
 
     def text(length: int = 12) -> str:
         if sloppy and rng.random() < 0.1:
-            return rng.choice(["yes", "No", "~", "null", "12", "1.5", "2024-01-01", "on", ""])
+            return rng.choice([*PLAIN_SCALARS, ""])
         return tricky_text(rng, rng.randint(min(4, length), length))
 
     modules = [
@@ -318,7 +378,8 @@ def mutated(rng: random.Random, text: str) -> str:
 
 
 SEEDS = [entry(key, value) for key, value in IN_LAYOUT] + [
-    entry(key, value).replace("    module: m1\n", "") for key, value in IN_LAYOUT  # value last
+    entry(key, value).replace("    module: m1\n", "")
+    for key, value in IN_LAYOUT  # value last
 ]
 
 
