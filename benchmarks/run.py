@@ -810,7 +810,8 @@ async def bench_glossary_scale(config: Config, report: Report) -> None:
                     floor, server, "completion", [completion], rounds, config.warmup
                 )
                 rss = server.peak_rss_mb()
-            # the first start parsed the YAML and filled the validated-glossary cache
+            # a second start: the file system's cache is warm; a glossary outside the usual
+            # layout is now in the validated-glossary cache (the synthetic one is in the layout)
             async with running(
                 "server", config.server_command, glossary.workspace, options
             ) as warm:
@@ -851,8 +852,8 @@ async def bench_glossary_scale(config: Config, report: Report) -> None:
         [
             "terms",
             "YAML",
-            "load, first start (YAML parsed): process start → correct hover",
-            "load, next start (validated-glossary cache)",
+            "load, first start: process start → correct hover",
+            "load, second start",
             "hover median (ratio to floor)",
             "completion median (ratio to floor)",
             "wrong answers",
