@@ -779,6 +779,60 @@ def load_glossary_file(path: str | Path, known_modules: Collection[str] = ()) ->
     return glossary
 
 
+@dataclass(frozen=True)
+class SeeAlsoItem:
+    """One `see_also` entry of a term's entry, where the file writes it: 0-based (line, column)
+    in code points, quotes included."""
+
+    term: str
+    name: str
+    start: tuple[int, int]
+    end: tuple[int, int]
+
+
+def see_also_items(text: str) -> list[SeeAlsoItem]:
+    """Every string `see_also` entry of every term in a glossary's text, to edit them.
+
+    Nothing is validated here (`load_glossary_text` does that): what is not a list of strings
+    under a term with a string name is skipped, and a text that is not YAML has none.
+    """
+    bom = 1 if text.startswith("\ufeff") else 0  # columns of the first line count it
+    text = text[bom:]
+    loader_class = _C_LOADER or _PURE_LOADER
+    try:
+        with no_cycle_collection():
+            root = _compose(text, loader_class, _Problems(""))
+    except yaml.YAMLError:
+        return []
+    items = []
+    for entry in _mapping_value(root, "terms", is_sequence=True):
+        name = _mapping_value(entry, "term")
+        see_also = _mapping_value(entry, "see_also", is_sequence=True)
+        if type(name) is not ScalarEvent:
+            continue
+        for item in see_also:
+            if type(item) is ScalarEvent:
+                start, end = item.start_mark, item.end_mark
+                start_at = (start.line, start.column + (bom if start.line == 0 else 0))
+                end_at = (end.line, end.column + (bom if end.line == 0 else 0))
+                items.append(SeeAlsoItem(name.value, item.value, start_at, end_at))
+    return items
+
+
+def _mapping_value(node: _Node | None, key: str, is_sequence: bool = False):
+    """The value under `key` of a mapping node; with `is_sequence`, its items (or [])."""
+    value = None
+    if type(node) is _Collection and node.is_mapping:
+        items = node.items
+        for index in range(0, len(items) - 1, 2):
+            if type(items[index]) is ScalarEvent and items[index].value == key:
+                value = items[index + 1]
+                break
+    if not is_sequence:
+        return value
+    return value.items if type(value) is _Collection and not value.is_mapping else []
+
+
 def merge_glossaries(glossaries: Sequence[Glossary]) -> Glossary:
     """One glossary from several: a later term replaces an earlier one of the same name.
 

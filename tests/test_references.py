@@ -136,6 +136,58 @@ def test_rename_in_a_notebook_json_escapes_the_new_name(course):
     assert use.occurrence.region.index == 0
 
 
+SEE_ALSO = """\
+version: 1
+terms:
+  - term: FSDP
+    see_also: [Continuous batching, KV cache]
+  - term: HBM
+    see_also:
+      - 'continuous  batching'
+      - in-flight batching
+  - term: PyTorch
+    see_also: ["Continuous batching"]
+  - term: KV cache
+  - term: Continuous batching
+    aliases: [in-flight batching]
+"""
+
+
+def test_rename_rewrites_see_also_entries_that_name_the_term(tmp_path):
+    root = write_course(tmp_path / "course", COURSE, SEE_ALSO)
+    version, index = build(root)
+    edits = rename(
+        version, index, version.glossary.lookup("Continuous batching"), "Dynamic (batching)"
+    )
+    glossary_edits = [e for e in edits if e.path.name == "glossary.yaml"]
+    assert len(glossary_edits) == 4  # the entry and three see_also entries; not the alias
+    renamed = apply_edits(SEE_ALSO, [(e.start, e.end, e.new_text) for e in glossary_edits])
+    loaded = load_glossary_text(renamed, "glossary.yaml")
+    see_also = {term.term: term.see_also for term in loaded}
+    assert see_also == {
+        "FSDP": ("Dynamic (batching)", "KV cache"),
+        "HBM": ("Dynamic (batching)", "in-flight batching"),
+        "PyTorch": ("Dynamic (batching)",),
+        "KV cache": (),
+        "Dynamic (batching)": (),
+    }
+    assert len(renamed.splitlines()) == len(SEE_ALSO.splitlines())
+
+
+def test_see_also_items_are_found_where_the_file_writes_them():
+    from glossary_lsp.loader import see_also_items
+
+    text = "\ufeff{version: 1, terms: [{term: A, see_also: [B, 'C']}]}\n"
+    lines = LineIndex(text)
+    found = [
+        (i.term, i.name, text[lines.offset(*i.start) : lines.offset(*i.end)])
+        for i in see_also_items(text)
+    ]
+    assert found == [("A", "B", "B"), ("A", "C", "'C'")]
+    assert see_also_items("terms: [unclosed") == []
+    assert see_also_items("terms: {term: A}\n") == []
+
+
 @pytest.mark.parametrize(
     ("new_name", "message"),
     [

@@ -24,6 +24,7 @@ from glossary_lsp.features.definition import (
     term_value_span,
 )
 from glossary_lsp.features.diagnostics import relative_name, terms_defined_in
+from glossary_lsp.loader import see_also_items
 from glossary_lsp.model import Term, fold, singular_forms
 from glossary_lsp.positions import LineIndex
 from glossary_lsp.workspace import Occurrence, WorkspaceIndex
@@ -143,10 +144,11 @@ def rename(
     new_name: str,
     read_text: ReadText = read_from_disk,
 ) -> list[RenameEdit]:
-    """One edit for the glossary entry and one per use of the term's name in the course.
+    """One edit for the glossary entry, one per use of the term's name in the course and one
+    per `see_also` entry naming it in the workspace's glossaries.
 
-    Uses through an alias keep the alias. Each use keeps its plural ending and the case of its
-    first letter (a sentence-initial `Prefill` stays capitalised).
+    Uses (and `see_also` entries) through an alias keep the alias. Each use keeps its plural
+    ending and the case of its first letter (a sentence-initial `Prefill` stays capitalised).
     """
     name = check_new_name(version, term, new_name)
     location = term.location
@@ -167,6 +169,28 @@ def rename(
         edit = _rename_use(version, occurrence, name)
         if edit is not None:
             edits.append(edit)
+    edits.extend(_rename_see_also(version, index, term, name, read_text))
+    return edits
+
+
+def _rename_see_also(
+    version: GlossaryVersion, index: WorkspaceIndex, term: Term, name: str, read_text: ReadText
+) -> list[RenameEdit]:
+    """The `see_also` entries naming the term by its spelling, in the workspace's glossaries."""
+    edits = []
+    for source in dict.fromkeys(version.glossary.sources):
+        path = Path(source)
+        if index.roots and not any(_inside(path, root) for root in index.roots):
+            continue
+        text = read_text(path)
+        if text is None:
+            continue
+        lines = LineIndex(text)
+        for item in see_also_items(text):
+            if fold(item.name) == term.key:
+                start, end = lines.offset(*item.start), lines.offset(*item.end)
+                if start is not None and end is not None:
+                    edits.append(RenameEdit(path, lines, start, end, yaml_scalar(name)))
     return edits
 
 
