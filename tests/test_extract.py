@@ -15,10 +15,10 @@ from glossary_lsp.settings import Settings
 REPO = Path(__file__).resolve().parents[1]
 COURSE = {
     "01-basics.md": "# Basics and Titles\n\n"
-    "The SRAM is small, so Adam works and Megatron shards. NVLink links GPUs.\n\n"
+    "The SRAM is small, so Adam works and Megatron shards. NVLink links GPUs in English.\n\n"
     "```python\nQQQ = 1  # code is not prose\n```\n",
-    "02-more.md": "# More\n\nMore SRAMs, with Adam again, and GPT-4. Then Megatron too. Small "
-    "is small.\n\nThe FSDP and PyTorch terms are known; PDF and GPU are everyday.\n",
+    "02-more.md": "# More\n\nMore SRAMs, with Adam again, and GPT-4. Then Megatron too, in "
+    "English. Small is small.\n\nThe FSDP and PyTorch terms are known; PDF and GPU are everyday.\n",
     "03-nb.ipynb": notebook(("markdown", "SRAM in a notebook, with InfiniBand.\n")),
 }
 
@@ -73,6 +73,6 @@ def test_extract_on_the_sample_course(capsys, monkeypatch):
     assert main(["extract", "examples/course"]) == 0
     text = capsys.readouterr().out
     names = [line.split()[2] for line in text.splitlines() if line.startswith("  - term:")]
-    assert "SRAM" in names and "FSDP" not in names
+    assert "SRAM" in names and "FSDP" not in names and "English" not in names
     glossary, _ = load_glossaries([REPO / "examples" / "course" / "glossary.yaml"])
     load_glossary_text(text, "candidates.yaml", known_modules=glossary.modules)

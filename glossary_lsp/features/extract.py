@@ -5,7 +5,8 @@ Three shapes are proposed, found in prose only and outside every glossary match:
 - acronyms: two or more capitals, digits allowed, plural `s` folded (`SRAM`, `GEMMs` → `GEMM`);
 - mixed-case or versioned names: `NVLink`, `InfiniBand`, `GPT-4`, `Llama-2`;
 - capitalised names inside a sentence (`Adam`, `Megatron`) used at least twice and never written
-  in lowercase anywhere in the course (that rules out ordinary words in headings).
+  in lowercase anywhere in the course (that rules out ordinary words in headings), except
+  everyday ones (languages, days, months: `English`, `Monday`).
 
 Everyday acronyms and the ignore lists are left out. Candidates come most frequent first, each
 with the module and the sentence of its first use, as schema-v1 YAML for a person to review.
@@ -33,6 +34,14 @@ _WORD = re.compile(r"[^\W_]+(?:[-.][^\W_]+)*")
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9]*[A-Z][A-Z0-9]*s?")
 _MIXED_CASE = re.compile(r"[a-z][A-Z]|[A-Z]{2,}[a-z]{2,}")
 _MIN_PROPER_NAME_USES = 2
+# Capitalised words of everyday English that are never a course's terms.
+_EVERYDAY_NAMES = """
+English French German Spanish Italian Portuguese Dutch Russian Chinese Japanese Korean Arabic
+Hindi Latin Greek European American British Asian African Western Eastern Internet
+Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April June
+July August September October November December
+"""
+_EVERYDAY_PROPER_NAMES = frozenset(_EVERYDAY_NAMES.split())
 
 
 @dataclass
@@ -92,6 +101,7 @@ def classify(text: str, word: re.Match[str]) -> tuple[str, str] | None:
         surface[0].isupper()
         and surface[1:].islower()
         and len(surface) >= 3
+        and surface not in _EVERYDAY_PROPER_NAMES
         and "-" not in surface
         and not at_sentence_start(text, word.start())
         and not _in_heading(text, word.start())
