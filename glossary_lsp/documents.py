@@ -572,6 +572,20 @@ class NotebookError(ValueError):
         super().__init__(f"line {line}: {message}")
 
 
+def notebook_json(cells: list[tuple[str, str]], language: str = "python") -> str:
+    """The `.ipynb` JSON of a notebook's (kind, text) cells, kind "markdown" or "code": how the
+    workspace index reads a notebook that is open, unsaved, in an editor."""
+    return json.dumps(
+        {
+            "cells": [{"cell_type": kind, "metadata": {}, "source": text} for kind, text in cells],
+            "metadata": {"language_info": {"name": language}},
+            "nbformat": 4,
+            "nbformat_minor": 5,
+        },
+        ensure_ascii=False,
+    )
+
+
 def view_notebook(source: str, code_comments: bool = False) -> DocumentView:
     """The cells of a notebook's JSON text as regions mapped back into the JSON."""
     lines = LineIndex(source)

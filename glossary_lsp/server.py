@@ -22,7 +22,7 @@ from pygls.uris import from_fs_path, to_fs_path
 from pygls.workspace.position_codec import PositionCodec
 
 from glossary_lsp import __version__
-from glossary_lsp.documents import DocumentView, view_document
+from glossary_lsp.documents import DocumentView, notebook_json, view_document
 from glossary_lsp.features import completion as completion_feature
 from glossary_lsp.features import definition as definition_feature
 from glossary_lsp.features import hover as hover_feature
@@ -104,6 +104,8 @@ class GlossaryServer(LanguageServer):
         # whole workspace was (re)indexed (no argument): diagnostics hang on these.
         self.document_listeners: list[Callable[[str], Awaitable[None]]] = []
         self.index_listeners: list[Callable[[], Awaitable[None]]] = []
+        # Called when a notebook document closes (arguments: its URI, its cells' URIs).
+        self.notebook_close_listeners: list[Callable[[str, list[str]], None]] = []
 
     # -- state accessors for features' wiring -----------------------------------------------
 
@@ -126,6 +128,31 @@ class GlossaryServer(LanguageServer):
             return None
         source, _problem = read_module_text(path)
         return view_document(str(path), source) if source is not None else None
+
+    def edit_pending(self, uri: str) -> bool:
+        """Whether edits of the document at `uri` are waiting to settle."""
+        return uri in self._pending_edits
+
+    def document_source(self, uri: str) -> str | None:
+        """An open document's text; for a notebook open as a notebook document, its cells as
+        the `.ipynb` JSON the index reads."""
+        document = self.workspace.text_documents.get(unquote(uri))
+        if document is not None:
+            return document.source
+        notebook = self.workspace.get_notebook_document(notebook_uri=uri)
+        if notebook is None:
+            return None
+        cells, language = [], "python"
+        for cell in notebook.cells:
+            cell_document = self.workspace.text_documents.get(unquote(cell.document))
+            text = cell_document.source if cell_document is not None else ""
+            if cell.kind == types.NotebookCellKind.Markup:
+                cells.append(("markdown", text))
+            else:
+                cells.append(("code", text))
+                if cell_document is not None and cell_document.language_id:
+                    language = cell_document.language_id
+        return notebook_json(cells, language)
 
     def _cell_kind(self, uri: str) -> str | None:
         notebook = self.workspace.get_notebook_document(cell_uri=uri)
@@ -246,11 +273,10 @@ class GlossaryServer(LanguageServer):
     async def _settle_document(self, uri: str) -> None:
         self._pending_edits.pop(uri, None)
         path = uri_to_path(uri)
-        document = self.workspace.text_documents.get(unquote(uri))
-        if document is None:
+        source = self.document_source(uri)
+        if source is None:
             return
         if path is not None and not self.is_glossary_path(path):
-            source = document.source
             await asyncio.get_running_loop().run_in_executor(
                 None, self.safely(self.index.update), path, source
             )
@@ -563,6 +589,26 @@ def register_documents(server: GlossaryServer) -> None:
     def did_close(ls: GlossaryServer, params: types.DidCloseTextDocumentParams) -> None:
         ls._views.pop(params.text_document.uri, None)
         path = uri_to_path(params.text_document.uri)
+        if path is not None:
+            ls.safely(ls.index.close)(path)
+
+    @server.feature(types.NOTEBOOK_DOCUMENT_DID_OPEN)
+    def notebook_opened(ls: GlossaryServer, params: types.DidOpenNotebookDocumentParams) -> None:
+        ls.document_changed(params.notebook_document.uri, delay=0)
+
+    @server.feature(types.NOTEBOOK_DOCUMENT_DID_CHANGE)
+    def notebook_edited(ls: GlossaryServer, params: types.DidChangeNotebookDocumentParams) -> None:
+        ls.document_changed(params.notebook_document.uri)
+
+    @server.feature(types.NOTEBOOK_DOCUMENT_DID_CLOSE)
+    def notebook_closed(ls: GlossaryServer, params: types.DidCloseNotebookDocumentParams) -> None:
+        for cell in params.cell_text_documents:
+            ls._views.pop(cell.uri, None)
+        for listener in ls.notebook_close_listeners:
+            listener(
+                params.notebook_document.uri, [cell.uri for cell in params.cell_text_documents]
+            )
+        path = uri_to_path(params.notebook_document.uri)
         if path is not None:
             ls.safely(ls.index.close)(path)
 

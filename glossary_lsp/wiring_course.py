@@ -11,7 +11,8 @@ Diagnostics are pushed (`textDocument/publishDiagnostics`):
   dropped. Open documents keep their own, fresher, results;
 - on glossary files: load problems and unused terms.
 
-A notebook open as a notebook document gets its findings on its cells' URIs. The words of the
+A notebook open as a notebook document gets its findings on its cells' URIs: the server indexes
+its cells as they are (saved or not), so course rules see them. The words of the
 "ignore" quick fix go to the workspace folder's `.glossary-ignore` (a `WorkspaceEdit`), and the
 `glossaryLsp.ignoreWord` command that comes with it makes them count before that file is saved.
 """
@@ -188,7 +189,63 @@ def module_publications(
 
 
 async def diagnose_document(ls: GlossaryServer, uri: str, then_workspace: bool = True) -> None:
-    """Publish one open document's findings, unless it changed while they were computed."""
+    """Publish one open document's findings, unless it changed while they were computed.
+
+    A notebook open as a notebook document (`uri` is the notebook's or one of its cells') that
+    is a module of the course is diagnosed whole, as a module, on its cells; one outside the
+    course, cell by cell.
+    """
+    notebook = ls.workspace.get_notebook_document(notebook_uri=uri)
+    notebook = notebook or ls.workspace.get_notebook_document(cell_uri=uri)
+    if notebook is None:
+        await diagnose_text_document(ls, uri, then_workspace)
+        return
+    path = uri_to_path(notebook.uri)
+    if path is not None and ls.index.module_at(path) is not None:
+        await diagnose_notebook(ls, notebook.uri, path, then_workspace)
+        return
+    for cell in notebook.cells:
+        await diagnose_text_document(ls, cell.document, then_workspace)
+
+
+async def diagnose_notebook(
+    ls: GlossaryServer, uri: str, path: Path, then_workspace: bool = True
+) -> None:
+    """A notebook module's findings, course rules included, on its cells; dropped when the
+    notebook changed meanwhile (its settle publishes again)."""
+    notebook = ls.workspace.get_notebook_document(notebook_uri=uri)
+    if notebook is None or ls.edit_pending(notebook.uri):
+        return
+    started_at = notebook.version
+    loop = asyncio.get_running_loop()
+    publications = await loop.run_in_executor(None, notebook_publications, ls, path)
+    current = ls.workspace.get_notebook_document(notebook_uri=uri)
+    if current is None or current.version != started_at or ls.edit_pending(uri):
+        return
+    for cell_uri, diagnostics in publications:
+        publish(ls, cell_uri, diagnostics)
+    if then_workspace:
+        schedule_workspace_pass(ls)
+
+
+def notebook_publications(ls: GlossaryServer, path: Path) -> list[tuple[str, list]]:
+    """Runs off the event loop: the index holds the notebook's settled, maybe unsaved, cells."""
+    module = ls.index.module_at(path)
+    view = ls.index.view(module) if module is not None else None
+    if view is None:
+        return []
+    findings = state(ls).analyses.document(ls.version, ls.index, path, view, rules_for(ls))
+    return module_publications(ls, path, view, findings)
+
+
+def notebook_closed(ls: GlossaryServer, uri: str, cell_uris: list[str]) -> None:
+    """Its cells are gone: their findings go, the course pass puts the file's on the file."""
+    for cell_uri in cell_uris:
+        publish(ls, cell_uri, [])
+    schedule_workspace_pass(ls)
+
+
+async def diagnose_text_document(ls: GlossaryServer, uri: str, then_workspace: bool = True) -> None:
     document = ls.workspace.text_documents.get(unquote(uri))
     if document is None:
         return
@@ -242,6 +299,7 @@ async def workspace_pass(ls: GlossaryServer) -> None:
     course.generation += 1
     generation = course.generation
     open_uris = {unquote(uri) for uri in ls.workspace.text_documents}
+    open_uris |= {unquote(uri) for uri in ls.workspace.notebook_documents}
     loop = asyncio.get_running_loop()
     publications = await loop.run_in_executor(None, workspace_publications, ls, open_uris)
     if generation != course.generation:
@@ -249,8 +307,13 @@ async def workspace_pass(ls: GlossaryServer) -> None:
     for uri, diagnostics in publications:
         if unquote(uri) not in {unquote(u) for u in ls.workspace.text_documents}:
             publish(ls, uri, diagnostics)
+    diagnosed: set[str] = set()
     for uri in list(ls.workspace.text_documents):
-        await diagnose_document(ls, uri, then_workspace=False)
+        notebook = ls.workspace.get_notebook_document(cell_uri=uri)
+        document = unquote(notebook.uri) if notebook is not None else unquote(uri)
+        if document not in diagnosed:
+            diagnosed.add(document)
+            await diagnose_document(ls, document, then_workspace=False)
 
 
 def workspace_publications(
@@ -577,6 +640,7 @@ def register(server: GlossaryServer) -> None:
 
     server.document_listeners.append(after_edit)
     server.index_listeners.append(after_index)
+    server.notebook_close_listeners.append(lambda uri, cells: notebook_closed(server, uri, cells))
 
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,

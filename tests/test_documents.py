@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from glossary_lsp import documents
 from glossary_lsp.documents import comment_prose, markdown_prose, view_document
 
 try:
@@ -380,3 +381,16 @@ if given is not None:
         for start, end in spans:
             assert position <= start < end <= len(text)
             position = end
+
+
+def test_an_open_notebooks_cells_read_as_its_json_regions():
+    cells = [
+        ("markdown", '# Serving 🚀\n\nA "quoted" KV cache\\n.'),
+        ("code", "x = 1  # FSDP\n"),
+        ("markdown", ""),
+    ]
+    view = view_document("/course/06-serving.ipynb", documents.notebook_json(cells, "python"))
+    assert view.error is None
+    assert [(region.index, region.kind, region.text) for region in view.regions] == [
+        (index, kind, text) for index, (kind, text) in enumerate(cells)
+    ]

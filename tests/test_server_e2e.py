@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 from pathlib import Path
 
@@ -380,3 +382,95 @@ async def test_notebook_cells_hover_define_and_complete(notebook_client: Languag
         types.CompletionParams(identifier, position_of(source, "(TTFT)", "utf-16", shift=3))
     )
     assert any(item.label == "TTFT" for item in completion.items)
+
+
+def edit_cell(client: LanguageClient, notebook_path, cell_uri: str, text: str, version: int):
+    """Replace a cell's whole text, unsaved, as VS Code sends a cell edit."""
+    client.notebook_document_did_change(
+        types.DidChangeNotebookDocumentParams(
+            notebook_document=types.VersionedNotebookDocumentIdentifier(
+                version=version, uri=notebook_path.as_uri()
+            ),
+            change=types.NotebookDocumentChangeEvent(
+                cells=types.NotebookDocumentCellChanges(
+                    text_content=[
+                        types.NotebookDocumentCellContentChanges(
+                            document=types.VersionedTextDocumentIdentifier(
+                                uri=cell_uri, version=version
+                            ),
+                            changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
+                        )
+                    ]
+                )
+            ),
+        )
+    )
+
+
+async def test_unsaved_notebook_cells_reach_the_index_and_course_diagnostics(
+    notebook_client: LanguageClient,
+):
+    client = notebook_client
+    path = client.course / "06-serving.ipynb"
+    cells = open_notebook(client, path)
+    kv_cell = next(uri for uri, _, source in cells if source.startswith("## The KV cache"))
+
+    async def next_diagnostics() -> None:
+        with contextlib.suppress(TimeoutError, asyncio.TimeoutError):
+            await asyncio.wait_for(
+                client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS), 1
+            )
+
+    async def cell_diagnostics(predicate):
+        async def check():
+            found = client.diagnostics.get(kv_cell) or []
+            if predicate(found):
+                return found
+            await next_diagnostics()
+            return None
+
+        return await eventually(check, timeout=20)
+
+    # opened after indexing: the notebook is diagnosed as the course's module, on its cells
+    found = await cell_diagnostics(lambda ds: any(d.code == "unknownAcronym" for d in ds))
+    assert found, "no diagnostics on the notebook's cell after it opened"
+
+    # an unsaved edit: FSDP, first used (unexpanded) in 03-self-attention.md, is no first use
+    # here; FlashAttention now appears in this cell, and references find it there
+    edited = "## The KV cache\n\nWith FSDP and FlashAttention, and a TPUX pod.\n"
+    edit_cell(client, path, kv_cell, edited, version=2)
+    found = await cell_diagnostics(
+        lambda ds: any(d.code == "unknownAcronym" and "TPUX" in d.message for d in ds)
+    )
+    assert found, "the edited cell was not diagnosed"
+    assert not any(d.code == "acronymNotExpanded" and "FSDP" in d.message for d in found)
+    for diagnostic in found:
+        assert diagnostic.range.end.line <= edited.count("\n")  # positions in the cell's text
+
+    source = (client.course / "03-self-attention.md").read_text(encoding="utf-8")
+    flash = types.ReferenceParams(
+        text_document=types.TextDocumentIdentifier(
+            uri=(client.course / "03-self-attention.md").as_uri()
+        ),
+        position=position_of(source, "FlashAttention", "utf-16"),
+        context=types.ReferenceContext(include_declaration=False),
+    )
+    locations = await eventually(lambda: client.text_document_references_async(flash), timeout=10)
+    in_cell = [loc for loc in locations if loc.uri == kv_cell]
+    assert len(in_cell) == 1
+    assert text_in_range(edited, in_cell[0].range, "utf-16") == "FlashAttention"
+
+    client.notebook_document_did_close(
+        types.DidCloseNotebookDocumentParams(
+            notebook_document=types.NotebookDocumentIdentifier(uri=path.as_uri()),
+            cell_text_documents=[types.TextDocumentIdentifier(uri=uri) for uri, _, _ in cells],
+        )
+    )
+
+    async def cleared():
+        if not client.diagnostics.get(kv_cell):
+            return True
+        await next_diagnostics()
+        return not client.diagnostics.get(kv_cell)
+
+    assert await eventually(cleared, timeout=10), "a closed cell kept its diagnostics"
