@@ -129,6 +129,15 @@ class GlossaryServer(LanguageServer):
         source, _problem = read_module_text(path)
         return view_document(str(path), source) if source is not None else None
 
+    def document_closed(self, uri: str, view_uris: list[str]) -> None:
+        """A document (or a notebook, with its cells' views) closed: its file counts as on disk
+        again."""
+        for view_uri in view_uris:
+            self._views.pop(view_uri, None)
+        path = uri_to_path(uri)
+        if path is not None:
+            self.safely(self.index.close)(path)
+
     def edit_pending(self, uri: str) -> bool:
         """Whether edits of the document at `uri` are waiting to settle."""
         return uri in self._pending_edits
@@ -587,10 +596,7 @@ def register_documents(server: GlossaryServer) -> None:
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: GlossaryServer, params: types.DidCloseTextDocumentParams) -> None:
-        ls._views.pop(params.text_document.uri, None)
-        path = uri_to_path(params.text_document.uri)
-        if path is not None:
-            ls.safely(ls.index.close)(path)
+        ls.document_closed(params.text_document.uri, [params.text_document.uri])
 
     @server.feature(types.NOTEBOOK_DOCUMENT_DID_OPEN)
     def notebook_opened(ls: GlossaryServer, params: types.DidOpenNotebookDocumentParams) -> None:
@@ -602,15 +608,10 @@ def register_documents(server: GlossaryServer) -> None:
 
     @server.feature(types.NOTEBOOK_DOCUMENT_DID_CLOSE)
     def notebook_closed(ls: GlossaryServer, params: types.DidCloseNotebookDocumentParams) -> None:
-        for cell in params.cell_text_documents:
-            ls._views.pop(cell.uri, None)
+        cells = [cell.uri for cell in params.cell_text_documents]
         for listener in ls.notebook_close_listeners:
-            listener(
-                params.notebook_document.uri, [cell.uri for cell in params.cell_text_documents]
-            )
-        path = uri_to_path(params.notebook_document.uri)
-        if path is not None:
-            ls.safely(ls.index.close)(path)
+            listener(params.notebook_document.uri, cells)
+        ls.document_closed(params.notebook_document.uri, cells)
 
     @server.feature(types.NOTEBOOK_DOCUMENT_DID_SAVE)
     def notebook_saved(ls: GlossaryServer, params: types.DidSaveNotebookDocumentParams) -> None:
