@@ -29,7 +29,10 @@ from functools import lru_cache
 import yaml
 
 from glossary_lsp.model import (
+    MODULE_FIELDS,
     SCHEMA_VERSION,
+    TERM_FIELDS,
+    UNATTRIBUTED_FIELDS,
     Glossary,
     Module,
     SourceLocation,
@@ -97,22 +100,7 @@ def _value(name: str, kind: str, key_indent: int) -> str:
     return pattern
 
 
-# The keys of each section, in the schema's order, and the kind of value each takes.
-_MODULE = (("id", "str"), ("title", "str"), ("emoji", "str"), ("subtitle", "str"),
-           ("inferred", "bool"))  # fmt: skip
-_TERM = (
-    ("term", "str"),
-    ("expansion", "str"),
-    ("definition", "str"),
-    ("module", "str"),
-    ("aliases", "list"),
-    ("see_also", "list"),
-    ("context", "strings"),
-    ("case_sensitive", "bool"),
-    ("inferred", "bool"),
-)
-_UNATTRIBUTED = (("letter", "str"), ("text", "str"))
-_SECTIONS = {"modules": _MODULE, "terms": _TERM, "unattributed": _UNATTRIBUTED}
+_SECTIONS = {"modules": MODULE_FIELDS, "terms": TERM_FIELDS, "unattributed": UNATTRIBUTED_FIELDS}
 
 
 def _gap(indent: int) -> str:

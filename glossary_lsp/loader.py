@@ -35,7 +35,10 @@ from yaml.events import (
 from glossary_lsp import cache, layout_reader
 from glossary_lsp.gc_pause import no_cycle_collection
 from glossary_lsp.model import (
+    MODULE_FIELDS,
     SCHEMA_VERSION,
+    TERM_FIELDS,
+    UNATTRIBUTED_FIELDS,
     Glossary,
     Module,
     SourceLocation,
@@ -67,19 +70,9 @@ _TYPE_NAMES = {
 }
 
 _TOP_KEYS = ("version", "modules", "terms", "unattributed")
-_MODULE_KEYS = ("id", "title", "emoji", "subtitle", "inferred")
-_TERM_KEYS = (
-    "term",
-    "expansion",
-    "definition",
-    "module",
-    "aliases",
-    "see_also",
-    "context",
-    "case_sensitive",
-    "inferred",
-)
-_UNATTRIBUTED_KEYS = ("letter", "text")
+_MODULE_KEYS = tuple(name for name, _ in MODULE_FIELDS)
+_TERM_KEYS = tuple(name for name, _ in TERM_FIELDS)
+_UNATTRIBUTED_KEYS = tuple(name for name, _ in UNATTRIBUTED_FIELDS)
 
 
 @dataclass(frozen=True)

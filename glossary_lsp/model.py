@@ -13,6 +13,28 @@ from typing import NamedTuple
 
 SCHEMA_VERSION = 1
 
+# Schema v1: the keys of each kind of entry in their documented order, each with the kind of
+# value it takes: "str", "bool", "list" (of strings) or "strings" (a string or a list of them).
+MODULE_FIELDS = (
+    ("id", "str"),
+    ("title", "str"),
+    ("emoji", "str"),
+    ("subtitle", "str"),
+    ("inferred", "bool"),
+)
+TERM_FIELDS = (
+    ("term", "str"),
+    ("expansion", "str"),
+    ("definition", "str"),
+    ("module", "str"),
+    ("aliases", "list"),
+    ("see_also", "list"),
+    ("context", "strings"),
+    ("case_sensitive", "bool"),
+    ("inferred", "bool"),
+)
+UNATTRIBUTED_FIELDS = (("letter", "str"), ("text", "str"))
+
 _ACRONYM = re.compile(r"^[A-Z0-9][A-Z0-9&/.\-]*[A-Z][A-Z0-9&/.\-]*s?$")
 
 
