@@ -58,6 +58,18 @@ export class ServerController<C extends ClientLike> {
     });
   }
 
+  /**
+   * The Python extension's interpreter changed: restart when the server's command is not
+   * configured (it was looked up from that interpreter, or on PATH for want of it).
+   */
+  pythonInterpreterChanged(): Promise<C | undefined> {
+    if (parseCommandSetting(this.deps.readCommandSetting()).kind !== 'unset') {
+      return Promise.resolve(this.running);
+    }
+    this.deps.log('The Python interpreter changed: restarting the server.');
+    return this.restart();
+  }
+
   stop(): Promise<void> {
     return this.serialized(() => this.disposeRunning());
   }

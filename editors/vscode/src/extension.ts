@@ -14,7 +14,7 @@ import {
   termItems,
 } from './lookUp';
 import { canImportServer } from './pythonProbe';
-import { activePythonCommand } from './pythonExtension';
+import { activePythonCommand, watchPythonInterpreter } from './pythonExtension';
 import { readServerSettings, SECTION, type ServerSettings } from './settings';
 
 let controller: ServerController<GlossaryClient> | undefined;
@@ -55,6 +55,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   );
   warnings.reportFromEditor();
   await serverController.start();
+  const interpreterWatch = watchPythonInterpreter(
+    () => void serverController.pythonInterpreterChanged(),
+    log,
+  );
+  if (interpreterWatch) {
+    context.subscriptions.push(interpreterWatch);
+  }
 }
 
 export async function deactivate(): Promise<void> {

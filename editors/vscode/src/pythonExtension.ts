@@ -9,9 +9,11 @@ type PythonApi = {
     resolveEnvironment(
       environment: { id: string; path: string } | string,
     ): Promise<{ executable: { uri?: vscode.Uri } } | undefined>;
+    onDidChangeActiveEnvironmentPath?: vscode.Event<unknown>;
   };
   settings?: {
     getExecutionDetails(resource?: vscode.Uri): { execCommand: string[] | undefined };
+    onDidChangeExecutionDetails?: vscode.Event<unknown>;
   };
 };
 
@@ -57,4 +59,29 @@ function fromExecutionDetails(
 ): string[] | undefined {
   const command = api?.settings?.getExecutionDetails(resource).execCommand;
   return command && command.length > 0 ? command : undefined;
+}
+
+/**
+ * Calls `onChange` whenever the Python extension's active interpreter changes, when that
+ * extension is already active (it is once the server was started with its interpreter; it is
+ * never activated just for this). Undefined when there is nothing to watch. Never throws.
+ */
+export function watchPythonInterpreter(
+  onChange: () => void,
+  log: (line: string) => void,
+): vscode.Disposable | undefined {
+  const extension = vscode.extensions.getExtension<PythonApi>(PYTHON_EXTENSION_ID);
+  if (!extension?.isActive) {
+    return undefined;
+  }
+  try {
+    const api = extension.exports;
+    const changed =
+      api?.environments?.onDidChangeActiveEnvironmentPath ??
+      api?.settings?.onDidChangeExecutionDetails;
+    return changed ? changed(() => onChange()) : undefined;
+  } catch (error) {
+    log(`Could not watch the Python extension's interpreter: ${String(error)}`);
+    return undefined;
+  }
 }

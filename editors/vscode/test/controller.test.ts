@@ -155,6 +155,25 @@ describe('ServerController', () => {
     assert.equal(h.controller.client, undefined);
   });
 
+  test('a new Python interpreter restarts a server found through the interpreter', async () => {
+    const h = harness({ python: ['/old/python'], pythonHasServer: true });
+    const first = await h.controller.start();
+    const second = await h.controller.pythonInterpreterChanged();
+    assert.ok(first && second);
+    assert.notEqual(first, second);
+    assert.equal(first.disposed, true);
+    assert.equal(h.clients.length, 2);
+  });
+
+  test('a new Python interpreter leaves a configured server command alone', async () => {
+    const h = harness({ python: ['/old/python'], pythonHasServer: true });
+    h.setting.value = ['/fixed/python', '-m', 'glossary_lsp'];
+    const first = await h.controller.start();
+    const same = await h.controller.pythonInterpreterChanged();
+    assert.equal(same, first);
+    assert.equal(h.clients.length, 1);
+  });
+
   test('concurrent restarts run one after the other', async () => {
     const h = harness();
     await Promise.all([h.controller.restart(), h.controller.restart(), h.controller.restart()]);

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
-import { activePythonCommand, PYTHON_EXTENSION_ID } from '../src/pythonExtension';
+import {
+  activePythonCommand,
+  PYTHON_EXTENSION_ID,
+  watchPythonInterpreter,
+} from '../src/pythonExtension';
 import { installedExtensions, Uri } from './stubs/vscode';
 
 function install(api: unknown, isActive = true): void {
@@ -61,5 +65,51 @@ describe('activePythonCommand', () => {
     });
     assert.equal(await activePythonCommand(undefined, log), undefined);
     assert.match(logged.join('\n'), /activation failed/);
+  });
+});
+
+describe('watchPythonInterpreter', () => {
+  const log = () => undefined;
+  afterEach(() => installedExtensions.clear());
+
+  function eventSource() {
+    const listeners: (() => void)[] = [];
+    const event = (listener: () => void) => {
+      listeners.push(listener);
+      return { dispose: () => listeners.splice(listeners.indexOf(listener), 1) };
+    };
+    return { event, fire: () => listeners.forEach((listener) => listener()), listeners };
+  }
+
+  test('calls back when the active environment changes, until disposed', () => {
+    const source = eventSource();
+    install({ environments: { onDidChangeActiveEnvironmentPath: source.event } });
+    let changes = 0;
+    const watch = watchPythonInterpreter(() => changes++, log);
+    assert.ok(watch);
+    source.fire();
+    assert.equal(changes, 1);
+    watch.dispose();
+    source.fire();
+    assert.equal(changes, 1);
+  });
+
+  test('uses the older execution-details event when there is no environments API', () => {
+    const source = eventSource();
+    install({ settings: { onDidChangeExecutionDetails: source.event } });
+    let changes = 0;
+    assert.ok(watchPythonInterpreter(() => changes++, log));
+    source.fire();
+    assert.equal(changes, 1);
+  });
+
+  test('watches nothing when the extension is missing, inactive or has no such event', () => {
+    assert.equal(watchPythonInterpreter(() => undefined, log), undefined);
+    const source = eventSource();
+    install({ environments: { onDidChangeActiveEnvironmentPath: source.event } }, false);
+    assert.equal(watchPythonInterpreter(() => undefined, log), undefined);
+    assert.equal(source.listeners.length, 0); // never activated just to watch
+    install({ environments: {} });
+    assert.equal(watchPythonInterpreter(() => undefined, log), undefined);
   });
 });
