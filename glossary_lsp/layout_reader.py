@@ -56,7 +56,7 @@ _BOOL_VALUES = yaml.constructor.SafeConstructor.bool_values
 _PLAIN_FIRST = r"[^ \n\-?:,\[\]{}#&*!|>'\"%@`]"
 _PLAIN_REST = r"[^\n:#]*(?:(?::(?=[^ \n])|(?<=[^ \n])#)[^\n:#]*)*(?<! )"
 _CONTINUED = r"[^ \n#:]" + _PLAIN_REST  # a plain scalar's next line, after its indentation
-_SINGLE_LINE_SINGLE = r"'(?:[^'\n]|'')*'"
+_SINGLE_LINE_SINGLE = r"'[^'\n]*(?:''[^'\n]*)*'"
 _DOUBLE = r'"[^"\\\n]*"'
 _FLOW_PLAIN = r"[^ \n\-?:,\[\]{}#&*!|>'\"%@`](?:[^\n,\[\]{}:#]*[^ \n,\[\]{}:#])?"
 _FLOW_ITEM = f"(?:{_FLOW_PLAIN}|{_SINGLE_LINE_SINGLE}|{_DOUBLE})"
@@ -67,7 +67,7 @@ _FLOW_ITEMS = re.compile(f"({_FLOW_PLAIN})|({_SINGLE_LINE_SINGLE})|({_DOUBLE})")
 def _scalar_pattern(deeper: str) -> str:
     """A scalar whose following lines are indented by `deeper` (a pattern of spaces)."""
     plain = rf"{_PLAIN_FIRST}{_PLAIN_REST}(?:\n{deeper}{_CONTINUED})*"
-    single = rf"'(?:[^'\n]|''|\n{deeper}(?=[^ \n]))*'"
+    single = rf"'[^'\n]*(?:(?:''|\n{deeper}(?=[^ \n]))[^'\n]*)*'"
     return f"(?:{plain}|{single}|{_DOUBLE})"
 
 
