@@ -694,8 +694,7 @@ def load_glossary_text(
     """
     text = text.removeprefix("\ufeff")
     if layout and not pure_python:
-        with no_cycle_collection():
-            glossary = layout_reader.read_glossary(text, path, known_modules)
+        glossary = _read_in_layout(text, path, known_modules)
         if glossary is not None:
             return glossary
     loader_class = _PURE_LOADER if pure_python or _C_LOADER is None else _C_LOADER
@@ -707,6 +706,12 @@ def load_glossary_text(
         unique = dict.fromkeys(problems.found)
         raise GlossaryLoadError(sorted(unique, key=lambda problem: (problem.line, problem.column)))
     return glossary
+
+
+def _read_in_layout(text: str, path: str, known_modules: Collection[str]) -> Glossary | None:
+    """The glossary of a text in the usual layout and without problems (see `layout_reader`)."""
+    with no_cycle_collection():
+        return layout_reader.read_glossary(text, path, known_modules)
 
 
 def _read_glossary(
@@ -763,8 +768,7 @@ def load_glossary_file(path: str | Path, known_modules: Collection[str] = ()) ->
     if cached is not None:
         return cached
     text = _decode(data, name).removeprefix("\ufeff")
-    with no_cycle_collection():
-        glossary = layout_reader.read_glossary(text, name, known_modules)
+    glossary = _read_in_layout(text, name, known_modules)
     if glossary is not None:  # read as fast as the cache would: not stored
         return glossary
     glossary = load_glossary_text(text, name, known_modules, layout=False)
