@@ -155,12 +155,10 @@ class GlossaryServer(LanguageServer):
         for cell in notebook.cells:
             cell_document = self.workspace.text_documents.get(unquote(cell.document))
             text = cell_document.source if cell_document is not None else ""
-            if cell.kind == types.NotebookCellKind.Markup:
-                cells.append(("markdown", text))
-            else:
-                cells.append(("code", text))
-                if cell_document is not None and cell_document.language_id:
-                    language = cell_document.language_id
+            kind = cell_kind(cell)
+            cells.append((kind, text))
+            if kind == "code" and cell_document is not None and cell_document.language_id:
+                language = cell_document.language_id
         return notebook_json(cells, language)
 
     def _cell_kind(self, uri: str) -> str | None:
@@ -169,7 +167,7 @@ class GlossaryServer(LanguageServer):
             return None
         for cell in notebook.cells:
             if unquote(cell.document) == unquote(uri):
-                return "markdown" if cell.kind == types.NotebookCellKind.Markup else "code"
+                return cell_kind(cell)
         return None
 
     def offset_of(self, view: DocumentView, position: types.Position) -> int | None:
@@ -577,6 +575,11 @@ def open_paths(ls: GlossaryServer) -> set[str]:
         for path in (uri_to_path(uri) for uri in ls.workspace.text_documents)
         if path is not None
     }
+
+
+def cell_kind(cell: types.NotebookCell) -> str:
+    """A notebook cell's kind as document views name it: "markdown" or "code"."""
+    return "markdown" if cell.kind == types.NotebookCellKind.Markup else "code"
 
 
 def register_documents(server: GlossaryServer) -> None:

@@ -202,19 +202,19 @@ async def diagnose_document(ls: GlossaryServer, uri: str, then_workspace: bool =
         return
     path = uri_to_path(notebook.uri)
     if path is not None and ls.index.module_at(path) is not None:
-        await diagnose_notebook(ls, notebook.uri, path, then_workspace)
+        await diagnose_notebook(ls, notebook, path, then_workspace)
         return
     for cell in notebook.cells:
         await diagnose_text_document(ls, cell.document, then_workspace)
 
 
 async def diagnose_notebook(
-    ls: GlossaryServer, uri: str, path: Path, then_workspace: bool = True
+    ls: GlossaryServer, notebook: types.NotebookDocument, path: Path, then_workspace: bool = True
 ) -> None:
     """A notebook module's findings, course rules included, on its cells; dropped when the
     notebook changed meanwhile (its settle publishes again)."""
-    notebook = ls.workspace.get_notebook_document(notebook_uri=uri)
-    if notebook is None or ls.edit_pending(notebook.uri):
+    uri = notebook.uri
+    if ls.edit_pending(uri):
         return
     started_at = notebook.version
     loop = asyncio.get_running_loop()
