@@ -18,9 +18,9 @@ import string
 import time
 from collections.abc import Callable
 
-from glossary_lsp.documents import view_document
+from glossary_lsp.glossary.model import Glossary, Term
 from glossary_lsp.matching import TermMatcher
-from glossary_lsp.model import Glossary, Term
+from glossary_lsp.text.documents import view_document
 
 WORDS = (  # noqa: SIM905 - easier to read as prose
     "attention cache gradient tensor parallel sharded data pipeline token embedding model "

@@ -24,7 +24,6 @@ import shlex
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
@@ -810,8 +809,7 @@ async def bench_glossary_scale(config: Config, report: Report) -> None:
                     floor, server, "completion", [completion], rounds, config.warmup
                 )
                 rss = server.peak_rss_mb()
-            # a second start: the file system's cache is warm; a glossary outside the usual
-            # layout is now in the validated-glossary cache (the synthetic one is in the layout)
+            # a second start: the file system's cache is warm
             async with running(
                 "server", config.server_command, glossary.workspace, options
             ) as warm:
@@ -1098,10 +1096,6 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_arguments(argv)
-    # Servers start with an empty validated-glossary cache of their own, so that a first start
-    # is a cold one, and nothing is left in the user's cache.
-    cache = tempfile.TemporaryDirectory(prefix="glossary-lsp-bench-cache-")
-    os.environ["GLOSSARY_LSP_CACHE_DIR"] = cache.name
     config = Config(shlex.split(args.server_command), args.quick, args.full, args.self_check)
     return asyncio.run(run(config, args.output))
 

@@ -20,8 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from operator import itemgetter
 
-from .gc_pause import no_cycle_collection
-from .model import Glossary, Term, fold
+from glossary_lsp.glossary.model import Glossary, Term, fold
 
 _CJK = (
     "\u1100-\u11ff\u2e80-\u2fdf\u3040-\u30ff\u3100-\u312f\u3130-\u318f\u31a0-\u31ff"
@@ -144,11 +143,10 @@ class TermMatcher:
         self._max_name_length = 0
         self._completion: _CompletionIndex | None = None
         self._completion_lock = threading.Lock()
-        with no_cycle_collection():
-            for _, name, term in _ranked_names(glossary):
-                if name.strip():
-                    self._add_name(name, term)
-            self._sensitive_starts, self._insensitive_starts = self._starting_tokens()
+        for _, name, term in _ranked_names(glossary):
+            if name.strip():
+                self._add_name(name, term)
+        self._sensitive_starts, self._insensitive_starts = self._starting_tokens()
 
     def _starting_tokens(self) -> tuple[frozenset[str], frozenset[str]]:
         """Every token that can begin a match, singular or plural: one set lookup per token."""
@@ -191,8 +189,7 @@ class TermMatcher:
             with self._completion_lock:
                 index = self._completion
                 if index is None:
-                    with no_cycle_collection():
-                        index = _CompletionIndex(self.glossary)
+                    index = _CompletionIndex(self.glossary)
                     self._completion = index
         return index
 

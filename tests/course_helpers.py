@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from glossary_lsp.course.workspace import WorkspaceIndex
 from glossary_lsp.features.base import GlossaryVersion
-from glossary_lsp.loader import load_glossary_text
-from glossary_lsp.workspace import WorkspaceIndex
+from glossary_lsp.glossary.loader import load_glossary_text
 
 GLOSSARY = """\
 version: 1

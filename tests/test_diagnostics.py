@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 from course_helpers import GLOSSARY, apply_edits, build, notebook, write_course
 
-from glossary_lsp.documents import view_document
 from glossary_lsp.features.code_actions import (
     glossary_entry_change,
     ignore_change,
@@ -25,10 +24,11 @@ from glossary_lsp.features.diagnostics import (
     is_expanded,
     sentence_around,
 )
-from glossary_lsp.loader import LoadProblem, load_glossary_text
-from glossary_lsp.model import Term
-from glossary_lsp.positions import LineIndex
+from glossary_lsp.glossary.loader import LoadProblem, load_glossary_text
+from glossary_lsp.glossary.model import Term
 from glossary_lsp.settings import Settings
+from glossary_lsp.text.documents import view_document
+from glossary_lsp.text.positions import LineIndex
 
 
 def findings_by_file(root: Path, settings: Settings | None = None, extra_ignore=()):
@@ -332,7 +332,7 @@ def test_glossary_findings_load_problems_and_unused_terms(tmp_path):
     ],
 )
 def test_term_value_span(line, value):
-    from glossary_lsp.model import SourceLocation, Term
+    from glossary_lsp.glossary.model import SourceLocation, Term
 
     lines = LineIndex("terms:\n" + line)
     term = Term("KV cache", location=SourceLocation("g.yaml", 2, line.index("term") + 1))
@@ -474,7 +474,7 @@ def test_ignoring_an_unknown_acronym(tmp_path):
     ],
 )
 def test_yaml_scalar(value, plain):
-    from glossary_lsp.loader import load_glossary_text as load
+    from glossary_lsp.glossary.loader import load_glossary_text as load
 
     assert (yaml_scalar(value) == value) == plain
     assert load(f"version: 1\nterms:\n  - term: {yaml_scalar(value)}\n", "g").terms[0].term == value

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from glossary_lsp import documents
-from glossary_lsp.documents import comment_prose, markdown_prose, view_document
+from glossary_lsp.text import documents
+from glossary_lsp.text.documents import comment_prose, markdown_prose, view_document
 
 try:
     from hypothesis import given, settings

@@ -9,7 +9,7 @@ from course_helpers import build, notebook, write_course
 from glossary_lsp.cli import main
 from glossary_lsp.features.diagnostics import RuleSettings
 from glossary_lsp.features.extract import candidates_yaml, extract_candidates
-from glossary_lsp.loader import load_glossaries, load_glossary_text
+from glossary_lsp.glossary.loader import load_glossaries, load_glossary_text
 from glossary_lsp.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]

@@ -8,9 +8,9 @@ import re
 import pytest
 from test_seed_accounting import GLOSSARY_FILE, curated, seed_lines
 
-from glossary_lsp.importer import MODULE, TERM, module_id
-from glossary_lsp.loader import bundled_glossary_path, load_glossary_file
-from glossary_lsp.model import Glossary, fold, is_acronym
+from glossary_lsp.glossary.importer import MODULE, TERM, module_id
+from glossary_lsp.glossary.loader import bundled_glossary_path, load_glossary_file
+from glossary_lsp.glossary.model import Glossary, fold, is_acronym
 
 # Written in capitals, but names rather than acronyms: they have no expansion.
 CAPITALISED_NAMES = {"NVIDIA", "CLAUDE"}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from glossary_lsp.loader import (
+from glossary_lsp.glossary.loader import (
     GlossaryLoadError,
     LoadProblem,
     bundled_glossary_path,
@@ -17,7 +17,7 @@ from glossary_lsp.loader import (
     load_glossary_text,
     merge_glossaries,
 )
-from glossary_lsp.model import SourceLocation
+from glossary_lsp.glossary.model import SourceLocation
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from glossary_lsp.glossary.model import Glossary, Term
 from glossary_lsp.matching import TermMatcher
-from glossary_lsp.model import Glossary, Term
 
 TERMS = [
     Term("FSDP", expansion="Fully Sharded Data Parallel", aliases=("Fully Sharded Data Parallel",)),

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from course_helpers import apply_edits, build, notebook, write_course
 
-from glossary_lsp.documents import view_document
 from glossary_lsp.features.references import (
     RenameError,
     code_lenses,
@@ -21,8 +20,9 @@ from glossary_lsp.features.references import (
     term_in_module,
     workspace_symbols,
 )
-from glossary_lsp.loader import load_glossary_text
-from glossary_lsp.positions import LineIndex
+from glossary_lsp.glossary.loader import load_glossary_text
+from glossary_lsp.text.documents import view_document
+from glossary_lsp.text.positions import LineIndex
 
 COURSE = {
     "01-intro.md": "# Intro\n\nWe train with FSDP. Later, FSDPs everywhere.\n\n"
@@ -175,7 +175,7 @@ def test_rename_rewrites_see_also_entries_that_name_the_term(tmp_path):
 
 
 def test_see_also_items_are_found_where_the_file_writes_them():
-    from glossary_lsp.loader import see_also_items
+    from glossary_lsp.glossary.loader import see_also_items
 
     text = "\ufeff{version: 1, terms: [{term: A, see_also: [B, 'C']}]}\n"
     lines = LineIndex(text)
@@ -221,7 +221,7 @@ def test_rename_refuses_terms_outside_the_workspace(course, tmp_path):
     root, version, index = course
     outside = tmp_path / "elsewhere.yaml"
     outside.write_text("version: 1\nterms:\n  - term: Outsider\n", encoding="utf-8")
-    from glossary_lsp.loader import load_glossary_file
+    from glossary_lsp.glossary.loader import load_glossary_file
 
     term = load_glossary_file(outside).terms[0]
     with pytest.raises(RenameError, match="outside the workspace"):

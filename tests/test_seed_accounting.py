@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from glossary_lsp.importer import (
+from glossary_lsp.glossary.importer import (
     CHROME,
     HEADING,
     MODULE,

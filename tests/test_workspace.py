@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from glossary_lsp.course.workspace import PathFilter, WorkspaceIndex, glob_to_regex
+from glossary_lsp.glossary.model import Glossary, Term
 from glossary_lsp.matching import TermMatcher
-from glossary_lsp.model import Glossary, Term
-from glossary_lsp.workspace import PathFilter, WorkspaceIndex, glob_to_regex
 
 GLOSSARY = Glossary(
     terms=[

@@ -8,11 +8,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from glossary_lsp.documents import DocumentView, view_document
+from glossary_lsp.course.workspace import WorkspaceIndex, read_module_text
 from glossary_lsp.features.base import GlossaryVersion
-from glossary_lsp.positions import LineIndex
-from glossary_lsp.store import GlossaryStore, glossary_paths
-from glossary_lsp.workspace import WorkspaceIndex, read_module_text
+from glossary_lsp.glossary.store import GlossaryStore, glossary_paths
+from glossary_lsp.text.documents import DocumentView, view_document
+from glossary_lsp.text.positions import LineIndex
 
 ROOT_MARKERS = ("glossary.yaml", ".git")
 

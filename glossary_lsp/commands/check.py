@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from glossary_lsp.commands._offline import find_root
+from glossary_lsp.course.workspace import WorkspaceIndex
 from glossary_lsp.features.base import GlossaryVersion
 from glossary_lsp.features.code_actions import IGNORE_FILE, parse_ignore_file
 from glossary_lsp.features.diagnostics import (
@@ -33,11 +34,10 @@ from glossary_lsp.features.diagnostics import (
     RuleSettings,
     glossary_findings,
 )
-from glossary_lsp.loader import LoadProblem
-from glossary_lsp.positions import LineIndex
+from glossary_lsp.glossary.loader import LoadProblem
+from glossary_lsp.glossary.store import GlossaryStore, glossary_paths
 from glossary_lsp.settings import Settings
-from glossary_lsp.store import GlossaryStore, glossary_paths
-from glossary_lsp.workspace import WorkspaceIndex
+from glossary_lsp.text.positions import LineIndex
 
 SECTION = "glossaryLsp"
 THRESHOLDS = ("error", "warning", "information", "hint")

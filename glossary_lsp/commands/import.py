@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from glossary_lsp.importer import SeedImportError, import_seed_file
+from glossary_lsp.glossary.importer import SeedImportError, import_seed_file
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -8,8 +8,8 @@ import sys
 
 from rapidfuzz import fuzz, process, utils
 
-from glossary_lsp.loader import load_glossaries
-from glossary_lsp.model import Glossary, Term, fold
+from glossary_lsp.glossary.loader import load_glossaries
+from glossary_lsp.glossary.model import Glossary, Term, fold
 
 SUGGESTIONS = 3
 SUGGESTION_CUTOFF = 60

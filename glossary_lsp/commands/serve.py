@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     )
     # pygls logs every message at INFO; only its warnings are worth an author's attention.
     logging.getLogger("pygls").setLevel(max(logging.WARNING, logging.getLevelName(args.log_level)))
-    from glossary_lsp.server import create_server
+    from glossary_lsp.lsp.server import create_server
 
     server = create_server()
     if address:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from glossary_lsp.documents import DocumentView, Region
+from glossary_lsp.glossary.model import Glossary
 from glossary_lsp.matching import Match, TermMatcher
-from glossary_lsp.model import Glossary
+from glossary_lsp.text.documents import DocumentView, Region
 
 
 @dataclass(frozen=True, slots=True)

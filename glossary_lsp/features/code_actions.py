@@ -25,7 +25,7 @@ from glossary_lsp.features.diagnostics import (
     UNKNOWN_ACRONYM,
     Finding,
 )
-from glossary_lsp.positions import LineIndex
+from glossary_lsp.text.positions import LineIndex
 
 WORKSPACE_GLOSSARY = "glossary.yaml"
 IGNORE_FILE = ".glossary-ignore"

@@ -7,11 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from glossary_lsp.documents import DocumentView
+from glossary_lsp.course.workspace import Occurrence, WorkspaceIndex
 from glossary_lsp.features.base import GlossaryVersion, term_at
-from glossary_lsp.model import Term
-from glossary_lsp.positions import LineIndex
-from glossary_lsp.workspace import Occurrence, WorkspaceIndex
+from glossary_lsp.glossary.model import Term
+from glossary_lsp.text.documents import DocumentView
+from glossary_lsp.text.positions import LineIndex
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,14 +29,14 @@ from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from glossary_lsp.documents import DocumentView, Region, view_document
+from glossary_lsp.course.workspace import ModuleFile, WorkspaceIndex
 from glossary_lsp.features.base import GlossaryVersion
 from glossary_lsp.features.definition import Target, term_value_span
+from glossary_lsp.glossary.model import Term, fold, is_acronym, singular_forms
 from glossary_lsp.matching import Match, TermMatcher
-from glossary_lsp.model import Term, fold, is_acronym, singular_forms
-from glossary_lsp.positions import LineIndex
 from glossary_lsp.settings import DIAGNOSTIC_DEFAULTS, Settings
-from glossary_lsp.workspace import ModuleFile, WorkspaceIndex
+from glossary_lsp.text.documents import DocumentView, Region, view_document
+from glossary_lsp.text.positions import LineIndex
 
 SOURCE = "glossary-lsp"
 USED_BEFORE_INTRODUCED = "usedBeforeIntroduced"

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from glossary_lsp.documents import Region
+from glossary_lsp.course.workspace import ModuleFile, WorkspaceIndex
 from glossary_lsp.features.base import GlossaryVersion
 from glossary_lsp.features.code_actions import term_entry_lines
 from glossary_lsp.features.diagnostics import (
@@ -27,8 +27,8 @@ from glossary_lsp.features.diagnostics import (
     sentence_around,
     unmatched_spans,
 )
-from glossary_lsp.model import singular_forms
-from glossary_lsp.workspace import ModuleFile, WorkspaceIndex
+from glossary_lsp.glossary.model import singular_forms
+from glossary_lsp.text.documents import Region
 
 _WORD = re.compile(r"[^\W_]+(?:[-.][^\W_]+)*")
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9]*[A-Z][A-Z0-9]*s?")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from glossary_lsp.documents import DocumentView
 from glossary_lsp.features.base import GlossaryVersion, term_at
-from glossary_lsp.model import Glossary, Term
+from glossary_lsp.glossary.model import Glossary, Term
+from glossary_lsp.text.documents import DocumentView
 
 
 @dataclass(frozen=True, slots=True)

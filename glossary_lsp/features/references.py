@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from glossary_lsp.documents import DocumentView
+from glossary_lsp.course.workspace import Occurrence, WorkspaceIndex
 from glossary_lsp.features.base import GlossaryVersion, term_at
 from glossary_lsp.features.code_actions import yaml_scalar
 from glossary_lsp.features.definition import (
@@ -24,10 +24,10 @@ from glossary_lsp.features.definition import (
     term_value_span,
 )
 from glossary_lsp.features.diagnostics import relative_name, terms_defined_in
-from glossary_lsp.loader import see_also_items
-from glossary_lsp.model import Term, fold, singular_forms
-from glossary_lsp.positions import LineIndex
-from glossary_lsp.workspace import Occurrence, WorkspaceIndex
+from glossary_lsp.glossary.loader import see_also_items
+from glossary_lsp.glossary.model import Term, fold, singular_forms
+from glossary_lsp.text.documents import DocumentView
+from glossary_lsp.text.positions import LineIndex
 
 SYMBOL_LIMIT = 100
 

@@ -30,7 +30,6 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 from pygls.uris import from_fs_path
 
-from glossary_lsp.documents import DocumentView
 from glossary_lsp.features import code_actions, references
 from glossary_lsp.features.definition import read_from_disk
 from glossary_lsp.features.diagnostics import (
@@ -40,8 +39,9 @@ from glossary_lsp.features.diagnostics import (
     RuleSettings,
     glossary_findings,
 )
-from glossary_lsp.positions import LineIndex
-from glossary_lsp.server import GlossaryServer, uri_to_path
+from glossary_lsp.lsp.server import GlossaryServer, uri_to_path
+from glossary_lsp.text.documents import DocumentView
+from glossary_lsp.text.positions import LineIndex
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import InitVar, dataclass, field
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 SCHEMA_VERSION = 1
@@ -159,12 +159,10 @@ class Glossary:
     unattributed: list[UnattributedLine] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     version: int = SCHEMA_VERSION
-    # The folded-name index, when the caller built it already, as `name_index` would.
-    prebuilt_index: InitVar[dict[str, Term] | None] = None
     _by_name: dict[str, Term] = field(default_factory=dict, init=False, repr=False)
 
-    def __post_init__(self, prebuilt_index: dict[str, Term] | None) -> None:
-        self._by_name = name_index(self.terms) if prebuilt_index is None else prebuilt_index
+    def __post_init__(self) -> None:
+        self._by_name = name_index(self.terms)
 
     def __iter__(self) -> Iterator[Term]:
         return iter(self.terms)

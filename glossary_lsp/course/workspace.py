@@ -19,15 +19,15 @@ from pathlib import Path
 
 from pygls.uris import from_fs_path
 
-from glossary_lsp.documents import (
+from glossary_lsp.glossary.model import Term
+from glossary_lsp.matching import TermMatcher
+from glossary_lsp.text.documents import (
     DocumentView,
     Region,
     front_matter_span,
     load_front_matter,
     view_document,
 )
-from glossary_lsp.matching import TermMatcher
-from glossary_lsp.model import Term
 
 log = logging.getLogger(__name__)
 

@@ -12,14 +12,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from glossary_lsp.loader import (
+from glossary_lsp.glossary.loader import (
     GlossaryLoadError,
     LoadProblem,
     bundled_glossary_path,
     load_glossary_file,
     merge_glossaries,
 )
-from glossary_lsp.model import Glossary
+from glossary_lsp.glossary.model import Glossary
 
 log = logging.getLogger(__name__)
 

@@ -1,9 +1,6 @@
 """Loading glossaries: safe YAML → schema-v1 validation → `Glossary`, and merging.
 
-This module and `layout_reader` are the only ones that read glossary YAML. A file in the usual
-layout (what `import`, `yaml.safe_dump` and most people write) is read by `layout_reader`, ~4x
-faster than libyaml can deliver its events; anything else, and every file with a problem, here.
-Files are parsed with PyYAML's safe parser
+This module is the only one that reads glossary YAML. Files are parsed with PyYAML's safe parser
 (libyaml's `CSafeLoader` when available) at the event level: nothing is ever constructed from a
 tag, so a `!!python/...` tag is a reported problem and never code. The events are composed into
 light nodes that keep their marks, then walked against schema v1. Every problem names
@@ -32,9 +29,7 @@ from yaml.events import (
     StreamEndEvent,
 )
 
-from glossary_lsp import cache, layout_reader
-from glossary_lsp.gc_pause import no_cycle_collection
-from glossary_lsp.model import (
+from glossary_lsp.glossary.model import (
     MODULE_FIELDS,
     SCHEMA_VERSION,
     TERM_FIELDS,
@@ -98,7 +93,7 @@ class GlossaryLoadError(Exception):
 
 def bundled_glossary_path() -> Path:
     """The glossary shipped with glossary-lsp: inside the wheel, or the repository's `data/`."""
-    package_dir = Path(__file__).resolve().parent
+    package_dir = Path(__file__).resolve().parent.parent
     installed = package_dir / "data" / "glossary.yaml"
     if installed.is_file():
         return installed
@@ -682,25 +677,17 @@ def load_glossary_text(
     known_modules: Collection[str] = (),
     *,
     pure_python: bool = False,
-    layout: bool = True,
 ) -> Glossary:
     """The glossary written in `text` (read from `path`, used in problems and locations).
 
     A term's `module` may name a module of this text or one of `known_modules`. Raises
-    `GlossaryLoadError` with every problem found. A text in the usual layout is read by
-    `layout_reader`; any other, and any text with problems, by PyYAML: libyaml, or its
-    pure-Python parser with `pure_python`. `layout=False` skips the layout reader (benchmarks
-    and tests compare the readers).
+    `GlossaryLoadError` with every problem found. The text is parsed by libyaml, or by PyYAML's
+    pure-Python parser with `pure_python`.
     """
     text = text.removeprefix("\ufeff")
-    if layout and not pure_python:
-        glossary = _read_in_layout(text, path, known_modules)
-        if glossary is not None:
-            return glossary
     loader_class = _PURE_LOADER if pure_python or _C_LOADER is None else _C_LOADER
     problems = _Problems(path)
-    with no_cycle_collection():
-        glossary = _read_glossary(text, loader_class, problems, known_modules)
+    glossary = _read_glossary(text, loader_class, problems, known_modules)
     if problems.found or glossary is None:
         # A node reached through several aliases would repeat its problem: keep one.
         unique = dict.fromkeys(problems.found)
@@ -708,19 +695,10 @@ def load_glossary_text(
     return glossary
 
 
-def _read_in_layout(text: str, path: str, known_modules: Collection[str]) -> Glossary | None:
-    """The glossary of a text in the usual layout and without problems (see `layout_reader`)."""
-    with no_cycle_collection():
-        return layout_reader.read_glossary(text, path, known_modules)
-
-
 def _read_glossary(
     text: str, loader_class: type, problems: _Problems, known_modules: Collection[str]
 ) -> Glossary | None:
-    """The glossary of `text`, or None with the reasons in `problems`.
-
-    All nodes die when this returns, before the garbage collector resumes.
-    """
+    """The glossary of `text`, or None with the reasons in `problems`."""
     if not text or text.isspace():  # not `text.strip()`: that copies a large file
         problems.add(0, 0, "the file is empty: a glossary starts with 'version: 1' and 'terms:'")
         return None
@@ -749,13 +727,7 @@ def _decode(data: bytes, path: str) -> str:
 
 
 def load_glossary_file(path: str | Path, known_modules: Collection[str] = ()) -> Glossary:
-    """The glossary in the file at `path`; raises `GlossaryLoadError` with every problem.
-
-    A large file that libyaml loaded without problems before, unchanged, comes from the user's
-    glossary cache (see `glossary_lsp.cache`): the same glossary, without parsing and validating
-    again. A file in the usual layout is read by `layout_reader` in about the same time, and
-    not cached.
-    """
+    """The glossary in the file at `path`; raises `GlossaryLoadError` with every problem."""
     name = str(path)
     try:
         data = Path(path).read_bytes()
@@ -764,16 +736,7 @@ def load_glossary_file(path: str | Path, known_modules: Collection[str] = ()) ->
         raise GlossaryLoadError(
             [LoadProblem(name, 1, 1, f"cannot read the file: {reason}")]
         ) from None
-    cached = cache.load(name, data, known_modules)
-    if cached is not None:
-        return cached
-    text = _decode(data, name).removeprefix("\ufeff")
-    glossary = _read_in_layout(text, name, known_modules)
-    if glossary is not None:  # read as fast as the cache would: not stored
-        return glossary
-    glossary = load_glossary_text(text, name, known_modules, layout=False)
-    cache.store(name, data, known_modules, glossary)
-    return glossary
+    return load_glossary_text(_decode(data, name), name, known_modules)
 
 
 @dataclass(frozen=True)
@@ -797,8 +760,7 @@ def see_also_items(text: str) -> list[SeeAlsoItem]:
     text = text[bom:]
     loader_class = _C_LOADER or _PURE_LOADER
     try:
-        with no_cycle_collection():
-            root = _compose(text, loader_class, _Problems(""))
+        root = _compose(text, loader_class, _Problems(""))
     except yaml.YAMLError:
         return []
     items = []

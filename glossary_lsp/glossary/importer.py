@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from glossary_lsp.model import SCHEMA_VERSION, fold
+from glossary_lsp.glossary.model import SCHEMA_VERSION, fold
 
 CHROME = "chrome"
 HEADING = "heading"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import logging
 import os
 import threading
@@ -22,17 +21,17 @@ from pygls.uris import from_fs_path, to_fs_path
 from pygls.workspace.position_codec import PositionCodec
 
 from glossary_lsp import __version__
-from glossary_lsp.documents import DocumentView, notebook_json, view_document
+from glossary_lsp.course.workspace import MODULE_SUFFIXES, WorkspaceIndex, read_module_text
 from glossary_lsp.features import completion as completion_feature
 from glossary_lsp.features import definition as definition_feature
 from glossary_lsp.features import hover as hover_feature
 from glossary_lsp.features.base import GlossaryVersion
 from glossary_lsp.features.definition import Target
-from glossary_lsp.loader import LoadProblem
-from glossary_lsp.positions import LineIndex, codec_for
+from glossary_lsp.glossary.loader import LoadProblem
+from glossary_lsp.glossary.store import WORKSPACE_GLOSSARY, GlossaryStore, glossary_paths
 from glossary_lsp.settings import Settings
-from glossary_lsp.store import WORKSPACE_GLOSSARY, GlossaryStore, glossary_paths
-from glossary_lsp.workspace import MODULE_SUFFIXES, WorkspaceIndex, read_module_text
+from glossary_lsp.text.documents import DocumentView, notebook_json, view_document
+from glossary_lsp.text.positions import LineIndex, codec_for
 
 log = logging.getLogger(__name__)
 
@@ -225,9 +224,6 @@ class GlossaryServer(LanguageServer):
         if changed or force:
             self.version = GlossaryVersion.build(self.store.merged, self.version.number + 1)
             self.index.matcher = self.version.matcher
-            # The glossary and matcher live until the next version and hold no cycles: keep the
-            # collector from walking them (a full pass over 100k terms pauses hover).
-            gc.freeze()
             threading.Thread(
                 target=self.version.matcher.prepare_completion, name="completion-index", daemon=True
             ).start()
@@ -437,7 +433,7 @@ def create_server() -> GlossaryServer:
     register_documents(server)
     register_features(server)
     try:
-        from glossary_lsp import wiring_course
+        from glossary_lsp.lsp import wiring_course
     except ImportError:
         pass
     else:

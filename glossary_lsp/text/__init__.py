@@ -1,0 +1,1 @@
+"""Text: positions (offsets ↔ LSP), document views and prose detection."""
