@@ -37,6 +37,7 @@ terms:
     definition: >-
       Shards parameters, gradients
       and optimizer states.
+    source: Rajbhandari et al., 2020, ZeRO
     module: distributed-training
     aliases: [Fully Sharded Data Parallel]
     see_also: [DDP, ZeRO]
@@ -77,6 +78,8 @@ def test_full_entry_maps_every_field(pure_python):
     assert fsdp.term == "FSDP"
     assert fsdp.expansion == "Fully Sharded Data Parallel"
     assert fsdp.definition == "Shards parameters, gradients and optimizer states."
+    assert fsdp.source == "Rajbhandari et al., 2020, ZeRO"
+    assert bpe.source == ""
     assert fsdp.module == "distributed-training"
     assert fsdp.aliases == ("Fully Sharded Data Parallel",)
     assert fsdp.see_also == ("DDP", "ZeRO")
@@ -92,7 +95,7 @@ def test_full_entry_maps_every_field(pure_python):
     assert module.location == SourceLocation("g.yaml", 3, 5)
     assert list(glossary.modules) == ["distributed-training", "tokenization"]
     assert [(u.letter, u.text, u.location.line) for u in glossary.unattributed] == [
-        ("A", "How big? How much data?", 25)
+        ("A", "How big? How much data?", 26)
     ]
     assert glossary.sources == ["g.yaml"]
     assert glossary.lookup("fully sharded data parallel") is fsdp
@@ -195,7 +198,7 @@ def test_unknown_key_names_the_allowed_keys_and_the_closest():
     line, column, message = only_problem("version: 1\nterms:\n  - term: A\n    defintion: x\n")
     assert (line, column) == (4, 5)
     assert message.startswith("unknown key 'defintion' in a term: did you mean 'definition'?")
-    assert "allowed keys are term, expansion, definition, module, aliases" in message
+    assert "allowed keys are term, expansion, definition, source, module, aliases" in message
 
 
 def test_unknown_top_level_and_module_keys():
@@ -224,6 +227,7 @@ def test_unknown_top_level_and_module_keys():
         ("term: A\n    expansion: {x: 1}", 16, "'expansion' of 'A' must be a string, not a map"),
         ("term: A\n    aliases: B", 14, "'aliases' of 'A' must be a list of strings, not a str"),
         ("term: A\n    see_also: [B, 3]", 19, "each entry of 'see_also' of 'A' must be a string"),
+        ("term: A\n    source: [Szegedy, 2016]", 13, "'source' of 'A' must be a string, not a list"),
         ("term: A\n    context: 3", 14, "'context' of 'A' must be a string or a list of strings"),
         ("term: A\n    case_sensitive: maybe", 21, "'case_sensitive' of 'A' must be true or false"),
         ("term: A\n    inferred: 1", 15, "'inferred' of 'A' must be true or false, not a number"),

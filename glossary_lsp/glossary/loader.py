@@ -526,6 +526,8 @@ class _GlossaryReader(_Reader):
         expansion = string(field[1], ("expansion", name)) if field else None
         field = get("definition")
         definition = string(field[1], ("definition", name)) if field else None
+        field = get("source")
+        source = string(field[1], ("source", name)) if field else None
         field = get("context")
         contexts = self.strings(field[1], ("context", name), True) if field else ()
         field = get("case_sensitive")
@@ -538,6 +540,7 @@ class _GlossaryReader(_Reader):
             term=name,
             expansion=expansion or "",
             definition=definition or "",
+            source=source or "",
             module=module,
             aliases=tuple([alias.value for alias in alias_nodes]),
             see_also=tuple([item.value for item in see_also]),

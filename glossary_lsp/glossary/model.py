@@ -26,6 +26,7 @@ TERM_FIELDS = (
     ("term", "str"),
     ("expansion", "str"),
     ("definition", "str"),
+    ("source", "str"),
     ("module", "str"),
     ("aliases", "list"),
     ("see_also", "list"),
@@ -71,6 +72,7 @@ class Term(NamedTuple):
     term: str
     expansion: str = ""
     definition: str = ""
+    source: str = ""  # the paper(s) backing the definition: "Szegedy et al., 2016, Rethinking…"
     module: str | None = None
     aliases: tuple[str, ...] = ()
     see_also: tuple[str, ...] = ()
