@@ -227,7 +227,7 @@ def test_unknown_top_level_and_module_keys():
         ("term: A\n    expansion: {x: 1}", 16, "'expansion' of 'A' must be a string, not a map"),
         ("term: A\n    aliases: B", 14, "'aliases' of 'A' must be a list of strings, not a str"),
         ("term: A\n    see_also: [B, 3]", 19, "each entry of 'see_also' of 'A' must be a string"),
-        ("term: A\n    source: [Szegedy, 2016]", 13, "'source' of 'A' must be a string, not a list"),
+        ("term: A\n    source: [S, 2016]", 13, "'source' of 'A' must be a string, not a list"),
         ("term: A\n    context: 3", 14, "'context' of 'A' must be a string or a list of strings"),
         ("term: A\n    case_sensitive: maybe", 21, "'case_sensitive' of 'A' must be true or false"),
         ("term: A\n    inferred: 1", 15, "'inferred' of 'A' must be true or false, not a number"),

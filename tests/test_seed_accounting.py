@@ -31,6 +31,15 @@ GLOSSARY_FILE = REPO / "data" / "glossary.yaml"
 SEED_COPY = Path(__file__).resolve().parent / "data" / "glossary-page.txt"
 
 
+# Term lines whose module line's snippet is not about the term; the term keeps the seed's module,
+# and the snippet is accounted for like an orphan snippet (another term's context, or
+# `unattributed`), never as this term's context.
+SNIPPETS_NOT_ABOUT_THEIR_TERM = {
+    "HumanEval": "a sentence about human evaluation ('human eval') of best-of-N samples",
+    "NotebookLM": "the page's navigation text",
+}
+
+
 def seed_candidates() -> list[Path]:
     """Where the seed may be, best first: $GLOSSARY_SEED, `shared/` beside the clone, the copy."""
     candidates = []
@@ -81,10 +90,12 @@ class Accounts:
             return self._term_line(line, following)
         if line.kind == MODULE:
             return None  # checked with the term line it belongs to
-        snippet = clean_snippet(line.snippet)
+        return self._snippet(line.letter, clean_snippet(line.snippet))
+
+    def _snippet(self, letter: str, snippet: str) -> str | None:
         if snippet in self.contexts or snippet in self.subtitles:
             return None
-        if (line.letter, snippet) in self.unattributed:
+        if (letter, snippet) in self.unattributed:
             return None
         return "snippet is in no term's context, no module's subtitle, nor unattributed"
 
@@ -101,6 +112,10 @@ class Accounts:
         if entry.get("module") != module["id"]:
             return f"term's module is {entry.get('module')!r}, the seed says {module['id']!r}"
         snippet = clean_snippet(following.snippet)
+        if line.text in SNIPPETS_NOT_ABOUT_THEIR_TERM:
+            if snippet in contexts_of(entry):
+                return "the module line's snippet is not about the term, yet is its context"
+            return self._snippet(following.letter, snippet)
         if snippet not in contexts_of(entry) and snippet != module.get("subtitle"):
             return "the module line's snippet is neither the term's context nor the subtitle"
         return None
