@@ -43,9 +43,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def build_page(course: Course, title: str, all_terms: bool) -> ExportPage:
-    own = {
-        term.key for path in course.glossary_files for term in terms_defined_in(course.version, path)
-    }
+    version = course.version
+    own = {term.key for path in course.glossary_files for term in terms_defined_in(version, path)}
     entries = course_entries(course.version, course.index, own, all_terms)
     return ExportPage(title, tuple(entries), tuple(course.roots), len(course.index.modules()))
 

@@ -83,7 +83,8 @@ class ExportPage:
         grouped: dict[str, list[ExportEntry]] = {}
         for entry in self.entries:
             grouped.setdefault(entry.letter, []).append(entry)
-        return [(letter, grouped[letter]) for letter in (*LETTERS, OTHER_LETTER) if letter in grouped]
+        order = (*LETTERS, OTHER_LETTER)
+        return [(letter, grouped[letter]) for letter in order if letter in grouped]
 
     def relative(self, path: Path) -> str:
         """A path relative to the course root holding it (POSIX), else the path as given."""
