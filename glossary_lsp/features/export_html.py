@@ -53,7 +53,8 @@ a { color: var(--accent); }
 .letters span { color: var(--muted); opacity: .45; }
 .letter h2 { font-size: 1.4rem; margin: 1.5rem 0 .5rem; padding-bottom: .2rem;
   border-bottom: 2px solid var(--line); }
-.term { padding: .6rem 0 .7rem; border-bottom: 1px solid var(--line); }
+.term { padding: .6rem 0 .7rem; border-bottom: 1px solid var(--line);
+  content-visibility: auto; contain-intrinsic-size: auto 9rem; }
 .term h3 { margin: 0; font-size: 1.1rem; overflow-wrap: anywhere; }
 .term .expansion { font-weight: 400; color: var(--muted); }
 .term p { margin: .3rem 0 0; overflow-wrap: anywhere; }
