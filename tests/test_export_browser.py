@@ -57,6 +57,7 @@ def test_letter_sections_and_an_entry(chromium, sample_page, artifacts):
     assert letters[:3] == ["letter-B", "letter-C", "letter-D"] and "letter-F" in letters
     assert page.locator(".letters a").first.get_attribute("href") == "#letter-B"
     fsdp = page.locator('.term[data-term="FSDP"]')
+    fsdp.scroll_into_view_if_needed()  # entries off screen are not rendered (content-visibility)
     assert fsdp.locator(".expansion").inner_text() == "Fully Sharded Data Parallel"
     assert "a shard of the parameters" in fsdp.locator(".definition").inner_text()
     assert fsdp.locator(".used-in").inner_text().startswith("used in ")
@@ -71,6 +72,7 @@ def test_letter_sections_and_an_entry(chromium, sample_page, artifacts):
 def test_the_introduced_in_link_opens_the_line_of_the_first_introduction(chromium, sample_page):
     page = open_file(chromium, sample_page)
     link = page.locator('.term[data-term="FSDP"] a.introduced-in')
+    link.scroll_into_view_if_needed()
     assert link.inner_text() == "🖥️ Distributed Training"
     target = urlparse(link.evaluate("a => a.href"))  # as the browser resolves it
     path = Path(unquote(target.path))
@@ -141,6 +143,7 @@ def test_a_definition_never_runs(chromium, tmp_path, monkeypatch):
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.reload()
     assert page.evaluate("window.pwned") is None and dialogs == []
+    page.locator('.term[data-term="FSDP"]').scroll_into_view_if_needed()
     definition = page.locator('.term[data-term="FSDP"] .definition').inner_text()
     assert "<script>window.pwned = 1</script> and </a><a href=x>" in definition
     assert page.locator(".term img").count() == 0

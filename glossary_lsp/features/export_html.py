@@ -161,7 +161,8 @@ def letter_section(
 
 def term_entry(entry: ExportEntry, ids: dict[str, str], link_base: Path) -> str:
     term = entry.term
-    search = " ".join([term.term, term.expansion, *term.aliases]).casefold()
+    # lower(), not casefold(): the script compares with JavaScript's toLowerCase()
+    search = " ".join([term.term, term.expansion, *term.aliases]).lower()
     heading = f'<span class="name">{escape(term.term)}</span>'
     if term.expansion:
         heading += f' <span class="expansion">{escape(term.expansion)}</span>'
