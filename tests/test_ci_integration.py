@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from schema_helpers import validate
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -21,6 +22,7 @@ def action() -> dict:
 
 def test_the_action_is_composite_with_path_fail_on_and_version():
     loaded = action()
+    validate(loaded, "GitHub Action")
     assert loaded["runs"]["using"] == "composite"
     assert set(loaded["inputs"]) >= {"path", "fail-on", "version"}
     assert loaded["inputs"]["fail-on"]["default"] == "error"
@@ -62,7 +64,9 @@ def test_the_action_check_step_annotates_the_sample_course(tmp_path, fail_on, st
 
 
 def test_the_pre_commit_hook_runs_check_over_the_course():
-    (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    validate(hooks, ".pre-commit-hooks.yml")
+    (hook,) = hooks
     assert hook["id"] == "glossary-lsp-check"
     assert hook["entry"] == "glossary-lsp check" and hook["language"] == "python"
     assert hook["pass_filenames"] is False
