@@ -42,6 +42,9 @@ def chromium_path() -> str | None:
 
 def why_no_browser() -> str | None:
     """None when the browser tests can run, else why not."""
+    configured = os.environ.get("GLOSSARY_LSP_CHROMIUM")
+    if configured and not Path(configured).is_file():
+        return f"GLOSSARY_LSP_CHROMIUM={configured} is no file"
     if chromium_path() is None:
         return "no chromium on PATH (Debian: apt-get install -y chromium)"
     try:
