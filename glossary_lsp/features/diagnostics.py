@@ -53,6 +53,23 @@ RULE_DEFAULTS = {
     UNUSED_TERM: "hint",
 }
 SEVERITY_RANK = {"error": 1, "warning": 2, "information": 3, "hint": 4}
+# What each rule reports, in one sentence: the help text of CI reports (SARIF). The long form,
+# with the quick fixes, is the table in docs/diagnostics.md; a test keeps both naming one set.
+RULE_HELP = {
+    USED_BEFORE_INTRODUCED: "A term is used in a module that comes, in course order, before the "
+    "module introducing it (the glossary's module, else the first module that writes it with "
+    "its expansion).",
+    ACRONYM_NOT_EXPANDED: "The course's first use of an acronym is not written with its "
+    "expansion, as 'Fully Sharded Data Parallel (FSDP)' or 'FSDP (Fully Sharded Data Parallel)'.",
+    UNKNOWN_ACRONYM: "A word of two or more capitals that no glossary knows and no ignore list "
+    "names.",
+    NON_CANONICAL_SPELLING: "A known term written another way than the glossary spells it "
+    "(Pytorch, Flash Attention, a near miss).",
+    DOCUMENT_ERROR: "A module that cannot be read, or a notebook whose JSON is broken.",
+    GLOSSARY_SCHEMA: "A glossary file that fails to load: a problem with its YAML or with "
+    "schema v1.",
+    UNUSED_TERM: "A glossary term that no module of the course uses.",
+}
 
 # Everyday capitalised words that are not worth a glossary entry in an LLM course. A glossary
 # entry always wins over this list; `glossaryLsp.ignore` and `.glossary-ignore` extend it.
