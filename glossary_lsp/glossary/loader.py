@@ -29,6 +29,7 @@ __all__ = [
     "load_glossary_file",
     "load_glossary_text",
     "merge_glossaries",
+    "read_glossary_text",
     "see_also_items",
 ]
 
@@ -97,8 +98,9 @@ def decode_utf8(data: bytes, path: str) -> str:
         raise GlossaryLoadError([LoadProblem(path, line, column, message)]) from None
 
 
-def load_glossary_file(path: str | Path, known_modules: Collection[str] = ()) -> Glossary:
-    """The glossary in the file at `path`; raises `GlossaryLoadError` with every problem."""
+def read_glossary_text(path: str | Path) -> str:
+    """The text of a glossary file; raises `GlossaryLoadError` when it cannot be read or is not
+    UTF-8."""
     name = str(path)
     try:
         data = Path(path).read_bytes()
@@ -107,7 +109,12 @@ def load_glossary_file(path: str | Path, known_modules: Collection[str] = ()) ->
         raise GlossaryLoadError(
             [LoadProblem(name, 1, 1, f"cannot read the file: {reason}")]
         ) from None
-    return load_glossary_text(decode_utf8(data, name), name, known_modules)
+    return decode_utf8(data, name)
+
+
+def load_glossary_file(path: str | Path, known_modules: Collection[str] = ()) -> Glossary:
+    """The glossary in the file at `path`; raises `GlossaryLoadError` with every problem."""
+    return load_glossary_text(read_glossary_text(path), str(path), known_modules)
 
 
 def load_glossaries(

@@ -39,7 +39,7 @@ from glossary_lsp.features.diagnostics import (
     RuleSettings,
     glossary_findings,
 )
-from glossary_lsp.lsp.server import GlossaryServer, uri_to_path
+from glossary_lsp.lsp.server import GlossaryServer, problem_diagnostic, uri_to_path
 from glossary_lsp.text.documents import DocumentView
 from glossary_lsp.text.positions import LineIndex
 
@@ -271,7 +271,17 @@ def document_diagnostics(
     ls: GlossaryServer, path: Path | None, view: DocumentView
 ) -> list[types.Diagnostic]:
     findings = state(ls).analyses.document(ls.version, ls.index, path, view, rules_for(ls))
-    return [to_diagnostic(ls, view.lines, finding) for finding in findings]
+    diagnostics = [to_diagnostic(ls, view.lines, finding) for finding in findings]
+    return diagnostics + source_diagnostics(ls, path)
+
+
+def source_diagnostics(ls: GlossaryServer, path: Path | None) -> list[types.Diagnostic]:
+    """A Markdown glossary source is a module page too: its problems as a source join in."""
+    if path is None or not ls.store.is_source(path):
+        return []
+    resolved = path.resolve()
+    found = ls.store.problems.get(resolved, []) + ls.store.notes.get(resolved, [])
+    return [problem_diagnostic(problem) for problem in found]
 
 
 def glossary_diagnostics(ls: GlossaryServer, path: Path) -> list[types.Diagnostic]:
