@@ -488,6 +488,7 @@ async def answer_references(
         found.term,
         include_declaration=params.context.include_declaration,
         read_text=lambda path: read_text(ls, path),
+        glossary=ls.version.glossary,
     )
     return [ls.to_lsp_location(target) for target in targets]
 
@@ -620,7 +621,9 @@ def answer_resolve_code_lens(ls: GlossaryServer, lens: types.CodeLens) -> types.
     users = [module for module in ls.index.modules() if term.key in module.terms]
     locations = [
         ls.to_lsp_location(target)
-        for target in references.references(ls.index, term, read_text=lambda p: read_text(ls, p))
+        for target in references.references(
+            ls.index, term, read_text=lambda p: read_text(ls, p), glossary=ls.version.glossary
+        )
     ]
     command = SHOW_REFERENCES_VSCODE if is_vscode(ls) else SHOW_REFERENCES
     lens.command = types.Command(
