@@ -27,6 +27,7 @@ from glossary_lsp.glossary.loader import (
 )
 from glossary_lsp.glossary.model import Glossary, Term
 from glossary_lsp.glossary.sources import KINDS, may_define_terms, read_source, source_kind
+from glossary_lsp.glossary.sources.result import unique_terms
 
 log = logging.getLogger(__name__)
 
@@ -205,27 +206,9 @@ class GlossaryStore:
         errors = [problem for problem in read.problems if problem.severity == "error"]
         if errors:
             raise GlossaryLoadError(errors)
-        terms, repeated = _last_of_each(read.terms)
+        terms, repeated = unique_terms(read.terms)
         self._file_notes[path] = [p for p in read.problems if p.severity != "error"] + repeated
         return Glossary(terms=terms, sources=[name])
-
-
-def _last_of_each(terms: list[Term]) -> tuple[list[Term], list[LoadProblem]]:
-    """One term per name, the later definition winning (as between files); a hint on each
-    earlier one."""
-    by_key: dict[str, Term] = {}
-    hints = []
-    for term in terms:
-        earlier = by_key.get(term.key)
-        if earlier is not None and earlier.location and term.location:
-            hints.append(
-                _hint(
-                    earlier,
-                    f"'{term.term}' is defined again at line {term.location.line}, which wins",
-                )
-            )
-        by_key[term.key] = term
-    return list(by_key.values()), hints
 
 
 def _hint(term: Term, message: str) -> LoadProblem:
