@@ -289,7 +289,8 @@ def glossary_diagnostics(ls: GlossaryServer, path: Path) -> list[types.Diagnosti
     lines = LineIndex(text)
     problems = ls.store.problems.get(path.resolve(), [])
     findings = glossary_findings(ls.version, ls.index, path, lines, problems, rules_for(ls))
-    return [to_diagnostic(ls, lines, finding) for finding in findings]
+    notes = [problem_diagnostic(note) for note in ls.store.notes.get(path.resolve(), [])]
+    return [to_diagnostic(ls, lines, finding) for finding in findings] + notes
 
 
 def schedule_workspace_pass(ls: GlossaryServer, delay: float = WORKSPACE_PASS_DELAY) -> None:

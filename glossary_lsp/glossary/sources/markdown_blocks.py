@@ -76,7 +76,7 @@ def scan(lines: list[str], wanted: Collection[str]) -> tuple[list[Directive], li
             index += 1
             continue
         name = directive.group("name") if directive else None
-        if name in wanted:
+        if name is not None and name in wanted:
             end = _closing_line(lines, index + 1, marker)
             found.append(Directive(name, index, len(fence.group("indent")), index + 1, end))
             index = end + 1

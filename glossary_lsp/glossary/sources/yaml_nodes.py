@@ -64,7 +64,7 @@ def sequence(node: Node | None) -> list[Node]:
 
 def text(node: Node | None) -> str | None:
     """A scalar's text (numbers and booleans as written); None for lists and mappings."""
-    return node.value if type(node) is ScalarEvent else None
+    return node.value if isinstance(node, ScalarEvent) else None
 
 
 def value_column(node: ScalarEvent) -> int:
