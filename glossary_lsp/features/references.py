@@ -86,7 +86,7 @@ def references(
     that resolves their targets, in MyST `{term}`/`{abbr}` roles; its entry first if asked."""
     uses = index.occurrences(term)
     if glossary is not None:
-        uses = all_uses(index, glossary, term)[0]
+        uses = all_uses(index, glossary, term, read_text)[0]
     targets = [occurrence_target(occurrence) for occurrence in uses]
     if include_declaration:
         entry = glossary_entry(term, read_text)
@@ -95,36 +95,50 @@ def references(
     return targets
 
 
-def role_occurrences(index: WorkspaceIndex, glossary: Glossary, term: Term) -> list[Occurrence]:
+def role_occurrences(
+    index: WorkspaceIndex, glossary: Glossary, term: Term, read_text: ReadText = read_from_disk
+) -> list[Occurrence]:
     """The `{term}`/`{abbr}` roles naming `term` in the course's Markdown, in course order; each
     spans the role's target (`X` of `` {term}`text <X>` ``).
 
-    Roles may stand where the prose detector sees code, so every module's text is searched
-    (cheaply skipped when it holds no role)."""
+    Roles may stand where the prose detector sees code, so every module's text is searched; a
+    module is viewed only when its raw text has a role naming the term."""
     found = []
     for module in index.modules():
+        if not _names_in_role(read_text(module.path), glossary, term):
+            continue
         view = index.view(module)
-        if view is None or ("{term}`" not in view.source and "{abbr}`" not in view.source):
+        if view is None:
             continue
         for region in view.regions:
             if region.kind != "markdown":
                 continue
             for use in role_uses(region.text):
-                named = glossary.lookup(use.target)
-                if named is not None and named.key == term.key:
+                if _names(glossary, use.target, term):
                     occurrence = Occurrence(
-                        module, view, region, use.target_start, use.target_end, named
+                        module, view, region, use.target_start, use.target_end, term
                     )
                     found.append(occurrence)
     return found
 
 
+def _names_in_role(text: str | None, glossary: Glossary, term: Term) -> bool:
+    if text is None or ("{term}`" not in text and "{abbr}`" not in text):
+        return False
+    return any(_names(glossary, use.target, term) for use in role_uses(text))
+
+
+def _names(glossary: Glossary, target: str, term: Term) -> bool:
+    named = glossary.lookup(target)
+    return named is not None and named.key == term.key
+
+
 def all_uses(
-    index: WorkspaceIndex, glossary: Glossary, term: Term
+    index: WorkspaceIndex, glossary: Glossary, term: Term, read_text: ReadText = read_from_disk
 ) -> tuple[list[Occurrence], set[tuple[Path, int, int]]]:
     """Prose uses and role uses of a term, in course order, each once; and the (file, region,
     start) keys of the role uses."""
-    roles = role_occurrences(index, glossary, term)
+    roles = role_occurrences(index, glossary, term, read_text)
     role_keys = {_key(occurrence) for occurrence in roles}
     prose = [use for use in index.occurrences(term) if _key(use) not in role_keys]
     order = {module.path: position for position, module in enumerate(index.modules())}
@@ -215,7 +229,7 @@ def rename(
     if entry is None:
         raise RenameError(f"The entry of '{term.term}' was not found in {entry_path}")
     edits = [_rename_entry(entry, name)]
-    uses, role_keys = all_uses(index, version.glossary, term)
+    uses, role_keys = all_uses(index, version.glossary, term, read_text)
     for occurrence in uses:
         if _key(occurrence) in role_keys:
             edit = _rename_role_target(occurrence, name)
