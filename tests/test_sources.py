@@ -423,3 +423,12 @@ def test_import_writes_schema_v1_from_each_format(tmp_path):
     bad.write_text("contexts: !!python/name:os.system\n", encoding="utf-8")
     failed = run_import(str(bad))
     assert failed.returncode == 2 and "bad.glossary.yml:1:" in failed.stderr
+
+
+def test_a_configured_path_in_a_source_format_is_read_as_that_format(tmp_path):
+    root = course(tmp_path, {"elsewhere/page.md": MYST_GLOSSARY})
+    store = GlossaryStore()
+    store.configure(glossary_paths([root / "empty"], [str(root / "elsewhere/page.md")], False))
+    store.reload(force=True)
+    assert store.problems == {}
+    assert store.merged.lookup("MyST").definition.startswith("Markedly Structured Text")

@@ -187,8 +187,8 @@ class GlossaryStore:
 
     def _load(self, path: Path, known_modules: set[str]) -> bool:
         try:
-            if path in self.sources:
-                glossary = self._read_source(path)
+            if path in self.sources or source_kind(path.name) is not None:
+                glossary = self._read_source(path)  # found, or configured by its path
             else:
                 glossary = load_glossary_file(path, known_modules)
         except GlossaryLoadError as error:
