@@ -299,6 +299,15 @@ def test_role_targets():
     assert role_at(text, 0) is None
 
 
+def test_definitions_show_roles_as_their_visible_text():
+    text = (
+        "```{glossary}\nGeoSeries\n"
+        "  Like a {term}`Series`, see {term}`frames <GeoDataFrame>` and :term:`rst`.\n```\n"
+    )
+    (term,) = read_source("/c/g.md", text).terms
+    assert term.definition == "Like a Series, see frames and rst."
+
+
 COURSE = {
     "glossary.md": MYST_GLOSSARY,
     "01-intro.md": "# Intro 😀\n\nWe write in {term}`MyST` and build with "

@@ -15,6 +15,10 @@ _EXPLICIT_TARGET = re.compile(r"^(?P<text>.*?)\s*<(?P<target>[^<>]+)>\s*$", re.D
 _ABBR_EXPANSION = re.compile(r"^(?P<target>.*?)\s*\((?P<expansion>[^()]*)\)\s*$", re.DOTALL)
 
 
+# Any MyST role (`{name}`content``) or reStructuredText role (`:name:`content``), for display.
+_ANY_ROLE = re.compile(r"(?:\{[\w:.-]+\}|:[\w:.-]+:)`(?P<content>[^`\n]+)`")
+
+
 @dataclass(frozen=True, slots=True)
 class RoleUse:
     """A role in a text: its span, and the span and text of the name it points to."""
@@ -79,3 +83,17 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
+
+
+def visible_text(text: str) -> str:
+    """`text` with every MyST or reStructuredText role shown as its readers see it:
+    `` {term}`the tool <Jupyter Book>` `` → `the tool`, `` {term}`MyST` `` → `MyST`."""
+    if "`" not in text:
+        return text
+    return _ANY_ROLE.sub(_visible, text)
+
+
+def _visible(found: re.Match[str]) -> str:
+    content = found.group("content")
+    explicit = _EXPLICIT_TARGET.match(content)
+    return explicit.group("text") if explicit and explicit.group("text") else content

@@ -19,6 +19,7 @@ import textwrap
 from dataclasses import dataclass, field
 
 from glossary_lsp.glossary.model import SourceLocation, Term, is_blank_or_punctuation
+from glossary_lsp.glossary.myst_roles import visible_text
 from glossary_lsp.glossary.sources.markdown_blocks import source_lines
 from glossary_lsp.glossary.sources.result import SourceRead
 
@@ -96,7 +97,7 @@ def _term(entry: _Entry, path: str, read: SourceRead) -> Term | None:
     if not names:
         return None
     name, line, column = names[0]
-    definition = textwrap.dedent("\n".join(entry.definition)).strip()
+    definition = visible_text(textwrap.dedent("\n".join(entry.definition)).strip())
     if not definition:
         read.problem(path, line, column, f"'{name}' has no definition", severity="warning")
     return Term(
