@@ -223,10 +223,13 @@ def _with_duplicates(
     """The files' own notes, plus a hint on each source term another file defines too, saying
     where the other definition is and which one wins (the later file)."""
     notes = {path: list(found) for path, found in file_notes.items()}
+    bundled = [str(bundled_glossary_path())]
+    # overriding the bundled glossary is what a course's glossary is for: no hint for that
+    course_glossaries = [glossary for glossary in serving if glossary.sources != bundled]
+    if len(course_glossaries) < 2:
+        return {path: found for path, found in notes.items() if found}
     seen: dict[str, Term] = {}
-    for glossary in serving:
-        if glossary.sources == [str(bundled_glossary_path())]:
-            continue  # overriding the bundled glossary is what a course's glossary is for
+    for glossary in course_glossaries:
         for term in glossary.terms:
             earlier = seen.get(term.key)
             seen[term.key] = term
