@@ -441,3 +441,18 @@ def test_a_configured_path_in_a_source_format_is_read_as_that_format(tmp_path):
     store.reload(force=True)
     assert store.problems == {}
     assert store.merged.lookup("MyST").definition.startswith("Markedly Structured Text")
+
+
+def test_rename_from_a_glossary_page_term_line_edits_it_once(served):
+    root, version, index = served
+    page = (root / "glossary.md").read_text(encoding="utf-8")
+    (root / "03-prose.md").write_text("# P\n\nMyST\n  is indented prose here.\n", "utf-8")
+    index.scan()
+    view = view_of(root, "glossary.md")
+    found = term_in_module(version, view, page.index("\nMyST\n") + 2)
+    assert found is not None and found.term.term == "MyST"
+    edits = rename(version, index, found.term, "MyST Markdown")
+    on_page = [edit for edit in edits if edit.path.name == "glossary.md"]
+    assert [(edit.start, edit.new_text) for edit in on_page] == [
+        (page.index("\nMyST\n") + 1, "MyST Markdown")
+    ]

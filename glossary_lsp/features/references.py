@@ -228,17 +228,23 @@ def rename(
     entry = glossary_entry(term, read_text)
     if entry is None:
         raise RenameError(f"The entry of '{term.term}' was not found in {entry_path}")
-    edits = [_rename_entry(entry, name)]
+    entry_edit = _rename_entry(entry, name)
+    edits = [entry_edit]
     uses, role_keys = all_uses(index, version.glossary, term, read_text)
     for occurrence in uses:
         if _key(occurrence) in role_keys:
             edit = _rename_role_target(occurrence, name)
         else:
             edit = _rename_use(version, occurrence, name)
-        if edit is not None:
-            edits.append(edit)
+        if edit is not None and not _overlaps(edit, entry_edit):
+            edits.append(edit)  # a glossary page's term line may also read as a use: once
     edits.extend(_rename_see_also(version, index, term, name, read_text))
     return edits
+
+
+def _overlaps(edit: RenameEdit, other: RenameEdit) -> bool:
+    same_file = edit.path.resolve() == other.path.resolve()
+    return same_file and edit.start < other.end and other.start < edit.end
 
 
 def _rename_entry(entry: Target, name: str) -> RenameEdit:
