@@ -17,7 +17,7 @@ SUBCOMMANDS = {
     "hover": "print the hover at FILE:LINE:COL (1-based)",
     "definition": "print the first introduction of the term at FILE:LINE:COL (1-based)",
     "lookup": "print the glossary entry of a term, alias or plural",
-    "import": "turn the seed glossary page's plain text into schema-v1 YAML",
+    "import": "turn a glossary (seed text, MyST, Sphinx, abbr, Contextive) into schema-v1 YAML",
     "check": "report the course diagnostics, for CI",
     "extract": "propose glossary candidates found in a course",
     "export": "write the course's glossary page (html, txt, md or json)",

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from glossary_lsp.glossary.sources import KINDS as SOURCE_KINDS
+
 SEVERITIES = ("error", "warning", "information", "hint", "off")
 DIAGNOSTIC_DEFAULTS = {
     "usedBeforeIntroduced": "warning",
@@ -27,6 +29,7 @@ class Settings:
     diagnostics: dict[str, str] = field(default_factory=lambda: dict(DIAGNOSTIC_DEFAULTS))
     ignore: tuple[str, ...] = ()
     code_comments: bool = False
+    source_kinds: tuple[str, ...] = SOURCE_KINDS  # glossary sources read from the workspace
     problems: tuple[str, ...] = ()
 
     @classmethod
@@ -54,8 +57,17 @@ class Settings:
             diagnostics=diagnostics,
             ignore=_strings(raw, "ignore", problems),
             code_comments=_get(raw, "codeComments", bool, False, problems),
+            source_kinds=_source_kinds(_get(raw, "sources", dict, {}, problems), problems),
             problems=tuple(problems),
         )
+
+
+def _source_kinds(raw: dict, problems: list[str]) -> tuple[str, ...]:
+    """`glossaryLsp.sources.<kind>: false` switches a kind of glossary source off."""
+    for kind in raw:
+        if kind not in SOURCE_KINDS:
+            problems.append(f"glossaryLsp.sources.{kind}: unknown kind of glossary source")
+    return tuple(kind for kind in SOURCE_KINDS if _get(raw, kind, bool, True, problems, "sources."))
 
 
 def _kind(value: Any) -> str:

@@ -61,7 +61,8 @@ def open_session(args: argparse.Namespace) -> Session:
         raise UsageError(f"{path}: {problem}")
     root = Path(args.root).resolve() if args.root else find_root(path)
     store = GlossaryStore()
-    store.configure(glossary_paths([root], args.glossary, not args.no_bundled))
+    sources = store.discover([root])
+    store.configure(glossary_paths([root], args.glossary, not args.no_bundled, sources))
     store.reload(force=True)
     for problems in store.problems.values():
         for item in problems:

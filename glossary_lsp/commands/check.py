@@ -126,7 +126,8 @@ def load_course(args: argparse.Namespace) -> Course:
             raise UsageError(f"{name}: no such glossary file")
     store = GlossaryStore()
     bundled = settings.include_bundled and not args.no_bundled
-    paths = glossary_paths(roots, [*settings.glossaries, *extra], bundled)
+    sources = store.discover(roots, settings.source_kinds)
+    paths = glossary_paths(roots, [*settings.glossaries, *extra], bundled, sources)
     store.configure(paths)
     store.reload(force=True)
     version = GlossaryVersion.build(store.merged)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from glossary_lsp.glossary.model import Glossary
+from glossary_lsp.glossary.myst_roles import role_at
 from glossary_lsp.matching import Match, TermMatcher
 from glossary_lsp.text.documents import DocumentView, Region
 
@@ -34,10 +35,27 @@ class TermAt:
 
 
 def term_at(version: GlossaryVersion, view: DocumentView, source_offset: int) -> TermAt | None:
-    """The glossary term at a source offset of a document, if any."""
+    """The glossary term at a source offset of a document, if any.
+
+    Inside a MyST `{term}` or `{abbr}` role, the term is the one the role names, wherever the
+    cursor is in it (`` {term}`visible text <Target>` `` means Target).
+    """
     located = view.locate(source_offset)
     if located is None:
         return None
     region, offset = located
-    match = version.matcher.match_at(region.text, offset)
+    match = role_match(version, region.text, offset)
+    if match is None:
+        match = version.matcher.match_at(region.text, offset)
     return TermAt(region, match) if match is not None else None
+
+
+def role_match(version: GlossaryVersion, text: str, offset: int) -> Match | None:
+    """The term a `{term}`/`{abbr}` role at `offset` names, as a match on its target."""
+    use = role_at(text, offset)
+    if use is None:
+        return None
+    term = version.glossary.lookup(use.target)
+    if term is None:
+        return None
+    return Match(use.target_start, use.target_end, term, use.target)

@@ -71,15 +71,20 @@ _TERM_KEY = re.compile(
 
 
 def term_value_span(lines: LineIndex, term: Term) -> tuple[int, int] | None:
-    """Source offsets of the `term:` value of a term's entry (quotes excluded)."""
+    """Source offsets of the `term:` value of a term's entry (quotes excluded), or of the term's
+    name written at its location (a glossary source: a MyST or Sphinx term line, an
+    abbreviation, a Contextive `name:`)."""
     location = term.location
     if location is None or location.line - 1 >= lines.line_count:
         return None
     line_number = location.line - 1
     line_start = lines.line_start(line_number)
     line = lines.line(line_number)
-    found = _TERM_KEY.search(line, max(0, location.column - 1))
+    column = max(0, location.column - 1)
+    found = _TERM_KEY.search(line, column)
     if found is None or not found.group("value"):
+        if line.startswith(term.term, column):
+            return line_start + column, line_start + column + len(term.term)
         return None
     start, end = found.span("value")
     if found.group("value")[0] in "\"'":

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from glossary_lsp.course.workspace import Occurrence, WorkspaceIndex
+from glossary_lsp.course.workspace import MODULE_SUFFIXES, Occurrence, WorkspaceIndex
 from glossary_lsp.features.base import GlossaryVersion, term_at
 from glossary_lsp.features.code_actions import yaml_scalar
 from glossary_lsp.features.definition import (
@@ -25,11 +25,13 @@ from glossary_lsp.features.definition import (
 )
 from glossary_lsp.features.diagnostics import relative_name, terms_defined_in
 from glossary_lsp.glossary.loader import see_also_items
-from glossary_lsp.glossary.model import Term, fold, singular_forms
-from glossary_lsp.text.documents import DocumentView
+from glossary_lsp.glossary.model import Glossary, Term, fold, singular_forms
+from glossary_lsp.glossary.myst_roles import role_uses
+from glossary_lsp.text.documents import DocumentView, front_matter_span
 from glossary_lsp.text.positions import LineIndex
 
 SYMBOL_LIMIT = 100
+YAML_SUFFIXES = (".yaml", ".yml")
 
 
 # ------------------------------------------------------------------------- term under cursor
@@ -78,14 +80,77 @@ def references(
     term: Term,
     include_declaration: bool = False,
     read_text: ReadText = read_from_disk,
+    glossary: Glossary | None = None,
 ) -> list[Target]:
-    """Every prose use of a term in the course, in course order; its entry first if asked."""
-    targets = [occurrence_target(occurrence) for occurrence in index.occurrences(term)]
+    """Every use of a term in the course, in course order: in prose and, given the `glossary`
+    that resolves their targets, in MyST `{term}`/`{abbr}` roles; its entry first if asked."""
+    uses = index.occurrences(term)
+    if glossary is not None:
+        uses = all_uses(index, glossary, term, read_text)[0]
+    targets = [occurrence_target(occurrence) for occurrence in uses]
     if include_declaration:
         entry = glossary_entry(term, read_text)
         if entry is not None:
             targets.insert(0, entry)
     return targets
+
+
+def role_occurrences(
+    index: WorkspaceIndex, glossary: Glossary, term: Term, read_text: ReadText = read_from_disk
+) -> list[Occurrence]:
+    """The `{term}`/`{abbr}` roles naming `term` in the course's Markdown, in course order; each
+    spans the role's target (`X` of `` {term}`text <X>` ``).
+
+    Roles may stand where the prose detector sees code, so every module's text is searched; a
+    module is viewed only when its raw text has a role naming the term."""
+    found = []
+    for module in index.modules():
+        if not _names_in_role(read_text(module.path), glossary, term):
+            continue
+        view = index.view(module)
+        if view is None:
+            continue
+        for region in view.regions:
+            if region.kind != "markdown":
+                continue
+            for use in role_uses(region.text):
+                if _names(glossary, use.target, term):
+                    occurrence = Occurrence(
+                        module, view, region, use.target_start, use.target_end, term
+                    )
+                    found.append(occurrence)
+    return found
+
+
+def _names_in_role(text: str | None, glossary: Glossary, term: Term) -> bool:
+    if text is None or ("{term}`" not in text and "{abbr}`" not in text):
+        return False
+    return any(_names(glossary, use.target, term) for use in role_uses(text))
+
+
+def _names(glossary: Glossary, target: str, term: Term) -> bool:
+    named = glossary.lookup(target)
+    return named is not None and named.key == term.key
+
+
+def all_uses(
+    index: WorkspaceIndex, glossary: Glossary, term: Term, read_text: ReadText = read_from_disk
+) -> tuple[list[Occurrence], set[tuple[Path, int, int]]]:
+    """Prose uses and role uses of a term, in course order, each once; and the (file, region,
+    start) keys of the role uses."""
+    roles = role_occurrences(index, glossary, term, read_text)
+    role_keys = {_key(occurrence) for occurrence in roles}
+    prose = [use for use in index.occurrences(term) if _key(use) not in role_keys]
+    order = {module.path: position for position, module in enumerate(index.modules())}
+    uses = sorted(
+        prose + roles,
+        key=lambda o: (order.get(o.module.path, len(order)), o.region.index, o.start),
+    )
+    return uses, role_keys
+
+
+def _key(occurrence: Occurrence) -> tuple[Path, int, int]:
+    return occurrence.module.path, occurrence.region.index, occurrence.start
 
 
 # ------------------------------------------------------------------------------------ rename
@@ -163,14 +228,52 @@ def rename(
     entry = glossary_entry(term, read_text)
     if entry is None:
         raise RenameError(f"The entry of '{term.term}' was not found in {entry_path}")
-    value_start, value_end = _quoted_span(entry.lines.text, entry.start, entry.end)
-    edits = [RenameEdit(entry_path, entry.lines, value_start, value_end, yaml_scalar(name))]
-    for occurrence in index.occurrences(term):
-        edit = _rename_use(version, occurrence, name)
-        if edit is not None:
-            edits.append(edit)
+    entry_edit = _rename_entry(entry, name)
+    edits = [entry_edit]
+    uses, role_keys = all_uses(index, version.glossary, term, read_text)
+    for occurrence in uses:
+        if _key(occurrence) in role_keys:
+            edit = _rename_role_target(occurrence, name)
+        else:
+            edit = _rename_use(version, occurrence, name)
+        if edit is not None and not _overlaps(edit, entry_edit):
+            edits.append(edit)  # a glossary page's term line may also read as a use: once
     edits.extend(_rename_see_also(version, index, term, name, read_text))
     return edits
+
+
+def _overlaps(edit: RenameEdit, other: RenameEdit) -> bool:
+    same_file = edit.path.resolve() == other.path.resolve()
+    return same_file and edit.start < other.end and other.start < edit.end
+
+
+def _rename_entry(entry: Target, name: str) -> RenameEdit:
+    """The entry's name rewritten: a YAML scalar in YAML (a glossary, a Contextive file, front
+    matter abbreviations), the name as it is in a MyST or Sphinx term line or an abbr line."""
+    text = entry.lines.text
+    if _in_yaml(entry.path, text, entry.start):
+        start, end = _quoted_span(text, entry.start, entry.end)
+        return RenameEdit(entry.path, entry.lines, start, end, yaml_scalar(name))
+    return RenameEdit(entry.path, entry.lines, entry.start, entry.end, name)
+
+
+def _in_yaml(path: Path, text: str, offset: int) -> bool:
+    if path.suffix in YAML_SUFFIXES:
+        return True
+    span = front_matter_span(text) if path.suffix in MODULE_SUFFIXES else None
+    return span is not None and span[0] <= offset < span[1]
+
+
+def _rename_role_target(occurrence: Occurrence, new_name: str) -> RenameEdit | None:
+    """A role's target is a name, not prose: it becomes the new name as it is (an alias, or
+    another spelling the glossary resolves, stays)."""
+    target = occurrence.region.text[occurrence.start : occurrence.end]
+    if fold(target) != occurrence.term.key:
+        return None
+    start, end = occurrence.source_range()
+    return RenameEdit(
+        occurrence.module.path, occurrence.view.lines, start, end, new_name, occurrence, new_name
+    )
 
 
 def _rename_see_also(
@@ -180,6 +283,8 @@ def _rename_see_also(
     edits = []
     for source in dict.fromkeys(version.glossary.sources):
         path = Path(source)
+        if path.suffix not in YAML_SUFFIXES:
+            continue  # a Markdown or reStructuredText glossary source has no `see_also`
         if index.roots and not any(_inside(path, root) for root in index.roots):
             continue
         text = read_text(path)

@@ -210,6 +210,7 @@ class GlossaryServer(LanguageServer):
             include=self.settings.modules_include,
             exclude=self.settings.modules_exclude,
         )
+        self.store.discover(self.roots, self.settings.source_kinds)
         self.reload_glossary(force=True)
         return True
 
@@ -217,7 +218,12 @@ class GlossaryServer(LanguageServer):
         """Load what changed among the glossaries the roots and settings name (files may come
         and go: a workspace `glossary.yaml` created or deleted)."""
         self.store.configure(
-            glossary_paths(self.roots, self.settings.glossaries, self.settings.include_bundled)
+            glossary_paths(
+                self.roots,
+                self.settings.glossaries,
+                self.settings.include_bundled,
+                self.store.sources,
+            )
         )
         changed = self.store.reload(force=force)
         self.publish_glossary_problems()
@@ -241,11 +247,14 @@ class GlossaryServer(LanguageServer):
 
     def publish_glossary_problems(self) -> None:
         for path, problems in self.store.problems.items():
-            self._publish_problems(path, problems)
+            self._publish_problems(path, problems + self.store.notes.get(path, []))
             self.show_message(
                 f"{problems[0]} (the last good glossary keeps serving)", types.MessageType.Error
             )
-        for path in self._published_problems - set(self.store.problems):
+        for path, notes in self.store.notes.items():
+            if path not in self.store.problems:
+                self._publish_problems(path, notes)
+        for path in self._published_problems - set(self.store.problems) - set(self.store.notes):
             self._publish_problems(path, [])
 
     def _publish_problems(self, path: Path, problems: list[LoadProblem]) -> None:
@@ -297,7 +306,18 @@ class GlossaryServer(LanguageServer):
         return guarded
 
     def is_glossary_path(self, path: Path) -> bool:
-        return path.name == WORKSPACE_GLOSSARY or path.resolve() in self.store.paths
+        """A glossary file; a Markdown glossary source is a module page as well, not this."""
+        if path.name == WORKSPACE_GLOSSARY:
+            return True
+        return path.resolve() in self.store.paths and path.suffix not in MODULE_SUFFIXES
+
+    def glossary_file_changed(self, path: Path) -> bool:
+        """Reload when a saved, created or deleted file is (or has become, or stopped being) a
+        glossary; True when it was one."""
+        if self.is_glossary_path(path) or self.store.recheck(path) or self.store.is_source(path):
+            self.reload_glossary()
+            return True
+        return False
 
     async def index_workspace(self) -> None:
         """Index every module in the background, with work-done progress when offered."""
@@ -397,12 +417,19 @@ def uri_to_path(uri: str) -> Path | None:
     return Path(path) if path else None
 
 
+PROBLEM_SEVERITIES = {
+    "error": types.DiagnosticSeverity.Error,
+    "warning": types.DiagnosticSeverity.Warning,
+    "hint": types.DiagnosticSeverity.Hint,
+}
+
+
 def problem_diagnostic(problem: LoadProblem) -> types.Diagnostic:
     position = types.Position(line=max(problem.line - 1, 0), character=max(problem.column - 1, 0))
     return types.Diagnostic(
         range=types.Range(start=position, end=position),
         message=problem.message,
-        severity=types.DiagnosticSeverity.Error,
+        severity=PROBLEM_SEVERITIES.get(problem.severity, types.DiagnosticSeverity.Error),
         source="glossary-lsp",
         code="glossarySchema",
     )
@@ -490,9 +517,9 @@ def register_lifecycle(server: GlossaryServer) -> None:
             path = uri_to_path(change.uri)
             if path is None:
                 continue
-            if ls.is_glossary_path(path):
-                ls.reload_glossary()
-            elif change.type == types.FileChangeType.Deleted:
+            if ls.glossary_file_changed(path) and ls.is_glossary_path(path):
+                continue
+            if change.type == types.FileChangeType.Deleted:
                 ls.index.remove(path)
             elif ls.index.is_module_path(path) and path.as_posix() not in open_paths(ls):
                 ls.run_in_background(lambda p=path: ls.index.refresh(p))
@@ -540,6 +567,7 @@ async def register_watchers(ls: GlossaryServer) -> None:
     if not client_supports(ls, "workspace.did_change_watched_files.dynamic_registration"):
         return
     patterns = ["**/*.{md,markdown,mdx,ipynb}", f"**/{WORKSPACE_GLOSSARY}"]
+    patterns += ["**/*.rst", "**/myst.yml", "**/*.glossary.{yml,yaml}"]  # glossary sources
     patterns += [str(path) for path in ls.store.paths]
     options = types.DidChangeWatchedFilesRegistrationOptions(
         watchers=[types.FileSystemWatcher(glob_pattern=pattern) for pattern in patterns]
@@ -590,8 +618,8 @@ def register_documents(server: GlossaryServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: GlossaryServer, params: types.DidSaveTextDocumentParams) -> None:
         path = uri_to_path(params.text_document.uri)
-        if path is not None and ls.is_glossary_path(path):
-            ls.reload_glossary()
+        if path is not None:
+            ls.glossary_file_changed(path)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: GlossaryServer, params: types.DidCloseTextDocumentParams) -> None:

@@ -39,7 +39,7 @@ from glossary_lsp.features.diagnostics import (
     RuleSettings,
     glossary_findings,
 )
-from glossary_lsp.lsp.server import GlossaryServer, uri_to_path
+from glossary_lsp.lsp.server import GlossaryServer, problem_diagnostic, uri_to_path
 from glossary_lsp.text.documents import DocumentView
 from glossary_lsp.text.positions import LineIndex
 
@@ -271,7 +271,17 @@ def document_diagnostics(
     ls: GlossaryServer, path: Path | None, view: DocumentView
 ) -> list[types.Diagnostic]:
     findings = state(ls).analyses.document(ls.version, ls.index, path, view, rules_for(ls))
-    return [to_diagnostic(ls, view.lines, finding) for finding in findings]
+    diagnostics = [to_diagnostic(ls, view.lines, finding) for finding in findings]
+    return diagnostics + source_diagnostics(ls, path)
+
+
+def source_diagnostics(ls: GlossaryServer, path: Path | None) -> list[types.Diagnostic]:
+    """A Markdown glossary source is a module page too: its problems as a source join in."""
+    if path is None or not ls.store.is_source(path):
+        return []
+    resolved = path.resolve()
+    found = ls.store.problems.get(resolved, []) + ls.store.notes.get(resolved, [])
+    return [problem_diagnostic(problem) for problem in found]
 
 
 def glossary_diagnostics(ls: GlossaryServer, path: Path) -> list[types.Diagnostic]:
@@ -279,7 +289,8 @@ def glossary_diagnostics(ls: GlossaryServer, path: Path) -> list[types.Diagnosti
     lines = LineIndex(text)
     problems = ls.store.problems.get(path.resolve(), [])
     findings = glossary_findings(ls.version, ls.index, path, lines, problems, rules_for(ls))
-    return [to_diagnostic(ls, lines, finding) for finding in findings]
+    notes = [problem_diagnostic(note) for note in ls.store.notes.get(path.resolve(), [])]
+    return [to_diagnostic(ls, lines, finding) for finding in findings] + notes
 
 
 def schedule_workspace_pass(ls: GlossaryServer, delay: float = WORKSPACE_PASS_DELAY) -> None:
@@ -478,6 +489,7 @@ async def answer_references(
         found.term,
         include_declaration=params.context.include_declaration,
         read_text=lambda path: read_text(ls, path),
+        glossary=ls.version.glossary,
     )
     return [ls.to_lsp_location(target) for target in targets]
 
@@ -610,7 +622,9 @@ def answer_resolve_code_lens(ls: GlossaryServer, lens: types.CodeLens) -> types.
     users = [module for module in ls.index.modules() if term.key in module.terms]
     locations = [
         ls.to_lsp_location(target)
-        for target in references.references(ls.index, term, read_text=lambda p: read_text(ls, p))
+        for target in references.references(
+            ls.index, term, read_text=lambda p: read_text(ls, p), glossary=ls.version.glossary
+        )
     ]
     command = SHOW_REFERENCES_VSCODE if is_vscode(ls) else SHOW_REFERENCES
     lens.command = types.Command(
