@@ -26,8 +26,8 @@ from glossary_lsp.features.definition import (
 from glossary_lsp.features.diagnostics import relative_name, terms_defined_in
 from glossary_lsp.glossary.loader import see_also_items
 from glossary_lsp.glossary.model import Term, fold, singular_forms
-from glossary_lsp.text.documents import DocumentView
 from glossary_lsp.text.positions import LineIndex
+from glossary_lsp.text.views import DocumentView
 
 SYMBOL_LIMIT = 100
 

@@ -85,3 +85,22 @@ class LineIndex:
 
 def codec_for(encoding: str | types.PositionEncodingKind | None) -> PositionCodec:
     return PositionCodec(encoding or types.PositionEncodingKind.Utf16)
+
+
+def code_point_offsets(text: str, data: bytes, byte_offsets: list[int]) -> list[int]:
+    """The code point offsets in `text` of offsets into `data`, its UTF-8 encoding.
+
+    The one place where byte offsets (a parser's ranges) become code points. Offsets given in
+    ascending order cost one pass over the text in all; a step back restarts from the start.
+    """
+    if len(data) == len(text):  # ASCII: bytes are code points
+        return list(byte_offsets)
+    converted = []
+    last_byte = last_point = 0
+    for offset in byte_offsets:
+        if offset < last_byte:
+            last_byte = last_point = 0
+        last_point += len(data[last_byte:offset].decode("utf-8", errors="replace"))
+        last_byte = offset
+        converted.append(last_point)
+    return converted

@@ -1,0 +1,466 @@
+"""Prose in Markdown: what a reader sees as text, read by a CommonMark parser with source ranges.
+
+pulldown-cmark (through `pyromark`) parses CommonMark with GFM tables, strikethrough, task
+lists, footnotes, alerts, heading attributes, definition lists and `$`/`$$` math; its text
+events (with their byte ranges) are the prose. This project's own policies come on top; each
+is documented in `docs/prose.md`:
+
+- raw HTML: its visible text is prose, not tags, attributes, comments, nor the bodies of
+  `<script>`, `<style>`, `<pre>`, `<code>` and the like (also inline: `<code>[CLS]</code>`);
+- math: `$…$`, `$$…$$` and `\\begin{…}…\\end{…}` environments are not prose;
+- front matter only at the very top (see `front_matter.py`);
+- bare URLs, `data:` URIs, file paths and e-mail addresses, entity references, alert markers
+  (`[!NOTE]`), footnote labels and Quarto/Pandoc attributes (`{#sec-x}`) are not prose;
+- MyST: roles' content is prose for `{term}`, `{abbr}` and `{index}` only (and each role is
+  reported, so features can treat `{term}` as a use of a term); directives whose body is
+  Markdown (`note`, `tip`, `glossary`, …, also `:::` colon fences) are parsed as Markdown,
+  others (`code-cell`, `math`, `mermaid`, …) are not prose; `(label)=` targets are not prose;
+- MDX: `import`/`export` lines and `{expressions}` are not prose, text inside components is.
+
+Everything here works on the UTF-8 bytes the parser reports ranges in; the spans become code
+points once, at the end (`positions.code_point_offsets`).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pyromark
+
+from . import html
+from .comments import comment_prose
+from .front_matter import front_matter_span
+from .positions import code_point_offsets
+from .views import CODE, MARKDOWN, OffsetMap, Region, Role
+
+Span = tuple[int, int]
+
+_OPTIONS = (
+    pyromark.Options.ENABLE_TABLES
+    | pyromark.Options.ENABLE_FOOTNOTES
+    | pyromark.Options.ENABLE_STRIKETHROUGH
+    | pyromark.Options.ENABLE_TASKLISTS
+    | pyromark.Options.ENABLE_HEADING_ATTRIBUTES
+    | pyromark.Options.ENABLE_MATH
+    | pyromark.Options.ENABLE_GFM
+    | pyromark.Options.ENABLE_DEFINITION_LIST
+)
+_PARSER = pyromark.Markdown(options=_OPTIONS)
+
+PROSE_ROLES = frozenset({"term", "abbr", "index"})
+# Directives whose body is Markdown; any other directive's body is not prose.
+MARKDOWN_DIRECTIVES = frozenset({
+    "admonition", "attention", "caution", "danger", "error", "hint", "important", "note",
+    "seealso", "tip", "warning", "glossary", "topic", "sidebar", "margin", "epigraph",
+    "pull-quote", "highlights", "rubric", "card", "dropdown", "div", "tab-set", "tab-item",
+    "grid", "grid-item", "grid-item-card", "exercise", "solution", "figure", "table",
+    "list-table",
+})  # fmt: skip
+# Directives whose argument (the rest of the opening line) is a title in prose.
+TITLED_DIRECTIVES = frozenset({
+    "admonition", "topic", "sidebar", "card", "dropdown", "tab-item", "grid-item-card",
+    "exercise", "rubric", "margin",
+})  # fmt: skip
+_MAX_DIRECTIVE_DEPTH = 8
+
+_ROLE_NAME = re.compile(rb"\{([A-Za-z][\w:.+\-]*)\}\Z")
+_DIRECTIVE_INFO = re.compile(r"\{([A-Za-z][\w:.+\-]*)\}[ \t]*(.*)")
+_DIRECTIVE_OPTIONS = re.compile(rb"(?:[ \t]*:[\w\-]+:[^\r\n]*(?:\r\n|\r|\n|\Z))+")
+_DIRECTIVE_YAML = re.compile(
+    rb"---[ \t]*(?:\r\n|\r|\n).*?(?:\r\n|\r|\n)---[ \t]*(?:\r\n|\r|\n|\Z)", re.S
+)
+
+# Block-level lines a CommonMark parser reads as paragraphs: colon fences, `(label)=` targets,
+# MDX ESM lines. They are blanked (bytes replaced by spaces) before parsing.
+_COLON_FENCE = re.compile(
+    rb"^(?P<indent>[ ]{0,3})(?P<colons>:{3,})[ \t]*(?:\{(?P<name>[A-Za-z][\w:.+\-]*)\}"
+    rb"(?P<argument>[^\r\n]*)|(?P<plain>[ \t]*))$",
+    re.M,
+)
+_LABEL_TARGET = re.compile(rb"^[ ]{0,3}\([^()\s]+\)=[ \t]*$", re.M)
+_MDX_STATEMENT = re.compile(rb"^(?:import|export)[ \t{*][^\r\n]*", re.M)
+
+# Inline policies over the parser's text: one scan of each prose span.
+_NOT_PROSE = re.compile(
+    rb"""
+      (?:\b(?:https?|ftp|file)://|\bwww\.)[^\s<>]*[^\s<>?!.,:;*_~'")\]]
+    | \bdata:[\w.+\-]+/[\w.+\-]+[^\s<>"')]*
+    | (?<![\w/.~\\-])(?:~|\.\.?)?/[\w.\-]+(?:/[\w.\-]*)*
+    | (?<!\w)[A-Za-z]:\\[^\s<>]+
+    | \[![A-Za-z]+\][+\-]?
+    | \{\{<.*?>\}\}
+    | \{[ \t]*[#.][\w\-][^{}\r\n]*\}
+    | \\begin\{[A-Za-z]+\*?\}
+    """,
+    re.X,
+)
+_EMAIL = re.compile(rb"(?<![\w@.+\-])[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
+_RELATIVE_PATH = re.compile(rb"(?<![\w/.\-])[\w.\-]+(?:/[\w.\-]+)+\.[A-Za-z][A-Za-z0-9]{0,4}\b")
+_MDX_EXPRESSION = re.compile(rb"\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}")
+_MATH_ENVIRONMENT = re.compile(rb"\\(begin|end)\{([A-Za-z]+\*?)\}")
+
+
+@dataclass
+class MarkdownProse:
+    """Prose spans and MyST roles of a Markdown text, in code points."""
+
+    spans: list[Span]
+    roles: list[Role] = field(default_factory=list)
+
+
+def markdown_prose(text: str, front_matter: bool = True, mdx: bool = False) -> list[Span]:
+    """Prose spans of Markdown (code points): what a renderer shows as text."""
+    return analyse_markdown(text, front_matter, mdx).spans
+
+
+def analyse_markdown(text: str, front_matter: bool = True, mdx: bool = False) -> MarkdownProse:
+    """Prose spans and MyST roles of Markdown, in code point offsets of `text`."""
+    clean = _without_lone_surrogates(text)
+    data = clean.encode("utf-8")
+    skip = 0
+    if front_matter:
+        span = front_matter_span(clean)
+        if span is not None:
+            skip = len(clean[: span[2]].encode("utf-8"))
+    walker = _Walker(mdx)
+    walker.walk(_blank(data, [(0, skip)]) if skip else data)
+    spans = _subtract(_merge(walker.spans), _policy_exclusions(data, walker, mdx))
+    points = iter(code_point_offsets(clean, data, [offset for span in spans for offset in span]))
+    prose = [(start, end) for start, end in zip(points, points, strict=True) if start < end]
+    roles = sorted(walker.roles)
+    points = iter(code_point_offsets(clean, data, [o for _, *offsets in roles for o in offsets]))
+    converted = [Role(role[0].decode(), (next(points), next(points)), (next(points), next(points)))
+                 for role in roles]  # fmt: skip
+    return MarkdownProse(prose, converted)
+
+
+def _without_lone_surrogates(text: str) -> str:
+    """A lone surrogate (a notebook's `"\\ud800"`) becomes U+FFFD: one code point either way."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return re.sub("[\ud800-\udfff]", "\ufffd", text)
+    return text
+
+
+# ----------------------------------------------------------------------------- the parser walk
+
+
+class _Walker:
+    """Collects prose spans (bytes), roles and not-prose spans from the parser's events."""
+
+    def __init__(self, mdx: bool) -> None:
+        self.mdx = mdx
+        self.spans: list[Span] = []
+        self.excluded: list[Span] = []
+        self.roles: list[tuple[bytes, int, int, int, int]] = []
+
+    def walk(self, data: bytes, depth: int = 0) -> None:
+        """Add the prose of `data`; offsets are `data`'s, the caller maps a nested walk back."""
+        data = self._blank_blocks(data)
+        text = data.decode("utf-8", errors="replace")
+        spans = self.spans
+        append = spans.append
+        skip = 0  # > 0 inside code blocks, autolinks and inline raw HTML elements
+        code_block: list | None = None
+        html_block: list[int] | None = None
+        role: tuple[int, int] | None = None  # (text end, `{` offset) of a role name just seen
+        for event, where in _PARSER.events_with_range(text):
+            if type(event) is str:
+                if event != "Rule" and not skip:
+                    append((where["start"], where["end"]))
+                continue
+            value = event.get("Text")
+            if value is not None:
+                start, end = where["start"], where["end"]
+                if code_block is not None:
+                    code_block.append((start, end))
+                elif skip:
+                    pass
+                elif data[start] == 0x26 and end - start > 2 and data[end - 1] == 0x3B:
+                    pass  # an entity reference: `&nbsp;` is no word of the text
+                else:
+                    append((start, end))
+                    if data[end - 1] == 0x7D:  # `}`: perhaps a role's name
+                        role = (end, data.rfind(b"{", start, end))
+                continue
+            if "Code" in event:
+                if role is not None and role[0] == where["start"]:
+                    self._role(data, role[1], where["start"], where["end"])
+                role = None
+                continue
+            value = event.get("Start")
+            if value is not None:
+                if type(value) is dict:
+                    if "CodeBlock" in value:
+                        code_block = [value["CodeBlock"], where["start"]]
+                    elif "Link" in value and value["Link"]["link_type"] in ("Autolink", "Email"):
+                        skip += 1
+                elif value == "HtmlBlock":
+                    html_block = []
+                continue
+            value = event.get("End")
+            if value is not None:
+                if value == "CodeBlock" and code_block is not None:
+                    self._code_block(data, code_block, depth)
+                    code_block = None
+                elif value == "HtmlBlock" and html_block:
+                    spans.extend(html.visible_text(data, html_block[0], html_block[1]))
+                    html_block = None
+                elif value in ("Paragraph", "TableCell", "DefinitionListTitle") or (
+                    type(value) is dict and "Heading" in value
+                ):
+                    skip = 0
+                elif value == "Link" and skip:
+                    skip -= 1
+                continue
+            if "Html" in event:
+                if html_block is not None:
+                    if not html_block:
+                        html_block.append(where["start"])
+                    html_block[1:] = [where["end"]]
+                continue
+            value = event.get("InlineHtml")
+            if value is not None:
+                tag = html.tag_name(data[where["start"] : where["end"]])
+                if tag is not None and tag[0] in html.RAW_ELEMENTS:
+                    skip = max(0, skip - 1) if tag[1] else skip + 1
+
+    def _role(self, data: bytes, brace: int, code_start: int, code_end: int) -> None:
+        name_match = _ROLE_NAME.match(data, brace, code_start)
+        if brace < 0 or name_match is None:
+            return
+        name = name_match.group(1)
+        self.excluded.append((brace, code_start))
+        content_start, content_end = _code_content(data, code_start, code_end)
+        if name.decode() in PROSE_ROLES:
+            target = data.rfind(b" <", content_start, content_end)
+            if target > content_start and data[content_end - 1] == 0x3E:  # `text <Target>`
+                visible_end = target
+            else:
+                visible_end = content_end
+            self.spans.append((content_start, visible_end))
+        else:
+            visible_end = content_end
+        self.roles.append((name, brace, code_end, content_start, visible_end))
+
+    def _code_block(self, data: bytes, block: list, depth: int) -> None:
+        kind, fence_start, *pieces = block
+        if not isinstance(kind, dict):
+            return  # indented code
+        found = _DIRECTIVE_INFO.match(kind["Fenced"])
+        if found is None or depth >= _MAX_DIRECTIVE_DEPTH:
+            return
+        name = found.group(1)
+        if name in TITLED_DIRECTIVES and found.group(2).strip():
+            line_end = data.find(b"\n", fence_start)
+            line_end = len(data) if line_end < 0 else line_end
+            title_start = data.find(b"}", fence_start, line_end) + 1
+            self.spans.append((title_start, line_end))
+        if name in MARKDOWN_DIRECTIVES and pieces:
+            self._nested(data, pieces, depth)
+
+    def _nested(self, data: bytes, pieces: list[Span], depth: int) -> None:
+        """Parse a directive's body (lines without their container prefixes) as Markdown."""
+        body = b"".join(data[start:end] for start, end in pieces)
+        options = _DIRECTIVE_OPTIONS.match(body) or _DIRECTIVE_YAML.match(body)
+        if options is not None:
+            body = b" " * options.end() + body[options.end() :]
+        nested = _Walker(self.mdx)
+        nested.walk(body, depth=depth + 1)
+        pieces_map = _PieceMap(pieces)
+        for span in nested.spans:
+            self.spans.extend(pieces_map.spans(span))
+        for span in nested.excluded:
+            self.excluded.extend(pieces_map.spans(span))
+        for name, *offsets in nested.roles:
+            start, end, text_start, text_end = (pieces_map.offset(o) for o in offsets)
+            self.roles.append((name, start, end, text_start, text_end))
+
+    def _blank_blocks(self, data: bytes) -> bytes:
+        """Blank the lines CommonMark would read as text but MyST and MDX read as syntax."""
+        blanks: list[Span] = []
+        if b":::" in data:
+            blanks.extend(_colon_fences(data))
+        if b")=" in data:
+            blanks.extend(found.span() for found in _LABEL_TARGET.finditer(data))
+        if self.mdx:
+            blanks.extend(found.span() for found in _MDX_STATEMENT.finditer(data))
+        return _blank(data, blanks) if blanks else data
+
+
+def _code_content(data: bytes, start: int, end: int) -> Span:
+    """The content of a code span `data[start:end]`, without its backticks (and one space)."""
+    ticks = 0
+    while start + ticks < end and data[start + ticks] == 0x60:
+        ticks += 1
+    content_start, content_end = start + ticks, end - ticks
+    if (
+        content_end - content_start >= 2
+        and data[content_start] == 0x20
+        and data[content_end - 1] == 0x20
+    ):
+        content_start, content_end = content_start + 1, content_end - 1
+    return content_start, max(content_start, content_end)
+
+
+def _colon_fences(data: bytes) -> Iterable[Span]:
+    """Colon fence lines (and the bodies of directives that are not Markdown) to blank."""
+    stack: list[tuple[int, bytes | None, int]] = []  # (colons, name, offset after the line)
+    for line in _COLON_FENCE.finditer(data):
+        colons = len(line.group("colons"))
+        name = line.group("name")
+        if name is None:
+            while stack and stack[-1][0] > colons:
+                stack.pop()  # an inner fence never closed
+            if not stack:
+                continue
+            _, open_name, body_start = stack.pop()
+            if open_name is not None and open_name.decode() not in MARKDOWN_DIRECTIVES:
+                yield body_start, line.start()
+            yield line.span()
+            continue
+        stack.append((colons, name, line.end()))
+        if name.decode() in TITLED_DIRECTIVES and line.group("argument").strip():
+            yield line.start(), line.start("argument")
+        else:
+            yield line.span()
+        options = _DIRECTIVE_OPTIONS.match(data, _next_line(data, line.end()))
+        if options is not None:
+            yield options.span()
+
+
+def _next_line(data: bytes, offset: int) -> int:
+    if data.startswith(b"\r\n", offset):
+        return offset + 2
+    return offset + 1 if offset < len(data) else offset
+
+
+def _blank(data: bytes, spans: list[Span]) -> bytes:
+    """`data` with the bytes of `spans` made spaces (line breaks kept): offsets do not move."""
+    blanked = bytearray(data)
+    for start, end in spans:
+        if start < end:
+            piece = data[start:end]
+            blanked[start:end] = re.sub(rb"[^\r\n]", b" ", piece)
+    return bytes(blanked)
+
+
+class _PieceMap:
+    """Offsets in the join of source pieces (a directive's body lines) back to the source."""
+
+    def __init__(self, pieces: list[Span]) -> None:
+        self._joined_starts: list[int] = []
+        self._pieces = pieces
+        total = 0
+        for start, end in pieces:
+            self._joined_starts.append(total)
+            total += end - start
+
+    def offset(self, joined: int) -> int:
+        index = max(0, bisect.bisect_right(self._joined_starts, joined) - 1)
+        return self._pieces[index][0] + joined - self._joined_starts[index]
+
+    def spans(self, span: Span) -> Iterable[Span]:
+        start, end = span
+        index = max(0, bisect.bisect_right(self._joined_starts, start) - 1)
+        while index < len(self._pieces) and self._joined_starts[index] < end:
+            piece_start, piece_end = self._pieces[index]
+            base = self._joined_starts[index]
+            low = max(start, base) - base + piece_start
+            high = min(end - base + piece_start, piece_end)
+            if low < high:
+                yield low, high
+            index += 1
+
+
+# ----------------------------------------------------------------------------- policies
+
+
+def _policy_exclusions(data: bytes, walker: _Walker, mdx: bool) -> list[Span]:
+    """Spans inside the parser's text that are not prose: URLs, paths, math, markers, …"""
+    excluded = list(walker.excluded)
+    for start, end in _merge(walker.spans):
+        excluded.extend(found.span() for found in _NOT_PROSE.finditer(data, start, end))
+        # The rarer shapes start at any word: looked for only where their mark is.
+        if data.find(b"@", start, end) >= 0:
+            excluded.extend(found.span() for found in _EMAIL.finditer(data, start, end))
+        if data.find(b"/", start, end) >= 0:
+            excluded.extend(found.span() for found in _RELATIVE_PATH.finditer(data, start, end))
+        if mdx and data.find(b"{", start, end) >= 0:
+            excluded.extend(found.span() for found in _MDX_EXPRESSION.finditer(data, start, end))
+    if b"\\begin{" in data:
+        excluded.extend(_math_environments(data))
+    return _merge(excluded)
+
+
+def _math_environments(data: bytes) -> Iterable[Span]:
+    """`\\begin{name}` … the matching `\\end{name}`; an unclosed one only covers its opener."""
+    open_at: dict[bytes, list[int]] = {}
+    for found in _MATH_ENVIRONMENT.finditer(data):
+        name = found.group(2)
+        if found.group(1) == b"begin":
+            open_at.setdefault(name, []).append(found.start())
+        elif open_at.get(name):
+            start = open_at[name].pop()
+            if not open_at[name]:
+                yield start, found.end()
+
+
+def _merge(spans: list[Span]) -> list[Span]:
+    merged: list[Span] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _subtract(spans: list[Span], holes: list[Span]) -> list[Span]:
+    """The parts of the sorted, disjoint `spans` outside the sorted, disjoint `holes`."""
+    if not holes:
+        return spans
+    result: list[Span] = []
+    index = 0
+    for start, end in spans:
+        while index < len(holes) and holes[index][1] <= start:
+            index += 1
+        position = start
+        scan = index
+        while scan < len(holes) and holes[scan][0] < end:
+            hole_start, hole_end = holes[scan]
+            if hole_start > position:
+                result.append((position, hole_start))
+            position = max(position, hole_end)
+            scan += 1
+        if position < end:
+            result.append((position, end))
+    return result
+
+
+# ----------------------------------------------------------------------------- regions
+
+
+def cell_region(
+    kind: str,
+    text: str,
+    index: int,
+    language: str,
+    code_comments: bool,
+    mapping: OffsetMap | None = None,
+) -> Region:
+    """The region of one cell (or file) with the prose its kind has."""
+    roles: list[Role] = []
+    if kind == MARKDOWN:
+        analysed = analyse_markdown(text, mdx=language == "mdx")
+        prose, roles = analysed.spans, analysed.roles
+    elif kind == CODE and code_comments:
+        prose = comment_prose(text, language)
+    else:
+        prose = []
+    return Region(kind, text, index, prose, mapping, language, roles)
