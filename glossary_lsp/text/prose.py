@@ -164,6 +164,10 @@ class _Walker:
         text = data.decode("utf-8", errors="replace")
         spans = self.spans
         append = spans.append
+
+        def text_of(start: int, end: int) -> str:
+            return data[start:end].decode("utf-8", errors="replace")
+
         skip = 0  # > 0 inside code blocks, autolinks and inline raw HTML elements
         code_block: list | None = None
         html_block: list[int] | None = None
@@ -180,8 +184,8 @@ class _Walker:
                     code_block.append((start, end))
                 elif skip:
                     pass
-                elif data[start] == 0x26 and end - start > 2 and data[end - 1] == 0x3B:
-                    pass  # an entity reference: `&nbsp;` is no word of the text
+                elif data[start] == 0x26 and value != text_of(start, end):
+                    pass  # a character reference: `&nbsp;` is no word of the text
                 else:
                     append((start, end))
                     if data[end - 1] == 0x7D:  # `}`: perhaps a role's name
