@@ -63,7 +63,7 @@ def view_notebook(source: str, code_comments: bool = False) -> DocumentView:
     except NotebookError as error:
         return DocumentView(source, lines, [], {}, str(error))
     front_matter = {}
-    if regions and regions[0].kind in (MARKDOWN, RAW):
+    if regions and regions[0].index == 0 and regions[0].kind in (MARKDOWN, RAW):
         front_matter = front_matter_of(regions[0].text)
     return DocumentView(source, lines, regions, front_matter)
 
@@ -104,7 +104,9 @@ def notebook_regions(source: str, code_comments: bool = False) -> list[Region]:
         )
         text, mapping = _decode_strings(source, tokens)
         region_language = MARKDOWN if kind == MARKDOWN else language
-        regions.append(cell_region(kind, text, index, region_language, code_comments, mapping))
+        regions.append(
+            cell_region(kind, text, index, region_language, code_comments, mapping, index == 0)
+        )
     return regions
 
 

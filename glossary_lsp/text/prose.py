@@ -89,7 +89,7 @@ _NOT_PROSE = re.compile(
       (?:\b(?:https?|ftp|file)://|\bwww\.)[^\s<>]*[^\s<>?!.,:;*_~'")\]]
     | \bdata:[\w.+\-]+/[\w.+\-]+[^\s<>"')]*
     | (?<![\w/.~\\-])(?:~|\.\.?)?/[\w.\-]+(?:/[\w.\-]*)*
-    | (?<!\w)[A-Za-z]:\\[^\s<>]+
+    | (?<!\w)[A-Za-z]:\\[^\s<>]*[^\s<>?!.,:;'")\]]
     | \[![A-Za-z]+\][+\-]?
     | \{\{<.*?>\}\}
     | \{[ \t]*[#.][\w\-][^{}\r\n]*\}
@@ -97,7 +97,10 @@ _NOT_PROSE = re.compile(
     """,
     re.X,
 )
-_EMAIL = re.compile(rb"(?<![\w@.+\-])[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
+# E-mail addresses, and Pandoc/Quarto citations and cross-references (`@sec-x`, `[@knuth84]`).
+_EMAIL = re.compile(
+    rb"(?<![\w@.+\-])[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+|(?<![\w.@])-?@[A-Za-z_][\w:.\-]*\w"
+)
 _RELATIVE_PATH = re.compile(rb"(?<![\w/.\-])[\w.\-]+(?:/[\w.\-]+)+\.[A-Za-z][A-Za-z0-9]{0,4}\b")
 _MDX_EXPRESSION = re.compile(rb"\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}")
 _MATH_ENVIRONMENT = re.compile(rb"\\(begin|end)\{([A-Za-z]+\*?)\}")
@@ -130,7 +133,7 @@ def analyse_markdown(text: str, front_matter: bool = True, mdx: bool = False) ->
     spans = _subtract(_merge(walker.spans), _policy_exclusions(data, walker, mdx))
     points = iter(code_point_offsets(clean, data, [offset for span in spans for offset in span]))
     prose = [(start, end) for start, end in zip(points, points, strict=True) if start < end]
-    roles = sorted(walker.roles)
+    roles = sorted(walker.roles, key=lambda role: role[1:])
     points = iter(code_point_offsets(clean, data, [o for _, *offsets in roles for o in offsets]))
     converted = [Role(role[0].decode(), (next(points), next(points)), (next(points), next(points)))
                  for role in roles]  # fmt: skip
@@ -241,11 +244,7 @@ class _Walker:
         self.excluded.append((brace, code_start))
         content_start, content_end = _code_content(data, code_start, code_end)
         if name.decode() in PROSE_ROLES:
-            target = data.rfind(b" <", content_start, content_end)
-            if target > content_start and data[content_end - 1] == 0x3E:  # `text <Target>`
-                visible_end = target
-            else:
-                visible_end = content_end
+            visible_end = _visible_end(data, name, content_start, content_end)
             self.spans.append((content_start, visible_end))
         else:
             visible_end = content_end
@@ -272,7 +271,7 @@ class _Walker:
         body = b"".join(data[start:end] for start, end in pieces)
         options = _DIRECTIVE_OPTIONS.match(body) or _DIRECTIVE_YAML.match(body)
         if options is not None:
-            body = b" " * options.end() + body[options.end() :]
+            body = _blank(body, [(0, options.end())])
         nested = _Walker(self.mdx)
         nested.walk(body, depth=depth + 1)
         pieces_map = _PieceMap(pieces)
@@ -288,12 +287,19 @@ class _Walker:
         """Blank the lines CommonMark would read as text but MyST and MDX read as syntax."""
         blanks: list[Span] = []
         if b":::" in data:
-            blanks.extend(_colon_fences(data))
+            blanks.extend(_colon_fences(data, self.spans))
         if b")=" in data:
             blanks.extend(found.span() for found in _LABEL_TARGET.finditer(data))
         if self.mdx:
             blanks.extend(found.span() for found in _MDX_STATEMENT.finditer(data))
         return _blank(data, blanks) if blanks else data
+
+
+def _visible_end(data: bytes, name: bytes, start: int, end: int) -> int:
+    """Where a role's visible text ends: before `<Target>` (term) or `(expansion)` (abbr)."""
+    opener, closer = (b" (", 0x29) if name == b"abbr" else (b" <", 0x3E)
+    split = data.rfind(opener, start, end)
+    return split if split > start and data[end - 1] == closer else end
 
 
 def _code_content(data: bytes, start: int, end: int) -> Span:
@@ -311,8 +317,9 @@ def _code_content(data: bytes, start: int, end: int) -> Span:
     return content_start, max(content_start, content_end)
 
 
-def _colon_fences(data: bytes) -> Iterable[Span]:
-    """Colon fence lines (and the bodies of directives that are not Markdown) to blank."""
+def _colon_fences(data: bytes, titles: list[Span]) -> Iterable[Span]:
+    """Colon fence lines (and the bodies of directives that are not Markdown) to blank; the
+    titles of titled directives are added to `titles`."""
     stack: list[tuple[int, bytes | None, int]] = []  # (colons, name, offset after the line)
     for line in _COLON_FENCE.finditer(data):
         colons = len(line.group("colons"))
@@ -328,10 +335,9 @@ def _colon_fences(data: bytes) -> Iterable[Span]:
             yield line.span()
             continue
         stack.append((colons, name, line.end()))
+        yield line.span()
         if name.decode() in TITLED_DIRECTIVES and line.group("argument").strip():
-            yield line.start(), line.start("argument")
-        else:
-            yield line.span()
+            titles.append(line.span("argument"))
         options = _DIRECTIVE_OPTIONS.match(data, _next_line(data, line.end()))
         if options is not None:
             yield options.span()
@@ -457,11 +463,13 @@ def cell_region(
     language: str,
     code_comments: bool,
     mapping: OffsetMap | None = None,
+    front_matter: bool = True,
 ) -> Region:
-    """The region of one cell (or file) with the prose its kind has."""
+    """The region of one cell (or file) with the prose its kind has; `front_matter`: whether
+    it may start with front matter (a file, or a notebook's first cell)."""
     roles: list[Role] = []
     if kind == MARKDOWN:
-        analysed = analyse_markdown(text, mdx=language == "mdx")
+        analysed = analyse_markdown(text, front_matter, mdx=language == "mdx")
         prose, roles = analysed.spans, analysed.roles
     elif kind == CODE and code_comments:
         prose = comment_prose(text, language)
