@@ -34,7 +34,7 @@ def test_markdown_directives_are_parsed_and_code_like_ones_are_not_prose() -> No
         "```{math}\nFLOP\n```\n\n```{mermaid}\ngraph TD; ZeRO\n```\n\n"
         "```{admonition} Title about PPO\n:class: tip\nBody about DPO\n```\n"
     )
-    assert words_of(text) == ["A", "note", "about", "RLHF", ".", "Title", "about", "PPO",
+    assert words_of(text) == ["A", "note", "about", "*RLHF*.", "Title", "about", "PPO",
                               "Body", "about", "DPO"]  # fmt: skip
 
 

@@ -83,26 +83,35 @@ _COLON_FENCE = re.compile(
 _LABEL_TARGET = re.compile(rb"^[ ]{0,3}\([^()\s]+\)=[ \t]*$", re.M)
 _MDX_STATEMENT = re.compile(rb"^(?:import|export)[ \t{*][^\r\n]*", re.M)
 
-# Inline policies over the parser's text: one scan of each prose span.
-_NOT_PROSE = re.compile(
+# Inline policies over the parser's text. Each shape has a mark (`/`, `\\`, `@`, `{`, `[!`,
+# `www.`); only marks inside prose are looked at, so the cost follows the marks, not the text.
+_MARKS = re.compile(rb"[/\\@{]")
+# Shapes within one whitespace-separated token around a mark.
+_TOKEN_SHAPES = re.compile(
     rb"""
       (?:\b(?:https?|ftp|file)://|\bwww\.)[^\s<>]*[^\s<>?!.,:;*_~'")\]]
     | \bdata:[\w.+\-]+/[\w.+\-]+[^\s<>"')]*
     | (?<![\w/.~\\-])(?:~|\.\.?)?/[\w.\-]+(?:/[\w.\-]*)*
+    | (?<![\w/.\-])[\w.\-]+(?:/[\w.\-]+)+\.[A-Za-z][A-Za-z0-9]{0,4}\b
     | (?<!\w)[A-Za-z]:\\[^\s<>]*[^\s<>?!.,:;'")\]]
-    | \[![A-Za-z]+\][+\-]?
-    | \{\{<.*?>\}\}
-    | \{[ \t]*[#.][\w\-][^{}\r\n]*\}
-    | \\begin\{[A-Za-z]+\*?\}
+    | (?<![\w@.+\-])[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+
+    | (?<![\w.@])-?@[A-Za-z_][\w:.\-]*\w
     """,
     re.X,
 )
-# E-mail addresses, and Pandoc/Quarto citations and cross-references (`@sec-x`, `[@knuth84]`).
-_EMAIL = re.compile(
-    rb"(?<![\w@.+\-])[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+|(?<![\w.@])-?@[A-Za-z_][\w:.\-]*\w"
-)
-_RELATIVE_PATH = re.compile(rb"(?<![\w/.\-])[\w.\-]+(?:/[\w.\-]+)+\.[A-Za-z][A-Za-z0-9]{0,4}\b")
+_WHITESPACE = re.compile(rb"\s")
+_UP_TO_WHITESPACE = re.compile(rb"[\s\S]*\s")
+# Shapes that start at their mark.
+_AT_BRACE = re.compile(rb"\{\{<.*?>\}\}|\{[ \t]*[#.][\w\-][^{}\r\n]*\}")
 _MDX_EXPRESSION = re.compile(rb"\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}")
+_ALERT_MARKER = re.compile(rb"\[![A-Za-z]+\][+\-]?")
+_BEGIN = re.compile(rb"\\begin\{[A-Za-z]+\*?\}")
+_MAX_TOKEN = 1 << 20
+_EMPHASIS = frozenset({"Emphasis", "Strong", "Strikethrough", "Superscript", "Subscript"})
+_AUTOLINKS = frozenset({"Autolink", "Email"})
+# Where an unclosed inline `<code>` ends, as a browser closes it with its parent.
+_INLINE_CONTAINERS = frozenset({"Paragraph", "TableCell", "DefinitionListTitle"})
+_LONE_CR = re.compile(rb"\r(?!\n)")
 _MATH_ENVIRONMENT = re.compile(rb"\\(begin|end)\{([A-Za-z]+\*?)\}")
 
 
@@ -130,11 +139,14 @@ def analyse_markdown(text: str, front_matter: bool = True, mdx: bool = False) ->
             skip = len(clean[: span[2]].encode("utf-8"))
     walker = _Walker(mdx)
     walker.walk(_blank(data, [(0, skip)]) if skip else data)
-    spans = _subtract(_merge(walker.spans), _policy_exclusions(data, walker, mdx))
-    points = iter(code_point_offsets(clean, data, [offset for span in spans for offset in span]))
-    prose = [(start, end) for start, end in zip(points, points, strict=True) if start < end]
+    merged = _merge(walker.spans)
+    spans = _subtract(merged, _policy_exclusions(data, merged, walker.excluded, mdx))
     roles = sorted(walker.roles, key=lambda role: role[1:])
-    points = iter(code_point_offsets(clean, data, [o for _, *offsets in roles for o in offsets]))
+    flat = [offset for span in spans for offset in span]
+    flat += [offset for _, *offsets in roles for offset in offsets]
+    points = iter(code_point_offsets(clean, data, flat))
+    prose = [(next(points), next(points)) for _ in spans]
+    prose = [(start, end) for start, end in prose if start < end]
     converted = [Role(role[0].decode(), (next(points), next(points)), (next(points), next(points)))
                  for role in roles]  # fmt: skip
     return MarkdownProse(prose, converted)
@@ -164,77 +176,82 @@ class _Walker:
     def walk(self, data: bytes, depth: int = 0) -> None:
         """Add the prose of `data`; offsets are `data`'s, the caller maps a nested walk back."""
         data = self._blank_blocks(data)
+        if b"\r" in data:  # pulldown-cmark misreads fences ended by a lone CR: same length
+            data = _LONE_CR.sub(b"\n", data)
         text = data.decode("utf-8", errors="replace")
         spans = self.spans
-        append = spans.append
 
         def text_of(start: int, end: int) -> str:
             return data[start:end].decode("utf-8", errors="replace")
 
-        skip = 0  # > 0 inside code blocks, autolinks and inline raw HTML elements
+        skip = 0  # > 0 inside autolinks and inline raw HTML elements
         code_block: list | None = None
         html_block: list[int] | None = None
         role: tuple[int, int] | None = None  # (text end, `{` offset) of a role name just seen
+        joined = -1  # where the last span ends when only emphasis markers came after it
         for event, where in _PARSER.events_with_range(text):
-            if type(event) is str:
-                if event != "Rule" and not skip:
-                    append((where["start"], where["end"]))
+            if type(event) is str:  # SoftBreak, HardBreak, Rule
+                if event != "Rule" and not skip and code_block is None:
+                    start, end = where["start"], where["end"]
+                    if joined >= 0 and data.find(b"_", joined, start) < 0:
+                        spans[-1] = (spans[-1][0], end)
+                    else:
+                        spans.append((start, end))
+                    joined = end
                 continue
             value = event.get("Text")
             if value is not None:
                 start, end = where["start"], where["end"]
                 if code_block is not None:
                     code_block.append((start, end))
-                elif skip:
-                    pass
-                elif data[start] == 0x26 and value != text_of(start, end):
-                    pass  # a character reference: `&nbsp;` is no word of the text
+                elif skip or (data[start] == 0x26 and value != text_of(start, end)):
+                    joined = -1  # a character reference: `&nbsp;` is no word of the text
                 else:
-                    append((start, end))
+                    # `_` markers are word characters: a span never covers them
+                    if joined >= 0 and data.find(b"_", joined, start) < 0:
+                        spans[-1] = (spans[-1][0], end)
+                    else:
+                        spans.append((start, end))
+                    joined = end
                     if data[end - 1] == 0x7D:  # `}`: perhaps a role's name
                         role = (end, data.rfind(b"{", start, end))
                 continue
-            if "Code" in event:
-                if role is not None and role[0] == where["start"]:
-                    self._role(data, role[1], where["start"], where["end"])
-                role = None
-                continue
-            value = event.get("Start")
-            if value is not None:
+            value = event.get("Start") or event.get("End")
+            if type(value) is str and value in _EMPHASIS:
+                continue  # the markers between two texts join them (no words in `*`, `~~`)
+            joined = -1
+            if value is None:
+                if "Code" in event:
+                    if role is not None and role[0] == where["start"]:
+                        self._role(data, role[1], where["start"], where["end"])
+                    role = None
+                elif "Html" in event:
+                    if html_block is not None:
+                        if not html_block:
+                            html_block.append(where["start"])
+                        html_block[1:] = [where["end"]]
+                elif "InlineHtml" in event:
+                    tag = html.tag_name(data[where["start"] : where["end"]])
+                    if tag is not None and tag[0] in html.RAW_ELEMENTS:
+                        skip = max(0, skip - 1) if tag[1] else skip + 1
+            elif "Start" in event:
                 if type(value) is dict:
                     if "CodeBlock" in value:
                         code_block = [value["CodeBlock"], where["start"]]
-                    elif "Link" in value and value["Link"]["link_type"] in ("Autolink", "Email"):
+                    elif "Link" in value and value["Link"]["link_type"] in _AUTOLINKS:
                         skip += 1
                 elif value == "HtmlBlock":
                     html_block = []
-                continue
-            value = event.get("End")
-            if value is not None:
-                if value == "CodeBlock" and code_block is not None:
-                    self._code_block(data, code_block, depth)
-                    code_block = None
-                elif value == "HtmlBlock" and html_block:
-                    spans.extend(html.visible_text(data, html_block[0], html_block[1]))
-                    html_block = None
-                elif value in ("Paragraph", "TableCell", "DefinitionListTitle") or (
-                    type(value) is dict and "Heading" in value
-                ):
-                    skip = 0
-                elif value == "Link" and skip:
-                    skip -= 1
-                continue
-            if "Html" in event:
-                if html_block is not None:
-                    if not html_block:
-                        html_block.append(where["start"])
-                    html_block[1:] = [where["end"]]
-                continue
-            value = event.get("InlineHtml")
-            if value is not None:
-                tag = html.tag_name(data[where["start"] : where["end"]])
-                if tag is not None and tag[0] in html.RAW_ELEMENTS:
-                    skip = max(0, skip - 1) if tag[1] else skip + 1
+            elif value == "CodeBlock" and code_block is not None:
+                self._code_block(data, code_block, depth)
+                code_block = None
+            elif value == "HtmlBlock" and html_block:
+                spans.extend(html.visible_text(data, html_block[0], html_block[1]))
+                html_block = None
+            elif (value in _INLINE_CONTAINERS) if type(value) is str else "Heading" in value:
+                skip = 0
+            elif value == "Link" and skip:
+                skip -= 1
 
     def _role(self, data: bytes, brace: int, code_start: int, code_end: int) -> None:
         name_match = _ROLE_NAME.match(data, brace, code_start)
@@ -390,21 +407,65 @@ class _PieceMap:
 # ----------------------------------------------------------------------------- policies
 
 
-def _policy_exclusions(data: bytes, walker: _Walker, mdx: bool) -> list[Span]:
-    """Spans inside the parser's text that are not prose: URLs, paths, math, markers, …"""
-    excluded = list(walker.excluded)
-    for start, end in _merge(walker.spans):
-        excluded.extend(found.span() for found in _NOT_PROSE.finditer(data, start, end))
-        # The rarer shapes start at any word: looked for only where their mark is.
-        if data.find(b"@", start, end) >= 0:
-            excluded.extend(found.span() for found in _EMAIL.finditer(data, start, end))
-        if data.find(b"/", start, end) >= 0:
-            excluded.extend(found.span() for found in _RELATIVE_PATH.finditer(data, start, end))
-        if mdx and data.find(b"{", start, end) >= 0:
-            excluded.extend(found.span() for found in _MDX_EXPRESSION.finditer(data, start, end))
+def _policy_exclusions(
+    data: bytes, spans: list[Span], excluded: list[Span], mdx: bool
+) -> list[Span]:
+    """`excluded` and the spans inside the prose `spans` that the policies take out: URLs,
+    paths, math, markers, …"""
+    excluded = list(excluded)
+    starts = [start for start, _ in spans]
+    done = 0  # marks before this were covered by an earlier token
+    for mark in _MARKS.finditer(data):
+        position = mark.start()
+        index = bisect.bisect_right(starts, position) - 1
+        if position < done or index < 0 or position >= spans[index][1]:
+            continue
+        start, end = spans[index]
+        if data[position] == 0x7B:  # `{`
+            found = _AT_BRACE.match(data, position, end) or (
+                _MDX_EXPRESSION.match(data, position, end) if mdx else None
+            )
+            if found is not None:
+                excluded.append(found.span())
+                done = found.end()
+            continue
+        if data.startswith(b"\\begin{", position):
+            found = _BEGIN.match(data, position, end)
+            if found is not None:
+                excluded.append(found.span())
+        token_start, token_end = _token_around(data, position, max(start, done), end)
+        excluded.extend(
+            found.span() for found in _TOKEN_SHAPES.finditer(data, token_start, token_end)
+        )
+        done = token_end
+    for literal, shape in ((b"www.", _TOKEN_SHAPES), (b"[!", _ALERT_MARKER)):
+        excluded.extend(_shapes_at(data, literal, shape, spans, starts))
     if b"\\begin{" in data:
         excluded.extend(_math_environments(data))
     return _merge(excluded)
+
+
+def _token_around(data: bytes, position: int, start: int, end: int) -> Span:
+    """The whitespace-separated token around `position`, within [start, end); the caller
+    moves `start` past the tokens it has read, so all the calls together read the text once."""
+    low = max(start, position - _MAX_TOKEN)
+    before = _UP_TO_WHITESPACE.match(data, low, position)
+    after = _WHITESPACE.search(data, position, end)
+    return (before.end() if before else low), (after.start() if after else end)
+
+
+def _shapes_at(
+    data: bytes, literal: bytes, shape: re.Pattern[bytes], spans: list[Span], starts: list[int]
+) -> Iterable[Span]:
+    """The shapes found at each occurrence of `literal` that lies in prose."""
+    position = data.find(literal)
+    while position >= 0:
+        index = bisect.bisect_right(starts, position) - 1
+        if index >= 0 and position < spans[index][1]:
+            found = shape.match(data, position, spans[index][1])
+            if found is not None:
+                yield found.span()
+        position = data.find(literal, position + 1)
 
 
 def _math_environments(data: bytes) -> Iterable[Span]:
