@@ -81,7 +81,8 @@ def report(name: str, text: str, repeat: int, target_per_mb: float = 0.2) -> Non
     per_mb = seconds / max(megabytes, 1e-9)
     mark = "✅" if per_mb <= target_per_mb else "❌"
     print(
-        f"  {name:34} {megabytes:6.2f} MB {seconds * 1000:9.1f} ms {per_mb * 1000:8.1f} ms/MB {mark}"
+        f"  {name:34} {megabytes:6.2f} MB {seconds * 1000:9.1f} ms "
+        f"{per_mb * 1000:8.1f} ms/MB {mark}"
     )
 
 

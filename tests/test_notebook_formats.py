@@ -21,7 +21,7 @@ def v3_notebook(cells: list[dict], indent: int | None = 1) -> str:
 
 V3_CELLS = [
     {"cell_type": "heading", "level": 1, "metadata": {}, "source": ["RLHF 🚀"]},
-    {"cell_type": "markdown", "metadata": {}, "source": ["PPO `code`\n", "é \"q\" DPO"]},
+    {"cell_type": "markdown", "metadata": {}, "source": ["PPO `code`\n", 'é "q" DPO']},
     {
         "cell_type": "code",
         "collapsed": False,

@@ -23,7 +23,8 @@ def test_nul_bytes_later_in_markdown_are_read() -> None:
 
 
 def test_lone_surrogates_in_notebook_json_keep_offsets() -> None:
-    source = '{"cells": [{"cell_type": "markdown", "source": ["a \\ud800 FSDP\\n", "\\udfff RLHF"]}]}'
+    cell = '{"cell_type": "markdown", "source": ["a \\ud800 FSDP\\n", "\\udfff RLHF"]}'
+    source = '{"cells": [' + cell + "]}"
     view = view_document("nb.ipynb", source)
     (region,) = view.regions
     assert region.text == "a \ud800 FSDP\n\udfff RLHF"

@@ -85,7 +85,7 @@ _MDX_STATEMENT = re.compile(rb"^(?:import|export)[ \t{*][^\r\n]*", re.M)
 
 # Inline policies over the parser's text. Each shape has a mark (`/`, `\\`, `@`, `{`, `[!`,
 # `www.`); only marks inside prose are looked at, so the cost follows the marks, not the text.
-_MARKS = re.compile(rb"[/\\@{]")
+_MARKS = re.compile(rb"[/\\@{$]")
 # Shapes within one whitespace-separated token around a mark.
 _TOKEN_SHAPES = re.compile(
     rb"""
@@ -111,6 +111,12 @@ _EMPHASIS = frozenset({"Emphasis", "Strong", "Strikethrough", "Superscript", "Su
 _AUTOLINKS = frozenset({"Autolink", "Email"})
 # Where an unclosed inline `<code>` ends, as a browser closes it with its parent.
 _INLINE_CONTAINERS = frozenset({"Paragraph", "TableCell", "DefinitionListTitle"})
+_DISPLAY_MATH_OPEN = re.compile(rb"^[ \t]*\$\$", re.M)
+_DISPLAY_MATH_CLOSE = re.compile(rb"\$\$(?:[ \t]*\([^()\r\n]*\))?")
+_FENCE_LINE = re.compile(rb"^[ \t>]*(?:```|~~~)", re.M)
+# `$…$` that pulldown-cmark leaves as text (a space inside a delimiter, as MyST allows) when
+# it holds TeX: a command, a sub/superscript or braces. `$5 and $10` stays prose.
+_LOOSE_MATH = re.compile(rb"\$(?=[^$\r\n]*[\\^_{}])[^$\r\n]{1,1000}?\$")
 _LONE_CR = re.compile(rb"\r(?!\n)")
 _MATH_ENVIRONMENT = re.compile(rb"\\(begin|end)\{([A-Za-z]+\*?)\}")
 
@@ -309,7 +315,28 @@ class _Walker:
             blanks.extend(found.span() for found in _LABEL_TARGET.finditer(data))
         if self.mdx:
             blanks.extend(found.span() for found in _MDX_STATEMENT.finditer(data))
+        if b"$$" in data:
+            blanks.extend(_display_math_blocks(data))
         return _blank(data, blanks) if blanks else data
+
+
+def _display_math_blocks(data: bytes) -> Iterable[Span]:
+    """`$$` blocks that start a line, to their closing `$$` (and a MyST `(label)` after it):
+    MyST and Jupyter read them as blocks, which a list marker or a blank line inside does not
+    end. A fence line inside means the `$$` was code, not math: that candidate is dropped."""
+    position = 0
+    while True:
+        opening = _DISPLAY_MATH_OPEN.search(data, position)
+        if opening is None:
+            return
+        closing = _DISPLAY_MATH_CLOSE.search(data, opening.end())
+        if closing is None:
+            return
+        if _FENCE_LINE.search(data, opening.end(), closing.start()) is None:
+            yield opening.start(), closing.end()
+            position = closing.end()
+        else:
+            position = opening.end()
 
 
 def _visible_end(data: bytes, name: bytes, start: int, end: int) -> int:
@@ -421,6 +448,12 @@ def _policy_exclusions(
         if position < done or index < 0 or position >= spans[index][1]:
             continue
         start, end = spans[index]
+        if data[position] == 0x24:  # `$`
+            found = _LOOSE_MATH.match(data, position, end)
+            if found is not None:
+                excluded.append(found.span())
+                done = found.end()
+            continue
         if data[position] == 0x7B:  # `{`
             found = _AT_BRACE.match(data, position, end) or (
                 _MDX_EXPRESSION.match(data, position, end) if mdx else None
