@@ -28,7 +28,8 @@ def comment_prose(text: str, language: str = "python") -> list[tuple[int, int]]:
     for found in scanner.finditer(text):
         if found.lastgroup != "comment":
             continue
-        start = _COMMENT_MARKS.match(text, found.start()).end()
+        marks = _COMMENT_MARKS.match(text, found.start())
+        start = marks.end() if marks else found.start()
         end = (
             found.end() - 2
             if found.group().startswith("/*") and found.group().endswith("*/")

@@ -170,8 +170,11 @@ class _JsonScanner:
         self.position = token.end()
         return token
 
-    def peek(self) -> re.Match[str] | None:
-        return _JSON_TOKEN.match(self.source, self.position)
+    def peek(self) -> re.Match[str]:
+        token = _JSON_TOKEN.match(self.source, self.position)
+        if token is None:
+            raise NotebookError(1, "unexpected JSON structure")
+        return token
 
     def skip_value(self) -> None:
         token = self.next()

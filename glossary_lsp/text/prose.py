@@ -27,6 +27,7 @@ import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyromark
 
@@ -195,7 +196,8 @@ class _Walker:
         html_block: list[int] | None = None
         role: tuple[int, int] | None = None  # (text end, `{` offset) of a role name just seen
         joined = -1  # where the last span ends when only emphasis markers came after it
-        for event, where in _PARSER.events_with_range(text):
+        events: Iterable[tuple[Any, Any]] = _PARSER.events_with_range(text)
+        for event, where in events:
             if type(event) is str:  # SoftBreak, HardBreak, Rule
                 if event != "Rule" and not skip and code_block is None:
                     start, end = where["start"], where["end"]

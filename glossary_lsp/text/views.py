@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, cast
 
 from .positions import LineIndex
 
@@ -135,11 +135,11 @@ class Region:
 
     def to_source(self, offset: int) -> int:
         """The source offset of a logical offset (clamped into the text)."""
-        return self.mapping.to_source(offset)
+        return cast(OffsetMap, self.mapping).to_source(offset)
 
     def from_source(self, source_offset: int) -> int | None:
         """The logical offset of a source offset; None when it is outside this region."""
-        return self.mapping.from_source(source_offset)
+        return cast(OffsetMap, self.mapping).from_source(source_offset)
 
     @property
     def source_span(self) -> tuple[int, int]:
