@@ -2,7 +2,7 @@
 
     python benchmarks/bench_prose.py [--repeat 5] [--candidates]
 
-Prints the best of `--repeat` runs of `markdown_prose` (parse, policies, byte → code point
+Prints the best CPU time of `--repeat` runs of `markdown_prose` (parse, policies, byte → code point
 conversion) per input and its cost per MB; the targets (≤ 30 ms for 1 MB of course Markdown,
 ≤ 0.2 s per MB for any input) are printed beside them, never asserted. `--candidates` also
 times a bare parse of the same 1 MB by the parsers considered (markdown-it-py, tree-sitter-
@@ -67,11 +67,13 @@ def pathological(size: int) -> dict[str, str]:
 
 
 def best_of(function: Callable[[], object], repeat: int) -> float:
+    """The best CPU time of `repeat` runs: on a machine shared with other work, wall time
+    measures the neighbours too."""
     best = float("inf")
     for _ in range(repeat):
-        start = time.perf_counter()
+        start = time.process_time()
         function()
-        best = min(best, time.perf_counter() - start)
+        best = min(best, time.process_time() - start)
     return best
 
 

@@ -27,6 +27,7 @@ import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from html.entities import html5 as html5_entities
 from typing import Any
 
 import pyromark
@@ -50,6 +51,19 @@ _OPTIONS = (
     | pyromark.Options.ENABLE_DEFINITION_LIST
 )
 _PARSER = pyromark.Markdown(options=_OPTIONS)
+
+
+def _merging_text() -> dict[str, bool]:
+    """`merge_text=True` where the binding has it (pyromark 0.10; 0.9 for Python 3.10 has not):
+    adjacent text events come as one, so `[a](b [a](b …` is one event, not three per link."""
+    try:
+        list(_PARSER.events_with_range("", merge_text=True))  # type: ignore[call-arg]
+    except TypeError:
+        return {}
+    return {"merge_text": True}
+
+
+_EVENT_OPTIONS = _merging_text()
 
 PROSE_ROLES = frozenset({"term", "abbr", "index"})
 # Directives whose body is Markdown; any other directive's body is not prose.
@@ -86,7 +100,7 @@ _MDX_STATEMENT = re.compile(rb"^(?:import|export)[ \t{*][^\r\n]*", re.M)
 
 # Inline policies over the parser's text. Each shape has a mark (`/`, `\\`, `@`, `{`, `[!`,
 # `www.`); only marks inside prose are looked at, so the cost follows the marks, not the text.
-_MARKS = re.compile(rb"[/\\@{$]")
+_MARKS = re.compile(rb"[/\\@{$&]")
 # Shapes within one whitespace-separated token around a mark.
 _TOKEN_SHAPES = re.compile(
     rb"""
@@ -103,6 +117,10 @@ _TOKEN_SHAPES = re.compile(
 _WHITESPACE = re.compile(rb"\s")
 _UP_TO_WHITESPACE = re.compile(rb"[\s\S]*\s")
 # Shapes that start at their mark.
+_CHARACTER_REFERENCE = re.compile(
+    rb"&(?:\#[0-9]{1,7}|\#[xX][0-9a-fA-F]{1,6}|([A-Za-z][A-Za-z0-9]{1,31}));"
+)
+_ENTITIES = frozenset(name[:-1].encode() for name in html5_entities if name.endswith(";"))
 _AT_BRACE = re.compile(rb"\{\{<.*?>\}\}|\{[ \t]*[#.][\w\-][^{}\r\n]*\}")
 _MDX_EXPRESSION = re.compile(rb"\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}")
 _ALERT_MARKER = re.compile(rb"\[![A-Za-z]+\][+\-]?")
@@ -188,15 +206,12 @@ class _Walker:
         text = data.decode("utf-8", errors="replace")
         spans = self.spans
 
-        def text_of(start: int, end: int) -> str:
-            return data[start:end].decode("utf-8", errors="replace")
-
         skip = 0  # > 0 inside autolinks and inline raw HTML elements
         code_block: list | None = None
         html_block: list[int] | None = None
         role: tuple[int, int] | None = None  # (text end, `{` offset) of a role name just seen
         joined = -1  # where the last span ends when only emphasis markers came after it
-        events: Iterable[tuple[Any, Any]] = _PARSER.events_with_range(text)
+        events: Iterable[tuple[Any, Any]] = _PARSER.events_with_range(text, **_EVENT_OPTIONS)
         for event, where in events:
             if type(event) is str:  # SoftBreak, HardBreak, Rule
                 if event != "Rule" and not skip and code_block is None:
@@ -212,8 +227,8 @@ class _Walker:
                 start, end = where["start"], where["end"]
                 if code_block is not None:
                     code_block.append((start, end))
-                elif skip or (data[start] == 0x26 and value != text_of(start, end)):
-                    joined = -1  # a character reference: `&nbsp;` is no word of the text
+                elif skip:
+                    joined = -1
                 else:
                     # `_` markers are word characters: a span never covers them
                     if joined >= 0 and data.find(b"_", joined, start) < 0:
@@ -450,6 +465,11 @@ def _policy_exclusions(
         if position < done or index < 0 or position >= spans[index][1]:
             continue
         start, end = spans[index]
+        if data[position] == 0x26:  # `&`
+            found = _CHARACTER_REFERENCE.match(data, position, end)
+            if found is not None and (found.group(1) is None or found.group(1) in _ENTITIES):
+                excluded.append(found.span())  # `&nbsp;` is no word of the text
+            continue
         if data[position] == 0x24:  # `$`
             found = _LOOSE_MATH.match(data, position, end)
             if found is not None:
