@@ -136,6 +136,7 @@ _FENCE_LINE = re.compile(rb"^[ \t>]*(?:```|~~~)", re.M)
 # `$…$` that pulldown-cmark leaves as text (a space inside a delimiter, as MyST allows) when
 # it holds TeX: a command, a sub/superscript or braces. `$5 and $10` stays prose.
 _LOOSE_MATH = re.compile(rb"\$(?=[^$\r\n]*[\\^_{}])[^$\r\n]{1,1000}?\$")
+_SPACES_BUT_LINE_BREAKS = bytes(byte if byte in (0x0A, 0x0D) else 0x20 for byte in range(256))
 _LONE_CR = re.compile(rb"\r(?!\n)")
 _MATH_ENVIRONMENT = re.compile(rb"\\(begin|end)\{([A-Za-z]+\*?)\}")
 
@@ -169,11 +170,15 @@ def analyse_markdown(text: str, front_matter: bool = True, mdx: bool = False) ->
     roles = sorted(walker.roles, key=lambda role: role[1:])
     flat = [offset for span in spans for offset in span]
     flat += [offset for _, *offsets in roles for offset in offsets]
-    points = iter(code_point_offsets(clean, data, flat))
-    prose = [(next(points), next(points)) for _ in spans]
-    prose = [(start, end) for start, end in prose if start < end]
-    converted = [Role(role[0].decode(), (next(points), next(points)), (next(points), next(points)))
-                 for role in roles]  # fmt: skip
+    points = code_point_offsets(clean, data, flat)
+    count = 2 * len(spans)
+    pairs = zip(points[0:count:2], points[1:count:2], strict=True)
+    prose = [(start, end) for start, end in pairs if start < end]
+    corners = [points[count + corner :: 4] for corner in range(4)]
+    converted = [
+        Role(role[0].decode(), (start, end), (text_start, text_end))
+        for role, start, end, text_start, text_end in zip(roles, *corners, strict=True)
+    ]
     return MarkdownProse(prose, converted)
 
 
@@ -415,8 +420,7 @@ def _blank(data: bytes, spans: list[Span]) -> bytes:
     blanked = bytearray(data)
     for start, end in spans:
         if start < end:
-            piece = data[start:end]
-            blanked[start:end] = re.sub(rb"[^\r\n]", b" ", piece)
+            blanked[start:end] = data[start:end].translate(_SPACES_BUT_LINE_BREAKS)
     return bytes(blanked)
 
 
@@ -484,10 +488,14 @@ def _policy_exclusions(
                 excluded.append(found.span())
                 done = found.end()
             continue
-        if data.startswith(b"\\begin{", position):
+        if data[position] == 0x5C:  # `\\`: a LaTeX opener, or a Windows path after `C:`
             found = _BEGIN.match(data, position, end)
             if found is not None:
                 excluded.append(found.span())
+                done = found.end()
+                continue
+            if position == 0 or data[position - 1] != 0x3A:
+                continue
         token_start, token_end = _token_around(data, position, max(start, done), end)
         excluded.extend(
             found.span() for found in _TOKEN_SHAPES.finditer(data, token_start, token_end)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
-from typing import Protocol, cast
+from typing import NamedTuple, Protocol, cast
 
 from .positions import LineIndex
 
@@ -100,8 +100,7 @@ class JsonStringsMap:
 # ----------------------------------------------------------------------------- views
 
 
-@dataclass(frozen=True, slots=True)
-class Role:
+class Role(NamedTuple):
     """A MyST role in Markdown, `` {name}`content` ``; offsets are logical offsets.
 
     `span` covers the whole role; `text` is its visible text (for `` {term}`text <Target>` ``
