@@ -24,8 +24,10 @@ points once, at the end (`positions.code_point_offsets`).
 from __future__ import annotations
 
 import bisect
+import gc
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html.entities import html5 as html5_entities
 from typing import Any
@@ -64,6 +66,22 @@ def _merging_text() -> dict[str, bool]:
 
 
 _EVENT_OPTIONS = _merging_text()
+
+
+@contextmanager
+def _collector_paused_for_tuples() -> Iterator[None]:
+    """pyromark 0.9 builds all events at once, as one tuple kept alive through the walk: the
+    collector would walk that heap again and again (2-3x the work), so it is paused for the
+    walk. 0.10 yields events lazily and needs no pause."""
+    if _EVENT_OPTIONS or not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
 
 PROSE_ROLES = frozenset({"term", "abbr", "index"})
 # Directives whose body is Markdown; any other directive's body is not prose.
@@ -209,8 +227,11 @@ class _Walker:
         if b"\r" in data:  # pulldown-cmark misreads fences ended by a lone CR: same length
             data = _LONE_CR.sub(b"\n", data)
         text = data.decode("utf-8", errors="replace")
-        spans = self.spans
+        with _collector_paused_for_tuples():
+            self._walk_events(data, text, depth)
 
+    def _walk_events(self, data: bytes, text: str, depth: int) -> None:
+        spans = self.spans
         skip = 0  # > 0 inside autolinks and inline raw HTML elements
         code_block: list | None = None
         html_block: list[int] | None = None
