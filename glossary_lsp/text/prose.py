@@ -185,17 +185,19 @@ def analyse_markdown(text: str, front_matter: bool = True, mdx: bool = False) ->
     walker.walk(_blank(data, [(0, skip)]) if skip else data)
     merged = _merge(walker.spans)
     spans = _subtract(merged, _policy_exclusions(data, merged, walker.excluded, mdx))
-    roles = sorted(walker.roles, key=lambda role: role[1:])
-    flat = [offset for span in spans for offset in span]
-    flat += [offset for _, *offsets in roles for offset in offsets]
-    points = code_point_offsets(clean, data, flat)
-    count = 2 * len(spans)
-    pairs = zip(points[0:count:2], points[1:count:2], strict=True)
+    points = code_point_offsets(clean, data, [offset for span in spans for offset in span])
+    pairs = zip(points[0::2], points[1::2], strict=True)
     prose = [(start, end) for start, end in pairs if start < end]
-    corners = [points[count + corner :: 4] for corner in range(4)]
+    # Roles never overlap: (start, text start, text end, end) of each, in order, ascend.
+    roles = sorted(walker.roles, key=lambda role: role[1])
+    corners = code_point_offsets(
+        clean, data, [offset for _, start, end, a, b in roles for offset in (start, a, b, end)]
+    )
     converted = [
         Role(role[0].decode(), (start, end), (text_start, text_end))
-        for role, start, end, text_start, text_end in zip(roles, *corners, strict=True)
+        for role, start, text_start, text_end, end in zip(
+            roles, corners[0::4], corners[1::4], corners[2::4], corners[3::4], strict=True
+        )
     ]
     return MarkdownProse(prose, converted)
 
