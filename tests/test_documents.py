@@ -7,7 +7,9 @@ import json
 import pytest
 
 from glossary_lsp.text import documents
-from glossary_lsp.text.documents import comment_prose, markdown_prose, view_document
+from glossary_lsp.text.comments import comment_prose
+from glossary_lsp.text.documents import view_document
+from glossary_lsp.text.prose import markdown_prose
 
 try:
     from hypothesis import given, settings
@@ -69,7 +71,7 @@ def test_front_matter() -> None:
         "title": "🖥️ Distributed Training",
         "order": 3,
     }
-    assert prose_text(source, view.regions[0].prose) == "FSDP\n"
+    assert prose_text(source, view.regions[0].prose) == "FSDP"
 
 
 @pytest.mark.parametrize(
@@ -128,13 +130,14 @@ def test_links_urls_html_and_references() -> None:
     )
     prose = prose_text(text, markdown_prose(text))
     assert prose.count("FSDP") == 5, prose
-    assert "FSDP diagram" in prose and "FSDP footnote" in prose and "[FSDP]" in prose
+    assert "FSDP diagram" in prose and "FSDP footnote" in prose and "|FSDP|" in prose
     assert "https" not in prose and "fsdp-ref" not in prose and "span" not in prose
     assert ". and " in prose  # the full stop after a URL is prose again
 
 
 def test_unclosed_html_comment_runs_to_the_end() -> None:
-    assert not in_prose("text <!-- FSDP\nmore", "FSDP")
+    assert not in_prose("text\n\n<!-- FSDP\nmore\n\nFSDP again", "FSDP", 1)
+    assert in_prose("text <!-- FSDP\nmore", "FSDP")  # inline, unclosed: text, as rendered
 
 
 def test_mdx_statements_are_not_prose() -> None:
@@ -153,7 +156,7 @@ def test_crlf_documents() -> None:
     text = "---\r\ntitle: T\r\n---\r\nFSDP\r\n\r\n```\r\ncode\r\n```\r\nafter\r\n"
     view = view_document("m.md", text)
     assert view.front_matter == {"title": "T"}
-    assert prose_text(text, view.regions[0].prose) == "FSDP\r\n\r\n|after\r\n"
+    assert prose_text(text, view.regions[0].prose) == "FSDP|after"
 
 
 # ----------------------------------------------------------------------------- notebook cells
@@ -255,7 +258,7 @@ def test_raw_notebook_regions_kinds_and_prose() -> None:
     view = view_document("nb.ipynb", notebook_json(cells), code_comments=True)
     assert [region.kind for region in view.regions] == ["markdown", "code", "raw"]
     markdown, code, raw = view.regions
-    assert prose_text(markdown.text, markdown.prose) == "FSDP |\n"
+    assert prose_text(markdown.text, markdown.prose) == "FSDP "
     assert prose_text(code.text, code.prose) == "wrap with FSDP"
     assert raw.prose == []
 

@@ -11,8 +11,9 @@ from pathlib import Path
 from glossary_lsp.course.workspace import WorkspaceIndex, read_module_text
 from glossary_lsp.features.base import GlossaryVersion
 from glossary_lsp.glossary.store import GlossaryStore, glossary_paths
-from glossary_lsp.text.documents import DocumentView, view_document
+from glossary_lsp.text.documents import view_document
 from glossary_lsp.text.positions import LineIndex
+from glossary_lsp.text.views import DocumentView
 
 ROOT_MARKERS = ("glossary.yaml", ".git")
 

@@ -21,13 +21,10 @@ from pygls.uris import from_fs_path
 
 from glossary_lsp.glossary.model import Term
 from glossary_lsp.matching import TermMatcher
-from glossary_lsp.text.documents import (
-    DocumentView,
-    Region,
-    front_matter_span,
-    load_front_matter,
-    view_document,
-)
+from glossary_lsp.text.documents import MAX_FILE_BYTES, view_document
+from glossary_lsp.text.documents import read_document as read_module_text
+from glossary_lsp.text.front_matter import front_matter_span, load_front_matter
+from glossary_lsp.text.views import DocumentView, Region
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +44,7 @@ DEFAULT_EXCLUDE = (
     "**/_build/**",
     "**/site/**",
 )
-MAX_MODULE_BYTES = 32 * 1024 * 1024
+MAX_MODULE_BYTES = MAX_FILE_BYTES
 VIEW_CACHE_SIZE = 32
 HEADING_SEARCH_CHARS = 20_000
 _NUMERIC_PREFIX = re.compile(r"^(\d+)[-_. ]*")
@@ -155,24 +152,6 @@ class Occurrence:
 
     def source_range(self) -> tuple[int, int]:
         return self.region.to_source(self.start), self.region.to_source(self.end)
-
-
-def read_module_text(path: Path) -> tuple[str | None, str | None]:
-    """(text, problem): the file's text, or None and why it cannot serve as a module."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_MODULE_BYTES:
-            return None, f"skipped: {size} bytes is over the {MAX_MODULE_BYTES} byte limit"
-        data = path.read_bytes()
-    except OSError as error:
-        return None, f"unreadable: {error.strerror or error}"
-    if b"\0" in data[:8192]:
-        return None, "skipped: binary file"
-    try:
-        return data.decode("utf-8-sig"), None
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        return data.decode("utf-8", errors="replace"), f"line {line}: invalid UTF-8"
 
 
 @dataclass(slots=True)

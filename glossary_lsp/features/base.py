@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from glossary_lsp.glossary.model import Glossary
 from glossary_lsp.glossary.myst_roles import role_at
 from glossary_lsp.matching import Match, TermMatcher
-from glossary_lsp.text.documents import DocumentView, Region
+from glossary_lsp.text.views import DocumentView, Region
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from glossary_lsp.features.base import GlossaryVersion
 from glossary_lsp.features.hover import describe_term
 from glossary_lsp.glossary.model import Term
-from glossary_lsp.text.documents import DocumentView
+from glossary_lsp.text.views import DocumentView
 
 _WORD_CHAR = re.compile(r"[\w\-@.+/&]")
 MAX_WORD = 80

@@ -10,8 +10,8 @@ from pathlib import Path
 from glossary_lsp.course.workspace import Occurrence, WorkspaceIndex
 from glossary_lsp.features.base import GlossaryVersion, term_at
 from glossary_lsp.glossary.model import Term
-from glossary_lsp.text.documents import DocumentView
 from glossary_lsp.text.positions import LineIndex
+from glossary_lsp.text.views import DocumentView
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,8 +35,9 @@ from glossary_lsp.features.definition import Target, term_value_span
 from glossary_lsp.glossary.model import Term, fold, is_acronym, singular_forms
 from glossary_lsp.matching import Match, TermMatcher
 from glossary_lsp.settings import DIAGNOSTIC_DEFAULTS, Settings
-from glossary_lsp.text.documents import DocumentView, Region, view_document
+from glossary_lsp.text.documents import view_document
 from glossary_lsp.text.positions import LineIndex
+from glossary_lsp.text.views import DocumentView, Region
 
 SOURCE = "glossary-lsp"
 USED_BEFORE_INTRODUCED = "usedBeforeIntroduced"

@@ -28,7 +28,7 @@ from glossary_lsp.features.diagnostics import (
     unmatched_spans,
 )
 from glossary_lsp.glossary.model import singular_forms
-from glossary_lsp.text.documents import Region
+from glossary_lsp.text.views import Region
 
 _WORD = re.compile(r"[^\W_]+(?:[-.][^\W_]+)*")
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9]*[A-Z][A-Z0-9]*s?")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from glossary_lsp.features.base import GlossaryVersion, term_at
 from glossary_lsp.glossary.model import Glossary, Term
-from glossary_lsp.text.documents import DocumentView
+from glossary_lsp.text.views import DocumentView
 
 
 @dataclass(frozen=True, slots=True)

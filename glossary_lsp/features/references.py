@@ -27,8 +27,9 @@ from glossary_lsp.features.diagnostics import relative_name, terms_defined_in
 from glossary_lsp.glossary.loader import see_also_items
 from glossary_lsp.glossary.model import Glossary, Term, fold, singular_forms
 from glossary_lsp.glossary.myst_roles import role_uses
-from glossary_lsp.text.documents import DocumentView, front_matter_span
+from glossary_lsp.text.front_matter import front_matter_span
 from glossary_lsp.text.positions import LineIndex
+from glossary_lsp.text.views import DocumentView
 
 SYMBOL_LIMIT = 100
 YAML_SUFFIXES = (".yaml", ".yml")

@@ -14,6 +14,8 @@ from lsprotocol import types
 from pygls.workspace.position_codec import PositionCodec
 
 _LINE_BREAK = re.compile(r"\r\n|\n|\r")
+# UTF-8 continuation bytes (0x80-0xBF) become 1, every other byte 0.
+_CONTINUATION_BYTES = bytes(1 if 0x80 <= byte <= 0xBF else 0 for byte in range(256))
 
 UTF16 = PositionCodec(types.PositionEncodingKind.Utf16)
 
@@ -85,3 +87,27 @@ class LineIndex:
 
 def codec_for(encoding: str | types.PositionEncodingKind | None) -> PositionCodec:
     return PositionCodec(encoding or types.PositionEncodingKind.Utf16)
+
+
+def code_point_offsets(text: str, data: bytes, byte_offsets: list[int]) -> list[int]:
+    """The code point offsets in `text` of offsets (in any order) into `data`, its UTF-8.
+
+    The one place where byte offsets (a parser's ranges) become code points: a code point
+    offset is the byte offset less the UTF-8 continuation bytes before it, counted from one
+    offset to the next in ascending order (one pass over the bytes in all).
+    """
+    if len(data) == len(text):  # ASCII: bytes are code points
+        return list(byte_offsets)
+    marks = data.translate(_CONTINUATION_BYTES)
+    offsets = sorted(byte_offsets)
+    ascending = offsets == byte_offsets
+    converted = []
+    previous = continuations = 0
+    for offset in offsets:
+        continuations += marks.count(1, previous, offset)
+        converted.append(offset - continuations)
+        previous = offset
+    if ascending:
+        return converted
+    points = dict(zip(offsets, converted, strict=True))
+    return [points[offset] for offset in byte_offsets]
