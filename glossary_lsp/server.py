@@ -728,18 +728,31 @@ def answer_completion(
         return None
     replace = view.lines.range_to_lsp(result.start, result.end, ls.codec)
     items = [
-        types.CompletionItem(
-            label=entry.name,
-            kind=types.CompletionItemKind.Text,
-            detail=entry.detail or None,
-            sort_text=f"{rank:04d}",
-            # a fuzzy match does not start with what was typed: keep the editor from hiding it
-            filter_text=None if entry.prefix_match else result.typed,
-            text_edit=types.TextEdit(range=replace, new_text=entry.name),
-            label_details=None
-            if entry.name == entry.term.term
-            else types.CompletionItemLabelDetails(description=f"→ {entry.term.term}"),
-        )
+        completion_item(entry, rank, result.typed, replace)
         for rank, entry in enumerate(result.entries)
     ]
     return types.CompletionList(is_incomplete=True, items=items)
+
+
+def completion_item(
+    entry: completion_feature.CompletionEntry, rank: int, typed: str, replace: types.Range
+) -> types.CompletionItem:
+    """The item for one entry, shaped so that the editors' own filter and sort keep our order.
+
+    `filterText` is the typed word on every item: VS Code fuzzy-scores it against the typed word
+    and would rank an item whose filterText equals it above a real prefix match, and Neovim keeps
+    an item only when its filterText starts with the typed word; with all items alike both fall
+    back to `sortText`, our rank. The label is the term that is inserted, also for an alias.
+    """
+    text = entry.insert_text
+    return types.CompletionItem(
+        label=text,
+        kind=types.CompletionItemKind.Text,
+        detail=entry.detail or None,
+        sort_text=f"{rank:04d}",
+        filter_text=typed,
+        text_edit=types.TextEdit(range=replace, new_text=text),
+        label_details=types.CompletionItemLabelDetails(description=f"alias: {entry.matched}")
+        if entry.via_alias
+        else None,
+    )

@@ -17,6 +17,15 @@ local function is_module_buffer(bufnr)
   return true
 end
 
+--- Neovim 0.11 inserts a plain completion item only up to the first space of its text edit
+--- (`continuous batching` would go in as `continuous`); the item's whole text edit is the word.
+---@param item lsp.CompletionItem
+---@return table
+local function complete_whole_term(item)
+  local edit = item.textEdit
+  return edit and edit.newText and { word = edit.newText } or {}
+end
+
 ---@type vim.lsp.Config
 return {
   cmd = { 'glossary-lsp' },
@@ -33,4 +42,12 @@ return {
   -- Answered to the server's `workspace/configuration` request for section `glossaryLsp`;
   -- see the README for every setting. Empty means the server's defaults.
   settings = { glossaryLsp = vim.empty_dict() },
+  ---@param client vim.lsp.Client
+  ---@param bufnr integer
+  on_attach = function(client, bufnr)
+    if vim.lsp.completion and vim.lsp.completion.enable then
+      -- Built-in completion (<C-x><C-o>, or vim.lsp.completion.get()) with whole terms.
+      vim.lsp.completion.enable(true, client.id, bufnr, { convert = complete_whole_term })
+    end
+  end,
 }
