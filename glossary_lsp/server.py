@@ -24,11 +24,13 @@ from pygls.workspace.position_codec import PositionCodec
 from glossary_lsp import __version__
 from glossary_lsp.documents import DocumentView, notebook_json, view_document
 from glossary_lsp.features import completion as completion_feature
+from glossary_lsp.features import course as course_feature
 from glossary_lsp.features import definition as definition_feature
 from glossary_lsp.features import hover as hover_feature
 from glossary_lsp.features.base import GlossaryVersion
 from glossary_lsp.features.definition import Target
 from glossary_lsp.loader import LoadProblem
+from glossary_lsp.model import Term
 from glossary_lsp.positions import LineIndex, codec_for
 from glossary_lsp.settings import Settings
 from glossary_lsp.store import WORKSPACE_GLOSSARY, GlossaryStore, glossary_paths
@@ -39,6 +41,10 @@ log = logging.getLogger(__name__)
 SECTION = "glossaryLsp"
 TERMS_REQUEST = "glossaryLsp/terms"
 FIRST_INTRODUCTION_COMMAND = "glossaryLsp.firstIntroduction"
+COURSE_REQUEST = "glossaryLsp/course"
+COURSE_CHANGED_NOTIFICATION = (
+    "glossaryLsp/courseChanged"  # after indexing: ask for the course again
+)
 PARENT_POLL_SECONDS = 3.0
 GLOSSARY_POLL_SECONDS = 2.0
 INDEX_WAIT_SECONDS = 5.0
@@ -667,6 +673,19 @@ def register_features(server: GlossaryServer) -> None:
             for term in glossary
         ]
 
+    @server.feature(COURSE_REQUEST)
+    async def course(ls: GlossaryServer, params: Any) -> dict[str, Any] | None:
+        await ls.wait_for_index()
+        outline = await asyncio.get_running_loop().run_in_executor(
+            None, ls.safely(answer_course), ls
+        )
+        return outline.to_json() if outline is not None else None
+
+    async def course_changed() -> None:
+        server.protocol.notify(COURSE_CHANGED_NOTIFICATION, {})
+
+    server.index_listeners.append(course_changed)
+
     @server.command(FIRST_INTRODUCTION_COMMAND)
     async def first_introduction(ls: GlossaryServer, *args: Any) -> types.Location | None:
         await ls.wait_for_index()
@@ -714,6 +733,21 @@ def answer_definition(
     else:
         target = definition_feature.declaration(ls.version, view, offset)
     return ls.to_lsp_location(target) if target is not None else None
+
+
+def answer_course(ls: GlossaryServer) -> course_feature.CourseOutline:
+    """Today's course: the index's modules in its order (numbered folders and files, front
+    matter), the order source "folders" and no language."""
+    index, version = ls.index, ls.version
+
+    def introduced_in(term: Term) -> Path | None:
+        occurrence = definition_feature.introduction(index, term)
+        return occurrence.module.path if occurrence is not None else None
+
+    root = index.roots[0] if index.roots else Path()
+    return course_feature.course_outline(
+        root, "folders", None, index.modules(), version.glossary, introduced_in
+    )
 
 
 def answer_completion(
