@@ -6,6 +6,7 @@ import {
 } from 'vscode-languageclient/node';
 import { CLIENT_NAME, createClient, type GlossaryClient } from './client';
 import { ServerController } from './controller';
+import { CourseView, COURSE_VIEW_ID, OPEN_INTRODUCTION_COMMAND } from './courseView';
 import {
   FIRST_INTRODUCTION_COMMAND,
   TERMS_PARAMS,
@@ -24,12 +25,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(output);
   const log = (line: string) => output.appendLine(line);
   const warnings = new SettingsWarnings();
+  const courseView = new CourseView(log);
+  context.subscriptions.push(courseView, vscode.window.registerTreeDataProvider(COURSE_VIEW_ID, courseView));
 
   const serverController = new ServerController<GlossaryClient>({
     readCommandSetting: () => vscode.workspace.getConfiguration(SECTION).get('server.command'),
     findPython: () => activePythonCommand(vscode.workspace.workspaceFolders?.[0]?.uri, log),
     pythonHasServer: canImportServer,
-    createClient: (launch) => createClient(launch, output, warnings.reportFromEditor),
+    createClient: (launch) => {
+      const client = createClient(launch, output, warnings.reportFromEditor);
+      courseView.attach(client);
+      return client;
+    },
     showError: (message, ...actions) => vscode.window.showErrorMessage(message, ...actions),
     openSettings: openSettings,
     showOutput: () => output.show(true),
@@ -41,6 +48,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('glossaryLsp.restartServer', () => serverController.restart()),
     vscode.commands.registerCommand('glossaryLsp.showOutput', () => output.show(true)),
     vscode.commands.registerCommand('glossaryLsp.lookUpTerm', () => lookUpTerm(serverController)),
+    vscode.commands.registerCommand('glossaryLsp.refreshCourse', () =>
+      courseView.refresh(serverController.client),
+    ),
+    vscode.commands.registerCommand(OPEN_INTRODUCTION_COMMAND, (term: unknown) =>
+      typeof term === 'string' ? openFirstIntroduction(serverController, term) : undefined,
+    ),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration(`${SECTION}.server`)) {
         void serverController.restart();
@@ -109,16 +122,26 @@ async function lookUpTerm(serverController: ServerController<GlossaryClient>): P
     matchOnDescription: true,
     matchOnDetail: true,
   });
-  if (!picked) {
+  if (picked) {
+    await openFirstIntroduction(serverController, picked.term);
+  }
+}
+
+async function openFirstIntroduction(
+  serverController: ServerController<GlossaryClient>,
+  term: string,
+): Promise<void> {
+  const client = await serverController.start();
+  if (!client) {
     return;
   }
   const location = (await client.sendRequest(ExecuteCommandRequest.type, {
     command: FIRST_INTRODUCTION_COMMAND,
-    arguments: [picked.term],
+    arguments: [term],
   })) as Location | null;
   if (!location) {
     void vscode.window.showInformationMessage(
-      `Glossary: "${picked.term}" is not introduced in any module of this workspace yet.`,
+      `Glossary: "${term}" is not introduced in any module of this workspace yet.`,
     );
     return;
   }

@@ -91,16 +91,21 @@ describe('package.json contributes', () => {
     );
   });
 
-  test('the three commands, and activation on Markdown and Jupyter notebooks', () => {
+  test('the four commands, the course view, and activation on Markdown, notebooks and the view', () => {
     const { commands } = manifest().contributes;
     assert.deepEqual(
       commands.map((c) => `${c.category}: ${c.title}`),
-      ['Glossary: Restart Server', 'Glossary: Show Output', 'Glossary: Look up term…'],
+      ['Glossary: Restart Server', 'Glossary: Show Output', 'Glossary: Look up term…', 'Glossary: Refresh Course'],
     );
     assert.deepEqual(
       commands.map((c) => c.command),
-      ['glossaryLsp.restartServer', 'glossaryLsp.showOutput', 'glossaryLsp.lookUpTerm'],
+      ['glossaryLsp.restartServer', 'glossaryLsp.showOutput', 'glossaryLsp.lookUpTerm', 'glossaryLsp.refreshCourse'],
     );
-    assert.deepEqual(manifest().activationEvents, ['onLanguage:markdown', 'onNotebook:jupyter-notebook']);
+    assert.deepEqual(manifest().contributes.views.explorer.map((v) => v.id), ['glossaryLsp.course']);
+    assert.deepEqual(manifest().activationEvents, [
+      'onLanguage:markdown',
+      'onNotebook:jupyter-notebook',
+      'onView:glossaryLsp.course',
+    ]);
   });
 });

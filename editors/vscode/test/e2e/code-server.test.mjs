@@ -323,4 +323,43 @@ describe('the packaged extension in code-server', { timeout: 10 * 60_000 }, () =
     await page.keyboard.press('Enter');
     assert.match(await activeTab(page, '05-distributed-training.md'), /05-distributed/);
   });
+
+  test('the status bar tells the course order source once indexed', async () => {
+    const item = page.locator('.statusbar-item', { hasText: 'Course: 6 modules from folders' });
+    await item.waitFor({ timeout: WAIT_MS });
+  });
+
+  test('the Explorer\'s Course view lists the modules in order; a term opens its introduction', async () => {
+    const header = page.locator('.pane-header', { hasText: /^Course/ }).first();
+    await header.waitFor({ timeout: WAIT_MS });
+    if ((await header.getAttribute('aria-expanded')) !== 'true') {
+      await header.click();
+    }
+    const view = page.locator('.pane', { has: header });
+    const rows = view.locator('.monaco-list-row');
+    await rows.nth(5).waitFor({ timeout: WAIT_MS });
+    const labels = await rows.locator('.label-name').allInnerTexts();
+    assert.deepEqual(
+      labels.map((label) => label.trim()),
+      [
+        'Tokenization', // front matter titles win over the first heading
+        '📊 Embeddings',
+        '🎯 Self-Attention',
+        '🏗️ High-Level Overview',
+        'Distributed Training',
+        '🚀 Serving',
+      ],
+    );
+    await rows.nth(5).click();
+    assert.match(await activeTab(page, '06-serving.ipynb'), /06-serving\.ipynb/);
+    // a term of Distributed Training opens that module where it introduces the term
+    const distributed = view.locator('.monaco-list-row', { hasText: 'Distributed Training' }).first();
+    if ((await distributed.getAttribute('aria-expanded')) !== 'true') {
+      await distributed.locator('.monaco-tl-twistie').click();
+    }
+    const term = view.locator('.monaco-list-row[aria-level="2"]').first();
+    await term.waitFor({ timeout: WAIT_MS });
+    await term.click();
+    assert.match(await activeTab(page, '05-distributed-training.md'), /05-distributed-training\.md/);
+  });
 });
