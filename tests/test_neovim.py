@@ -137,6 +137,18 @@ def test_markdown_completion_offers_the_canonical_term(neovim_results: dict[str,
     assert "Prefill" in step(neovim_results, "markdown_completion")
 
 
+def test_glossary_course_lists_the_modules_in_course_order(neovim_results: dict[str, Any]) -> None:
+    course = step(neovim_results, "course_quickfix")
+    # the sample course's six modules, then the scratch folder's two (huge.md, broken.ipynb)
+    assert course["title"] == "Course: 8 modules from folders"
+    names = [Path(item["file"]).name for item in course["items"]]
+    assert names[:6] == sorted(path.name for path in COURSE.iterdir() if path.suffix != ".yaml")
+    assert sorted(names[6:]) == ["broken.ipynb", "huge.md"]
+    serving = course["items"][5]["text"]
+    assert serving.startswith("🚀 Serving — introduces ")
+    assert "Prefill" in serving
+
+
 def test_term_after_an_emoji_is_found_at_its_utf8_column(neovim_results: dict[str, Any]) -> None:
     emoji = step(neovim_results, "emoji_hover")
     assert emoji["character"] == emoji["utf8_column"]
