@@ -26,6 +26,17 @@ describe('the packaged extension', () => {
     assert.ok(entries.includes('extension.vsixmanifest'), entries.join('\n'));
   });
 
+  test('carries what a marketplace and Open VSX show: icon, changelog, licence', () => {
+    const entries = zipEntryNames(vsix).map((entry) => entry.toLowerCase());
+    for (const wanted of ['extension/images/icon.png', 'extension/changelog.md', 'extension/license.txt']) {
+      assert.ok(entries.includes(wanted), `${wanted} missing from:\n${entries.join('\n')}`);
+    }
+    const { icon, license, categories } = manifest() as unknown as Record<string, unknown>;
+    assert.equal(icon, 'images/icon.png');
+    assert.equal(license, 'MIT');
+    assert.ok(Array.isArray(categories) && categories.includes('Education'));
+  });
+
   test('leaves out node_modules, TypeScript sources, tests and build output', () => {
     const unwanted = zipEntryNames(vsix).filter(
       (entry) =>
