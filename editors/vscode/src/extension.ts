@@ -14,7 +14,7 @@ import {
   type TermItem,
   termItems,
 } from './lookUp';
-import { canImportServer } from './pythonProbe';
+import { canImportServer, findBundle, isDirectory, pathPythons, probePython } from './pythonProbe';
 import { activePythonCommand, watchPythonInterpreter } from './pythonExtension';
 import { readServerSettings, SECTION, type ServerSettings } from './settings';
 
@@ -32,6 +32,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     readCommandSetting: () => vscode.workspace.getConfiguration(SECTION).get('server.command'),
     findPython: () => activePythonCommand(vscode.workspace.workspaceFolders?.[0]?.uri, log),
     pythonHasServer: canImportServer,
+    bundle: () => findBundle(context.extensionPath),
+    probePython,
+    pathPythons,
+    isDirectory,
     createClient: (launch) => {
       const client = createClient(launch, output, warnings.reportFromEditor);
       courseView.attach(client);

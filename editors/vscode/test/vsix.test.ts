@@ -51,6 +51,22 @@ describe('the packaged extension', () => {
     assert.deepEqual(unwanted, []);
   });
 
+  test('carries the server: bundled/start.py, glossary_lsp and its dependencies, no compiled module', () => {
+    const entries = zipEntryNames(vsix);
+    for (const wanted of [
+      'extension/bundled/start.py',
+      'extension/bundled/VERSION',
+      'extension/bundled/libs/glossary_lsp/server.py',
+      'extension/bundled/libs/glossary_lsp/data/glossary.yaml',
+      'extension/bundled/libs/pygls/__init__.py',
+      'extension/bundled/libs/rapidfuzz/fuzz_py.py',
+      'extension/bundled/libs/yaml/__init__.py',
+    ]) {
+      assert.ok(entries.includes(wanted), `${wanted} missing`);
+    }
+    assert.deepEqual(entries.filter((entry) => /\.(so|pyd|dylib)$|__pycache__/.test(entry)), []);
+  });
+
   test('its manifest points at the bundled entry point', () => {
     assert.equal(manifest().main, './dist/extension.js');
   });

@@ -4,7 +4,7 @@
 //
 //   . "$(test/e2e/setup.sh | tail -n 1)/env.sh" && node --test test/e2e/
 //
-// GLOSSARY_LSP_PYTHON is the Python that has glossary_lsp installed (default: python3).
+// The extension runs the server its .vsix carries, as a new user's VS Code does.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -57,11 +57,10 @@ async function freePort() {
   });
 }
 
-/** The code-server's user settings: quiet, no AI side bar, our server from the test's Python. */
+/** The code-server's user settings: quiet, no AI side bar. No server command: the extension
+ * starts the server it carries, with the first python3 >= 3.10 it finds. */
 function userSettings() {
-  const python = process.env.GLOSSARY_LSP_PYTHON || 'python3';
   return {
-    'glossaryLsp.server.command': [python, '-m', 'glossary_lsp'],
     'workbench.startupEditor': 'none',
     'workbench.tips.enabled': false,
     'workbench.secondarySideBar.defaultVisibility': 'hidden',
@@ -361,5 +360,13 @@ describe('the packaged extension in code-server', { timeout: 10 * 60_000 }, () =
     await term.waitFor({ timeout: WAIT_MS });
     await term.click();
     assert.match(await activeTab(page, '05-distributed-training.md'), /05-distributed-training\.md/);
+  });
+
+  test('the server running is the one the .vsix carries', async () => {
+    await runCommand(page, 'Glossary: Show Output');
+    const output = page.locator('.part.panel .view-lines');
+    await output.filter({ hasText: 'bundled/start.py' }).first().waitFor({ timeout: WAIT_MS });
+    const text = (await output.first().innerText()).replace(/\s+/g, ' '); // lines wrap
+    assert.match(text, /Starting the server: \S+ \S+\/bundled\/start\.py --stdio \(bundled\)/);
   });
 });
