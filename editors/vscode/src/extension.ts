@@ -16,7 +16,7 @@ import {
 } from './lookUp';
 import { canImportServer, findBundle, isDirectory, pathPythons, probePython } from './pythonProbe';
 import { activePythonCommand, watchPythonInterpreter } from './pythonExtension';
-import { readServerSettings, SECTION, type ServerSettings } from './settings';
+import { readServerSettings, SECTION, type ServerSettings, userValue } from './settings';
 
 let controller: ServerController<GlossaryClient> | undefined;
 
@@ -37,7 +37,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     pathPythons,
     isDirectory,
     createClient: (launch) => {
-      const client = createClient(launch, output, warnings.reportFromEditor);
+      const client = createClient(launch, output, warnings.reportFromEditor, readUserSection);
       courseView.attach(client);
       return client;
     },
@@ -91,8 +91,7 @@ class SettingsWarnings {
   private lastShown = '';
 
   readonly reportFromEditor = (): ServerSettings => {
-    const configuration = vscode.workspace.getConfiguration(SECTION);
-    const { settings, problems } = readServerSettings((key) => configuration.get(key));
+    const { settings, problems } = readUserSettings();
     const text = problems.join(' ');
     if (text !== '' && text !== this.lastShown) {
       void vscode.window.showWarningMessage(`Glossary: ${text}`, 'Open Settings').then((choice) => {
@@ -104,6 +103,16 @@ class SettingsWarnings {
     this.lastShown = text;
     return settings;
   };
+}
+
+/** Only what the user set (user, workspace or folder settings): the defaults are the server's. */
+function readUserSettings(scope?: vscode.Uri): ReturnType<typeof readServerSettings> {
+  const configuration = vscode.workspace.getConfiguration(SECTION, scope);
+  return readServerSettings((key) => userValue(configuration.inspect(key)));
+}
+
+function readUserSection(scopeUri: string | undefined): ServerSettings {
+  return readUserSettings(scopeUri ? vscode.Uri.parse(scopeUri) : undefined).settings;
 }
 
 function openSettings(): void {
