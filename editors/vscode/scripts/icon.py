@@ -16,7 +16,9 @@ INK = (60, 72, 88)
 TERM = (255, 196, 0)
 
 
-def inside_rounded(x: float, y: float, left: float, top: float, right: float, bottom: float, r: float) -> bool:
+def inside_rounded(
+    x: float, y: float, left: float, top: float, right: float, bottom: float, r: float
+) -> bool:
     cx = min(max(x, left + r), right - r)
     cy = min(max(y, top + r), bottom - r)
     return (x - cx) ** 2 + (y - cy) ** 2 <= r * r and left <= x <= right and top <= y <= bottom
@@ -49,11 +51,18 @@ def pixel(x: int, y: int) -> bytes:
 
 def png(width: int, height: int, rows: list[bytes]) -> bytes:
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
 
     raw = b"".join(b"\0" + row for row in rows)
     header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw, 9))
+        + chunk(b"IEND", b"")
+    )
 
 
 def main() -> None:
