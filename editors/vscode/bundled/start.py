@@ -7,7 +7,7 @@ out, so rapidfuzz and PyYAML use their pure-Python implementations on every plat
 import os
 import sys
 
-if sys.version_info < (3, 10):
+if sys.version_info < (3, 10):  # noqa: UP036 (this file runs under whatever Python it is given)
     found = ".".join(str(part) for part in sys.version_info[:3])
     sys.exit(f"glossary-lsp needs Python 3.10 or newer; {sys.executable} is Python {found}")
 
