@@ -84,7 +84,9 @@ async function loginShellPath(): Promise<string | undefined> {
   if (!shell || process.platform === 'win32') {
     return undefined;
   }
-  return run([shell], ['-lc', 'printf %s "$PATH"'], LOGIN_SHELL_TIMEOUT_MS);
+  // the last line: a login profile may print its own lines first
+  const output = await run([shell], ['-lc', 'printf "\\n%s" "$PATH"'], LOGIN_SHELL_TIMEOUT_MS);
+  return output?.split('\n').pop();
 }
 
 function run(command: string[], args: string[], timeout = PROBE_TIMEOUT_MS): Promise<string | undefined> {
