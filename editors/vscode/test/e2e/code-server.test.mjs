@@ -181,6 +181,28 @@ async function activeTab(page, name) {
   return (await tab.innerText()).replace(/\s+/g, '');
 }
 
+/** Ends a detached child's whole process group: SIGTERM, then SIGKILL after a grace period. */
+async function stopGroup(child) {
+  const signal = (name) => {
+    try {
+      process.kill(-child.pid, name);
+      return true;
+    } catch {
+      return false; // the group is gone
+    }
+  };
+  if (!signal('SIGTERM')) {
+    return;
+  }
+  for (let waited = 0; waited < 5000; waited += 100) {
+    await new Promise((done) => setTimeout(done, 100));
+    if (!signal(0)) {
+      return;
+    }
+  }
+  signal('SIGKILL');
+}
+
 describe('the packaged extension in code-server', { timeout: 10 * 60_000 }, () => {
   let root;
   let codeServer;
@@ -224,7 +246,8 @@ describe('the packaged extension in code-server', { timeout: 10 * 60_000 }, () =
         '--disable-workspace-trust',
         '--disable-getting-started-override',
       ],
-      { env, stdio: ['ignore', 'pipe', 'pipe'] },
+      // its own process group: the extension host and the server it starts end with it
+      { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
     );
     const collect = (chunk) => {
       codeServerLog += chunk;
@@ -256,7 +279,9 @@ describe('the packaged extension in code-server', { timeout: 10 * 60_000 }, () =
       await page.screenshot({ path: join(process.env.GLOSSARY_E2E_SCREENSHOTS, 'last.png') });
     }
     await browser?.close();
-    codeServer?.kill();
+    if (codeServer) {
+      await stopGroup(codeServer);
+    }
     if (root) {
       rmSync(root, { recursive: true, force: true });
     }
