@@ -12,6 +12,7 @@ import json
 import os
 import pty
 import shutil
+import signal
 import struct
 import subprocess
 import sys
@@ -307,7 +308,7 @@ def typing_neovim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TypingNe
         assert indexed, "the server never reported the end of indexing"
         yield editor
     finally:
-        process.kill()
+        os.killpg(process.pid, signal.SIGKILL)  # Neovim and the server it started
         process.wait(timeout=10)
         os.close(master)
 
