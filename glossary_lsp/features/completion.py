@@ -1,4 +1,8 @@
-"""Completion of term names: prefix matches first, then fuzzy ones."""
+"""Completion of term names: one entry per term, prefix matches first, then near misses.
+
+An alias that matches what was typed completes to its canonical term (the glossary's spelling is
+the one a course should use); the entry says which alias matched.
+"""
 
 from __future__ import annotations
 
@@ -7,20 +11,30 @@ from dataclasses import dataclass
 
 from glossary_lsp.features.base import GlossaryVersion
 from glossary_lsp.features.hover import describe_term
-from glossary_lsp.glossary.model import Term
+from glossary_lsp.glossary.model import Term, fold
+from glossary_lsp.matching import Candidate
 from glossary_lsp.text.views import DocumentView
 
 _WORD_CHAR = re.compile(r"[\w\-@.+/&]")
 MAX_WORD = 80
 LIMIT = 15  # an editor shows about a dozen; the list is asked again at every keystroke
+_NEAR_MISS_WEIGHT = 100.0  # how much a near miss of the typed word's start outweighs the score
 
 
 @dataclass(frozen=True, slots=True)
 class CompletionEntry:
-    name: str
     term: Term
+    matched: str  # the name that matched what was typed: the term itself or one of its aliases
     detail: str
     prefix_match: bool
+
+    @property
+    def insert_text(self) -> str:
+        return self.term.term
+
+    @property
+    def via_alias(self) -> bool:
+        return self.matched != self.term.term
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,16 +69,40 @@ def complete(
     typed = region.text[start:offset]
     if not typed:
         return None
-    entries = [
-        CompletionEntry(
-            name=candidate.name,
-            term=candidate.term,
-            detail=candidate.term.expansion,
-            prefix_match=candidate.prefix,
-        )
-        for candidate in version.matcher.complete(typed, LIMIT)
-    ]
+    entries = rank_entries(typed, version.matcher.complete(typed, LIMIT))
     return CompletionResult(entries, region.to_source(start), region.to_source(end), typed)
+
+
+def rank_entries(typed: str, candidates: list[Candidate]) -> list[CompletionEntry]:
+    """One entry per term, in the order a user expects: prefix matches as the matcher ranked them,
+    then fuzzy ones, those whose start is a near miss of the typed word (a transposed or
+    mistyped letter: `GPRO` for GRPO) first."""
+    prefix = [candidate for candidate in candidates if candidate.prefix]
+    fuzzy = [candidate for candidate in candidates if not candidate.prefix]
+    fuzzy.sort(key=lambda candidate: -_near_miss_score(typed, candidate))
+    entries: list[CompletionEntry] = []
+    seen: set[int] = set()
+    for candidate in prefix + fuzzy:
+        if id(candidate.term) in seen:
+            continue
+        seen.add(id(candidate.term))
+        entries.append(
+            CompletionEntry(
+                term=candidate.term,
+                matched=candidate.name,
+                detail=candidate.term.expansion,
+                prefix_match=candidate.prefix,
+            )
+        )
+    return entries
+
+
+def _near_miss_score(typed: str, candidate: Candidate) -> float:
+    from rapidfuzz.distance import OSA  # a transposition costs one edit, as a typo does
+
+    key = fold(typed)
+    start = fold(candidate.name)[: len(key)]
+    return candidate.score + _NEAR_MISS_WEIGHT * OSA.normalized_similarity(key, start)
 
 
 def documentation(version: GlossaryVersion, name: str) -> str | None:

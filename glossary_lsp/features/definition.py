@@ -29,14 +29,19 @@ def first_introduction(
     version: GlossaryVersion, index: WorkspaceIndex, term: Term
 ) -> Target | None:
     """The glossary's module if it is in the workspace, else the earliest module, else the entry."""
-    home = index.module_by_id(term.module) if term.module else None
-    occurrence = index.first_occurrence(term, home) if home is not None else None
-    if occurrence is None:
-        occurrence = index.first_occurrence(term)
+    occurrence = introduction(index, term)
     if occurrence is not None:
         start, end = occurrence.source_range()
         return Target(occurrence.module.path, occurrence.view.lines, start, end, occurrence)
     return glossary_entry(term)
+
+
+def introduction(index: WorkspaceIndex, term: Term) -> Occurrence | None:
+    """Where the course introduces a term: its first use in the module the glossary names, if
+    that module is in the workspace and uses it, else its first use in course order."""
+    home = index.module_by_id(term.module) if term.module else None
+    occurrence = index.first_occurrence(term, home) if home is not None else None
+    return occurrence if occurrence is not None else index.first_occurrence(term)
 
 
 ReadText = Callable[[Path], "str | None"]

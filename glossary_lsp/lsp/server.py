@@ -23,11 +23,13 @@ from pygls.workspace.position_codec import PositionCodec
 from glossary_lsp import __version__
 from glossary_lsp.course.workspace import MODULE_SUFFIXES, WorkspaceIndex, read_module_text
 from glossary_lsp.features import completion as completion_feature
+from glossary_lsp.features import course as course_feature
 from glossary_lsp.features import definition as definition_feature
 from glossary_lsp.features import hover as hover_feature
 from glossary_lsp.features.base import GlossaryVersion
 from glossary_lsp.features.definition import Target
 from glossary_lsp.glossary.loader import LoadProblem
+from glossary_lsp.glossary.model import Term
 from glossary_lsp.glossary.store import WORKSPACE_GLOSSARY, GlossaryStore, glossary_paths
 from glossary_lsp.settings import Settings
 from glossary_lsp.text.documents import DocumentView, notebook_json, view_document
@@ -38,6 +40,10 @@ log = logging.getLogger(__name__)
 SECTION = "glossaryLsp"
 TERMS_REQUEST = "glossaryLsp/terms"
 FIRST_INTRODUCTION_COMMAND = "glossaryLsp.firstIntroduction"
+COURSE_REQUEST = "glossaryLsp/course"
+COURSE_CHANGED_NOTIFICATION = (
+    "glossaryLsp/courseChanged"  # after indexing: ask for the course again
+)
 PARENT_POLL_SECONDS = 3.0
 GLOSSARY_POLL_SECONDS = 2.0
 INDEX_WAIT_SECONDS = 5.0
@@ -691,6 +697,19 @@ def register_features(server: GlossaryServer) -> None:
             for term in glossary
         ]
 
+    @server.feature(COURSE_REQUEST)
+    async def course(ls: GlossaryServer, params: Any) -> dict[str, Any] | None:
+        await ls.wait_for_index()
+        outline = await asyncio.get_running_loop().run_in_executor(
+            None, ls.safely(answer_course), ls
+        )
+        return outline.to_json() if outline is not None else None
+
+    async def course_changed() -> None:
+        server.protocol.notify(COURSE_CHANGED_NOTIFICATION, {})
+
+    server.index_listeners.append(course_changed)
+
     @server.command(FIRST_INTRODUCTION_COMMAND)
     async def first_introduction(ls: GlossaryServer, *args: Any) -> types.Location | None:
         await ls.wait_for_index()
@@ -740,6 +759,21 @@ def answer_definition(
     return ls.to_lsp_location(target) if target is not None else None
 
 
+def answer_course(ls: GlossaryServer) -> course_feature.CourseOutline:
+    """Today's course: the index's modules in its order (numbered folders and files, front
+    matter), the order source "folders" and no language."""
+    index, version = ls.index, ls.version
+
+    def introduced_in(term: Term) -> Path | None:
+        occurrence = definition_feature.introduction(index, term)
+        return occurrence.module.path if occurrence is not None else None
+
+    root = index.roots[0] if index.roots else Path()
+    return course_feature.course_outline(
+        root, "folders", None, index.modules(), version.glossary, introduced_in
+    )
+
+
 def answer_completion(
     ls: GlossaryServer, params: types.CompletionParams
 ) -> types.CompletionList | None:
@@ -752,18 +786,31 @@ def answer_completion(
         return None
     replace = view.lines.range_to_lsp(result.start, result.end, ls.codec)
     items = [
-        types.CompletionItem(
-            label=entry.name,
-            kind=types.CompletionItemKind.Text,
-            detail=entry.detail or None,
-            sort_text=f"{rank:04d}",
-            # a fuzzy match does not start with what was typed: keep the editor from hiding it
-            filter_text=None if entry.prefix_match else result.typed,
-            text_edit=types.TextEdit(range=replace, new_text=entry.name),
-            label_details=None
-            if entry.name == entry.term.term
-            else types.CompletionItemLabelDetails(description=f"→ {entry.term.term}"),
-        )
+        completion_item(entry, rank, result.typed, replace)
         for rank, entry in enumerate(result.entries)
     ]
     return types.CompletionList(is_incomplete=True, items=items)
+
+
+def completion_item(
+    entry: completion_feature.CompletionEntry, rank: int, typed: str, replace: types.Range
+) -> types.CompletionItem:
+    """The item for one entry, shaped so that the editors' own filter and sort keep our order.
+
+    `filterText` is the typed word on every item: VS Code fuzzy-scores it against the typed word
+    and would rank an item whose filterText equals it above a real prefix match, and Neovim keeps
+    an item only when its filterText starts with the typed word; with all items alike both fall
+    back to `sortText`, our rank. The label is the term that is inserted, also for an alias.
+    """
+    text = entry.insert_text
+    return types.CompletionItem(
+        label=text,
+        kind=types.CompletionItemKind.Text,
+        detail=entry.detail or None,
+        sort_text=f"{rank:04d}",
+        filter_text=typed,
+        text_edit=types.TextEdit(range=replace, new_text=text),
+        label_details=types.CompletionItemLabelDetails(description=f"alias: {entry.matched}")
+        if entry.via_alias
+        else None,
+    )

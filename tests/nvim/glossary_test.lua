@@ -126,6 +126,19 @@ local function run()
     return labels(request(client, 'textDocument/completion', params, overview))
   end)
 
+  step('course_quickfix', function()
+    vim.cmd('GlossaryCourse')
+    vim.wait(WAIT_MS, function() return vim.fn.getqflist({ title = 0 }).title ~= '' end, 50)
+    local list = vim.fn.getqflist({ title = 0, items = 0 })
+    local items = {}
+    for _, item in ipairs(list.items) do
+      table.insert(items, { file = vim.api.nvim_buf_get_name(item.bufnr), text = item.text })
+    end
+    vim.cmd('cclose')
+    vim.cmd.buffer(overview)
+    return { title = list.title, items = items }
+  end)
+
   -- A term after an emoji: Neovim sends UTF-8 byte columns.
   local distributed = open('05-distributed-training.md')
   step('emoji_hover', function()

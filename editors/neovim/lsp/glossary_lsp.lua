@@ -17,6 +17,51 @@ local function is_module_buffer(bufnr)
   return true
 end
 
+--- Neovim 0.11 inserts a plain completion item only up to the first space of its text edit
+--- (`continuous batching` would go in as `continuous`); the item's whole text edit is the word.
+---@param item lsp.CompletionItem
+---@return table
+local function complete_whole_term(item)
+  local edit = item.textEdit
+  return edit and edit.newText and { word = edit.newText } or {}
+end
+
+--- `:GlossaryCourse`: the course's modules in course order (as the server understood it) in the
+--- quickfix list, each with the terms it introduces.
+---@param client vim.lsp.Client
+local function show_course(client)
+  client:request('glossaryLsp/course', vim.empty_dict(), function(err, result)
+    if err or type(result) ~= 'table' or type(result.modules) ~= 'table' then
+      vim.notify('glossary-lsp: no course: ' .. (err and err.message or 'no answer'), vim.log.levels.WARN)
+      return
+    end
+    local items = {}
+    for _, module in ipairs(result.modules) do
+      local introduces = module.introduces or {}
+      local text = module.title
+      if #introduces > 0 then
+        text = ('%s — introduces %s'):format(module.title, table.concat(introduces, ', '))
+      end
+      table.insert(items, { filename = vim.uri_to_fname(module.uri), lnum = 1, col = 1, text = text })
+    end
+    local title = ('Course: %d modules from %s'):format(#items, result.order_source or '?')
+    vim.fn.setqflist({}, ' ', { title = title, items = items })
+    vim.cmd('botright copen')
+  end)
+end
+
+local function create_commands()
+  vim.api.nvim_create_user_command('GlossaryCourse', function()
+    local client = vim.lsp.get_clients({ bufnr = 0, name = 'glossary_lsp' })[1]
+      or vim.lsp.get_clients({ name = 'glossary_lsp' })[1]
+    if not client then
+      vim.notify('glossary-lsp is not running', vim.log.levels.WARN)
+      return
+    end
+    show_course(client)
+  end, { desc = "The course's modules in course order, in the quickfix list" })
+end
+
 ---@type vim.lsp.Config
 return {
   cmd = { 'glossary-lsp' },
@@ -33,4 +78,13 @@ return {
   -- Answered to the server's `workspace/configuration` request for section `glossaryLsp`;
   -- see the README for every setting. Empty means the server's defaults.
   settings = { glossaryLsp = vim.empty_dict() },
+  ---@param client vim.lsp.Client
+  ---@param bufnr integer
+  on_attach = function(client, bufnr)
+    create_commands()
+    if vim.lsp.completion and vim.lsp.completion.enable then
+      -- Built-in completion (<C-x><C-o>, or vim.lsp.completion.get()) with whole terms.
+      vim.lsp.completion.enable(true, client.id, bufnr, { convert = complete_whole_term })
+    end
+  end,
 }

@@ -15,7 +15,7 @@ import {
 import { RestartPolicy } from './controller';
 import { DOCUMENT_SELECTOR } from './selectors';
 import type { Launch } from './serverCommand';
-import { nestedReader, readServerSettings, SECTION, type ServerSettings } from './settings';
+import { SECTION, type ServerSettings } from './settings';
 
 export const CLIENT_ID = 'glossaryLsp';
 export const CLIENT_NAME = 'Glossary';
@@ -102,6 +102,7 @@ export function createClient(
   launch: Launch,
   output: vscode.OutputChannel,
   reportSettings: () => ServerSettings,
+  userSection: (scopeUri: string | undefined) => ServerSettings,
 ): GlossaryClient {
   const serverOptions: ServerOptions = {
     command: launch.command,
@@ -129,11 +130,11 @@ export function createClient(
           if (!Array.isArray(answers)) {
             return answers;
           }
-          return answers.map((answer, index) =>
-            params.items[index]?.section === SECTION
-              ? readServerSettings(nestedReader(answer)).settings
-              : answer,
-          );
+          // VS Code's answer has every default filled in; the server gets only what the user set.
+          return answers.map((answer, index) => {
+            const item = params.items[index];
+            return item?.section === SECTION ? userSection(item.scopeUri) : answer;
+          });
         },
       },
     },

@@ -3,10 +3,11 @@
  * server cannot start. Everything editor-specific comes in through `ControllerDeps`, so this is
  * unit-tested with fakes in plain Node.
  */
+import type { Bundle, Probe } from './bundledServer';
 import {
   describeLaunch,
-  InvalidSettingError,
   type Launch,
+  LaunchError,
   parseCommandSetting,
   resolveLaunch,
   startupFailureMessage,
@@ -24,6 +25,11 @@ export interface ControllerDeps<C extends ClientLike> {
   readCommandSetting(): unknown;
   findPython(): Promise<string[] | undefined>;
   pythonHasServer(python: string[]): Promise<boolean>;
+  /** The server the extension carries (absent in a build without it) and how to run it. */
+  bundle?(): Bundle | undefined;
+  probePython?: Probe;
+  pathPythons?(): Promise<string[][]>;
+  isDirectory?(path: string): boolean;
   createClient(launch: Launch): C;
   showError(message: string, ...actions: string[]): PromiseLike<string | undefined>;
   openSettings(): void;
@@ -89,9 +95,13 @@ export class ServerController<C extends ClientLike> {
         setting,
         python,
         pythonHasServer: (candidate) => this.deps.pythonHasServer(candidate),
+        bundle: this.deps.bundle?.(),
+        probe: this.deps.probePython,
+        pathPythons: this.deps.pathPythons,
+        isDirectory: this.deps.isDirectory,
       });
     } catch (error) {
-      if (error instanceof InvalidSettingError) {
+      if (error instanceof LaunchError) {
         this.fail(error.message, [OPEN_SETTINGS]);
         return undefined;
       }

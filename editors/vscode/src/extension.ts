@@ -6,6 +6,7 @@ import {
 } from 'vscode-languageclient/node';
 import { CLIENT_NAME, createClient, type GlossaryClient } from './client';
 import { ServerController } from './controller';
+import { CourseView, COURSE_VIEW_ID, OPEN_INTRODUCTION_COMMAND } from './courseView';
 import {
   FIRST_INTRODUCTION_COMMAND,
   TERMS_PARAMS,
@@ -13,9 +14,9 @@ import {
   type TermItem,
   termItems,
 } from './lookUp';
-import { canImportServer } from './pythonProbe';
+import { canImportServer, findBundle, isDirectory, pathPythons, probePython } from './pythonProbe';
 import { activePythonCommand, watchPythonInterpreter } from './pythonExtension';
-import { readServerSettings, SECTION, type ServerSettings } from './settings';
+import { readServerSettings, SECTION, type ServerSettings, userValue } from './settings';
 
 let controller: ServerController<GlossaryClient> | undefined;
 
@@ -24,12 +25,22 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(output);
   const log = (line: string) => output.appendLine(line);
   const warnings = new SettingsWarnings();
+  const courseView = new CourseView(log);
+  context.subscriptions.push(courseView, vscode.window.registerTreeDataProvider(COURSE_VIEW_ID, courseView));
 
   const serverController = new ServerController<GlossaryClient>({
     readCommandSetting: () => vscode.workspace.getConfiguration(SECTION).get('server.command'),
     findPython: () => activePythonCommand(vscode.workspace.workspaceFolders?.[0]?.uri, log),
     pythonHasServer: canImportServer,
-    createClient: (launch) => createClient(launch, output, warnings.reportFromEditor),
+    bundle: () => findBundle(context.extensionPath),
+    probePython,
+    pathPythons,
+    isDirectory,
+    createClient: (launch) => {
+      const client = createClient(launch, output, warnings.reportFromEditor, readUserSection);
+      courseView.attach(client);
+      return client;
+    },
     showError: (message, ...actions) => vscode.window.showErrorMessage(message, ...actions),
     openSettings: openSettings,
     showOutput: () => output.show(true),
@@ -41,6 +52,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('glossaryLsp.restartServer', () => serverController.restart()),
     vscode.commands.registerCommand('glossaryLsp.showOutput', () => output.show(true)),
     vscode.commands.registerCommand('glossaryLsp.lookUpTerm', () => lookUpTerm(serverController)),
+    vscode.commands.registerCommand('glossaryLsp.refreshCourse', () =>
+      courseView.refresh(serverController.client),
+    ),
+    vscode.commands.registerCommand(OPEN_INTRODUCTION_COMMAND, (term: unknown) =>
+      typeof term === 'string' ? openFirstIntroduction(serverController, term) : undefined,
+    ),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration(`${SECTION}.server`)) {
         void serverController.restart();
@@ -74,8 +91,7 @@ class SettingsWarnings {
   private lastShown = '';
 
   readonly reportFromEditor = (): ServerSettings => {
-    const configuration = vscode.workspace.getConfiguration(SECTION);
-    const { settings, problems } = readServerSettings((key) => configuration.get(key));
+    const { settings, problems } = readUserSettings();
     const text = problems.join(' ');
     if (text !== '' && text !== this.lastShown) {
       void vscode.window.showWarningMessage(`Glossary: ${text}`, 'Open Settings').then((choice) => {
@@ -87,6 +103,16 @@ class SettingsWarnings {
     this.lastShown = text;
     return settings;
   };
+}
+
+/** Only what the user set (user, workspace or folder settings): the defaults are the server's. */
+function readUserSettings(scope?: vscode.Uri): ReturnType<typeof readServerSettings> {
+  const configuration = vscode.workspace.getConfiguration(SECTION, scope);
+  return readServerSettings((key) => userValue(configuration.inspect(key)));
+}
+
+function readUserSection(scopeUri: string | undefined): ServerSettings {
+  return readUserSettings(scopeUri ? vscode.Uri.parse(scopeUri) : undefined).settings;
 }
 
 function openSettings(): void {
@@ -109,16 +135,26 @@ async function lookUpTerm(serverController: ServerController<GlossaryClient>): P
     matchOnDescription: true,
     matchOnDetail: true,
   });
-  if (!picked) {
+  if (picked) {
+    await openFirstIntroduction(serverController, picked.term);
+  }
+}
+
+async function openFirstIntroduction(
+  serverController: ServerController<GlossaryClient>,
+  term: string,
+): Promise<void> {
+  const client = await serverController.start();
+  if (!client) {
     return;
   }
   const location = (await client.sendRequest(ExecuteCommandRequest.type, {
     command: FIRST_INTRODUCTION_COMMAND,
-    arguments: [picked.term],
+    arguments: [term],
   })) as Location | null;
   if (!location) {
     void vscode.window.showInformationMessage(
-      `Glossary: "${picked.term}" is not introduced in any module of this workspace yet.`,
+      `Glossary: "${term}" is not introduced in any module of this workspace yet.`,
     );
     return;
   }

@@ -1,15 +1,20 @@
 /**
- * Which command starts the server: the `glossaryLsp.server.command` setting, else the Python
- * extension's interpreter (when glossary_lsp is importable there), else `glossary-lsp` on PATH.
+ * Which command starts the server: the `glossaryLsp.server.command` setting; else, when the
+ * extension carries the server, that bundle run by the Python extension's interpreter or the
+ * first `python3` >= 3.10 on PATH (an installed glossary_lsp there wins only when newer); without
+ * a bundle, the Python extension's interpreter (when glossary_lsp is importable there), else
+ * `glossary-lsp` on PATH.
  *
  * Pure: no `vscode` import, so it is unit-tested in plain Node.
  */
+
+import { type Bundle, choosePython, installedIsNewer, noPythonMessage, type Probe } from './bundledServer';
 
 export const COMMAND_SETTING = 'glossaryLsp.server.command';
 export const SERVER_EXECUTABLE = 'glossary-lsp';
 export const SERVER_MODULE = 'glossary_lsp';
 
-export type LaunchSource = 'setting' | 'python' | 'path';
+export type LaunchSource = 'setting' | 'python' | 'path' | 'bundled';
 
 export type Launch = {
   command: string;
@@ -71,6 +76,11 @@ export type ResolveInput = {
   python?: string[];
   /** Whether `python` can import glossary_lsp (asked only when there is one). */
   pythonHasServer: (python: string[]) => Promise<boolean>;
+  /** The server the extension carries, if any, with what it takes to choose its Python. */
+  bundle?: Bundle;
+  probe?: Probe;
+  pathPythons?: () => Promise<string[][]>;
+  isDirectory?: (path: string) => boolean;
 };
 
 /** Chooses the launch; throws only for an invalid setting (its message is user-facing). */
@@ -80,9 +90,22 @@ export async function resolveLaunch(input: ResolveInput): Promise<Launch> {
     throw new InvalidSettingError(setting.message);
   }
   if (setting.kind === 'command') {
+    if (input.isDirectory?.(setting.command)) {
+      throw new InvalidSettingError(
+        `Glossary: the setting "${COMMAND_SETTING}" points at the folder \`${setting.command}\`, not a program. ` +
+          `Use e.g. ["/path/to/python", "-m", "${SERVER_MODULE}"] or "/path/to/bin/${SERVER_EXECUTABLE}", ` +
+          'or remove it to use the server the extension carries.',
+      );
+    }
     return { command: setting.command, args: setting.args, source: 'setting' };
   }
   const python = input.python;
+  if (input.bundle && input.probe) {
+    return bundledLaunch(input.bundle, input.probe, [
+      ...(python && python.length > 0 ? [python] : []),
+      ...((await input.pathPythons?.()) ?? []),
+    ]);
+  }
   if (python && python.length > 0 && (await input.pythonHasServer(python))) {
     const [command, ...prefix] = python;
     return { command, args: [...prefix, '-m', SERVER_MODULE], source: 'python' };
@@ -90,7 +113,22 @@ export async function resolveLaunch(input: ResolveInput): Promise<Launch> {
   return { command: SERVER_EXECUTABLE, args: [], source: 'path' };
 }
 
-export class InvalidSettingError extends Error {}
+async function bundledLaunch(bundle: Bundle, probe: Probe, candidates: string[][]): Promise<Launch> {
+  const choice = await choosePython(candidates, probe);
+  if (choice.kind === 'none') {
+    throw new NoPythonError(noPythonMessage(choice));
+  }
+  const [command, ...prefix] = choice.python;
+  if (installedIsNewer(choice.info.server, bundle.version)) {
+    return { command, args: [...prefix, '-m', SERVER_MODULE], source: 'python' };
+  }
+  return { command, args: [...prefix, bundle.starter], source: 'bundled' };
+}
+
+/** A launch that cannot be made; its message is user-facing. */
+export class LaunchError extends Error {}
+export class InvalidSettingError extends LaunchError {}
+export class NoPythonError extends LaunchError {}
 
 export function describeLaunch(launch: Launch): string {
   return describeCommand([launch.command, ...launch.args]);
@@ -111,6 +149,13 @@ export function startupFailureMessage(launch: Launch, error: unknown, python?: s
   const install = python?.length
     ? `Install it into the selected Python environment with \`${describeCommand(python)} -m pip install /path/to/glossary-lsp\` (a clone of the glossary-lsp repository)`
     : 'Install it with `pip install /path/to/glossary-lsp` (a clone of the glossary-lsp repository)';
+  if (launch.source === 'bundled') {
+    return (
+      `Glossary: the language server the extension carries did not start with \`${describeLaunch(launch)}\`` +
+      `${reason ? ` (${reason})` : ''}. Its files may be damaged: reinstall the extension, or point the setting ` +
+      `"${COMMAND_SETTING}" at an installed server. "Glossary: Show Output" has the server's own error.`
+    );
+  }
   const fix =
     launch.source === 'setting'
       ? `Check the setting "${COMMAND_SETTING}", or remove it to use \`${SERVER_EXECUTABLE}\` from PATH.`

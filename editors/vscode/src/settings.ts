@@ -1,5 +1,5 @@
 /**
- * The `glossaryLsp` settings: their defaults, validation, and the object the server receives as
+ * The `glossaryLsp` settings the user set: validation, and the object the server receives as
  * initializationOptions and as the answer to `workspace/configuration`.
  *
  * Pure: no `vscode` import, so it is unit-tested in plain Node.
@@ -17,121 +17,95 @@ export type DiagnosticsSettings = {
   nonCanonicalSpelling: Severity;
 };
 
-/** The settings object the server understands (nested the way VS Code returns a section). */
+/**
+ * The settings the user set, nested the way the server reads them (as VS Code returns a section).
+ * Only what the user set is sent: the defaults live in the server (package.json repeats them for
+ * the Settings editor, and a test keeps the two equal).
+ */
 export type ServerSettings = {
-  glossaries: string[];
-  includeBundled: boolean;
-  modules: { include: string[]; exclude: string[] };
-  diagnostics: DiagnosticsSettings;
-  ignore: string[];
-  codeComments: boolean;
-};
-
-export const DEFAULT_SETTINGS: ServerSettings = {
-  glossaries: [],
-  includeBundled: true,
-  modules: {
-    include: ['**/*.md', '**/*.markdown', '**/*.mdx', '**/*.ipynb'],
-    exclude: [
-      '**/.git/**',
-      '**/node_modules/**',
-      '**/.venv/**',
-      '**/venv/**',
-      '**/build/**',
-      '**/dist/**',
-      '**/_build/**',
-      '**/site/**',
-    ],
-  },
-  diagnostics: {
-    usedBeforeIntroduced: 'warning',
-    acronymNotExpanded: 'information',
-    unknownAcronym: 'information',
-    nonCanonicalSpelling: 'warning',
-  },
-  ignore: [],
-  codeComments: false,
+  glossaries?: string[];
+  includeBundled?: boolean;
+  modules?: { include?: string[]; exclude?: string[] };
+  diagnostics?: Partial<DiagnosticsSettings>;
+  ignore?: string[];
+  codeComments?: boolean;
 };
 
 export type SettingsResult = { settings: ServerSettings; problems: string[] };
 
 type Reader = (key: string) => unknown;
 
+/** What `WorkspaceConfiguration.inspect()` tells about one setting. */
+export type Inspected =
+  | { globalValue?: unknown; workspaceValue?: unknown; workspaceFolderValue?: unknown }
+  | undefined;
+
+/** The value the user set, the most specific scope first; undefined when only the default is. */
+export function userValue(inspected: Inspected): unknown {
+  return inspected?.workspaceFolderValue ?? inspected?.workspaceValue ?? inspected?.globalValue;
+}
+
 /**
- * Reads every server setting through `read(dottedKey)` (e.g. `modules.include`), keeping valid
- * values and replacing invalid ones by their default with a problem naming the setting.
+ * Reads every server setting through `read(dottedKey)` (e.g. `modules.include`), which answers
+ * what the user set or undefined. Valid values are kept; an invalid one is left out (the server's
+ * default applies) with a problem naming the setting.
  */
 export function readServerSettings(read: Reader): SettingsResult {
   const problems: string[] = [];
-  const d = DEFAULT_SETTINGS;
-  const strings = (key: string, fallback: string[]): string[] =>
-    checked(read(key), key, fallback, isStringArray, 'an array of strings', problems);
-  const bool = (key: string, fallback: boolean): boolean =>
-    checked(read(key), key, fallback, isBoolean, 'true or false', problems);
-  const severity = (key: keyof DiagnosticsSettings): Severity =>
+  const strings = (key: string) =>
+    checked(read(key), key, isStringArray, 'an array of strings', problems);
+  const bool = (key: string) => checked(read(key), key, isBoolean, 'true or false', problems);
+  const severityOf = (key: keyof DiagnosticsSettings) =>
     checked(
       read(`diagnostics.${key}`),
       `diagnostics.${key}`,
-      d.diagnostics[key],
       isSeverity,
       `one of ${SEVERITIES.map((s) => `"${s}"`).join(', ')}`,
       problems,
     );
-  const settings: ServerSettings = {
-    glossaries: strings('glossaries', d.glossaries),
-    includeBundled: bool('includeBundled', d.includeBundled),
-    modules: {
-      include: strings('modules.include', d.modules.include),
-      exclude: strings('modules.exclude', d.modules.exclude),
-    },
-    diagnostics: {
-      usedBeforeIntroduced: severity('usedBeforeIntroduced'),
-      acronymNotExpanded: severity('acronymNotExpanded'),
-      unknownAcronym: severity('unknownAcronym'),
-      nonCanonicalSpelling: severity('nonCanonicalSpelling'),
-    },
-    ignore: strings('ignore', d.ignore),
-    codeComments: bool('codeComments', d.codeComments),
-  };
+  // read in the order of the settings, so the problems come in that order too
+  const glossaries = strings('glossaries');
+  const includeBundled = bool('includeBundled');
+  const modules = compact({ include: strings('modules.include'), exclude: strings('modules.exclude') });
+  const diagnostics = compact({
+    usedBeforeIntroduced: severityOf('usedBeforeIntroduced'),
+    acronymNotExpanded: severityOf('acronymNotExpanded'),
+    unknownAcronym: severityOf('unknownAcronym'),
+    nonCanonicalSpelling: severityOf('nonCanonicalSpelling'),
+  });
+  const settings: ServerSettings = compact({
+    glossaries,
+    includeBundled,
+    modules: Object.keys(modules).length > 0 ? modules : undefined,
+    diagnostics: Object.keys(diagnostics).length > 0 ? diagnostics : undefined,
+    ignore: strings('ignore'),
+    codeComments: bool('codeComments'),
+  });
   return { settings, problems };
 }
 
-/** A reader over a nested settings object, as `workspace/configuration` returns a section. */
-export function nestedReader(section: unknown): Reader {
-  return (key) => {
-    let value: unknown = section;
-    for (const part of key.split('.')) {
-      if (!isRecord(value)) {
-        return undefined;
-      }
-      value = value[part];
-    }
-    return value;
-  };
+/** The object without its undefined members. */
+function compact<T extends Record<string, unknown>>(object: T): T {
+  return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as T;
 }
 
 function checked<T>(
   value: unknown,
   key: string,
-  fallback: T,
   isValid: (value: unknown) => value is T,
   expected: string,
   problems: string[],
-): T {
+): T | undefined {
   if (value === undefined || value === null) {
-    return fallback;
+    return undefined;
   }
   if (isValid(value)) {
     return value;
   }
   problems.push(
-    `Setting "${SECTION}.${key}" must be ${expected}, not ${JSON.stringify(value)}; using the default ${JSON.stringify(fallback)}.`,
+    `Setting "${SECTION}.${key}" must be ${expected}, not ${JSON.stringify(value)}; the server's default is used.`,
   );
-  return fallback;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return undefined;
 }
 
 function isStringArray(value: unknown): value is string[] {

@@ -8,7 +8,6 @@ import type * as vscode from 'vscode';
 import { createClient, type GlossaryClient } from '../src/client';
 import { OPEN_SETTINGS, ServerController, SHOW_OUTPUT } from '../src/controller';
 import { canImportServer } from '../src/pythonProbe';
-import { DEFAULT_SETTINGS } from '../src/settings';
 import { eventually, testPython, withTimeout } from './support/serverProcess';
 
 function isAlive(pid: number): boolean {
@@ -40,7 +39,7 @@ function controllerFor(command: unknown, startTimeoutMs?: number) {
     readCommandSetting: () => command,
     findPython: async () => undefined,
     pythonHasServer: canImportServer,
-    createClient: (launch) => createClient(launch, fakeOutput(output), () => DEFAULT_SETTINGS),
+    createClient: (launch) => createClient(launch, fakeOutput(output), () => ({}), () => ({})),
     showError: async (message, ...actions) => {
       errors.push({ message, actions });
       return undefined;

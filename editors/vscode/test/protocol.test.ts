@@ -21,8 +21,8 @@ import type {
 } from 'vscode-languageserver-protocol';
 import { FIRST_INTRODUCTION_COMMAND, TERMS_PARAMS, TERMS_REQUEST, termItems } from '../src/lookUp';
 import { NOTEBOOK_TYPE } from '../src/selectors';
-import { nestedReader, readServerSettings, SECTION } from '../src/settings';
-import { contributedDefaults, EXTENSION_ROOT } from './support/packageJson';
+import { readServerSettings, SECTION } from '../src/settings';
+import { EXTENSION_ROOT } from './support/packageJson';
 import { eventually, extensionLaunch, type Server, startServer, withTimeout } from './support/serverProcess';
 import { vscodeClientCapabilities } from './support/vscodeClient';
 
@@ -81,7 +81,8 @@ describe('the server as the VS Code extension runs it', () => {
   let server: Server;
   let initialized: InitializeResult;
   const shownMessages: { type: number; message: string }[] = [];
-  const settings = readServerSettings(contributedDefaults()).settings;
+  // A user who set nothing: the extension sends no values, the server uses its defaults.
+  const settings = readServerSettings(() => undefined).settings;
 
   before(async () => {
     const launch = await extensionLaunch();
@@ -108,7 +109,7 @@ describe('the server as the VS Code extension runs it', () => {
         // What VS Code answers, passed through the extension's middleware.
         const items = (params as { items: { section?: string }[] }).items;
         return items.map((item) =>
-          item.section === SECTION ? readServerSettings(nestedReader(settings)).settings : null,
+          item.section === SECTION ? settings : null,
         );
       }
       return null; // registerCapability, workDoneProgress/create, refreshes: accepted

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { DEFAULT_SETTINGS, nestedReader, readServerSettings, SEVERITIES } from '../src/settings';
+import { readServerSettings, SEVERITIES, userValue } from '../src/settings';
+import { testPython } from './support/serverProcess';
+import { execFileSync } from 'node:child_process';
 import { contributedDefaults, manifest } from './support/packageJson';
 
 const SERVER_KEYS = [
@@ -17,14 +19,11 @@ const SERVER_KEYS = [
 ];
 
 describe('readServerSettings', () => {
-  test('unset settings are the defaults, without problems', () => {
-    assert.deepEqual(readServerSettings(() => undefined), {
-      settings: DEFAULT_SETTINGS,
-      problems: [],
-    });
+  test('nothing set: nothing sent (the server has the defaults), without problems', () => {
+    assert.deepEqual(readServerSettings(() => undefined), { settings: {}, problems: [] });
   });
 
-  test('valid values are kept, nested the way the server reads them', () => {
+  test('what the user set is kept, nested the way the server reads it, and nothing else', () => {
     const values: Record<string, unknown> = {
       glossaries: ['extra.yaml'],
       includeBundled: false,
@@ -34,46 +33,48 @@ describe('readServerSettings', () => {
     };
     const { settings, problems } = readServerSettings((key) => values[key]);
     assert.deepEqual(problems, []);
-    assert.deepEqual(settings.glossaries, ['extra.yaml']);
-    assert.equal(settings.includeBundled, false);
-    assert.deepEqual(settings.modules.include, ['course/**/*.md']);
-    assert.deepEqual(settings.modules.exclude, DEFAULT_SETTINGS.modules.exclude);
-    assert.equal(settings.diagnostics.unknownAcronym, 'off');
-    assert.equal(settings.diagnostics.usedBeforeIntroduced, 'warning');
-    assert.equal(settings.codeComments, true);
+    assert.deepEqual(settings, {
+      glossaries: ['extra.yaml'],
+      includeBundled: false,
+      modules: { include: ['course/**/*.md'] },
+      diagnostics: { unknownAcronym: 'off' },
+      codeComments: true,
+    });
   });
 
-  test('a broken value falls back to its default and is named in a problem', () => {
+  test('a broken value is left out (the server default applies) and named in a problem', () => {
     const values: Record<string, unknown> = {
       glossaries: 'one.yaml',
       includeBundled: 'yes',
       'modules.exclude': ['ok', 3],
       'diagnostics.nonCanonicalSpelling': 'loud',
+      ignore: ['GPU'],
     };
     const { settings, problems } = readServerSettings((key) => values[key]);
-    assert.deepEqual(settings, DEFAULT_SETTINGS);
+    assert.deepEqual(settings, { ignore: ['GPU'] });
     assert.equal(problems.length, 4);
-    assert.match(problems[0], /"glossaryLsp\.glossaries" must be an array of strings, not "one\.yaml"/);
+    assert.match(problems[0], /"glossaryLsp\.glossaries" must be an array of strings, not "one\.yaml"; the server's default is used/);
     assert.match(problems[1], /"glossaryLsp\.includeBundled" must be true or false/);
     assert.match(problems[2], /"glossaryLsp\.modules\.exclude"/);
     assert.match(problems[3], /"glossaryLsp\.diagnostics\.nonCanonicalSpelling" must be one of "error"/);
   });
 
-  test('nestedReader reads dotted keys from a section object, tolerating junk', () => {
-    const read = nestedReader({ modules: { include: ['a'] }, diagnostics: 5 });
-    assert.deepEqual(read('modules.include'), ['a']);
-    assert.equal(read('diagnostics.unknownAcronym'), undefined);
-    assert.equal(nestedReader(null)('glossaries'), undefined);
+  test('the user value is the most specific scope that has one; a default alone is no value', () => {
+    assert.equal(userValue({ globalValue: 'a', workspaceValue: 'b', workspaceFolderValue: 'c' }), 'c');
+    assert.equal(userValue({ globalValue: 'a', workspaceValue: 'b' }), 'b');
+    assert.equal(userValue({ globalValue: false }), false);
+    assert.equal(userValue({ defaultValue: 'warning' } as never), undefined);
+    assert.equal(userValue(undefined), undefined);
   });
 });
 
 describe('package.json contributes', () => {
   const properties = manifest().contributes.configuration.properties;
 
-  test('every server setting, with the same default as the extension sends', () => {
+  test('every server setting, with the default the server itself uses', () => {
     const fromManifest = readServerSettings(contributedDefaults());
     assert.deepEqual(fromManifest.problems, []);
-    assert.deepEqual(fromManifest.settings, DEFAULT_SETTINGS);
+    assert.deepEqual(fromManifest.settings, serverDefaults());
     for (const key of SERVER_KEYS) {
       assert.ok(properties[`glossaryLsp.${key}`], `glossaryLsp.${key} is not contributed`);
     }
@@ -91,16 +92,36 @@ describe('package.json contributes', () => {
     );
   });
 
-  test('the three commands, and activation on Markdown and Jupyter notebooks', () => {
+  test('the four commands, the course view, and activation on Markdown, notebooks and the view', () => {
     const { commands } = manifest().contributes;
     assert.deepEqual(
       commands.map((c) => `${c.category}: ${c.title}`),
-      ['Glossary: Restart Server', 'Glossary: Show Output', 'Glossary: Look up term…'],
+      ['Glossary: Restart Server', 'Glossary: Show Output', 'Glossary: Look up term…', 'Glossary: Refresh Course'],
     );
     assert.deepEqual(
       commands.map((c) => c.command),
-      ['glossaryLsp.restartServer', 'glossaryLsp.showOutput', 'glossaryLsp.lookUpTerm'],
+      ['glossaryLsp.restartServer', 'glossaryLsp.showOutput', 'glossaryLsp.lookUpTerm', 'glossaryLsp.refreshCourse'],
     );
-    assert.deepEqual(manifest().activationEvents, ['onLanguage:markdown', 'onNotebook:jupyter-notebook']);
+    assert.deepEqual(manifest().contributes.views.explorer.map((v) => v.id), ['glossaryLsp.course']);
+    assert.deepEqual(manifest().activationEvents, [
+      'onLanguage:markdown',
+      'onNotebook:jupyter-notebook',
+      'onView:glossaryLsp.course',
+    ]);
   });
 });
+
+/** The server's own defaults, nested as the settings are sent (asked of the installed server). */
+function serverDefaults(): unknown {
+  const script = [
+    'import json',
+    'from glossary_lsp.settings import Settings',
+    'from glossary_lsp.workspace import DEFAULT_EXCLUDE, DEFAULT_INCLUDE',
+    's = Settings()',
+    'print(json.dumps({"glossaries": list(s.glossaries), "includeBundled": s.include_bundled,',
+    '  "modules": {"include": list(s.modules_include or DEFAULT_INCLUDE),',
+    '              "exclude": list(s.modules_exclude or DEFAULT_EXCLUDE)},',
+    '  "diagnostics": s.diagnostics, "ignore": list(s.ignore), "codeComments": s.code_comments}))',
+  ].join('\n');
+  return JSON.parse(execFileSync(testPython(), ['-c', script], { encoding: 'utf8' }));
+}

@@ -26,6 +26,17 @@ describe('the packaged extension', () => {
     assert.ok(entries.includes('extension.vsixmanifest'), entries.join('\n'));
   });
 
+  test('carries what a marketplace and Open VSX show: icon, changelog, licence', () => {
+    const entries = zipEntryNames(vsix).map((entry) => entry.toLowerCase());
+    for (const wanted of ['extension/images/icon.png', 'extension/changelog.md', 'extension/license.txt']) {
+      assert.ok(entries.includes(wanted), `${wanted} missing from:\n${entries.join('\n')}`);
+    }
+    const { icon, license, categories } = manifest() as unknown as Record<string, unknown>;
+    assert.equal(icon, 'images/icon.png');
+    assert.equal(license, 'MIT');
+    assert.ok(Array.isArray(categories) && categories.includes('Education'));
+  });
+
   test('leaves out node_modules, TypeScript sources, tests and build output', () => {
     const unwanted = zipEntryNames(vsix).filter(
       (entry) =>
@@ -38,6 +49,22 @@ describe('the packaged extension', () => {
         entry.endsWith('.map'),
     );
     assert.deepEqual(unwanted, []);
+  });
+
+  test('carries the server: bundled/start.py, glossary_lsp and its dependencies, no compiled module', () => {
+    const entries = zipEntryNames(vsix);
+    for (const wanted of [
+      'extension/bundled/start.py',
+      'extension/bundled/VERSION',
+      'extension/bundled/libs/glossary_lsp/server.py',
+      'extension/bundled/libs/glossary_lsp/data/glossary.yaml',
+      'extension/bundled/libs/pygls/__init__.py',
+      'extension/bundled/libs/rapidfuzz/fuzz_py.py',
+      'extension/bundled/libs/yaml/__init__.py',
+    ]) {
+      assert.ok(entries.includes(wanted), `${wanted} missing`);
+    }
+    assert.deepEqual(entries.filter((entry) => /\.(so|pyd|dylib)$|__pycache__/.test(entry)), []);
   });
 
   test('its manifest points at the bundled entry point', () => {

@@ -14,6 +14,7 @@ export type Manifest = {
   contributes: {
     configuration: { properties: Record<string, Property> };
     commands: { command: string; title: string; category?: string }[];
+    views: Record<string, { id: string; name: string }[]>;
   };
 };
 
