@@ -27,6 +27,8 @@ class Settings:
     diagnostics: dict[str, str] = field(default_factory=lambda: dict(DIAGNOSTIC_DEFAULTS))
     ignore: tuple[str, ...] = ()
     code_comments: bool = False
+    course_toc: str | None = None  # course.toc: the order file, relative to the workspace folder
+    course_language: str | None = None  # course.language: which translation is the course
     problems: tuple[str, ...] = ()
 
     @classmethod
@@ -37,6 +39,7 @@ class Settings:
         if not isinstance(raw, dict):
             return cls(problems=(f"glossaryLsp settings must be an object, not {_kind(raw)}",))
         modules = _get(raw, "modules", dict, {}, problems)
+        course = _get(raw, "course", dict, {}, problems)
         diagnostics = dict(DIAGNOSTIC_DEFAULTS)
         for rule, value in _get(raw, "diagnostics", dict, {}, problems).items():
             if rule not in DIAGNOSTIC_DEFAULTS:
@@ -54,6 +57,8 @@ class Settings:
             diagnostics=diagnostics,
             ignore=_strings(raw, "ignore", problems),
             code_comments=_get(raw, "codeComments", bool, False, problems),
+            course_toc=_get(course, "toc", str, "", problems, "course.").strip() or None,
+            course_language=_get(course, "language", str, "", problems, "course.").strip() or None,
             problems=tuple(problems),
         )
 

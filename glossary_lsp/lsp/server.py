@@ -209,6 +209,8 @@ class GlossaryServer(LanguageServer):
             roots=self.roots,
             include=self.settings.modules_include,
             exclude=self.settings.modules_exclude,
+            toc=self.settings.course_toc,
+            language=self.settings.course_language,
         )
         self.reload_glossary(force=True)
         return True
@@ -689,7 +691,8 @@ def answer_hover(ls: GlossaryServer, params: types.HoverParams) -> types.Hover |
     if found is None:
         return None
     view, offset = found
-    result = hover_feature.hover(ls.version, view, offset)
+    path = uri_to_path(params.text_document.uri)
+    result = hover_feature.hover(ls.version, view, offset, ls.index, path)
     if result is None:
         return None
     return types.Hover(
@@ -706,7 +709,8 @@ def answer_definition(
         return None
     view, offset = found
     if first_introduction:
-        target = definition_feature.definition(ls.version, ls.index, view, offset)
+        path = uri_to_path(params.text_document.uri)
+        target = definition_feature.definition(ls.version, ls.index, view, offset, path)
     else:
         target = definition_feature.declaration(ls.version, view, offset)
     return ls.to_lsp_location(target) if target is not None else None
