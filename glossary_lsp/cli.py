@@ -20,6 +20,7 @@ SUBCOMMANDS = {
     "import": "turn the seed glossary page's plain text into schema-v1 YAML",
     "check": "report the course diagnostics, for CI",
     "extract": "propose glossary candidates found in a course",
+    "course": "print the course as the server understands it: order source, language, modules",
 }
 
 

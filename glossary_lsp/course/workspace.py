@@ -288,6 +288,24 @@ class WorkspaceIndex:
             self._roots = roots
             self._rebuild()
 
+    def is_structure_file(self, path: Path) -> bool:
+        """Whether a file is a TOC (or toctree document) that the course structure was read from,
+        or one that lost precedence to it."""
+        with self._lock:
+            for course in (self._main, *self._courses.values()):
+                for structure in course.structures if course is not None else ():
+                    toc = structure.toc
+                    if toc is not None and (path == toc.file or path in toc.ignored):
+                        return True
+                    if any(entry.file == path for entry in structure.toc_entries.values()):
+                        return True
+        return False
+
+    def rebuild(self) -> None:
+        """Read the TOC files again (one was saved) and order the courses again."""
+        with self._lock:
+            self._rebuild()
+
     def _rebuild(self) -> None:
         """The courses again, from the files as described (no file is read but TOC files)."""
         self._courses = {}
@@ -556,6 +574,11 @@ class WorkspaceIndex:
     def skipped_folders(self) -> list[str]:
         """Folders left out by default rules, relative to their root."""
         return [folder for state in self._roots.values() for folder in state.listing.skipped]
+
+    def languages(self, root: Path) -> list[str]:
+        """The languages of the translation trees under a root."""
+        state = self._roots.get(root)
+        return state.layout.languages if state is not None else []
 
     def listing_notes(self) -> list[str]:
         notes = [state.listing.truncated for state in self._roots.values()]

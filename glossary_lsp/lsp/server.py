@@ -594,6 +594,9 @@ def register_documents(server: GlossaryServer) -> None:
         path = uri_to_path(params.text_document.uri)
         if path is not None and ls.is_glossary_path(path):
             ls.reload_glossary()
+        elif path is not None and ls.index.is_structure_file(path):
+            ls.index.rebuild()  # a TOC saved: the course order, ids and titles again
+            asyncio.get_running_loop().create_task(ls._notify_index_listeners())
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: GlossaryServer, params: types.DidCloseTextDocumentParams) -> None:
