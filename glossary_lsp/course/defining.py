@@ -19,7 +19,7 @@ import re
 from glossary_lsp.glossary.model import Term
 
 _NON_ALNUM = re.compile(r"[\W_]+")
-_MARKUP_AFTER = re.compile(r"(?:[*_`\]]|\]\([^)\s]*\))*")
+_MARKUP_AFTER = re.compile(r"(?:\]\([^)\s]*\)|[*_`\]])*")
 _MARKUP_BEFORE = "*_`["
 _OPEN_PARENTHESIS = re.compile(r"[ \t]*\(")
 _SEPARATOR = re.compile(r"[ \t]*(?::|[-–—=][ \t]|,[ \t]*(?:or|i\.e\.)[ \t])[ \t]*")

@@ -84,6 +84,7 @@ def _introductions(
     version: GlossaryVersion, index: WorkspaceIndex, course: Course
 ) -> dict[Path, list[str]]:
     """Module path → names of the terms the course introduces there, in glossary order."""
+    index.index_terms()  # the modules not indexed yet (a request before the index is done)
     used = set().union(*(module.terms for module in course.modules)) if course.modules else set()
     found: dict[Path, list[str]] = defaultdict(list)
     for term in version.glossary.terms:

@@ -731,7 +731,8 @@ def register(server: GlossaryServer) -> None:
     @server.feature(COURSE_REQUEST)
     async def course_request(ls: GlossaryServer, params: Any) -> dict[str, Any] | None:
         await ls.wait_for_index()
-        return ls.safely(answer_course)(ls, params)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(None, ls.safely(answer_course), ls, params)
 
     @server.command(SHOW_REFERENCES)
     def show_references(ls: GlossaryServer, *args: Any) -> Any:
