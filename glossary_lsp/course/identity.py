@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol, TypeVar
 
 from glossary_lsp.course.order import is_index_name, stem_of
+from glossary_lsp.glossary.model import Glossary, Module
 
 _NUMERIC_PREFIX = re.compile(r"^\d+(?:\.\d+)?[-_. ]*")
 
@@ -104,3 +105,14 @@ class ModuleNames:
             return None
         found = self.candidates(name)
         return found[0] if len(found) == 1 else None
+
+
+def glossary_module_of(glossary: Glossary, module: Named) -> Module | None:
+    """The glossary's module entry describing a course module: the one whose id is the module's
+    id, its path without extension, or one of its short names (`02-embeddings.md` →
+    `embeddings`)."""
+    for name in (module.id, path_id(module.relative), *short_names(module.relative)):
+        found = glossary.module(name)
+        if found is not None:
+            return found
+    return None

@@ -30,6 +30,7 @@ from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from glossary_lsp.course.identity import glossary_module_of
 from glossary_lsp.course.introduction import find_introduction
 from glossary_lsp.course.workspace import ModuleFile, WorkspaceIndex
 from glossary_lsp.features.base import GlossaryVersion
@@ -711,7 +712,7 @@ def _error_offset(lines: LineIndex, message: str) -> int:
 
 def module_label(version: GlossaryVersion, module: ModuleFile) -> str:
     """How a module is named in messages: the glossary's `EMOJI Title`, else the module title."""
-    known = version.glossary.module(module.id)
+    known = glossary_module_of(version.glossary, module)
     return known.label if known is not None else module.title
 
 

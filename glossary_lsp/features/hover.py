@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from glossary_lsp.course.identity import glossary_module_of
 from glossary_lsp.course.introduction import Introduction, comes_before, find_introduction
 from glossary_lsp.course.workspace import Course, WorkspaceIndex
 from glossary_lsp.features.base import GlossaryVersion, term_at
@@ -44,7 +45,7 @@ def introduction_label(glossary: Glossary, introduction: Introduction, term: Ter
     """`02 · 📊 Embeddings`: the module's place in the course and its name (the glossary's
     `EMOJI Title` when the glossary describes that module)."""
     module = introduction.module
-    described = glossary.module(module.id) or (
+    described = glossary_module_of(glossary, module) or (
         glossary.module(term.module) if introduction.reason == "glossary" else None
     )
     name = described.label if described is not None else module.title

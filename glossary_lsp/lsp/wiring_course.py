@@ -30,6 +30,7 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 from pygls.uris import from_fs_path
 
+from glossary_lsp.course.identity import glossary_module_of
 from glossary_lsp.features import code_actions, references
 from glossary_lsp.features.course import course_outline, module_name_findings, toc_findings
 from glossary_lsp.features.definition import read_from_disk
@@ -396,7 +397,8 @@ def answer_code_actions(
         return []
     root = root_of(ls, path)
     module = ls.index.module_at(path) if path is not None else None
-    module_id = module.id if module and ls.version.glossary.module(module.id) else None
+    described = glossary_module_of(ls.version.glossary, module) if module else None
+    module_id = described.id if described is not None else None
     fixes = code_actions.quick_fixes(
         wanted,
         view.lines,
