@@ -284,9 +284,9 @@ def test_a_book_without_numbers_natural_sort_and_sidebar_position(tmp_path):
         "extra/index.md",
         "extra/a.md",
         "extra/b.md",
-        "Appendix.md",
         "chapter2.md",
         "chapter10.md",
+        "Appendix.md",
     ]
 
 

@@ -3,8 +3,8 @@
 Every level of a path is compared on its own: a folder's `README.md`/`index.md` first, then its
 other files and subfolders by their order (front matter `order:`/`sidebar_position`, else a
 numeric prefix such as `01-`), files before folders among equals, then by natural sort
-(`chapter2` before `chapter10`). The result is stable and explainable: two paths compare by their
-first differing level.
+(`chapter2` before `chapter10`); appendices come after their other siblings, as in a book. The
+result is stable and explainable: two paths compare by their first differing level.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 
 INDEX_STEMS = ("readme", "index", "_index")
 ORDER_KEYS = ("order", "sidebar_position", "weight", "nav_order")
+BACK_MATTER = ("appendix", "appendices")  # after the chapters, as books have them
 _NUMERIC_PREFIX = re.compile(r"^(\d+(?:\.\d+)?)(?=[-_. ]|[^\d]|$)")
 _DIGITS = re.compile(r"(\d+)")
 
@@ -77,13 +78,13 @@ def tree_key(path: str, stated: Mapping[str, float], folder_orders: Mapping[str,
     for depth, name in enumerate(parts):
         is_file = depth == len(parts) - 1
         if is_file and is_index_name(name):
-            key.append((0, 0.0, 0, ()))
+            key.append((0, False, 0.0, 0, ()))
             continue
         here = "/".join(parts[: depth + 1])
         order = stated.get(here) if is_file else folder_orders.get(here)
         if order is None:
             order = numeric_prefix(name)
-        key.append(
-            (1, math.inf if order is None else order, 0 if is_file else 1, natural_key(name))
-        )
+        back = stem_of(name).casefold().startswith(BACK_MATTER)
+        rank = math.inf if order is None else order
+        key.append((1, back, rank, 0 if is_file else 1, natural_key(name)))
     return tuple(key)
