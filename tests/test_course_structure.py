@@ -511,3 +511,27 @@ def test_check_reports_toc_problems_and_definition_takes_config(tmp_path, capsys
     assert capsys.readouterr().out.strip().endswith("a.md:3:1: TTFT (time to first token).")
     course = course_outline(None, build(root)[1], root)
     assert course["order_source"] == "folders"  # without the setting
+
+
+def test_without_a_definition_a_section_about_the_term_then_a_plain_use(tmp_path):
+    glossary = "version: 1\nterms:\n  - term: tokenizer\n  - term: KV cache\n"
+    root = write_course(
+        tmp_path,
+        {
+            "README.md": "# Course\n\n- [KV cache](02-kv/) and [🤗 Tokenizers](https://x.y) 🚀\n",
+            "01-use/README.md": "# Using a tokenizer\n\nA KV cache appears in passing.\n",
+            "02-kv/README.md": "# Notes\n\n## KV cache\n\nHow it works.\n",
+            "03-tok/README.md": "# 3. Tokenizers\n\nAll about them.\n",
+        },
+        glossary,
+    )
+    version, index = build(root)
+    tokenizer = find_introduction(index, version.glossary.lookup("tokenizer"))
+    assert tokenizer.module.relative == "03-tok/README.md"  # opens the module's title
+    kv = find_introduction(index, version.glossary.lookup("KV cache"))
+    assert kv.module.relative == "02-kv/README.md"  # a heading that is the term
+    # with no section about it, the first use that is not a link's text
+    (root / "02-kv/README.md").write_text("# Notes\n\nSee the KV cache.\n", encoding="utf-8")
+    version, index = build(root)
+    kv = find_introduction(index, version.glossary.lookup("KV cache"))
+    assert kv.module.relative == "01-use/README.md"

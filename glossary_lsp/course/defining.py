@@ -10,6 +10,9 @@ hyphens and line breaks ignored:
 - a definition list (`TTFT` alone on its line, the next line starting with `: `)
 - a glossary table row (`| TTFT | Time to first token |`: the term is the first cell)
 - a term without expansion at the start of a line followed by `:` or ` - ` and its definition
+
+`opens_heading` tells an occurrence that is a section about the term (it opens the module's
+title, or is a heading's whole text): where no occurrence is an introduction, that section is.
 """
 
 from __future__ import annotations
@@ -34,6 +37,10 @@ _PHRASE = re.compile(
 _LINE_START = re.compile(r"(?:^|\n)[ \t]*(?:[-*+][ \t]+|\d+[.)][ \t]+|#{1,6}[ \t]+|>[ \t]*)*$")
 _DEFINITION_LIST_NEXT = re.compile(r"\r?\n[ \t]*:[ \t]+\S")
 _MIN_DEFINITION_WORDS = 3
+_HEADING_LINE = re.compile(r"[ ]{0,3}#{1,6}[ \t]")
+_NUMBERING = re.compile(r"\d+(?:\.\d+)*[.)]?")
+_ANCHOR = re.compile(r"\[\[[^\]]*\]\]|\{#[^}]*\}|[#*_`\s]+$")
+_FIRST_HEADING = re.compile(r"^[ ]{0,3}#{1,6}[ \t]", re.M)
 
 
 def squash(text: str) -> str:
@@ -109,3 +116,44 @@ def _in_first_table_cell(text: str, before: int, after: int) -> bool:
     rest = text[after : line_end if line_end >= 0 else len(text)]
     cells = rest.split("|")
     return len(cells) >= 3 and not cells[0].strip() and bool(cells[1].strip("-: \t"))
+
+
+def opens_heading(text: str, start: int, end: int, is_title: bool) -> bool:
+    """Whether an occurrence is a section about the term: it opens the module's title
+    (`# Transformers, what can they do?`, `# 3. Tokenizers`) or is a heading's whole text
+    (`## KV cache`). A heading that only mentions it (`## Preprocessing with a tokenizer`,
+    `# 6. Llama 3.1 8B` deep in a notebook) is not."""
+    line_start = text.rfind("\n", 0, start) + 1
+    opening = _HEADING_LINE.match(text, line_start)
+    if opening is None:
+        return False
+    before = _NUMBERING.sub("", text[opening.end() : start])
+    if any(char.isalpha() for char in before):
+        return False
+    if is_title:
+        return True
+    line_end = text.find("\n", end)
+    after = _ANCHOR.sub("", text[end : line_end if line_end >= 0 else len(text)])
+    return not squash(after) or squash(after) in ("s", "es")
+
+
+def link_text(text: str, start: int, end: int) -> str | None:
+    """Whether an occurrence is a link's text: "whole" (`[KV Cache](…)`, `[BPE](…)`), "part"
+    (`[Byte Pair Encoding (BPE) Tokenizer](…)`), or None. A link's text is a reference to where
+    a term is taught (a course's list of lessons), not a use."""
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    opening = text.rfind("[", text.rfind("\n", 0, start) + 1, start)
+    if opening < 0 or "]" in text[opening:start]:
+        return None
+    closing = text.find("](", end, line_end)
+    if closing < 0 or "[" in text[end:closing]:
+        return None
+    inside = text[opening + 1 : start] + text[end:closing]
+    return "part" if any(char.isalnum() for char in inside) else "whole"
+
+
+def first_heading_line(text: str) -> int | None:
+    """The offset of the line of the first Markdown heading in a text (a module's title)."""
+    found = _FIRST_HEADING.search(text)
+    return found.start() if found is not None else None

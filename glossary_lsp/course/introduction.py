@@ -6,7 +6,8 @@ diagnostics (`usedBeforeIntroduced`, `acronymNotExpanded`) all give.
    else the module's top;
 2. else the first occurrence in course order written with its expansion or defined
    (see `course.defining`);
-3. else the first occurrence in course order.
+3. else the first section about it: a module title it opens, or a heading it is;
+4. else the first occurrence in course order (not a link's text, if there is one).
 """
 
 from __future__ import annotations
@@ -19,14 +20,23 @@ from glossary_lsp.glossary.model import Term
 
 GLOSSARY = "glossary"  # the module the glossary names
 DEFINED = "defined"  # the first occurrence written with its expansion or defined
+HEADING = "heading"  # the first section about it
 FIRST_USE = "first use"  # the first occurrence in course order
+# (reason, kind of occurrence), in order; a link's text (a course's list of lessons) is a
+# reference to where the term is taught, taken only when there is nothing else
+TIERS = (
+    (DEFINED, "defined"),
+    (HEADING, "heading"),
+    (FIRST_USE, "plain"),
+    (FIRST_USE, "use"),
+)
 
 
 @dataclass(frozen=True, slots=True)
 class Introduction:
     module: ModuleFile
     occurrence: Occurrence | None  # None: the glossary's module, which does not use the term
-    reason: str  # GLOSSARY, DEFINED or FIRST_USE
+    reason: str  # GLOSSARY, DEFINED, HEADING or FIRST_USE
     rank: int  # the module's place in the course
 
     @property
@@ -50,11 +60,11 @@ def find_introduction(
     if home is not None:
         occurrence = None
         if locate:
-            occurrence = index.first_occurrence(term, home, defined=True)
+            occurrence = index.first_occurrence(term, home, "defined")
             occurrence = occurrence or index.first_occurrence(term, home)
         return Introduction(home, occurrence, GLOSSARY, course.rank[home.path])
-    for reason, defined in ((DEFINED, True), (FIRST_USE, False)):
-        found = _first(index, term, course, defined, locate)
+    for reason, kind in TIERS:
+        found = _first(index, term, course, kind, locate)
         if found is not None:
             module, occurrence = found
             return Introduction(module, occurrence, reason, course.rank[module.path])
@@ -62,17 +72,14 @@ def find_introduction(
 
 
 def _first(
-    index: WorkspaceIndex, term: Term, course: Course, defined: bool, locate: bool
+    index: WorkspaceIndex, term: Term, course: Course, kind: str, locate: bool
 ) -> tuple[ModuleFile, Occurrence | None] | None:
     for module in course.modules:
-        if not locate and module.terms_known:
-            keys = module.defines if defined else module.terms
-            if term.key in keys:
-                return module, None
+        if not index.may_introduce(module, term, kind):
             continue
-        if defined and not index.may_define(module, term):
-            continue
-        occurrence = index.first_occurrence(term, module, defined=defined)
+        if not locate:
+            return module, None
+        occurrence = index.first_occurrence(term, module, kind)
         if occurrence is not None:
             return module, occurrence
     return None

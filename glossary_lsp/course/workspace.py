@@ -17,7 +17,12 @@ from pathlib import Path
 
 from pygls.uris import from_fs_path
 
-from glossary_lsp.course.defining import defines
+from glossary_lsp.course.defining import (
+    defines,
+    first_heading_line,
+    link_text,
+    opens_heading,
+)
 from glossary_lsp.course.files import (
     MODULE_SUFFIXES,
     Listing,
@@ -128,6 +133,8 @@ class ModuleFile:
     relative: str = ""
     language: str | None = None
     defines: frozenset[str] = frozenset()  # terms written with their expansion or defined here
+    headings: frozenset[str] = frozenset()  # terms a section here is about
+    plain: frozenset[str] = frozenset()  # terms used here outside a link's text
     heading: str | None = None
     front_matter: dict = field(default_factory=dict)
 
@@ -147,6 +154,8 @@ class Occurrence:
     end: int
     term: Term
     defined: bool = False  # written with its expansion, or defined, here
+    in_heading: bool = False
+    in_link: bool = False  # a link's text: a reference to where it is taught, not a use
 
     def source_range(self) -> tuple[int, int]:
         return self.region.to_source(self.start), self.region.to_source(self.end)
@@ -174,7 +183,7 @@ class Course:
 class _CachedModule:
     stamp: object
     view: DocumentView
-    matches: list[tuple[Region, int, int, Term, bool]] | None = None
+    matches: list[tuple[Region, int, int, Term, bool, bool, bool]] | None = None
 
 
 def markdown_header(source: str) -> tuple[dict, str | None]:
@@ -386,10 +395,16 @@ class WorkspaceIndex:
     def record_terms(self, module: ModuleFile, keys: Iterable[str]) -> None:
         """The terms another pass over the module's prose found (a caller's own analysis)."""
         module.terms = frozenset(keys)
-        module.defines = frozenset(
-            term.key for _, _, _, term, defined in self._matches(module) if defined
-        )
+        self._record_introductions(module, self._matches(module))
         module.terms_known = True
+
+    @staticmethod
+    def _record_introductions(
+        module: ModuleFile, matches: list[tuple[Region, int, int, Term, bool, bool, bool]]
+    ) -> None:
+        module.defines = frozenset(m[3].key for m in matches if m[4])
+        module.headings = frozenset(m[3].key for m in matches if m[5])
+        module.plain = frozenset(m[3].key for m in matches if not m[6])
 
     def set_matcher(self, matcher: TermMatcher) -> None:
         """A new glossary version: every module's terms are found again."""
@@ -476,8 +491,8 @@ class WorkspaceIndex:
 
     def _find_terms(self, module: ModuleFile) -> None:
         matches = self._matches(module)
-        module.terms = frozenset(term.key for _, _, _, term, _ in matches)
-        module.defines = frozenset(term.key for _, _, _, term, defined in matches if defined)
+        module.terms = frozenset(match[3].key for match in matches)
+        self._record_introductions(module, matches)
         module.terms_known = self.matcher is not None
 
     def _source(self, path: Path) -> tuple[str | None, str | None]:
@@ -512,13 +527,14 @@ class WorkspaceIndex:
                 self._views.popitem(last=False)
         return entry
 
-    def _matches(self, module: ModuleFile) -> list[tuple[Region, int, int, Term, bool]]:
+    def _matches(self, module: ModuleFile) -> list[tuple[Region, int, int, Term, bool, bool, bool]]:
         entry = self._cached(module.path)
         if entry is None or self.matcher is None:
             return []
         if entry.matches is None:
+            title = _title_line(entry.view)
             entry.matches = [
-                (region, start, end, term, defines(region.text, start, end, term))
+                _classified(region, start, end, term, title)
                 for region in entry.view.regions
                 for start, end, term in prose_matches(self.matcher, region)
             ]
@@ -606,18 +622,20 @@ class WorkspaceIndex:
         if entry is None:
             return []
         return [
-            Occurrence(module, entry.view, region, start, end, found, defined)
-            for region, start, end, found, defined in self._matches(module)
+            Occurrence(module, entry.view, region, start, end, found, defined, heading, link)
+            for region, start, end, found, defined, heading, link in self._matches(module)
             if found.key == term.key
         ]
 
-    def may_define(self, module: ModuleFile, term: Term) -> bool:
-        """Whether a module writes the term with its expansion or defines it (indexed terms, else
-        its text is matched now)."""
+    def may_introduce(self, module: ModuleFile, term: Term, kind: str) -> bool:
+        """Whether a module has an occurrence of the term of a kind (`defined`: written with
+        its expansion or defined; `heading`: a section about it; `plain`: not a link's text;
+        `use`: any): its indexed terms, else its text is matched now."""
         if module.terms_known:
-            return term.key in module.defines
+            keys = {"defined": module.defines, "heading": module.headings, "plain": module.plain}
+            return term.key in keys.get(kind, module.terms)
         return self._may_use(module, term) and any(
-            occurrence.defined for occurrence in self.occurrences_in(module, term)
+            _is_kind(occurrence, kind) for occurrence in self.occurrences_in(module, term)
         )
 
     def occurrences(
@@ -632,25 +650,56 @@ class WorkspaceIndex:
         ]
 
     def first_occurrence(
-        self, term: Term, module: ModuleFile | None = None, defined: bool = False
+        self, term: Term, module: ModuleFile | None = None, kind: str = "use"
     ) -> Occurrence | None:
-        """The first prose occurrence (`defined`: the first written as an introduction) in
-        `module`, or in the earliest module of the course that has one.
+        """The first prose occurrence of a kind (`use`, `plain`, `defined`, `heading`: see
+        `may_introduce`) in `module`, or in the earliest module of the course that has one.
 
         Answers before the terms of every module are indexed: a module not indexed yet is
         searched for the term's names first, and matched only when they occur in it.
         """
         candidates = [module] if module is not None else self.modules()
         for candidate in candidates:
-            if defined and candidate.terms_known and term.key not in candidate.defines:
+            if candidate.terms_known and not self.may_introduce(candidate, term, kind):
                 continue
             if self._may_use(candidate, term):
-                found = self.occurrences_in(candidate, term)
-                if defined:
-                    found = [occurrence for occurrence in found if occurrence.defined]
+                found = [o for o in self.occurrences_in(candidate, term) if _is_kind(o, kind)]
                 if found:
                     return found[0]
         return None
+
+
+def _classified(
+    region: Region, start: int, end: int, term: Term, title: tuple[int, int] | None
+) -> tuple[Region, int, int, Term, bool, bool, bool]:
+    """A match with what it is: (…, written as its introduction, a section about it, a link's
+    text)."""
+    text = region.text
+    link = link_text(text, start, end)
+    is_title = (region.index, text.rfind("\n", 0, start) + 1) == title
+    heading = region.kind == "markdown" and opens_heading(text, start, end, is_title)
+    defined = link != "part" and defines(text, start, end, term)
+    return region, start, end, term, defined, heading, link is not None
+
+
+def _title_line(view: DocumentView) -> tuple[int, int] | None:
+    """(region index, line offset) of a module's title: its first Markdown heading."""
+    for region in view.regions:
+        if region.kind == "markdown":
+            line = first_heading_line(region.text)
+            if line is not None:
+                return region.index, line
+    return None
+
+
+def _is_kind(occurrence: Occurrence, kind: str) -> bool:
+    if kind == "defined":
+        return occurrence.defined
+    if kind == "heading":
+        return occurrence.in_heading
+    if kind == "plain":
+        return not occurrence.in_link
+    return True
 
 
 def _path_id(relative: str) -> str:
