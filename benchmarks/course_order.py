@@ -177,7 +177,8 @@ def _rel(path: Path, root: Path) -> str:
 
 
 def run_verdicts(path: Path) -> None:
-    verdicts = [line.split()[-1] for line in path.read_text().splitlines() if line.strip()]
+    lines = [line for line in path.read_text().splitlines() if line.strip()]
+    verdicts = [line.split()[-1] for line in lines if not line.startswith("#")]
     ok = verdicts.count("ok")
     print(f"{ok}/{len(verdicts)} sensible ({100 * ok / max(len(verdicts), 1):.0f}%)")
 

@@ -67,6 +67,13 @@ VIEW_CACHE_SIZE = 32
 HEADING_SEARCH_CHARS = 20_000
 _HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
 _LANGUAGE_IDS = {".qmd": "markdown"}  # Quarto's Markdown, read as Markdown
+# Before a module is indexed, whether it can hold an occurrence of a kind: a superset of what
+# `course.defining` recognises, searched in the raw text (the matcher then decides)
+_KIND_PATTERNS = {
+    "defined": r"\({name}|^[ \t>|*+-]*[*_`\[]*{name}|{name}[*_`\]]*(?:\([^)\n]*\))?[ \t]*"
+    r"(?:\(|:|[-–—=][ \t]|,|\n[ \t]*:|[ \t]+(?:is|are|stand|refer))",
+    "heading": r"^[ ]{0,3}#{1,6}[ \t][^\n]*?{name}",
+}
 
 
 def glob_to_regex(pattern: str) -> re.Pattern[str]:
@@ -137,6 +144,7 @@ class ModuleFile:
     plain: frozenset[str] = frozenset()  # terms used here outside a link's text
     heading: str | None = None
     front_matter: dict = field(default_factory=dict)
+    described: bool = True  # False: a file of another language, not read yet
 
     def describes_same(self, other: ModuleFile) -> bool:
         """Whether what the course structure reads (id, order, title) is unchanged."""
@@ -280,22 +288,33 @@ class WorkspaceIndex:
         self.index_terms(progress)
 
     def list_modules(self) -> None:
-        """Walk the roots, describe every course file, and build the course: fast, no matching."""
+        """Walk the roots, describe the course language's files, and build the course: fast, no
+        matching. Files of other languages are described when their course is first asked for."""
         listings = self._listings()
-        fresh = {path: self._describe(path) for listing in listings for path in listing.files}
+        fresh: dict[Path, ModuleFile] = {}
         roots = {}
         for listing in listings:
-            relatives = [fresh[path].relative for path in listing.files]
+            relatives = [path.relative_to(listing.root).as_posix() for path in listing.files]
             layout = detect_languages(relatives)
             has_untranslated = any(layout.language_of(rel) is None for rel in relatives)
             language = course_language(layout, self.language, has_untranslated)
             roots[listing.root] = _RootState(listing, layout, language)
-            for path in listing.files:
-                fresh[path].language = layout.language_of(fresh[path].relative)
+            for path, relative in zip(listing.files, relatives, strict=True):
+                of = layout.language_of(relative)
+                module = self._describe(path) if of in (None, language) else _undescribed(path)
+                module.relative, module.language = relative, of
+                fresh[path] = module
         with self._lock:
             self._modules = fresh
             self._roots = roots
             self._rebuild()
+
+    def _describe_language(self, language: str | None) -> None:
+        for path, module in list(self._modules.items()):
+            if not module.described and module.language == language:
+                described = self._describe(path)
+                described.language = language
+                self._modules[path] = described
 
     def is_structure_file(self, path: Path) -> bool:
         """Whether a file is a TOC (or toctree document) that the course structure was read from,
@@ -322,6 +341,8 @@ class WorkspaceIndex:
         self.course()
 
     def _build_course(self, language: str | None, main: bool) -> Course:
+        if not main:
+            self._describe_language(language)
         structures = []
         ordered: list[ModuleFile] = []
         for root, state in self._roots.items():
@@ -540,24 +561,24 @@ class WorkspaceIndex:
             ]
         return entry.matches
 
-    def _may_use(self, module: ModuleFile, term: Term) -> bool:
-        """Whether a module can use a term: its indexed terms, else a quick text search."""
+    def _may_use(self, module: ModuleFile, term: Term, kind: str = "use") -> bool:
+        """Whether a module can have an occurrence of a kind (see `may_introduce`): its indexed
+        terms, else a quick text search (a superset: the matcher decides)."""
         if module.terms_known:
             return term.key in module.terms
         if module.path.suffix == ".ipynb":
             return True  # names may be JSON-escaped there; the matcher decides
         source, _problem = self._source(module.path)
-        return source is not None and self._pattern(term).search(source) is not None
+        return source is not None and self._pattern(term, kind).search(source) is not None
 
-    def _pattern(self, term: Term) -> re.Pattern[str]:
-        pattern = self._patterns.get(term.key)
+    def _pattern(self, term: Term, kind: str = "use") -> re.Pattern[str]:
+        pattern = self._patterns.get(f"{kind}\0{term.key}")
         if pattern is None:
             names = sorted(term.names, key=len, reverse=True)
-            pattern = re.compile(
-                "|".join(r"\s+".join(map(re.escape, name.split())) for name in names),
-                re.IGNORECASE,
-            )
-            self._patterns[term.key] = pattern
+            name = "(?:" + "|".join(r"\s+".join(map(re.escape, n.split())) for n in names) + ")"
+            text = _KIND_PATTERNS.get(kind, "{name}").replace("{name}", name)
+            pattern = re.compile(text, re.IGNORECASE | re.MULTILINE)
+            self._patterns[f"{kind}\0{term.key}"] = pattern
         return pattern
 
     # -- queries -----------------------------------------------------------------------------
@@ -621,11 +642,37 @@ class WorkspaceIndex:
         entry = self._cached(module.path)
         if entry is None:
             return []
+        if entry.matches is None and self.matcher is not None:
+            matches = self._term_matches(entry.view, term)  # not matched whole yet: this term
+        else:
+            matches = self._matches(module)
         return [
             Occurrence(module, entry.view, region, start, end, found, defined, heading, link)
-            for region, start, end, found, defined, heading, link in self._matches(module)
+            for region, start, end, found, defined, heading, link in matches
             if found.key == term.key
         ]
+
+    def _term_matches(
+        self, view: DocumentView, term: Term
+    ) -> list[tuple[Region, int, int, Term, bool, bool, bool]]:
+        """One term's matches in a view, found where its names occur and confirmed by the
+        matcher: what matching the whole module would give for it, at a fraction of the cost."""
+        assert self.matcher is not None
+        title = _title_line(view)
+        pattern = self._pattern(term)
+        found = []
+        for region in view.regions:
+            seen = -1
+            for start, end in region.prose:
+                for hit in pattern.finditer(region.text, start, end):
+                    match = self.matcher.match_at(region.text, hit.start())
+                    if match is None or match.term.key != term.key or match.start <= seen:
+                        continue
+                    if match.start < start or match.end > end:
+                        continue
+                    seen = match.start
+                    found.append(_classified(region, match.start, match.end, term, title))
+        return found
 
     def may_introduce(self, module: ModuleFile, term: Term, kind: str) -> bool:
         """Whether a module has an occurrence of the term of a kind (`defined`: written with
@@ -634,7 +681,7 @@ class WorkspaceIndex:
         if module.terms_known:
             keys = {"defined": module.defines, "heading": module.headings, "plain": module.plain}
             return term.key in keys.get(kind, module.terms)
-        return self._may_use(module, term) and any(
+        return self._may_use(module, term, kind) and any(
             _is_kind(occurrence, kind) for occurrence in self.occurrences_in(module, term)
         )
 
@@ -700,6 +747,11 @@ def _is_kind(occurrence: Occurrence, kind: str) -> bool:
     if kind == "plain":
         return not occurrence.in_link
     return True
+
+
+def _undescribed(path: Path) -> ModuleFile:
+    uri = from_fs_path(str(path)) or path.as_uri()
+    return ModuleFile(path, uri, path.stem, path.stem, (), described=False)
 
 
 def _path_id(relative: str) -> str:
