@@ -535,3 +535,13 @@ def test_without_a_definition_a_section_about_the_term_then_a_plain_use(tmp_path
     version, index = build(root)
     kv = find_introduction(index, version.glossary.lookup("KV cache"))
     assert kv.module.relative == "01-use/README.md"
+
+
+def test_course_settings():
+    from glossary_lsp.settings import Settings
+
+    settings = Settings.from_dict({"course": {"toc": " book/order.txt ", "language": "fr"}})
+    assert (settings.course_toc, settings.course_language) == ("book/order.txt", "fr")
+    assert Settings.from_dict({"course": {"toc": 3}}).problems == (
+        "glossaryLsp.course.toc: expected str, got int",
+    )
