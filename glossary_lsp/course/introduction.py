@@ -1,9 +1,9 @@
 """Where a term is introduced in a course: the one answer definition, hover and the course
 diagnostics (`usedBeforeIntroduced`, `acronymNotExpanded`) all give.
 
-1. the module the glossary names (`module:` an id, path or title), if it is in this course: at
-   its first occurrence written with the expansion or defined there, else its first occurrence,
-   else the module's top;
+1. the module the glossary names (`module:` an id, path or title), if it is in this course and
+   uses the term: at its first occurrence written with the expansion or defined there, else its
+   first occurrence (a module of that name that never uses the term is another course's);
 2. else the first occurrence in course order written with its expansion or defined
    (see `course.defining`);
 3. else the first section about it: a module title it opens, or a heading it is;
@@ -35,7 +35,7 @@ TIERS = (
 @dataclass(frozen=True, slots=True)
 class Introduction:
     module: ModuleFile
-    occurrence: Occurrence | None  # None: the glossary's module, which does not use the term
+    occurrence: Occurrence | None  # None when only the module was asked for (`locate=False`)
     reason: str  # GLOSSARY, DEFINED, HEADING or FIRST_USE
     rank: int  # the module's place in the course
 
@@ -48,23 +48,31 @@ class Introduction:
 
 
 def find_introduction(
-    index: WorkspaceIndex, term: Term, course: Course | None = None, locate: bool = True
+    index: WorkspaceIndex,
+    term: Term,
+    course: Course | None = None,
+    locate: bool = True,
+    indexed_only: bool = False,
 ) -> Introduction | None:
     """Where `term` is introduced in `course` (default: the course language's course).
 
     `locate=False` only says which module (no module text is read when the index knows its
-    terms).
+    terms). `indexed_only` leaves out the modules whose terms are not indexed yet instead of
+    reading them (diagnostics, computed again once the index is complete).
     """
     course = course or index.course()
+    modules = [m for m in course.modules if m.terms_known] if indexed_only else course.modules
     home = course.resolve(term.module) if term.module else None
-    if home is not None:
+    if home is not None and (indexed_only and not home.terms_known):
+        home = None
+    if home is not None and index.may_introduce(home, term, "use"):
         occurrence = None
         if locate:
             occurrence = index.first_occurrence(term, home, "defined")
             occurrence = occurrence or index.first_occurrence(term, home)
         return Introduction(home, occurrence, GLOSSARY, course.rank[home.path])
     for reason, kind in TIERS:
-        found = _first(index, term, course, kind, locate)
+        found = _first(index, term, modules, kind, locate)
         if found is not None:
             module, occurrence = found
             return Introduction(module, occurrence, reason, course.rank[module.path])
@@ -72,9 +80,9 @@ def find_introduction(
 
 
 def _first(
-    index: WorkspaceIndex, term: Term, course: Course, kind: str, locate: bool
+    index: WorkspaceIndex, term: Term, modules: list[ModuleFile], kind: str, locate: bool
 ) -> tuple[ModuleFile, Occurrence | None] | None:
-    for module in course.modules:
+    for module in modules:
         if not index.may_introduce(module, term, kind):
             continue
         if not locate:

@@ -659,7 +659,7 @@ class CourseFacts:
         return self._introductions[key]
 
     def _find_introduction(self, term: Term) -> Introduction | None:
-        found = find_introduction(self.index, term, self.course)
+        found = find_introduction(self.index, term, self.course, indexed_only=True)
         if found is None:
             return None
         occurrence = found.occurrence

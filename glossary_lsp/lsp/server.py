@@ -626,7 +626,8 @@ def register_documents(server: GlossaryServer) -> None:
 
 def register_features(server: GlossaryServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_HOVER)
-    def hover(ls: GlossaryServer, params: types.HoverParams) -> types.Hover | None:
+    async def hover(ls: GlossaryServer, params: types.HoverParams) -> types.Hover | None:
+        await ls.wait_for_index()  # the module listing: which module of this course introduces it
         return ls.safely(answer_hover)(ls, params)
 
     @server.feature(types.TEXT_DOCUMENT_DEFINITION)
@@ -649,8 +650,11 @@ def register_features(server: GlossaryServer) -> None:
         return answer or types.CompletionList(is_incomplete=True, items=[])
 
     @server.feature(types.COMPLETION_ITEM_RESOLVE)
-    def resolve_completion(ls: GlossaryServer, item: types.CompletionItem) -> types.CompletionItem:
-        text = ls.safely(completion_feature.documentation)(ls.version, item.label)
+    async def resolve_completion(
+        ls: GlossaryServer, item: types.CompletionItem
+    ) -> types.CompletionItem:
+        await ls.wait_for_index()  # the module listing: where this course introduces the term
+        text = ls.safely(completion_feature.documentation)(ls.version, item.label, ls.index)
         if text is not None:
             item.documentation = types.MarkupContent(kind=types.MarkupKind.Markdown, value=text)
         return item
