@@ -61,7 +61,10 @@ def default_skip(folder: Path, name: str) -> bool:
     folders, and any folder that is a virtualenv."""
     if name.startswith(".") or name in SKIPPED_FOLDERS:
         return True
-    return (folder / name / VIRTUALENV_MARKER).is_file()
+    try:
+        return (folder / name / VIRTUALENV_MARKER).is_file()
+    except OSError:  # a folder we may not look into: not a course's
+        return True
 
 
 class IgnoreRules:
