@@ -21,6 +21,7 @@ SUBCOMMANDS = {
     "check": "report the course diagnostics, for CI",
     "extract": "propose glossary candidates found in a course",
     "export": "write the course's glossary page (html, txt, md or json)",
+    "course": "print the course as the server understands it: order source, language, modules",
 }
 
 

@@ -30,6 +30,8 @@ class Settings:
     ignore: tuple[str, ...] = ()
     code_comments: bool = False
     source_kinds: tuple[str, ...] = SOURCE_KINDS  # glossary sources read from the workspace
+    course_toc: str | None = None  # course.toc: the order file, relative to the workspace folder
+    course_language: str | None = None  # course.language: which translation is the course
     problems: tuple[str, ...] = ()
 
     @classmethod
@@ -40,6 +42,7 @@ class Settings:
         if not isinstance(raw, dict):
             return cls(problems=(f"glossaryLsp settings must be an object, not {_kind(raw)}",))
         modules = _get(raw, "modules", dict, {}, problems)
+        course = _get(raw, "course", dict, {}, problems)
         diagnostics = dict(DIAGNOSTIC_DEFAULTS)
         for rule, value in _get(raw, "diagnostics", dict, {}, problems).items():
             if rule not in DIAGNOSTIC_DEFAULTS:
@@ -58,6 +61,8 @@ class Settings:
             ignore=_strings(raw, "ignore", problems),
             code_comments=_get(raw, "codeComments", bool, False, problems),
             source_kinds=_source_kinds(_get(raw, "sources", dict, {}, problems), problems),
+            course_toc=_get(course, "toc", str, "", problems, "course.").strip() or None,
+            course_language=_get(course, "language", str, "", problems, "course.").strip() or None,
             problems=tuple(problems),
         )
 

@@ -114,7 +114,8 @@ async def test_workspace_folders_added_later_join_the_course(
             )
         )
     )
-    path = client.course / "scratch.md"
+    path = client.course / ".drafts" / "scratch.md"  # a hidden folder: not a module itself
+    path.parent.mkdir()
     text = open_file(client, path, text="We cite Zyzzyva here.\n")
 
     async def definition():
@@ -127,4 +128,4 @@ async def test_workspace_folders_added_later_join_the_course(
 
     location = await eventually(definition, timeout=10)
     assert location is not None
-    assert location.uri == (other / "01-intro.md").as_uri()  # numbered: first in course order
+    assert location.uri == (other / "01-intro.md").as_uri()  # the second folder's module

@@ -1,9 +1,8 @@
-"""The `glossaryLsp/course` request: the modules in course order, each with the terms it
-introduces, as the editors' course views show them."""
+"""The `glossaryLsp/course` request as the editors' course views use it: the modules in course
+order, each with the terms it introduces (`course_outline`: tests/test_course_structure.py)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest_lsp
@@ -11,57 +10,7 @@ from lsp_helpers import SERVER_COMMAND, copy_course, eventually, start_session
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-from glossary_lsp.course.workspace import ModuleFile
-from glossary_lsp.features.course import course_outline
-from glossary_lsp.glossary.model import Term
-
 COURSE_REQUEST = "glossaryLsp/course"
-
-
-def module(root: Path, name: str, title: str) -> ModuleFile:
-    path = root / name
-    return ModuleFile(path, path.as_uri(), name.split(".")[0], title, (name,))
-
-
-def test_outline_lists_modules_in_the_given_order_with_what_each_introduces(tmp_path: Path):
-    first = module(tmp_path, "b/01-intro.md", "🚀 Intro")
-    second = module(tmp_path, "a/02-more.ipynb", "More")
-    terms = [Term(term="KV cache"), Term(term="GPU"), Term(term="TTFT")]
-    homes = {"KV cache": second.path, "GPU": first.path, "TTFT": None}
-
-    outline = course_outline(
-        tmp_path, "folders", None, [first, second], terms, lambda term: homes[term.term]
-    )
-
-    assert outline.to_json() == {
-        "root": str(tmp_path),
-        "order_source": "folders",
-        "language": None,
-        "modules": [
-            {
-                "path": "b/01-intro.md",
-                "id": "b/01-intro",
-                "title": "🚀 Intro",
-                "uri": first.uri,
-                "introduces": ["GPU"],
-            },
-            {
-                "path": "a/02-more.ipynb",
-                "id": "a/02-more",
-                "title": "More",
-                "uri": second.uri,
-                "introduces": ["KV cache"],
-            },
-        ],
-    }
-
-
-def test_a_term_introduced_outside_the_listed_modules_is_left_out(tmp_path: Path):
-    only = module(tmp_path, "01.md", "One")
-    outline = course_outline(
-        tmp_path, "folders", None, [only], [Term(term="GPU")], lambda _: tmp_path / "elsewhere.md"
-    )
-    assert outline.modules[0].introduces == ()
 
 
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER_COMMAND))

@@ -66,7 +66,7 @@ def test_json_lists_used_terms_with_their_first_introduction(course, capsys):
         "path": "02-training.md",
         "line": 3,
         "column": 35,
-        "module": "training",
+        "module": "02-training",  # the course module's id: its path without extension
     }
     assert fsdp["used_in"] == ["02-training.md", "03-serving.ipynb"]
     assert terms["KV cache"]["introduced_in"] is None and terms["KV cache"]["used_in"] == []

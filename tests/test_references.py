@@ -247,7 +247,8 @@ def test_workspace_symbols_by_name_and_expansion(course):
     root, version, index = course
     by_name = workspace_symbols(version, index, "fsd")
     assert [s.name for s in by_name] == ["FSDP"]
-    assert by_name[0].target.path.name == "01-intro.md"  # first introduction, as definition
+    # first introduction, as definition: the glossary's module `training` is `03-train.md`
+    assert by_name[0].target.path.name == "03-train.md"
     by_expansion = workspace_symbols(version, index, "bandwidth")
     assert [s.name for s in by_expansion] == ["HBM"]
     assert by_expansion[0].target.path.name == "glossary.yaml"  # unused: its entry

@@ -318,7 +318,8 @@ COURSE = {
 
 @pytest.fixture
 def served(tmp_path):
-    root = course(tmp_path, {**COURSE, "_toc.yml": "root: 01-intro\n"})
+    toc = "format: jb-book\nroot: 01-intro\nchapters:\n  - file: 02-more\n  - file: glossary\n"
+    root = course(tmp_path, {**COURSE, "_toc.yml": toc})
     store = load(root)
     version = GlossaryVersion.build(store.merged)
     index = WorkspaceIndex([root])

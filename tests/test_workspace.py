@@ -80,7 +80,7 @@ def test_course_order_ids_and_titles(tmp_path: Path):
         "10-late.md",
         "zz-appendix.md",
     ]
-    assert [m.id for m in modules] == ["unnumbered", "custom-id", "late", "zz-appendix"]
+    assert [m.id for m in modules] == ["unnumbered", "custom-id", "10-late", "zz-appendix"]
     assert modules[0].title == "Ordered by front matter"
     assert modules[2].title == "🚀 Late"
 

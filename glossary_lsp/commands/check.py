@@ -21,38 +21,29 @@ import json
 import os
 import sys
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from glossary_lsp.commands._offline import find_root
+from glossary_lsp.commands._offline import (
+    Course,
+    UsageError,
+    add_course_arguments,
+    open_course,
+)
 from glossary_lsp.commands.ci_formats import (
     ArtifactLocations,
     github_command,
     sarif_log,
     sarif_result,
 )
-from glossary_lsp.course.workspace import WorkspaceIndex
-from glossary_lsp.features.base import GlossaryVersion
-from glossary_lsp.features.code_actions import IGNORE_FILE, parse_ignore_file
-from glossary_lsp.features.diagnostics import (
-    SEVERITY_RANK,
-    CourseDiagnostics,
-    Finding,
-    RuleSettings,
-    glossary_findings,
-)
-from glossary_lsp.glossary.loader import LoadProblem
-from glossary_lsp.glossary.store import GlossaryStore, glossary_paths
-from glossary_lsp.settings import Settings
+from glossary_lsp.features.course import module_name_findings, toc_findings
+from glossary_lsp.features.diagnostics import SEVERITY_RANK, Finding, glossary_findings
 from glossary_lsp.text.positions import LineIndex
 
-SECTION = "glossaryLsp"
+__all__ = ["UsageError", "add_course_arguments", "load_course", "run"]
+
 THRESHOLDS = ("error", "warning", "information", "hint")
-
-
-class UsageError(Exception):
-    """Printed as one line; exit status 2."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -71,141 +62,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def add_course_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--glossary", action="append", default=[], metavar="FILE", help="an extra glossary YAML"
-    )
-    parser.add_argument("--no-bundled", action="store_true", help="leave out the bundled glossary")
-    parser.add_argument(
-        "--config",
-        metavar="SETTINGS.json",
-        help='glossaryLsp settings: {"glossaryLsp": {…}}, the section itself, or VS Code '
-        'settings.json keys such as "glossaryLsp.diagnostics.unknownAcronym"',
-    )
-
-
-# ------------------------------------------------------------------------------- the course
-
-
-@dataclass
-class Course:
-    """A course loaded from the command line: glossary, index and the rules to apply."""
-
-    roots: list[Path]
-    only: set[Path]
-    settings: Settings
-    version: GlossaryVersion
-    index: WorkspaceIndex
-    rules: RuleSettings
-    analyses: CourseDiagnostics
-    glossary_problems: dict[Path, list[LoadProblem]] = field(default_factory=dict)
-    glossary_files: list[Path] = field(default_factory=list)
-
-
 def load_course(args: argparse.Namespace) -> Course:
-    """Glossaries, settings and index for `args.paths`; raises `UsageError`."""
-    roots: list[Path] = []
-    only: set[Path] = set()
-    for given in args.paths:
-        path = Path(given).resolve()
-        if path.is_dir():
-            root = path
-        elif path.is_file():
-            root = find_root(path)
-            only.add(path)
-        else:
-            raise UsageError(f"{given}: no such file or folder")
-        if root not in roots:
-            roots.append(root)
-    settings = load_settings(args.config)
-    if settings.problems:
-        raise UsageError("; ".join(settings.problems))
-    extra = [str(Path(name).resolve()) for name in args.glossary]
-    for name, resolved in zip(args.glossary, extra, strict=True):
-        if not Path(resolved).is_file():
-            raise UsageError(f"{name}: no such glossary file")
-    store = GlossaryStore()
-    bundled = settings.include_bundled and not args.no_bundled
-    sources = store.discover(roots, settings.source_kinds)
-    paths = glossary_paths(roots, [*settings.glossaries, *extra], bundled, sources)
-    store.configure(paths)
-    store.reload(force=True)
-    version = GlossaryVersion.build(store.merged)
-    index = WorkspaceIndex(
-        roots=roots,
-        include=settings.modules_include,
-        exclude=settings.modules_exclude,
-        matcher=version.matcher,
-        cache_size=sys.maxsize,  # one run over the course: keep every module read once
-    )
-    index.list_modules()
-    rules = RuleSettings.from_settings(settings, ignore_words(roots))
-    analyses = CourseDiagnostics()
-    for module in index.modules():
+    """The course of `args.paths`, each module's prose analysed once."""
+    course = open_course(args.paths, args)
+    for module in course.index.modules():
         # the analysis reads each module's prose once; its term uses are the index's terms
-        index.record_terms(module, analyses.analysis(version, index, module, rules).first_use)
-    workspace_glossaries = [p for p in paths if any(_inside(p, root) for root in roots)]
-    return Course(
-        roots,
-        only,
-        settings,
-        version,
-        index,
-        rules,
-        analyses,
-        dict(store.problems),
-        workspace_glossaries,
-    )
-
-
-def load_settings(config: str | None) -> Settings:
-    if not config:
-        return Settings()
-    try:
-        raw = json.loads(Path(config).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
-        raise UsageError(f"{config}: {getattr(error, 'strerror', None) or error}") from None
-    except json.JSONDecodeError as error:
-        raise UsageError(f"{config}:{error.lineno}:{error.colno}: {error.msg}") from None
-    return Settings.from_dict(settings_section(raw))
-
-
-def settings_section(raw: Any) -> Any:
-    """The `glossaryLsp` section of a settings object, in any of the accepted shapes."""
-    if not isinstance(raw, dict):
-        return raw
-    if isinstance(raw.get(SECTION), dict):
-        return raw[SECTION]
-    dotted = {key: value for key, value in raw.items() if key.startswith(SECTION + ".")}
-    if not dotted:
-        return raw
-    section: dict[str, Any] = {}
-    for key, value in dotted.items():
-        parts = key.split(".")[1:]
-        target = section
-        for part in parts[:-1]:
-            target = target.setdefault(part, {})
-        target[parts[-1]] = value
-    return section
-
-
-def ignore_words(roots: list[Path]) -> list[str]:
-    """The words of each root's `.glossary-ignore`."""
-    words: list[str] = []
-    for root in roots:
-        try:
-            words += parse_ignore_file((root / IGNORE_FILE).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError):
-            continue
-    return words
-
-
-def _inside(path: Path, root: Path) -> bool:
-    try:
-        path.relative_to(root)
-    except ValueError:
-        return False
-    return True
+        analysis = course.analyses.analysis(course.version, course.index, module, course.rules)
+        course.index.record_terms(module, analysis.first_use)
+    return course
 
 
 # ------------------------------------------------------------------------------- reporting
@@ -231,8 +95,10 @@ def collect(course: Course) -> list[Reported]:
         problems = course.glossary_problems.get(path, [])
         for finding in glossary_findings(
             course.version, course.index, path, lines, problems, course.rules
-        ):
+        ) + module_name_findings(course.version, course.index, path, lines):
             reported.append(Reported(path, lines, finding))
+    for path, (lines, findings) in toc_findings(course.index).items():
+        reported += [Reported(path, lines, finding) for finding in findings]
     results = course.analyses.workspace(course.version, course.index, course.rules)
     for module in course.index.modules():
         findings = results.get(module.path, [])

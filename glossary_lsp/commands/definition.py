@@ -14,7 +14,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def location(session: Session) -> str | None:
     """`file:line:col: the line`, 1-based, as compilers print places."""
-    target = definition(session.version, session.index, session.view, session.offset)
+    target = definition(session.version, session.index, session.view, session.offset, session.path)
     if target is None:
         return None
     line, column = target.lines.position(target.start)

@@ -13,7 +13,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def markdown(session: Session) -> str | None:
-    result = hover(session.version, session.view, session.offset)
+    result = hover(session.version, session.view, session.offset, session.index, session.path)
     return result.markdown if result is not None else None
 
 

@@ -8,8 +8,6 @@ so a course of thousands of files costs little memory.
 from __future__ import annotations
 
 import logging
-import math
-import os
 import re
 import threading
 from collections import OrderedDict
@@ -19,6 +17,22 @@ from pathlib import Path
 
 from pygls.uris import from_fs_path
 
+from glossary_lsp.course.defining import (
+    defines,
+    first_heading_line,
+    link_text,
+    opens_heading,
+)
+from glossary_lsp.course.files import (
+    MODULE_SUFFIXES,
+    Listing,
+    list_course_files,
+    relative_to_any,
+)
+from glossary_lsp.course.identity import ModuleNames, stated_id, unique_ids
+from glossary_lsp.course.languages import LanguageLayout, course_language, detect_languages
+from glossary_lsp.course.order import front_matter_order
+from glossary_lsp.course.structure import CourseStructure, build_structure
 from glossary_lsp.glossary.model import Term
 from glossary_lsp.matching import TermMatcher
 from glossary_lsp.text.documents import MAX_FILE_BYTES, view_document
@@ -28,8 +42,9 @@ from glossary_lsp.text.views import DocumentView, Region
 
 log = logging.getLogger(__name__)
 
-MODULE_SUFFIXES = (".md", ".markdown", ".mdx", ".ipynb")
-DEFAULT_INCLUDE = ("**/*.md", "**/*.markdown", "**/*.mdx", "**/*.ipynb")
+__all__ = ["MODULE_SUFFIXES", "read_module_text", "WorkspaceIndex", "ModuleFile", "Occurrence"]
+
+DEFAULT_INCLUDE = tuple(f"**/*{suffix}" for suffix in MODULE_SUFFIXES)
 DEFAULT_EXCLUDE = (
     "**/.git/**",
     "**/node_modules/**",
@@ -47,8 +62,15 @@ DEFAULT_EXCLUDE = (
 MAX_MODULE_BYTES = MAX_FILE_BYTES
 VIEW_CACHE_SIZE = 32
 HEADING_SEARCH_CHARS = 20_000
-_NUMERIC_PREFIX = re.compile(r"^(\d+)[-_. ]*")
 _HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
+_LANGUAGE_IDS = {".qmd": "markdown"}  # Quarto's Markdown, read as Markdown
+# Before a module is indexed, whether it can hold an occurrence of a kind: a superset of what
+# `course.defining` recognises, searched in the raw text (the matcher then decides)
+_KIND_PATTERNS = {
+    "defined": r"\({name}|^[ \t>|*+-]*[*_`\[]*{name}|{name}[*_`\]]*(?:\([^)\n]*\))?[ \t]*"
+    r"(?:\(|:|[-–—=][ \t]|,|\n[ \t]*:|[ \t]+(?:is|are|stand|refer))",
+    "heading": r"^[ ]{0,3}#{1,6}[ \t][^\n]*?{name}",
+}
 
 
 def glob_to_regex(pattern: str) -> re.Pattern[str]:
@@ -91,43 +113,18 @@ class PathFilter:
         return any(rx.match(relative) for rx in self._include)
 
 
-def module_id_for(path: Path, front_matter: dict) -> str:
-    for key in ("id", "slug"):
-        value = front_matter.get(key)
-        if isinstance(value, str | int) and str(value).strip():
-            return str(value).strip()
-    return _NUMERIC_PREFIX.sub("", path.stem) or path.stem
-
-
-def course_order_for(path: Path, front_matter: dict) -> float:
-    value = front_matter.get("order")
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    prefix = _NUMERIC_PREFIX.match(path.name)
-    return float(prefix.group(1)) if prefix else math.inf
-
-
-def title_for(path: Path, view: DocumentView) -> str:
-    title = view.front_matter.get("title")
-    if isinstance(title, str) and title.strip():
-        return title.strip()
+def heading_of(view: DocumentView) -> str | None:
     for region in view.regions:
         if region.kind == "markdown":
             heading = _HEADING.search(region.text)
             if heading:
                 return heading.group(1)
-    return path.stem
-
-
-def _natural_key(text: str) -> tuple:
-    return tuple(
-        int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", text)
-    )
+    return None
 
 
 @dataclass(slots=True)
 class ModuleFile:
-    """One module of the course: a Markdown file or a notebook."""
+    """A course file: a module of a course when `rank` is set (its place in that course)."""
 
     path: Path
     uri: str
@@ -137,6 +134,18 @@ class ModuleFile:
     terms: frozenset[str] = frozenset()
     terms_known: bool = False
     error: str | None = None
+    relative: str = ""
+    language: str | None = None
+    defines: frozenset[str] = frozenset()  # terms written with their expansion or defined here
+    headings: frozenset[str] = frozenset()  # terms a section here is about
+    plain: frozenset[str] = frozenset()  # terms used here outside a link's text
+    heading: str | None = None
+    front_matter: dict = field(default_factory=dict)
+    described: bool = True  # False: a file of another language, not read yet
+
+    def describes_same(self, other: ModuleFile) -> bool:
+        """Whether what the course structure reads (id, order, title) is unchanged."""
+        return (self.front_matter, self.heading) == (other.front_matter, other.heading)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,16 +158,37 @@ class Occurrence:
     start: int
     end: int
     term: Term
+    defined: bool = False  # written with its expansion, or defined, here
+    in_heading: bool = False
+    in_link: bool = False  # a link's text: a reference to where it is taught, not a use
 
     def source_range(self) -> tuple[int, int]:
         return self.region.to_source(self.start), self.region.to_source(self.end)
+
+
+@dataclass
+class Course:
+    """One language's course over the workspace roots: its modules in order, by name."""
+
+    language: str | None
+    structures: list[CourseStructure]
+    modules: list[ModuleFile]
+    rank: dict[Path, int]
+    names: ModuleNames
+
+    def resolve(self, name: str | None) -> ModuleFile | None:
+        found = self.names.resolve(name)
+        return found if isinstance(found, ModuleFile) else None
+
+    def contains(self, module: ModuleFile | None) -> bool:
+        return module is not None and module.path in self.rank
 
 
 @dataclass(slots=True)
 class _CachedModule:
     stamp: object
     view: DocumentView
-    matches: list[tuple[Region, int, int, Term]] | None = None
+    matches: list[tuple[Region, int, int, Term, bool, bool, bool]] | None = None
 
 
 def markdown_header(source: str) -> tuple[dict, str | None]:
@@ -176,19 +206,34 @@ def prose_matches(matcher: TermMatcher, region: Region) -> Iterable[tuple[int, i
             yield match.start, match.end, match.term
 
 
+def view_module(path: Path, source: str) -> DocumentView:
+    return view_document(str(path), source, _LANGUAGE_IDS.get(path.suffix))
+
+
+@dataclass
+class _RootState:
+    listing: Listing
+    layout: LanguageLayout
+    language: str | None
+
+
 @dataclass
 class WorkspaceIndex:
-    """The modules under the workspace folders, in course order, with the terms each uses."""
+    """The course files under the workspace folders; the course (the course language's modules
+    in course order) and, on demand, the course of each other language; the terms each uses."""
 
     roots: Sequence[Path]
     include: Sequence[str] = ()
     exclude: Sequence[str] = ()
     matcher: TermMatcher | None = None
     cache_size: int = VIEW_CACHE_SIZE
+    toc: str | None = None  # glossaryLsp.course.toc
+    language: str | None = None  # glossaryLsp.course.language
     _modules: dict[Path, ModuleFile] = field(default_factory=dict)
     _open: dict[Path, str] = field(default_factory=dict)
-    _ordered: list[ModuleFile] | None = None
-    _by_id: dict[str, ModuleFile] | None = None
+    _roots: dict[Path, _RootState] = field(default_factory=dict)
+    _courses: dict[str | None, Course] = field(default_factory=dict)
+    _main: Course | None = None
     _lock: threading.RLock = field(default_factory=threading.RLock)
     _views: OrderedDict[Path, _CachedModule] = field(default_factory=OrderedDict)
     _patterns: dict[str, re.Pattern[str]] = field(default_factory=dict)
@@ -200,35 +245,37 @@ class WorkspaceIndex:
     # -- which files are modules -------------------------------------------------------------
 
     def _relative(self, path: Path) -> str | None:
+        return relative_to_any(path, self.roots)
+
+    def _root_of(self, path: Path) -> Path | None:
         for root in self.roots:
             try:
-                return path.relative_to(root).as_posix()
+                path.relative_to(root)
             except ValueError:
                 continue
+            return root
         return None
 
     def is_module_path(self, path: Path) -> bool:
+        """Whether a file is a course file (of any language; in a course's TOC or not)."""
         relative = self._relative(path)
         return relative is not None and self._filter.accepts(relative)
 
     def walk(self) -> list[Path]:
-        """Every module file under the roots, pruning excluded folders as it goes."""
-        found: list[Path] = []
+        """Every course file under the roots (ignore files and default skips honoured)."""
+        return [path for listing in self._listings() for path in listing.files]
+
+    def _listings(self) -> list[Listing]:
+        listings = []
         for root in self.roots:
-            for folder, subfolders, files in os.walk(root, onerror=lambda e: log.warning("%s", e)):
-                base = Path(folder)
-                relative_folder = base.relative_to(root).as_posix()
-                subfolders[:] = sorted(
-                    name
-                    for name in subfolders
-                    if not self._filter.excludes_folder(_join(relative_folder, name))
-                )
-                for name in sorted(files):
-                    if name.endswith(MODULE_SUFFIXES) and self._filter.accepts(
-                        _join(relative_folder, name)
-                    ):
-                        found.append(base / name)
-        return found
+            listing = list_course_files(root)
+            listing.files = [
+                path
+                for path in listing.files
+                if self._filter.accepts(path.relative_to(root).as_posix())
+            ]
+            listings.append(listing)
+        return listings
 
     # -- building ----------------------------------------------------------------------------
 
@@ -238,15 +285,126 @@ class WorkspaceIndex:
         self.index_terms(progress)
 
     def list_modules(self) -> None:
-        """Walk the roots and describe every module (id, title, order): fast, no matching."""
-        fresh = {path: self._describe(path) for path in self.walk()}
+        """Walk the roots, describe the course language's files, and build the course: fast, no
+        matching. Files of other languages are described when their course is first asked for."""
+        listings = self._listings()
+        fresh: dict[Path, ModuleFile] = {}
+        roots = {}
+        for listing in listings:
+            relatives = [path.relative_to(listing.root).as_posix() for path in listing.files]
+            layout = detect_languages(relatives)
+            has_untranslated = any(layout.language_of(rel) is None for rel in relatives)
+            language = course_language(layout, self.language, has_untranslated)
+            roots[listing.root] = _RootState(listing, layout, language)
+            for path, relative in zip(listing.files, relatives, strict=True):
+                of = layout.language_of(relative)
+                module = self._describe(path) if of in (None, language) else _undescribed(path)
+                module.relative, module.language = relative, of
+                fresh[path] = module
         with self._lock:
             self._modules = fresh
-            self._ordered = None
+            self._roots = roots
+            self._rebuild()
+
+    def _describe_language(self, language: str | None) -> None:
+        for path, module in list(self._modules.items()):
+            if not module.described and module.language == language:
+                described = self._describe(path)
+                described.language = language
+                self._modules[path] = described
+
+    def is_structure_file(self, path: Path) -> bool:
+        """Whether a file is a TOC (or toctree document) that the course structure was read from,
+        or one that lost precedence to it."""
+        with self._lock:
+            for course in (self._main, *self._courses.values()):
+                for structure in course.structures if course is not None else ():
+                    toc = structure.toc
+                    if toc is not None and (path == toc.file or path in toc.ignored):
+                        return True
+                    if any(entry.file == path for entry in structure.toc_entries.values()):
+                        return True
+        return False
+
+    def rebuild(self) -> None:
+        """Read the TOC files again (one was saved) and order the courses again."""
+        with self._lock:
+            self._rebuild()
+
+    def _rebuild(self) -> None:
+        """The courses again, from the files as described (no file is read but TOC files)."""
+        self._courses = {}
+        self._main = None
+        self.course()
+
+    def _build_course(self, language: str | None, main: bool) -> Course:
+        if not main:
+            self._describe_language(language)
+        structures = []
+        ordered: list[ModuleFile] = []
+        for root, state in self._roots.items():
+            if not main and language not in state.layout.languages:
+                continue
+            mine = [p for p in state.listing.files if p in self._modules]
+            relatives = [self._modules[p].relative for p in mine]
+            stated = {}
+            for path in mine:
+                module = self._modules[path]
+                value = front_matter_order(module.front_matter)
+                if value is not None:
+                    stated[module.relative] = value
+            structure = build_structure(
+                root,
+                relatives,
+                stated,
+                state.layout,
+                state.language if main else language,
+                self.toc,
+                main=main,
+            )
+            structures.append(structure)
+            ordered += [self._modules[root / rel] for rel in structure.modules]
+        ids = unique_ids(
+            [
+                (
+                    module.relative,
+                    stated_id(module.front_matter) or self._toc_id(structures, module),
+                )
+                for module in ordered
+            ]
+        )
+        for module, module_id in zip(ordered, ids, strict=True):
+            module.id = module_id
+            module.title = self._title(structures, module)
+        rank = {module.path: position for position, module in enumerate(ordered)}
+        course_language_ = structures[0].language if structures and main else language
+        return Course(course_language_, structures, ordered, rank, ModuleNames(ordered))
+
+    @staticmethod
+    def _toc_id(structures: list[CourseStructure], module: ModuleFile) -> str | None:
+        for structure in structures:
+            entry = structure.toc_entries.get(_relative_to(module.path, structure.root))
+            if entry is not None:
+                return entry.id
+        return None
+
+    @staticmethod
+    def _title(structures: list[CourseStructure], module: ModuleFile) -> str:
+        """The TOC's title, else the first heading, else front matter `title`, else the stem."""
+        for structure in structures:
+            entry = structure.toc_entries.get(_relative_to(module.path, structure.root))
+            if entry is not None and entry.title:
+                return entry.title
+        title = module.heading or module.front_matter.get("title") or module.path.stem
+        return str(title).strip()
 
     def index_terms(self, progress: Callable[[int, int], None] | None = None) -> None:
-        """Find the terms of every module not yet indexed; `progress(done, total)` as it goes."""
-        pending = [module for module in self.modules() if not module.terms_known]
+        """Find the terms of every module not yet indexed, the course's first; `progress(done,
+        total)` as it goes."""
+        course = self.modules()
+        in_course = {module.path for module in course}
+        others = [m for m in self._modules.values() if m.path not in in_course]
+        pending = [module for module in (*course, *others) if not module.terms_known]
         for done, module in enumerate(pending, 1):
             self._find_terms(module)
             if progress is not None and (done % 50 == 0 or done == len(pending)):
@@ -255,7 +413,16 @@ class WorkspaceIndex:
     def record_terms(self, module: ModuleFile, keys: Iterable[str]) -> None:
         """The terms another pass over the module's prose found (a caller's own analysis)."""
         module.terms = frozenset(keys)
+        self._record_introductions(module, self._matches(module))
         module.terms_known = True
+
+    @staticmethod
+    def _record_introductions(
+        module: ModuleFile, matches: list[tuple[Region, int, int, Term, bool, bool, bool]]
+    ) -> None:
+        module.defines = frozenset(m[3].key for m in matches if m[4])
+        module.headings = frozenset(m[3].key for m in matches if m[5])
+        module.plain = frozenset(m[3].key for m in matches if not m[6])
 
     def set_matcher(self, matcher: TermMatcher) -> None:
         """A new glossary version: every module's terms are found again."""
@@ -275,8 +442,29 @@ class WorkspaceIndex:
         module = self._describe(path)
         self._find_terms(module)
         with self._lock:
+            before = self._modules.get(path)
+            if before is not None:
+                module.language = before.language
+                module.id, module.title = before.id, before.title
             self._modules[path] = module
-            self._ordered = None
+            if before is None or not before.describes_same(module):
+                self._add_to_listing(path)
+                self._rebuild()
+            else:
+                self._replace(before, module)
+
+    def _add_to_listing(self, path: Path) -> None:
+        root = self._root_of(path)
+        state = self._roots.get(root) if root is not None else None
+        if state is not None and path not in state.listing.files:
+            state.listing.files.append(path)
+            self._modules[path].language = state.layout.language_of(self._modules[path].relative)
+
+    def _replace(self, before: ModuleFile, module: ModuleFile) -> None:
+        for course in (self._main, *self._courses.values()):
+            if course is not None and before.path in course.rank:
+                course.modules[course.rank[before.path]] = module
+                course.names = ModuleNames(course.modules)
 
     def update(self, path: Path, source: str) -> None:
         """An open document's text, which wins over the disk until it is closed."""
@@ -293,30 +481,36 @@ class WorkspaceIndex:
         with self._lock:
             self._views.pop(path, None)
             if self._modules.pop(path, None) is not None:
-                self._ordered = None
+                for state in self._roots.values():
+                    if path in state.listing.files:
+                        state.listing.files.remove(path)
+                self._rebuild()
 
     def _describe(self, path: Path) -> ModuleFile:
         source, problem = self._source(path)
         if path.suffix == ".ipynb" and source is not None:
-            view = view_document(str(path), source)
-            front_matter, title = view.front_matter, title_for(path, view)
+            view = view_module(path, source)
+            front_matter, heading = view.front_matter, heading_of(view)
             problem = problem or view.error
         else:
             front_matter, heading = markdown_header(source or "")
-            title = front_matter.get("title") or heading or path.stem
         relative = self._relative(path) or path.name
         return ModuleFile(
             path=path,
             uri=from_fs_path(str(path)) or path.as_uri(),
-            id=module_id_for(path, front_matter),
-            title=str(title).strip(),
-            sort_key=(course_order_for(path, front_matter), _natural_key(relative)),
+            id=stated_id(front_matter) or _path_id(relative),
+            title=str(heading or front_matter.get("title") or path.stem).strip(),
+            sort_key=(relative,),
             error=problem,
+            relative=relative,
+            heading=heading,
+            front_matter=front_matter,
         )
 
     def _find_terms(self, module: ModuleFile) -> None:
         matches = self._matches(module)
-        module.terms = frozenset(term.key for _, _, _, term in matches)
+        module.terms = frozenset(match[3].key for match in matches)
+        self._record_introductions(module, matches)
         module.terms_known = self.matcher is not None
 
     def _source(self, path: Path) -> tuple[str | None, str | None]:
@@ -344,67 +538,96 @@ class WorkspaceIndex:
         source, _problem = self._source(path)
         if source is None:
             return None
-        entry = _CachedModule(stamp, view_document(str(path), source))
+        entry = _CachedModule(stamp, view_module(path, source))
         with self._lock:
             self._views[path] = entry
             while len(self._views) > self.cache_size:
                 self._views.popitem(last=False)
         return entry
 
-    def _matches(self, module: ModuleFile) -> list[tuple[Region, int, int, Term]]:
+    def _matches(self, module: ModuleFile) -> list[tuple[Region, int, int, Term, bool, bool, bool]]:
         entry = self._cached(module.path)
         if entry is None or self.matcher is None:
             return []
         if entry.matches is None:
+            title = _title_line(entry.view)
             entry.matches = [
-                (region, start, end, term)
+                _classified(region, start, end, term, title)
                 for region in entry.view.regions
                 for start, end, term in prose_matches(self.matcher, region)
             ]
         return entry.matches
 
-    def _may_use(self, module: ModuleFile, term: Term) -> bool:
-        """Whether a module can use a term: its indexed terms, else a quick text search."""
+    def _may_use(self, module: ModuleFile, term: Term, kind: str = "use") -> bool:
+        """Whether a module can have an occurrence of a kind (see `may_introduce`): its indexed
+        terms, else a quick text search (a superset: the matcher decides)."""
         if module.terms_known:
             return term.key in module.terms
         if module.path.suffix == ".ipynb":
             return True  # names may be JSON-escaped there; the matcher decides
         source, _problem = self._source(module.path)
-        return source is not None and self._pattern(term).search(source) is not None
+        return source is not None and self._pattern(term, kind).search(source) is not None
 
-    def _pattern(self, term: Term) -> re.Pattern[str]:
-        pattern = self._patterns.get(term.key)
+    def _pattern(self, term: Term, kind: str = "use") -> re.Pattern[str]:
+        pattern = self._patterns.get(f"{kind}\0{term.key}")
         if pattern is None:
             names = sorted(term.names, key=len, reverse=True)
-            pattern = re.compile(
-                "|".join(r"\s+".join(map(re.escape, name.split())) for name in names),
-                re.IGNORECASE,
-            )
-            self._patterns[term.key] = pattern
+            name = "(?:" + "|".join(r"\s+".join(map(re.escape, n.split())) for n in names) + ")"
+            text = _KIND_PATTERNS.get(kind, "{name}").replace("{name}", name)
+            pattern = re.compile(text, re.IGNORECASE | re.MULTILINE)
+            self._patterns[f"{kind}\0{term.key}"] = pattern
         return pattern
 
     # -- queries -----------------------------------------------------------------------------
 
-    def modules(self) -> list[ModuleFile]:
-        """The modules in course order."""
+    def course(self, path: Path | None = None) -> Course:
+        """The course a file belongs to: the course language's, or (a file of another language)
+        that language's own course, built when first asked for."""
         with self._lock:
-            if self._ordered is None:
-                self._ordered = sorted(self._modules.values(), key=lambda m: m.sort_key)
-                self._by_id = None
-            return self._ordered
+            if self._main is None:
+                self._main = self._build_course(None, main=True)
+            main = self._main
+            module = self._modules.get(path) if path is not None else None
+            if module is None or module.language in (None, main.language):
+                return main
+            course = self._courses.get(module.language)
+            if course is None:
+                course = self._build_course(module.language, main=False)
+                self._courses[module.language] = course
+            return course
+
+    def courses(self) -> list[Course]:
+        """The courses built so far: the main one first."""
+        with self._lock:
+            main = self.course()
+            return [main, *(c for c in self._courses.values() if c is not main)]
+
+    def structures(self) -> list[CourseStructure]:
+        return self.course().structures
+
+    def skipped_folders(self) -> list[str]:
+        """Folders left out by default rules, relative to their root."""
+        return [folder for state in self._roots.values() for folder in state.listing.skipped]
+
+    def languages(self, root: Path) -> list[str]:
+        """The languages of the translation trees under a root."""
+        state = self._roots.get(root)
+        return state.layout.languages if state is not None else []
+
+    def listing_notes(self) -> list[str]:
+        notes = [state.listing.truncated for state in self._roots.values()]
+        return [note for note in notes if note]
+
+    def modules(self) -> list[ModuleFile]:
+        """The modules of the course, in course order."""
+        return self.course().modules
 
     def module_by_id(self, module_id: str) -> ModuleFile | None:
-        """The first module in course order with this id."""
-        with self._lock:
-            ordered = self.modules()
-            if self._by_id is None:
-                by_id: dict[str, ModuleFile] = {}
-                for module in ordered:
-                    by_id.setdefault(module.id, module)
-                self._by_id = by_id
-            return self._by_id.get(module_id)
+        """The module of the course a name (id, path, title) stands for, if exactly one."""
+        return self.course().resolve(module_id)
 
     def module_at(self, path: Path) -> ModuleFile | None:
+        """The course file at a path, whether a module of a course or not."""
         return self._modules.get(path)
 
     def view(self, module: ModuleFile) -> DocumentView | None:
@@ -416,35 +639,125 @@ class WorkspaceIndex:
         entry = self._cached(module.path)
         if entry is None:
             return []
+        if entry.matches is None and self.matcher is not None:
+            matches = self._term_matches(entry.view, term)  # not matched whole yet: this term
+        else:
+            matches = self._matches(module)
         return [
-            Occurrence(module, entry.view, region, start, end, found)
-            for region, start, end, found in self._matches(module)
+            Occurrence(module, entry.view, region, start, end, found, defined, heading, link)
+            for region, start, end, found, defined, heading, link in matches
             if found.key == term.key
         ]
 
-    def occurrences(self, term: Term) -> list[Occurrence]:
+    def _term_matches(
+        self, view: DocumentView, term: Term
+    ) -> list[tuple[Region, int, int, Term, bool, bool, bool]]:
+        """One term's matches in a view, found where its names occur and confirmed by the
+        matcher: what matching the whole module would give for it, at a fraction of the cost."""
+        assert self.matcher is not None
+        title = _title_line(view)
+        pattern = self._pattern(term)
+        found = []
+        for region in view.regions:
+            seen = -1
+            for start, end in region.prose:
+                for hit in pattern.finditer(region.text, start, end):
+                    match = self.matcher.match_at(region.text, hit.start())
+                    if match is None or match.term.key != term.key or match.start <= seen:
+                        continue
+                    if match.start < start or match.end > end:
+                        continue
+                    seen = match.start
+                    found.append(_classified(region, match.start, match.end, term, title))
+        return found
+
+    def may_introduce(self, module: ModuleFile, term: Term, kind: str) -> bool:
+        """Whether a module has an occurrence of the term of a kind (`defined`: written with
+        its expansion or defined; `heading`: a section about it; `plain`: not a link's text;
+        `use`: any): its indexed terms, else its text is matched now."""
+        if module.terms_known:
+            keys = {"defined": module.defines, "heading": module.headings, "plain": module.plain}
+            return term.key in keys.get(kind, module.terms)
+        return self._may_use(module, term, kind) and any(
+            _is_kind(occurrence, kind) for occurrence in self.occurrences_in(module, term)
+        )
+
+    def occurrences(
+        self, term: Term, modules: Sequence[ModuleFile] | None = None
+    ) -> list[Occurrence]:
         """Every prose occurrence of `term` in the course, in course order."""
         return [
             occurrence
-            for module in self.modules()
+            for module in (self.modules() if modules is None else modules)
             if self._may_use(module, term)
             for occurrence in self.occurrences_in(module, term)
         ]
 
-    def first_occurrence(self, term: Term, module: ModuleFile | None = None) -> Occurrence | None:
-        """The first prose occurrence in `module`, or in the earliest module that uses the term.
+    def first_occurrence(
+        self, term: Term, module: ModuleFile | None = None, kind: str = "use"
+    ) -> Occurrence | None:
+        """The first prose occurrence of a kind (`use`, `plain`, `defined`, `heading`: see
+        `may_introduce`) in `module`, or in the earliest module of the course that has one.
 
         Answers before the terms of every module are indexed: a module not indexed yet is
         searched for the term's names first, and matched only when they occur in it.
         """
         candidates = [module] if module is not None else self.modules()
         for candidate in candidates:
+            if candidate.terms_known and not self.may_introduce(candidate, term, kind):
+                continue
             if self._may_use(candidate, term):
-                found = self.occurrences_in(candidate, term)
+                found = [o for o in self.occurrences_in(candidate, term) if _is_kind(o, kind)]
                 if found:
                     return found[0]
         return None
 
 
-def _join(folder: str, name: str) -> str:
-    return name if folder in ("", ".") else f"{folder}/{name}"
+def _classified(
+    region: Region, start: int, end: int, term: Term, title: tuple[int, int] | None
+) -> tuple[Region, int, int, Term, bool, bool, bool]:
+    """A match with what it is: (…, written as its introduction, a section about it, a link's
+    text)."""
+    text = region.text
+    link = link_text(text, start, end)
+    is_title = (region.index, text.rfind("\n", 0, start) + 1) == title
+    heading = region.kind == "markdown" and opens_heading(text, start, end, is_title)
+    defined = link != "part" and defines(text, start, end, term)
+    return region, start, end, term, defined, heading, link is not None
+
+
+def _title_line(view: DocumentView) -> tuple[int, int] | None:
+    """(region index, line offset) of a module's title: its first Markdown heading."""
+    for region in view.regions:
+        if region.kind == "markdown":
+            line = first_heading_line(region.text)
+            if line is not None:
+                return region.index, line
+    return None
+
+
+def _is_kind(occurrence: Occurrence, kind: str) -> bool:
+    if kind == "defined":
+        return occurrence.defined
+    if kind == "heading":
+        return occurrence.in_heading
+    if kind == "plain":
+        return not occurrence.in_link
+    return True
+
+
+def _undescribed(path: Path) -> ModuleFile:
+    uri = from_fs_path(str(path)) or path.as_uri()
+    return ModuleFile(path, uri, path.stem, path.stem, (), described=False)
+
+
+def _path_id(relative: str) -> str:
+    stem, dot, _suffix = relative.rpartition(".")
+    return stem if dot else relative
+
+
+def _relative_to(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.name

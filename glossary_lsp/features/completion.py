@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from glossary_lsp.course.workspace import WorkspaceIndex
 from glossary_lsp.features.base import GlossaryVersion
-from glossary_lsp.features.hover import describe_term
+from glossary_lsp.features.hover import describe_term, introduction_line
 from glossary_lsp.glossary.model import Term, fold
 from glossary_lsp.matching import Candidate
 from glossary_lsp.text.views import DocumentView
@@ -105,7 +106,15 @@ def _near_miss_score(typed: str, candidate: Candidate) -> float:
     return candidate.score + _NEAR_MISS_WEIGHT * OSA.normalized_similarity(key, start)
 
 
-def documentation(version: GlossaryVersion, name: str) -> str | None:
-    """The Markdown a completion item shows once the editor asks for it (resolve)."""
+def documentation(
+    version: GlossaryVersion, name: str, index: WorkspaceIndex | None = None
+) -> str | None:
+    """The Markdown a completion item shows once the editor asks for it (resolve); with an
+    index, where the course introduces the term."""
     term = version.glossary.lookup(name)
-    return describe_term(version.glossary, term) if term is not None else None
+    if term is None:
+        return None
+    introduced = None
+    if index is not None:
+        introduced = introduction_line(version.glossary, index, index.course(), term, None, None)
+    return describe_term(version.glossary, term, introduced)

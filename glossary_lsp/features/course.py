@@ -1,91 +1,141 @@
-"""The course as the server understood it: its modules in course order, each with the terms it
-introduces (where go-to-definition jumps for them).
+"""What the server understood of the course: its outline, and the findings on its structure.
 
-Plain data in, plain data out: where the order came from and which module introduces a term are
-the caller's to say, so a richer course structure (tables of contents, languages) changes only the
-inputs.
+`course_outline` is the answer of `glossary-lsp course --format json` and (with `uri` and
+`introduces` per module) of the `glossaryLsp/course` request. `toc_findings` are the problems of
+the TOC files (a listed file that is missing, a cycle, broken YAML), published on those files;
+`module_name_findings` are glossary entries whose `module:` names several modules.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from pathlib import Path, PurePath
+from collections import defaultdict
+from pathlib import Path
 from typing import Any
 
-from glossary_lsp.course.workspace import ModuleFile
-from glossary_lsp.glossary.model import Term
+from glossary_lsp.course.introduction import find_introduction
+from glossary_lsp.course.structure import CourseStructure
+from glossary_lsp.course.toc import MAX_TOC_BYTES, TocProblem
+from glossary_lsp.course.workspace import Course, WorkspaceIndex
+from glossary_lsp.features.base import GlossaryVersion
+from glossary_lsp.features.definition import ReadText, read_from_disk, term_value_span
+from glossary_lsp.features.diagnostics import Finding, terms_defined_in
+from glossary_lsp.text.positions import LineIndex
 
-
-@dataclass(frozen=True, slots=True)
-class CourseModule:
-    path: str  # relative to the course root, with forward slashes
-    id: str
-    title: str
-    uri: str
-    introduces: tuple[str, ...]  # canonical terms, in glossary order
-
-
-@dataclass(frozen=True, slots=True)
-class CourseOutline:
-    root: str
-    order_source: str  # what decided the order, e.g. "folders" or "_toc.yml"
-    language: str | None
-    modules: tuple[CourseModule, ...]
-
-    def to_json(self) -> dict[str, Any]:
-        """The `glossaryLsp/course` response."""
-        return {
-            "root": self.root,
-            "order_source": self.order_source,
-            "language": self.language,
-            "modules": [
-                {
-                    "path": module.path,
-                    "id": module.id,
-                    "title": module.title,
-                    "uri": module.uri,
-                    "introduces": list(module.introduces),
-                }
-                for module in self.modules
-            ],
-        }
+TOC_PROBLEM = "courseStructure"
+AMBIGUOUS_MODULE = "ambiguousModule"
 
 
 def course_outline(
-    root: Path,
-    order_source: str,
-    language: str | None,
-    modules: Sequence[ModuleFile],
-    terms: Iterable[Term],
-    introduced_in: Callable[[Term], Path | None],
-) -> CourseOutline:
-    """`modules` in course order; `introduced_in(term)` is the path of the module that introduces
-    `term`, or None where no module uses it."""
-    introduces: dict[Path, list[str]] = {module.path: [] for module in modules}
-    for term in terms:
-        home = introduced_in(term)
-        if home is not None and home in introduces:
-            introduces[home].append(term.term)
-    return CourseOutline(
-        root=str(root),
-        order_source=order_source,
-        language=language,
-        modules=tuple(
-            CourseModule(
-                path=_relative(module.path, root),
-                id=module.id,
-                title=module.title,
-                uri=module.uri,
-                introduces=tuple(introduces[module.path]),
-            )
-            for module in modules
-        ),
-    )
+    version: GlossaryVersion | None,
+    index: WorkspaceIndex,
+    root: Path | None = None,
+    editor: bool = False,
+) -> dict[str, Any]:
+    """The course at `root` (default: the first root): root, order source, language, skipped
+    folders, problems, and its modules in course order. `editor` adds per module its `uri` and
+    `introduces`, the terms whose introduction is there (needs `version`)."""
+    course = index.course()
+    structure = _structure_at(course, root)
+    if structure is None:
+        return {"root": str(root or ""), "order_source": None, "language": None, "modules": []}
+    prefix = structure.root
+    modules = [m for m in course.modules if _inside(m.path, prefix)]
+    introduces = _introductions(version, index, course) if editor and version else {}
+    entries = []
+    for module in modules:
+        entry: dict[str, Any] = {
+            "path": module.path.relative_to(prefix).as_posix(),
+            "id": module.id,
+            "title": module.title,
+        }
+        if editor:
+            entry["uri"] = module.uri
+            entry["introduces"] = introduces.get(module.path, [])
+        entries.append(entry)
+    return {
+        "root": str(structure.root),
+        "order_source": structure.order_source,
+        "toc": str(structure.toc.file) if structure.toc is not None else None,
+        "language": structure.language,
+        "languages": index.languages(structure.root),
+        "skipped": [f for f in index.skipped_folders() if (structure.root / f).exists()],
+        "problems": [str(problem) for problem in structure.problems],
+        "notes": [*structure.notes, *index.listing_notes()],
+        "modules": entries,
+    }
 
 
-def _relative(path: Path, root: Path) -> str:
+def _structure_at(course: Course, root: Path | None) -> CourseStructure | None:
+    for structure in course.structures:
+        if root is None or structure.root == root:
+            return structure
+    return None
+
+
+def _inside(path: Path, root: Path) -> bool:
     try:
-        return PurePath(path).relative_to(root).as_posix()
+        path.relative_to(root)
     except ValueError:
-        return PurePath(path).as_posix()
+        return False
+    return True
+
+
+def _introductions(
+    version: GlossaryVersion, index: WorkspaceIndex, course: Course
+) -> dict[Path, list[str]]:
+    """Module path → names of the terms the course introduces there, in glossary order."""
+    index.index_terms()  # the modules not indexed yet (a request before the index is done)
+    used = set().union(*(module.terms for module in course.modules)) if course.modules else set()
+    found: dict[Path, list[str]] = defaultdict(list)
+    for term in version.glossary.terms:
+        if term.key not in used and not (term.module and course.resolve(term.module)):
+            continue
+        introduction = find_introduction(index, term, course, locate=False)
+        if introduction is not None:
+            found[introduction.module.path].append(term.term)
+    return found
+
+
+def toc_findings(
+    index: WorkspaceIndex, read_text: ReadText = read_from_disk
+) -> dict[Path, tuple[LineIndex, list[Finding]]]:
+    """The problems of the course's TOC files (and toctree documents), on their lines."""
+    problems: dict[Path, list[TocProblem]] = defaultdict(list)
+    for course in index.courses():
+        for structure in course.structures:
+            for problem in structure.problems:
+                if problem not in problems[problem.file]:
+                    problems[problem.file].append(problem)
+    found: dict[Path, tuple[LineIndex, list[Finding]]] = {}
+    for path, listed in problems.items():
+        text = read_text(path)
+        lines = LineIndex(text if text is not None and len(text) <= MAX_TOC_BYTES else "")
+        findings = []
+        for problem in listed:
+            line = min(max(problem.line - 1, 0), max(lines.line_count - 1, 0))
+            start = lines.line_start(line) if lines.line_count else 0
+            end = start + len(lines.line(line).rstrip("\r\n")) if lines.line_count else 0
+            severity = "error" if problem.message.startswith("broken YAML") else "warning"
+            findings.append(Finding(TOC_PROBLEM, severity, problem.message, start, end))
+        found[path] = (lines, findings)
+    return found
+
+
+def module_name_findings(
+    version: GlossaryVersion, index: WorkspaceIndex, path: Path, lines: LineIndex
+) -> list[Finding]:
+    """On a glossary file: each entry whose `module:` names several modules of the course."""
+    course = index.course()
+    findings = []
+    for term in terms_defined_in(version, path):
+        candidates = course.names.candidates(term.module) if term.module else []
+        span = term_value_span(lines, term) if len(candidates) > 1 else None
+        if span is None:
+            continue
+        names = ", ".join(candidate.relative for candidate in candidates[:5])
+        message = (
+            f"module '{term.module}' names {len(candidates)} modules of the course ({names}): "
+            "write a module id or path"
+        )
+        findings.append(Finding(AMBIGUOUS_MODULE, "warning", message, *span))
+    return findings

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from glossary_lsp.course.introduction import Introduction, find_introduction
 from glossary_lsp.course.workspace import Occurrence, WorkspaceIndex
 from glossary_lsp.features.base import GlossaryVersion, term_at
 from glossary_lsp.glossary.model import Term
@@ -26,22 +27,23 @@ class Target:
 
 
 def first_introduction(
-    version: GlossaryVersion, index: WorkspaceIndex, term: Term
+    version: GlossaryVersion, index: WorkspaceIndex, term: Term, from_path: Path | None = None
 ) -> Target | None:
-    """The glossary's module if it is in the workspace, else the earliest module, else the entry."""
-    occurrence = introduction(index, term)
+    """Where the term is introduced in the course of `from_path` (the course language's when
+    None), else its glossary entry."""
+    introduction = find_introduction(index, term, index.course(from_path))
+    target = introduction_target(index, introduction) if introduction is not None else None
+    return target or glossary_entry(term)
+
+
+def introduction_target(index: WorkspaceIndex, introduction: Introduction) -> Target | None:
+    """The introduction's occurrence, or the top of the glossary's module that never uses it."""
+    occurrence = introduction.occurrence
     if occurrence is not None:
         start, end = occurrence.source_range()
         return Target(occurrence.module.path, occurrence.view.lines, start, end, occurrence)
-    return glossary_entry(term)
-
-
-def introduction(index: WorkspaceIndex, term: Term) -> Occurrence | None:
-    """Where the course introduces a term: its first use in the module the glossary names, if
-    that module is in the workspace and uses it, else its first use in course order."""
-    home = index.module_by_id(term.module) if term.module else None
-    occurrence = index.first_occurrence(term, home) if home is not None else None
-    return occurrence if occurrence is not None else index.first_occurrence(term)
+    view = index.view(introduction.module)
+    return Target(introduction.module.path, view.lines, 0, 0) if view is not None else None
 
 
 ReadText = Callable[[Path], "str | None"]
@@ -98,10 +100,15 @@ def term_value_span(lines: LineIndex, term: Term) -> tuple[int, int] | None:
 
 
 def definition(
-    version: GlossaryVersion, index: WorkspaceIndex, view: DocumentView, source_offset: int
+    version: GlossaryVersion,
+    index: WorkspaceIndex,
+    view: DocumentView,
+    source_offset: int,
+    path: Path | None = None,
 ) -> Target | None:
+    """The first introduction of the term at an offset of the document at `path`."""
     found = term_at(version, view, source_offset)
-    return first_introduction(version, index, found.match.term) if found else None
+    return first_introduction(version, index, found.match.term, path) if found else None
 
 
 def declaration(version: GlossaryVersion, view: DocumentView, source_offset: int) -> Target | None:

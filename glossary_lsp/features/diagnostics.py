@@ -3,10 +3,11 @@
 Rules (the diagnostic `code`; severities come from `glossaryLsp.diagnostics.<rule>`):
 
 - `usedBeforeIntroduced`: a term's first use in a module that comes, in course order, before
-  the module introducing it (the glossary's `module` when that module is in the workspace, else
-  the first module writing it out with its expansion). One finding per term and module.
-- `acronymNotExpanded`: the course's first use of an acronym that has an expansion is not
-  written as "Expansion (ACR)" or "ACR (Expansion)".
+  the module introducing it (`course.introduction.find_introduction`, the answer definition and
+  hover give too). One finding per term and module.
+- `acronymNotExpanded`: in the module introducing an acronym that has an expansion, its first
+  use is not written as "Expansion (ACR)" or "ACR (Expansion)" and comes before (or is) the
+  introduction.
 - `unknownAcronym`: a word of two or more capitals that no glossary knows and no ignore list
   names; reported once per word and module.
 - `nonCanonicalSpelling`: a known term written another way (`Pytorch`, `Flash Attention`,
@@ -29,6 +30,8 @@ from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from glossary_lsp.course.identity import glossary_module_of
+from glossary_lsp.course.introduction import find_introduction
 from glossary_lsp.course.workspace import ModuleFile, WorkspaceIndex
 from glossary_lsp.features.base import GlossaryVersion
 from glossary_lsp.features.definition import Target, term_value_span
@@ -52,6 +55,8 @@ RULE_DEFAULTS = {
     DOCUMENT_ERROR: "error",
     GLOSSARY_SCHEMA: "error",
     UNUSED_TERM: "hint",
+    "ambiguousModule": "warning",
+    "courseStructure": "warning",
 }
 SEVERITY_RANK = {"error": 1, "warning": 2, "information": 3, "hint": 4}
 # What each rule reports, in one sentence: the help text of CI reports (SARIF). The long form,
@@ -70,6 +75,11 @@ RULE_HELP = {
     GLOSSARY_SCHEMA: "A glossary file that fails to load: a problem with its YAML or with "
     "schema v1.",
     UNUSED_TERM: "A glossary term that no module of the course uses.",
+    # the course structure's rules (features/course.py)
+    "ambiguousModule": "A glossary entry whose 'module:' names several modules of the course "
+    "(by title or short name).",
+    "courseStructure": "A problem of the course's table of contents, at its line: a listed file "
+    "that is missing, a file listed twice, a toctree cycle, broken YAML, a TOC over 1 MB.",
 }
 
 # Everyday capitalised words that are not worth a glossary entry in an LLM course. A glossary
@@ -577,6 +587,9 @@ class CourseDiagnostics:
     ) -> list[Finding]:
         """The findings of one document; `view` is its current (maybe unsaved) text."""
         module = index.module_at(path) if path is not None else None
+        if module is not None and (known := index.view(module)) and known.source != view.source:
+            index.update(module.path, view.source)  # the introduction is found in this text too
+            module = index.module_at(module.path)
         if rules.code_comments and any(region.kind == "code" for region in view.regions):
             view = view_document(str(path or ""), view.source, code_comments=True)
         analysis = analyse_view(version, view)
@@ -632,11 +645,11 @@ class CourseFacts:
         self.version = version
         self.index = index
         self.rules = rules
-        self.modules = index.modules()
-        self.rank = {module.path: position for position, module in enumerate(self.modules)}
+        self.course = index.course()
+        self.modules = self.course.modules
+        self.rank = self.course.rank
         self._overrides: dict[Path, tuple[ModuleAnalysis, DocumentView]] = {}
         self._introductions: dict[str, Introduction | None] = {}
-        self._first_acronym: dict[str, ModuleFile | None] = {}
         self._lines: dict[Path, LineIndex | None] = {}
 
     def override(self, module: ModuleFile, analysis: ModuleAnalysis, view: DocumentView) -> None:
@@ -664,33 +677,24 @@ class CourseFacts:
                 yield module, self.analysis_of(module)
 
     def introduction(self, term: Term) -> Introduction | None:
-        """The glossary's module when it is in the course, else the first module that writes
-        the term out with its expansion."""
+        """Where the course introduces the term (`find_introduction`), with its use there."""
         key = term.key
         if key not in self._introductions:
             self._introductions[key] = self._find_introduction(term)
         return self._introductions[key]
 
     def _find_introduction(self, term: Term) -> Introduction | None:
-        home = self.index.module_by_id(term.module) if term.module else None
-        if home is not None:
-            analysis = self.analysis_of(home)
-            use = analysis.first_expanded.get(term.key) or analysis.first_use.get(term.key)
-            return Introduction(home, use)
-        for module, analysis in self._users(term.key):
-            use = analysis.first_expanded.get(term.key)
-            if use is not None:
-                return Introduction(module, use)
-        return None
-
-    def first_acronym_module(self, term: Term) -> ModuleFile | None:
-        """The first module, in course order, that writes the term as an acronym."""
-        key = term.key
-        if key not in self._first_acronym:
-            self._first_acronym[key] = next(
-                (module for module, a in self._users(key) if key in a.first_acronym_use), None
-            )
-        return self._first_acronym[key]
+        found = find_introduction(self.index, term, self.course, indexed_only=True)
+        if found is None:
+            return None
+        occurrence = found.occurrence
+        if occurrence is None:
+            return Introduction(found.module, None)
+        start, end = occurrence.source_range()
+        surface = occurrence.region.text[occurrence.start : occurrence.end]
+        acronym = is_acronym_like(surface) and is_acronym_like(term.term)
+        use = TermUse(start, end, surface, term, surface, occurrence.defined, acronym)
+        return Introduction(found.module, use)
 
 
 # -------------------------------------------------------------------------------- the rules
@@ -733,7 +737,7 @@ def _error_offset(lines: LineIndex, message: str) -> int:
 
 def module_label(version: GlossaryVersion, module: ModuleFile) -> str:
     """How a module is named in messages: the glossary's `EMOJI Title`, else the module title."""
-    known = version.glossary.module(module.id)
+    known = glossary_module_of(version.glossary, module)
     return known.label if known is not None else module.title
 
 
@@ -800,8 +804,11 @@ def _acronyms_not_expanded(
         term = use.term
         if not term.expansion or use.expanded:
             continue
-        first_module = facts.first_acronym_module(term)
-        if first_module is None or first_module.path != module.path:
+        introduction = facts.introduction(term)
+        if introduction is None or introduction.module.path != module.path:
+            continue
+        introduced = introduction.use
+        if introduced is not None and introduced.expanded and introduced.start <= use.start:
             continue
         expansion = expansion_for(use.surface, term)
         findings.append(

@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
+from glossary_lsp.course.identity import glossary_module_of
 from glossary_lsp.course.workspace import ModuleFile, WorkspaceIndex
 from glossary_lsp.features.base import GlossaryVersion
 from glossary_lsp.features.definition import first_introduction
@@ -112,7 +113,7 @@ def term_introduction(
         return None
     module = target.occurrence.module
     line, column = target.lines.position(target.start)
-    known = version.glossary.module(module.id)
+    known = glossary_module_of(version.glossary, module)
     title = known.title if known is not None else module.title
     emoji = known.emoji if known is not None else ""
     return IntroducedIn(target.path, line + 1, column + 1, module.id, title, emoji)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from glossary_lsp.course.identity import glossary_module_of
 from glossary_lsp.course.workspace import ModuleFile, WorkspaceIndex
 from glossary_lsp.features.base import GlossaryVersion
 from glossary_lsp.features.code_actions import term_entry_lines
@@ -156,7 +157,8 @@ def candidates_yaml(
     ]
     for candidate in candidates:
         first = candidate.modules[0]
-        module_id = first.id if version.glossary.module(first.id) is not None else None
+        described = glossary_module_of(version.glossary, first)
+        module_id = described.id if described is not None else None
         entry = term_entry_lines(candidate.name, module_id, candidate.context or None)
         uses = f"{candidate.count} use{'s' if candidate.count != 1 else ''}"
         spread = f"{len(candidate.modules)} module{'s' if len(candidate.modules) != 1 else ''}"

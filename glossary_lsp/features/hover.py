@@ -1,9 +1,13 @@
-"""Hover: what a term means and which module introduces it."""
+"""Hover: what a term means and which module of this course introduces it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
+from glossary_lsp.course.identity import glossary_module_of
+from glossary_lsp.course.introduction import Introduction, comes_before, find_introduction
+from glossary_lsp.course.workspace import Course, WorkspaceIndex
 from glossary_lsp.features.base import GlossaryVersion, term_at
 from glossary_lsp.glossary.model import Glossary, Term
 from glossary_lsp.text.views import DocumentView
@@ -16,19 +20,17 @@ class HoverResult:
     end: int
 
 
-def describe_term(glossary: Glossary, term: Term) -> str:
-    """The Markdown that hover and completion show for a term."""
+def describe_term(glossary: Glossary, term: Term, introduced: str | None = None) -> str:
+    """The Markdown that hover and completion show for a term; `introduced` says where the
+    course introduces it (never a module of a glossary's own course the workspace lacks)."""
     heading = f"**{term.term}**"
     if term.expansion:
         heading += f" — {term.expansion}"
     parts = [heading]
     if term.definition:
         parts.append(term.definition.strip())
-    module = glossary.module(term.module)
-    if module is not None:
-        parts.append(f"Introduced in {module.label}")
-    elif term.module:
-        parts.append(f"Introduced in `{term.module}`")
+    if introduced:
+        parts.append(introduced)
     extras = []
     if term.aliases:
         extras.append("Also: " + ", ".join(term.aliases))
@@ -39,9 +41,61 @@ def describe_term(glossary: Glossary, term: Term) -> str:
     return "\n\n".join(parts)
 
 
-def hover(version: GlossaryVersion, view: DocumentView, source_offset: int) -> HoverResult | None:
+def introduction_label(glossary: Glossary, introduction: Introduction, term: Term) -> str:
+    """`02 · 📊 Embeddings`: the module's place in the course and its name (the glossary's
+    `EMOJI Title` when the glossary describes that module)."""
+    module = introduction.module
+    described = glossary_module_of(glossary, module) or (
+        glossary.module(term.module) if introduction.reason == "glossary" else None
+    )
+    name = described.label if described is not None else module.title
+    return f"{introduction.rank + 1:02d} · {name}"
+
+
+def introduction_line(
+    glossary: Glossary,
+    index: WorkspaceIndex,
+    course: Course,
+    term: Term,
+    path: Path | None,
+    source_offset: int | None,
+) -> str | None:
+    """ "Introduced in [02 · 📊 Embeddings](file…#L12)", "Introduced later, in …" before it, or
+    "Introduced here"; None when the course does not introduce the term."""
+    introduction = find_introduction(index, term, course)
+    if introduction is None:
+        return None
+    label = introduction_label(glossary, introduction, term)
+    line = 1
+    occurrence = introduction.occurrence
+    if occurrence is not None:
+        line = occurrence.view.lines.position(occurrence.source_range()[0])[0] + 1
+    link = f"[{label}]({introduction.module.uri}#L{line})"
+    if path is not None and path == introduction.module.path and occurrence is not None:
+        start, end = occurrence.source_range()
+        if source_offset is not None and start <= source_offset <= end:
+            return f"Introduced here, in {link}"
+    if comes_before(introduction, course, path, source_offset):
+        return f"Introduced later, in {link}"
+    return f"Introduced in {link}"
+
+
+def hover(
+    version: GlossaryVersion,
+    view: DocumentView,
+    source_offset: int,
+    index: WorkspaceIndex | None = None,
+    path: Path | None = None,
+) -> HoverResult | None:
+    """The hover at an offset of the document at `path`; with an index, where this course
+    introduces the term."""
     found = term_at(version, view, source_offset)
     if found is None:
         return None
     start, end = found.source_range()
-    return HoverResult(describe_term(version.glossary, found.match.term), start, end)
+    term = found.match.term
+    introduced = None
+    if index is not None:
+        course = index.course(path)
+        introduced = introduction_line(version.glossary, index, course, term, path, source_offset)
+    return HoverResult(describe_term(version.glossary, term, introduced), start, end)

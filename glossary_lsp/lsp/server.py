@@ -23,13 +23,11 @@ from pygls.workspace.position_codec import PositionCodec
 from glossary_lsp import __version__
 from glossary_lsp.course.workspace import MODULE_SUFFIXES, WorkspaceIndex, read_module_text
 from glossary_lsp.features import completion as completion_feature
-from glossary_lsp.features import course as course_feature
 from glossary_lsp.features import definition as definition_feature
 from glossary_lsp.features import hover as hover_feature
 from glossary_lsp.features.base import GlossaryVersion
 from glossary_lsp.features.definition import Target
 from glossary_lsp.glossary.loader import LoadProblem
-from glossary_lsp.glossary.model import Term
 from glossary_lsp.glossary.store import WORKSPACE_GLOSSARY, GlossaryStore, glossary_paths
 from glossary_lsp.settings import Settings
 from glossary_lsp.text.documents import DocumentView, notebook_json, view_document
@@ -40,7 +38,6 @@ log = logging.getLogger(__name__)
 SECTION = "glossaryLsp"
 TERMS_REQUEST = "glossaryLsp/terms"
 FIRST_INTRODUCTION_COMMAND = "glossaryLsp.firstIntroduction"
-COURSE_REQUEST = "glossaryLsp/course"
 COURSE_CHANGED_NOTIFICATION = (
     "glossaryLsp/courseChanged"  # after indexing: ask for the course again
 )
@@ -215,6 +212,8 @@ class GlossaryServer(LanguageServer):
             roots=self.roots,
             include=self.settings.modules_include,
             exclude=self.settings.modules_exclude,
+            toc=self.settings.course_toc,
+            language=self.settings.course_language,
         )
         self.store.discover(self.roots, self.settings.source_kinds)
         self.reload_glossary(force=True)
@@ -624,8 +623,11 @@ def register_documents(server: GlossaryServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: GlossaryServer, params: types.DidSaveTextDocumentParams) -> None:
         path = uri_to_path(params.text_document.uri)
-        if path is not None:
-            ls.glossary_file_changed(path)
+        if path is None or ls.glossary_file_changed(path):
+            pass
+        elif ls.index.is_structure_file(path):
+            ls.index.rebuild()  # a TOC saved: the course order, ids and titles again
+            asyncio.get_running_loop().create_task(ls._notify_index_listeners())
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: GlossaryServer, params: types.DidCloseTextDocumentParams) -> None:
@@ -655,7 +657,8 @@ def register_documents(server: GlossaryServer) -> None:
 
 def register_features(server: GlossaryServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_HOVER)
-    def hover(ls: GlossaryServer, params: types.HoverParams) -> types.Hover | None:
+    async def hover(ls: GlossaryServer, params: types.HoverParams) -> types.Hover | None:
+        await ls.wait_for_index()  # the module listing: which module of this course introduces it
         return ls.safely(answer_hover)(ls, params)
 
     @server.feature(types.TEXT_DOCUMENT_DEFINITION)
@@ -678,8 +681,11 @@ def register_features(server: GlossaryServer) -> None:
         return answer or types.CompletionList(is_incomplete=True, items=[])
 
     @server.feature(types.COMPLETION_ITEM_RESOLVE)
-    def resolve_completion(ls: GlossaryServer, item: types.CompletionItem) -> types.CompletionItem:
-        text = ls.safely(completion_feature.documentation)(ls.version, item.label)
+    async def resolve_completion(
+        ls: GlossaryServer, item: types.CompletionItem
+    ) -> types.CompletionItem:
+        await ls.wait_for_index()  # the module listing: where this course introduces the term
+        text = ls.safely(completion_feature.documentation)(ls.version, item.label, ls.index)
         if text is not None:
             item.documentation = types.MarkupContent(kind=types.MarkupKind.Markdown, value=text)
         return item
@@ -696,14 +702,6 @@ def register_features(server: GlossaryServer) -> None:
             }
             for term in glossary
         ]
-
-    @server.feature(COURSE_REQUEST)
-    async def course(ls: GlossaryServer, params: Any) -> dict[str, Any] | None:
-        await ls.wait_for_index()
-        outline = await asyncio.get_running_loop().run_in_executor(
-            None, ls.safely(answer_course), ls
-        )
-        return outline.to_json() if outline is not None else None
 
     async def course_changed() -> None:
         server.protocol.notify(COURSE_CHANGED_NOTIFICATION, {})
@@ -736,7 +734,8 @@ def answer_hover(ls: GlossaryServer, params: types.HoverParams) -> types.Hover |
     if found is None:
         return None
     view, offset = found
-    result = hover_feature.hover(ls.version, view, offset)
+    path = uri_to_path(params.text_document.uri)
+    result = hover_feature.hover(ls.version, view, offset, ls.index, path)
     if result is None:
         return None
     return types.Hover(
@@ -753,25 +752,11 @@ def answer_definition(
         return None
     view, offset = found
     if first_introduction:
-        target = definition_feature.definition(ls.version, ls.index, view, offset)
+        path = uri_to_path(params.text_document.uri)
+        target = definition_feature.definition(ls.version, ls.index, view, offset, path)
     else:
         target = definition_feature.declaration(ls.version, view, offset)
     return ls.to_lsp_location(target) if target is not None else None
-
-
-def answer_course(ls: GlossaryServer) -> course_feature.CourseOutline:
-    """Today's course: the index's modules in its order (numbered folders and files, front
-    matter), the order source "folders" and no language."""
-    index, version = ls.index, ls.version
-
-    def introduced_in(term: Term) -> Path | None:
-        occurrence = definition_feature.introduction(index, term)
-        return occurrence.module.path if occurrence is not None else None
-
-    root = index.roots[0] if index.roots else Path()
-    return course_feature.course_outline(
-        root, "folders", None, index.modules(), version.glossary, introduced_in
-    )
 
 
 def answer_completion(

@@ -30,7 +30,9 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 from pygls.uris import from_fs_path
 
+from glossary_lsp.course.identity import glossary_module_of
 from glossary_lsp.features import code_actions, references
+from glossary_lsp.features.course import course_outline, module_name_findings, toc_findings
 from glossary_lsp.features.definition import read_from_disk
 from glossary_lsp.features.diagnostics import (
     SOURCE,
@@ -67,6 +69,7 @@ class CourseState:
         self.published: dict[str, bool] = {}  # uri -> whether its last publish was non-empty
         self.generation = 0
         self.pending_pass: asyncio.TimerHandle | None = None
+        self.toc_uris: set[str] = set()  # TOC files whose course-structure problems are shown
 
 
 def state(ls: GlossaryServer) -> CourseState:
@@ -272,7 +275,10 @@ def document_diagnostics(
 ) -> list[types.Diagnostic]:
     findings = state(ls).analyses.document(ls.version, ls.index, path, view, rules_for(ls))
     diagnostics = [to_diagnostic(ls, view.lines, finding) for finding in findings]
-    return diagnostics + source_diagnostics(ls, path)
+    if path is None:
+        return diagnostics
+    toc = toc_diagnostics(ls, clear_fixed=False).get(uri_of(path), [])
+    return diagnostics + toc + source_diagnostics(ls, path)
 
 
 def source_diagnostics(ls: GlossaryServer, path: Path | None) -> list[types.Diagnostic]:
@@ -284,11 +290,31 @@ def source_diagnostics(ls: GlossaryServer, path: Path | None) -> list[types.Diag
     return [problem_diagnostic(problem) for problem in found]
 
 
+def toc_diagnostics(
+    ls: GlossaryServer, clear_fixed: bool = True
+) -> dict[str, list[types.Diagnostic]]:
+    """The course structure's problems (a TOC entry naming a missing file, a toctree cycle,
+    broken YAML), by TOC file URI; with `clear_fixed`, a file whose problems went away maps to
+    [] (once)."""
+    course = state(ls)
+    found = {
+        uri_of(path): [to_diagnostic(ls, lines, finding) for finding in findings]
+        for path, (lines, findings) in toc_findings(ls.index, lambda p: read_text(ls, p)).items()
+    }
+    if not clear_fixed:
+        return found
+    for uri in course.toc_uris - set(found):
+        found[uri] = []
+    course.toc_uris = {uri for uri, diagnostics in found.items() if diagnostics}
+    return found
+
+
 def glossary_diagnostics(ls: GlossaryServer, path: Path) -> list[types.Diagnostic]:
     text = read_text(ls, path) or ""
     lines = LineIndex(text)
     problems = ls.store.problems.get(path.resolve(), [])
     findings = glossary_findings(ls.version, ls.index, path, lines, problems, rules_for(ls))
+    findings += module_name_findings(ls.version, ls.index, path, lines)
     notes = [problem_diagnostic(note) for note in ls.store.notes.get(path.resolve(), [])]
     return [to_diagnostic(ls, lines, finding) for finding in findings] + notes
 
@@ -348,6 +374,11 @@ def workspace_publications(
     for path in workspace_glossaries(ls):
         if unquote(uri_of(path)) not in open_uris:
             publications.append((uri_of(path), glossary_diagnostics(ls, path)))
+    publications += [
+        (uri, diagnostics)
+        for uri, diagnostics in toc_diagnostics(ls).items()
+        if unquote(uri) not in open_uris
+    ]
     return publications
 
 
@@ -377,7 +408,8 @@ def answer_code_actions(
         return []
     root = root_of(ls, path)
     module = ls.index.module_at(path) if path is not None else None
-    module_id = module.id if module and ls.version.glossary.module(module.id) else None
+    described = glossary_module_of(ls.version.glossary, module) if module else None
+    module_id = described.id if described is not None else None
     fixes = code_actions.quick_fixes(
         wanted,
         view.lines,
@@ -642,6 +674,20 @@ def is_vscode(ls: GlossaryServer) -> bool:
     return getattr(markdown, "parser", "") == "marked"
 
 
+# ------------------------------------------------------------------------------------ course
+
+COURSE_REQUEST = "glossaryLsp/course"
+
+
+def answer_course(ls: GlossaryServer, params: Any) -> dict[str, Any]:
+    """`glossaryLsp/course`: the outline of the course of the workspace folder holding
+    `params.uri` (default: the first folder), with each module's `uri` and `introduces`."""
+    uri = params.get("uri") if isinstance(params, dict) else getattr(params, "uri", None)
+    path = uri_to_path(uri) if isinstance(uri, str) else None
+    root = root_of(ls, path) if path is not None else (ls.roots[0] if ls.roots else None)
+    return course_outline(ls.version, ls.index, root, editor=True)
+
+
 # ---------------------------------------------------------------------------------- register
 
 
@@ -697,6 +743,12 @@ def register(server: GlossaryServer) -> None:
         if words:
             state(ls).session_ignore.update(word.strip() for word in words)
             schedule_workspace_pass(ls, delay=0)
+
+    @server.feature(COURSE_REQUEST)
+    async def course_request(ls: GlossaryServer, params: Any) -> dict[str, Any] | None:
+        await ls.wait_for_index()
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(None, ls.safely(answer_course), ls, params)
 
     @server.command(SHOW_REFERENCES)
     def show_references(ls: GlossaryServer, *args: Any) -> Any:

@@ -1,0 +1,159 @@
+"""Whether an occurrence of a term is written as its introduction: with its expansion, or defined.
+
+Recognised around a match of `TTFT` (expansion "time to first token"), compared with case, markup,
+hyphens and line breaks ignored:
+
+- `**TTFT** (time to first token)`, `[BPE] (byte pair encoding)`, `TTFT (Time-to-first token)`
+- `TTFT: Time to First Token`, `TTFT - time to first token`, `TTFT — time to …`, `TTFT = …`
+- `Time to First Token (TTFT)`, the expansion wrapped across a line break
+- `TTFT is short for …`, `stands for`, `is an abbreviation of/for`, `refers to`, `is defined as`
+- a definition list (`TTFT` alone on its line, the next line starting with `: `)
+- a glossary table row (`| TTFT | Time to first token |`: the term is the first cell)
+- a term without expansion at the start of a line followed by `:` or ` - ` and its definition
+
+`opens_heading` tells an occurrence that is a section about the term (it opens the module's
+title, or is a heading's whole text): where no occurrence is an introduction, that section is.
+"""
+
+from __future__ import annotations
+
+import re
+
+from glossary_lsp.glossary.model import Term
+
+_NON_ALNUM = re.compile(r"[\W_]+")
+_MARKUP_AFTER = re.compile(r"(?:\]\([^)\s]*\)|[*_`\]])*")
+_MARKUP_BEFORE = "*_`["
+_OPEN_PARENTHESIS = re.compile(r"[ \t]*\(")
+_SEPARATOR = re.compile(r"[ \t]*(?::|[-–—=][ \t]|,[ \t]*(?:or|i\.e\.)[ \t])[ \t]*")
+_PHRASE = re.compile(
+    r"[ \t]*,?[ \t]+(?:is|are)?[ \t]*(?:short|shorthand)[ \t]+for\b"
+    r"|[ \t]+(?:stands|stand)[ \t]+for\b"
+    r"|[ \t]+(?:is|are)[ \t]+(?:an?[ \t]+)?(?:abbreviation|acronym)[ \t]+(?:of|for)\b"
+    r"|[ \t]+(?:refers|refer)[ \t]+to\b"
+    r"|[ \t]+(?:is|are)[ \t]+defined[ \t]+as\b",
+    re.IGNORECASE,
+)
+_LINE_START = re.compile(r"(?:^|\n)[ \t]*(?:[-*+][ \t]+|\d+[.)][ \t]+|#{1,6}[ \t]+|>[ \t]*)*$")
+_DEFINITION_LIST_NEXT = re.compile(r"\r?\n[ \t]*:[ \t]+\S")
+_MIN_DEFINITION_WORDS = 3
+_HEADING_LINE = re.compile(r"[ ]{0,3}#{1,6}[ \t]")
+_NUMBERING = re.compile(r"\d+(?:\.\d+)*[.)]?")
+_ANCHOR = re.compile(r"\[\[[^\]]*\]\]|\{#[^}]*\}|[#*_`\s]+$")
+_FIRST_HEADING = re.compile(r"^[ ]{0,3}#{1,6}[ \t]", re.M)
+
+
+def squash(text: str) -> str:
+    """Case, spacing, hyphens and markup removed: `Time-to-First\nToken` → `timetofirsttoken`."""
+    return _NON_ALNUM.sub("", text.casefold())
+
+
+def defines(text: str, start: int, end: int, term: Term) -> bool:
+    """Whether `text[start:end]`, an occurrence of `term`, is written with its expansion or
+    defined there."""
+    markup = _MARKUP_AFTER.match(text, end)
+    after = markup.end() if markup is not None else end
+    before = start
+    while before > 0 and text[before - 1] in _MARKUP_BEFORE:
+        before -= 1
+    expansion = squash(term.expansion or "")
+    if expansion and _spelled_out_after(text, after, expansion):
+        return True
+    if expansion and _spelled_out_before(text, before, end, expansion):
+        return True
+    if _PHRASE.match(text, after):
+        return True
+    at_line_start = _LINE_START.search(text, max(0, before - 200), before) is not None
+    if at_line_start and _definition_follows(text, after, expansion):
+        return True
+    return _in_first_table_cell(text, before, after)
+
+
+def _spelled_out_after(text: str, after: int, expansion: str) -> bool:
+    opening = _OPEN_PARENTHESIS.match(text, after) or _SEPARATOR.match(text, after)
+    if opening is None:
+        return False
+    window = text[opening.end() : opening.end() + 3 * len(expansion) + 40]
+    return squash(window).startswith(expansion)
+
+
+def _spelled_out_before(text: str, before: int, end: int, expansion: str) -> bool:
+    """`Time to First Token (TTFT)`: the occurrence in parentheses after its expansion."""
+    opening = before
+    while opening > 0 and text[opening - 1] in " \t":
+        opening -= 1
+    if opening == 0 or text[opening - 1] != "(":
+        return False
+    closing = end
+    while closing < len(text) and text[closing] in "*_` \t":
+        closing += 1
+    if closing >= len(text) or text[closing] not in "),;":
+        return False
+    window = squash(text[max(0, opening - 1 - 3 * len(expansion) - 40) : opening - 1])
+    return any(window.endswith(form) for form in (expansion, expansion + "s", expansion + "es"))
+
+
+def _definition_follows(text: str, after: int, expansion: str) -> bool:
+    """`TTFT: time …` / `KV cache - a store …` at a line start, or a definition list."""
+    if _DEFINITION_LIST_NEXT.match(text, after):
+        return True
+    separator = _SEPARATOR.match(text, after)
+    if separator is None:
+        return False
+    line_end = text.find("\n", separator.end())
+    rest = text[separator.end() : line_end if line_end >= 0 else len(text)]
+    return len(rest.split()) >= _MIN_DEFINITION_WORDS or (
+        bool(expansion) and squash(rest).startswith(expansion)
+    )
+
+
+def _in_first_table_cell(text: str, before: int, after: int) -> bool:
+    line_start = text.rfind("\n", 0, before) + 1
+    head = text[line_start:before]
+    if head.strip() != "|":
+        return False
+    line_end = text.find("\n", after)
+    rest = text[after : line_end if line_end >= 0 else len(text)]
+    cells = rest.split("|")
+    return len(cells) >= 3 and not cells[0].strip() and bool(cells[1].strip("-: \t"))
+
+
+def opens_heading(text: str, start: int, end: int, is_title: bool) -> bool:
+    """Whether an occurrence is a section about the term: it opens the module's title
+    (`# Transformers, what can they do?`, `# 3. Tokenizers`) or is a heading's whole text
+    (`## KV cache`). A heading that only mentions it (`## Preprocessing with a tokenizer`,
+    `# 6. Llama 3.1 8B` deep in a notebook) is not."""
+    line_start = text.rfind("\n", 0, start) + 1
+    opening = _HEADING_LINE.match(text, line_start)
+    if opening is None:
+        return False
+    before = _NUMBERING.sub("", text[opening.end() : start])
+    if any(char.isalpha() for char in before):
+        return False
+    if is_title:
+        return True
+    line_end = text.find("\n", end)
+    after = _ANCHOR.sub("", text[end : line_end if line_end >= 0 else len(text)])
+    return not squash(after) or squash(after) in ("s", "es")
+
+
+def link_text(text: str, start: int, end: int) -> str | None:
+    """Whether an occurrence is a link's text: "whole" (`[KV Cache](…)`, `[BPE](…)`), "part"
+    (`[Byte Pair Encoding (BPE) Tokenizer](…)`), or None. A link's text is a reference to where
+    a term is taught (a course's list of lessons), not a use."""
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    opening = text.rfind("[", text.rfind("\n", 0, start) + 1, start)
+    if opening < 0 or "]" in text[opening:start]:
+        return None
+    closing = text.find("](", end, line_end)
+    if closing < 0 or "[" in text[end:closing]:
+        return None
+    inside = text[opening + 1 : start] + text[end:closing]
+    return "part" if any(char.isalnum() for char in inside) else "whole"
+
+
+def first_heading_line(text: str) -> int | None:
+    """The offset of the line of the first Markdown heading in a text (a module's title)."""
+    found = _FIRST_HEADING.search(text)
+    return found.start() if found is not None else None

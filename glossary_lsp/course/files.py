@@ -1,0 +1,151 @@
+"""Which files are course files: suffixes, ignore files, folders skipped by default, and reading.
+
+`.gitignore` files (at the root and in subfolders) and a root `.glossaryignore` are read with
+`pathspec`'s gitignore implementation. Hidden folders, virtualenvs, notebook checkpoints,
+dependency and build output folders are skipped by default rules, and listed so the author can
+see what was left out. A walk is bounded (folders visited, files listed) so a workspace that is a
+home folder never stalls the server.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pathspec
+
+from glossary_lsp.course.order import natural_key
+
+log = logging.getLogger(__name__)
+
+MODULE_SUFFIXES = (".md", ".markdown", ".mdx", ".ipynb", ".qmd")
+GLOSSARY_IGNORE_FILE = ".glossaryignore"
+SKIPPED_FOLDERS = frozenset(
+    {
+        "node_modules",
+        "__pycache__",
+        "venv",
+        "env",
+        "site-packages",
+        "build",
+        "dist",
+        "_build",
+        "site",
+        "_site",
+        "target",
+        "htmlcov",
+    }
+)
+VIRTUALENV_MARKER = "pyvenv.cfg"
+MAX_FOLDERS = 20_000
+MAX_FILES = 20_000
+
+
+@dataclass
+class Listing:
+    """The course files under a root, and what the walk left out."""
+
+    root: Path
+    files: list[Path] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # folders left out by default rules
+    ignored: int = 0  # files and folders an ignore file left out
+    truncated: str | None = None  # why the walk stopped early
+
+
+def default_skip(folder: Path, name: str) -> bool:
+    """Hidden folders (.git, .github, .ipynb_checkpoints, .venv…), dependency and build output
+    folders, and any folder that is a virtualenv."""
+    if name.startswith(".") or name in SKIPPED_FOLDERS:
+        return True
+    try:
+        return (folder / name / VIRTUALENV_MARKER).is_file()
+    except OSError:  # a folder we may not look into: not a course's
+        return True
+
+
+class IgnoreRules:
+    """Gitignore-style rules: `.gitignore` files where they are found, a root `.glossaryignore`."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._specs: list[tuple[str, pathspec.PathSpec]] = []
+        for name in (".gitignore", GLOSSARY_IGNORE_FILE):
+            self.add_folder("", name)
+
+    def add_folder(self, relative_folder: str, name: str = ".gitignore") -> None:
+        path = self.root / relative_folder / name
+        try:
+            lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            return
+        spec = pathspec.GitIgnoreSpec.from_lines(lines)
+        self._specs.append((relative_folder, spec))
+
+    def ignores(self, relative: str, is_folder: bool) -> bool:
+        for folder, spec in self._specs:
+            if folder and not relative.startswith(folder + "/"):
+                continue
+            inside = relative[len(folder) + 1 :] if folder else relative
+            if spec.match_file(inside + "/" if is_folder else inside):
+                return True
+        return False
+
+
+def list_course_files(
+    root: Path, max_folders: int = MAX_FOLDERS, max_files: int = MAX_FILES
+) -> Listing:
+    """Every course file under `root`, in walk order, honouring ignore files and default skips."""
+    listing = Listing(root)
+    rules = IgnoreRules(root)
+    folders = 0
+    for folder, subfolders, files in os.walk(root, onerror=lambda e: log.warning("%s", e)):
+        base = Path(folder)
+        relative_folder = "" if base == root else base.relative_to(root).as_posix()
+        folders += 1
+        if relative_folder and ".gitignore" in files:
+            rules.add_folder(relative_folder)
+        kept = []
+        for name in sorted(subfolders, key=natural_key):
+            relative = _join(relative_folder, name)
+            if default_skip(base, name):
+                listing.skipped.append(relative)
+            elif rules.ignores(relative, is_folder=True):
+                listing.ignored += 1
+            else:
+                kept.append(name)
+        subfolders[:] = kept
+        for name in sorted(files, key=natural_key):
+            if not name.endswith(MODULE_SUFFIXES):
+                continue
+            if rules.ignores(_join(relative_folder, name), is_folder=False):
+                listing.ignored += 1
+                continue
+            listing.files.append(base / name)
+        if len(listing.files) >= max_files or folders >= max_folders:
+            listing.truncated = (
+                f"stopped after {folders} folders and {len(listing.files)} files "
+                f"(limits {max_folders} and {max_files}): is {root} a course?"
+            )
+            subfolders[:] = []
+            break
+    if listing.truncated:
+        log.warning("%s", listing.truncated)
+    if listing.skipped:
+        log.info("%s: skipped by default rules: %s", root, ", ".join(listing.skipped[:20]))
+    return listing
+
+
+def relative_to_any(path: Path, roots: Sequence[Path]) -> str | None:
+    for root in roots:
+        try:
+            return path.relative_to(root).as_posix()
+        except ValueError:
+            continue
+    return None
+
+
+def _join(folder: str, name: str) -> str:
+    return name if folder in ("", ".") else f"{folder}/{name}"

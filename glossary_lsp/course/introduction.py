@@ -1,0 +1,108 @@
+"""Where a term is introduced in a course: the one answer definition, hover and the course
+diagnostics (`usedBeforeIntroduced`, `acronymNotExpanded`) all give.
+
+1. the module the glossary names (`module:` an id, path or title), if it is in this course and
+   uses the term: at its first occurrence written with the expansion or defined there, else its
+   first occurrence (a module of that name that never uses the term is another course's);
+2. else the first occurrence in course order written with its expansion or defined
+   (see `course.defining`);
+3. else the first section about it: a module title it opens, or a heading it is;
+4. else the first occurrence in course order (not a link's text, if there is one).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from glossary_lsp.course.workspace import Course, ModuleFile, Occurrence, WorkspaceIndex
+from glossary_lsp.glossary.model import Term
+
+GLOSSARY = "glossary"  # the module the glossary names
+DEFINED = "defined"  # the first occurrence written with its expansion or defined
+HEADING = "heading"  # the first section about it
+FIRST_USE = "first use"  # the first occurrence in course order
+# (reason, kind of occurrence), in order; a link's text (a course's list of lessons) is a
+# reference to where the term is taught, taken only when there is nothing else
+TIERS = (
+    (DEFINED, "defined"),
+    (HEADING, "heading"),
+    (FIRST_USE, "plain"),
+    (FIRST_USE, "use"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Introduction:
+    module: ModuleFile
+    occurrence: Occurrence | None  # None when only the module was asked for (`locate=False`)
+    reason: str  # GLOSSARY, DEFINED, HEADING or FIRST_USE
+    rank: int  # the module's place in the course
+
+    @property
+    def defined(self) -> bool:
+        return self.occurrence is not None and self.occurrence.defined
+
+    def source_range(self) -> tuple[int, int]:
+        return self.occurrence.source_range() if self.occurrence is not None else (0, 0)
+
+
+def find_introduction(
+    index: WorkspaceIndex,
+    term: Term,
+    course: Course | None = None,
+    locate: bool = True,
+    indexed_only: bool = False,
+) -> Introduction | None:
+    """Where `term` is introduced in `course` (default: the course language's course).
+
+    `locate=False` only says which module (no module text is read when the index knows its
+    terms). `indexed_only` leaves out the modules whose terms are not indexed yet instead of
+    reading them (diagnostics, computed again once the index is complete).
+    """
+    course = course or index.course()
+    modules = [m for m in course.modules if m.terms_known] if indexed_only else course.modules
+    home = course.resolve(term.module) if term.module else None
+    if home is not None and (indexed_only and not home.terms_known):
+        home = None
+    if home is not None and index.may_introduce(home, term, "use"):
+        occurrence = None
+        if locate:
+            occurrence = index.first_occurrence(term, home, "defined")
+            occurrence = occurrence or index.first_occurrence(term, home)
+        return Introduction(home, occurrence, GLOSSARY, course.rank[home.path])
+    for reason, kind in TIERS:
+        found = _first(index, term, modules, kind, locate)
+        if found is not None:
+            module, occurrence = found
+            return Introduction(module, occurrence, reason, course.rank[module.path])
+    return None
+
+
+def _first(
+    index: WorkspaceIndex, term: Term, modules: list[ModuleFile], kind: str, locate: bool
+) -> tuple[ModuleFile, Occurrence | None] | None:
+    for module in modules:
+        if not index.may_introduce(module, term, kind):
+            continue
+        if not locate:
+            return module, None
+        occurrence = index.first_occurrence(term, module, kind)
+        if occurrence is not None:
+            return module, occurrence
+    return None
+
+
+def comes_before(
+    introduction: Introduction, course: Course, path: Path | None, offset: int | None
+) -> bool:
+    """Whether a place (a file of the course, a source offset in it) comes before the
+    introduction: an earlier module, or earlier in the introducing module."""
+    if path is None or path not in course.rank:
+        return False
+    here = course.rank[path]
+    if here != introduction.rank:
+        return here < introduction.rank
+    if offset is None or introduction.occurrence is None:
+        return False
+    return offset < introduction.source_range()[0]

@@ -1,0 +1,87 @@
+"""A course's structure at one root: its language, its order source and its modules in order.
+
+Built from the listed files, what each file's front matter states, the translation layout and the
+TOC found by precedence. With a usable TOC only the files it lists are modules; without one,
+every file of the course language is, in tree order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from glossary_lsp.course.languages import LanguageLayout
+from glossary_lsp.course.order import tree_order
+from glossary_lsp.course.toc import Toc, TocEntry, TocProblem, find_toc
+
+FOLDERS = "folders"
+
+
+@dataclass
+class CourseStructure:
+    root: Path
+    language: str | None
+    order_source: str  # a TOC format ("_toctree.yml", "mkdocs.yml", …, "toctree") or "folders"
+    modules: list[str]  # paths relative to the root, in course order
+    toc: Toc | None = None
+    toc_entries: dict[str, TocEntry] = field(default_factory=dict)  # by relative path
+    problems: list[TocProblem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the author should know (log lines)
+
+
+BOOK_FOLDERS = ("docs", "book", "lectures", "course", "content", "src", "website")
+
+
+def search_folders(
+    root: Path, layout: LanguageLayout, language: str | None, main: bool = True
+) -> list[Path]:
+    """Where a TOC is looked for: the root (for the main course), the language's tree, then the
+    usual folders that hold a book (`docs/`, `book/`, `lectures/`…)."""
+    trees = [root / tree for tree in layout.tree_of(language) if tree]
+    if language is not None:
+        return [root, *trees] if main else trees
+    return [root, *(root / name for name in BOOK_FOLDERS if (root / name).is_dir())]
+
+
+def build_structure(
+    root: Path,
+    files: Sequence[str],
+    stated_orders: Mapping[str, float],
+    layout: LanguageLayout,
+    language: str | None,
+    configured_toc: str | None = None,
+    main: bool = True,
+) -> CourseStructure:
+    """The course of `language` at `root` (None: the untranslated tree); `main` for the course
+    language, whose TOC may also be at the root."""
+    mine = [path for path in files if layout.language_of(path) == language]
+    configured = Path(configured_toc) if configured_toc else None
+    toc = find_toc(root, search_folders(root, layout, language, main), configured if main else None)
+    if toc is None or not toc.usable:
+        structure = CourseStructure(root, language, FOLDERS, tree_order(mine, stated_orders), toc)
+        if toc is not None:
+            structure.problems += toc.problems
+            structure.notes.append(f"{toc.file}: not usable, course order from folders")
+        return structure
+    listed = set(files)
+    order: list[str] = []
+    entries: dict[str, TocEntry] = {}
+    problems = list(toc.problems)
+    for entry in toc.entries:
+        if entry.path is None:
+            continue
+        if entry.path in entries:
+            problems.append(TocProblem(entry.file, entry.line, f"'{entry.target}' is listed twice"))
+            continue
+        if entry.path not in listed:
+            continue  # ignored, skipped, or over the size limit: not a module
+        entries[entry.path] = entry
+        order.append(entry.path)
+    structure = CourseStructure(root, language, toc.source, order, toc, entries, problems)
+    left_out = len(mine) - len([path for path in order if path in set(mine)])
+    if left_out > 0:
+        structure.notes.append(f"{left_out} files of the course are not in {toc.file.name}")
+    for other in toc.ignored:
+        structure.notes.append(f"{other} is ignored: {toc.file.name} comes first in precedence")
+    return structure
