@@ -170,7 +170,7 @@ def main() -> int:
     for rule in RULES:
         population = sorted(pooled[rule], key=lambda f: (f.repo, f.file, f.line, f.context))
         sample = rng.sample(population, min(args.per_rule, len(population)))
-        judged = Counter()
+        judged: Counter[str] = Counter()
         print(f"\n## {rule}: {len(sample)} of {len(population)} sampled")
         for finding in sample:
             verdict = verdicts.get(finding.key)

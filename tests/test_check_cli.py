@@ -50,15 +50,15 @@ def test_text_output_is_file_line_col_severity_rule_message(course, capsys):
         "course/01-a.md:3:8: warning nonCanonicalSpelling: "
         "'Pytorch' is spelled 'PyTorch' in the glossary",
         "course/01-a.md:3:21: information unknownAcronym: 'SRAM' is not in the glossary",
-        "course/01-a.md:3:36: information acronymNotExpanded: First use of 'FSDP' in the course "
-        "without its expansion: write 'FSDP (Fully Sharded Data Parallel)'",
+        # one finding per place: the warning, carrying the other rule's message (and fix)
         "course/01-a.md:3:36: warning usedBeforeIntroduced: "
-        "'FSDP' is used before 🎯 Training (02-b.md) introduces it",
+        "'FSDP' is used before 🎯 Training (02-b.md) introduces it. Also: First use of 'FSDP' "
+        "in the course without its expansion: write 'FSDP (Fully Sharded Data Parallel)'",
         # columns count characters: 大規模 is three, whatever its UTF-8 or UTF-16 length
         "course/02-b.md:3:44: warning nonCanonicalSpelling: "
         "'Pytorch' is spelled 'PyTorch' in the glossary",
     ]
-    assert err.strip() == "3 warnings, 2 information, 6 hints in 2 modules"
+    assert err.strip() == "3 warnings, 1 information, 6 hints in 2 modules"
 
 
 def test_threshold_and_severity_settings_decide_the_exit_status(course, capsys, tmp_path):
@@ -98,7 +98,6 @@ def test_a_file_restricts_the_report_and_ignore_files_count(course, capsys):
     assert status == 0 and "SRAM" not in out
     assert [line.split(": ")[1] for line in out.splitlines()] == [
         "warning nonCanonicalSpelling",
-        "information acronymNotExpanded",
         "warning usedBeforeIntroduced",
     ]
 
@@ -165,7 +164,9 @@ def test_the_sample_course(capsys, monkeypatch):
     lines = out.splitlines()
     assert (
         "examples/course/03-self-attention.md:44:20: warning usedBeforeIntroduced: 'FSDP' is used"
-        " before 🖥️ Distributed Training (05-distributed-training.md) introduces it"
+        " before 🖥️ Distributed Training (05-distributed-training.md) introduces it. Also: First"
+        " use of 'FSDP' in the course without its expansion: write"
+        " 'FSDP (Fully Sharded Data Parallel)'"
     ) in lines
     assert any(
         line.startswith(

@@ -32,8 +32,15 @@ from pathlib import Path
 from glossary_lsp.course.workspace import ModuleFile, WorkspaceIndex
 from glossary_lsp.features.base import GlossaryVersion
 from glossary_lsp.features.definition import Target, term_value_span
+from glossary_lsp.glossary.english import is_english_in_capitals, is_english_word
 from glossary_lsp.glossary.model import Term, fold, is_acronym, singular_forms
-from glossary_lsp.matching import Match, TermMatcher
+from glossary_lsp.matching import (
+    Match,
+    TermMatcher,
+    at_sentence_start,
+    code_like_token,
+    is_code_like,
+)
 from glossary_lsp.settings import DIAGNOSTIC_DEFAULTS, Settings
 from glossary_lsp.text.documents import DocumentView, Region, view_document
 from glossary_lsp.text.positions import LineIndex
@@ -71,11 +78,17 @@ _DIGIT = re.compile(r"\d")
 _NON_ALNUM = re.compile(r"[\W_]+")
 _SPACES = re.compile(r"\s+")
 _LINE_NUMBER = re.compile(r"^line (\d+)(?::(\d+))?:\s*")
+_WORD_RUN = re.compile(r"[^\W\d_]+")
 _PARENTHESIS_AFTER = re.compile(r"[*_]*\s*\(\s*([^()\n]{1,200}?)\s*\)")
 _MAX_NGRAM = 3
 _FUZZY_MIN_LENGTH = 6
 _FUZZY_CUTOFF = 90.0
-_MAX_FINDINGS_PER_RULE = 500
+# Findings of one rule in one module beyond this are summed up in one finding: a generated table
+# of identifiers must not bury the editor (or `check`'s report) under thousands of them.
+MAX_FINDINGS_PER_RULE = 100
+_FUZZY_MAX_EDITS = 2
+_ROMAN_NUMERAL = re.compile(r"X{0,3}(?:IX|IV|V?I{0,3})")
+_MATH_DELIMITER = "$"
 
 
 # ------------------------------------------------------------------------------- results
@@ -177,6 +190,8 @@ class ModuleAnalysis:
     first_use: dict[str, TermUse] = field(default_factory=dict)
     first_acronym_use: dict[str, TermUse] = field(default_factory=dict)
     first_expanded: dict[str, TermUse] = field(default_factory=dict)
+    # the first use that does not explain itself: not expanded and not the expansion spelled out
+    first_bare_use: dict[str, TermUse] = field(default_factory=dict)
     acronyms: dict[str, Word] = field(default_factory=dict)  # first use of each, by singular
     misspellings: list[Misspelling] = field(default_factory=list)
     error: tuple[str, int] | None = None  # why the document cannot be read, and where
@@ -201,17 +216,26 @@ def analyse_view(version: GlossaryVersion, view: DocumentView) -> ModuleAnalysis
 def _record_use(
     analysis: ModuleAnalysis, region: Region, match: Match, spelling: SpellingIndex
 ) -> None:
+    if is_code_like(region.text, match.start, match.end):
+        return  # `torch.nn.MultiheadAttention`, `Org/Model-7B`: an identifier, not the term
     term = match.term
     key = term.key
     acronym = is_acronym_like(match.name) and is_acronym_like(term.term)
-    expanded = bool(term.expansion) and is_expanded(
-        region.text, match.start, match.end, term.expansion
+    expanded = bool(term.expansion) and (
+        is_expanded(region.text, match.start, match.end, term.expansion)
+        or (
+            acronym
+            and key not in analysis.first_expanded
+            and expanded_in_sentence(region.text, match.start, term.expansion)
+        )
     )
     surface = region.text[match.start : match.end]
+    bare = not expanded and not (term.expansion and _spells_out(squash(surface), term.expansion))
     needed = (
         key not in analysis.first_use
         or (acronym and key not in analysis.first_acronym_use)
         or (expanded and key not in analysis.first_expanded)
+        or (bare and key not in analysis.first_bare_use)
     )
     if needed:
         start, end = region.to_source(match.start), region.to_source(match.end)
@@ -221,8 +245,10 @@ def _record_use(
             analysis.first_acronym_use.setdefault(key, use)
         if expanded:
             analysis.first_expanded.setdefault(key, use)
+        if bare:
+            analysis.first_bare_use.setdefault(key, use)
     replacement = spelling.noncanonical_match(surface, match)
-    if replacement is not None:
+    if replacement is not None and not _in_package_name(region.text, match):
         word = Word(region.to_source(match.start), region.to_source(match.end), surface)
         analysis.misspellings.append(Misspelling(word, replacement, term))
 
@@ -252,6 +278,8 @@ def _scan_gap(
         singular = word[:-1] if token.group(2) else word
         if singular in analysis.acronyms or version.glossary.lookup(word) is not None:
             continue
+        if not is_acronym_candidate(text, token.start(), token.end(), singular):
+            continue
         analysis.acronyms[singular] = Word(
             region.to_source(token.start()),
             region.to_source(token.end()),
@@ -262,6 +290,8 @@ def _scan_gap(
     taken_until = start
     for position, first in enumerate(words):
         if first.start() < taken_until:
+            continue
+        if first.group(0).isdigit() or is_code_like(text, first.start(), first.end()):
             continue
         found = spelling.near_miss(text, words, position)
         if found is not None:
@@ -278,6 +308,40 @@ def _scan_gap(
 def acronym_tokens(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
     """Words of two or more capitals (digits allowed, optional plural `s`) in `text[start:end]`."""
     return _ACRONYM_TOKEN.finditer(text, start, end)
+
+
+def is_acronym_candidate(text: str, start: int, end: int, singular: str) -> bool:
+    """Whether a word in capitals at `text[start:end]` may be an acronym worth a glossary entry.
+
+    Not when it is English written in capitals (`READ`, `WARNING`, `DNA`: SCOWL's common words
+    and its acronyms of everyday English), a Roman numeral (`XIV`), inside an identifier
+    (`LICENSE.txt`) or inline math (`$AB$`), a Markdown alert (`[!TIP]`), or on a line shouted
+    in capitals (a banner, a heading in capitals): there capitals say nothing.
+    """
+    if is_english_in_capitals(singular) or _ROMAN_NUMERAL.fullmatch(singular):
+        return False
+    if text.startswith("[!", start - 2) or is_code_like(text, start, end):
+        return False
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start : line_end if line_end >= 0 else len(text)]
+    if line.count(_MATH_DELIMITER, 0, start - line_start) % 2 == 1:
+        return False  # between `$` and `$`: a variable
+    return not _shouted(line)
+
+
+def _shouted(line: str) -> bool:
+    """A line whose words are all in capitals, three or more of them."""
+    words = [word for word in _WORD.findall(line) if any(char.isalpha() for char in word)]
+    return len(words) >= 3 and all(not any(char.islower() for char in word) for word in words)
+
+
+def _in_package_name(text: str, match: Match) -> bool:
+    """`pytorch-lightning`, `vllm-gaudi`: a lower-case term joined by hyphens to more lower-case
+    words is a package's name, not the term misspelled."""
+    surface = text[match.start : match.end]
+    token = code_like_token(text, match.start, match.end)
+    return surface.islower() and "-" in token and token.islower() and len(token) > len(surface)
 
 
 # -------------------------------------------------------------------------------- expansion
@@ -320,8 +384,19 @@ def is_expanded(text: str, start: int, end: int, expansion: str) -> bool:
         closing += 1
     if closing >= len(text) or text[closing] != ")":
         return False
-    window = text[max(0, opening - 1 - 3 * len(expansion) - 20) : opening - 1]
-    return _spells_out(squash(window), expansion)
+    window = text[max(0, opening - 1 - 3 * len(expansion) - 200) : opening - 1]
+    window = _LINK_TARGET.sub("", window)  # `[Multi-Query Attention](https://…) (MQA)`
+    return _spells_out(squash(window[-3 * len(expansion) - 20 :]), expansion)
+
+
+_LINK_TARGET = re.compile(r"\]\([^()\s]*\)")
+
+
+def expanded_in_sentence(text: str, start: int, expansion: str) -> bool:
+    """Whether the sentence around `start` spells the expansion out anywhere: "OOM is short for
+    out of memory", `MMLU ("Measuring Massive Multitask Language Understanding")`."""
+    wanted = squash(expansion)
+    return len(wanted) >= 6 and wanted in squash(sentence_around(text, start))
 
 
 # ---------------------------------------------------------------------------------- spelling
@@ -331,9 +406,10 @@ def _loose(text: str) -> str:
     """A spelling with runs of whitespace made one space and word-initial letters folded.
 
     Capitalising the first letter of a word (sentence starts, Title Case headings) is never a
-    misspelling; changing a letter inside a word (`Pytorch` for `PyTorch`) is.
+    misspelling; changing a letter inside a word (`Pytorch` for `PyTorch`) is. A hyphen for a
+    space is none either: `function-calling agent` is how English joins a compound adjective.
     """
-    text = _SPACES.sub(" ", text.strip())
+    text = _SPACES.sub(" ", text.strip().replace("-", " "))
     chars = list(text)
     for index, char in enumerate(chars):
         if index == 0 or not chars[index - 1].isalnum():
@@ -417,8 +493,15 @@ class SpellingIndex:
         if hit is None:
             return None
         name, term = hit
-        if surface in (name, name + suffix):
+        if surface in (name, name + suffix) or _loose(surface) in (
+            _loose(name + suffix),
+            _loose(name),
+        ):
             return None
+        if surface.islower() and all(is_english_word(word) for word in _WORD_RUN.findall(surface)):
+            return None  # `query engine` is English, not the class `QueryEngine` misspelled
+        if suffix and surface.isupper():
+            return None  # `TPS` is an acronym of its own, not the plural of `TP` misspelled
         if not any(char.isupper() for char in surface) and not _CAMEL.search(name):
             return None  # `multi head attention`: plain words, maybe not meant as the term
         return name + suffix, term
@@ -428,19 +511,36 @@ class SpellingIndex:
             return self._fuzzy_memo[surface]
         key = squash(surface)
         found = None
-        if len(key) >= _FUZZY_MIN_LENGTH and self.glossary.lookup(surface) is None:
+        if (
+            len(key) >= _FUZZY_MIN_LENGTH
+            and self.glossary.lookup(surface) is None
+            and not is_english_word(surface)
+        ):
             choices = [
                 choice
                 for length in range(len(key) - 2, len(key) + 3)
                 for choice in self.by_length.get(length, ())
+                if choice[0] == key[0]  # a misspelling keeps the first letter
             ]
             from rapidfuzz import fuzz, process  # on first use: keeps it off the server's startup
+            from rapidfuzz.distance import Levenshtein
 
             best = process.extractOne(key, choices, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
-            if best is not None and not _is_inflection(key, best[0]):
+            if (
+                best is not None
+                and not _is_inflection(key, best[0])
+                and not _one_inside_the_other(key, best[0])
+                and Levenshtein.distance(key, best[0]) <= _FUZZY_MAX_EDITS
+            ):
                 found = self.by_squash[best[0]]
         self._fuzzy_memo[surface] = found
         return found
+
+
+def _one_inside_the_other(word: str, name: str) -> bool:
+    """`ollama` holds `llama`, `pflops` holds `flops`: another word built on the name, not it
+    misspelled."""
+    return word in name or name in word
 
 
 def _is_inflection(word: str, name: str) -> bool:
@@ -468,26 +568,6 @@ def _looks_technical(text: str, word: re.Match[str]) -> bool:
     if _CAMEL.search(surface) or _DIGIT.search(surface):
         return True
     return surface[0].isupper() and not at_sentence_start(text, word.start())
-
-
-def at_sentence_start(text: str, offset: int) -> bool:
-    """Whether only markup, emoji or sentence punctuation come before `offset` in its sentence."""
-    index = offset
-    while index > 0:
-        char = text[index - 1]
-        if char in ".!?:":
-            return True
-        if char.isalnum():
-            return False
-        if char == "\n":
-            line_rest = text[index:offset].lstrip()
-            if line_rest[:1] in ("#", "-", "*", "+", ">", "|") or line_rest[:1].isdigit():
-                return True
-            previous = text.rfind("\n", 0, index - 1)
-            if not text[previous + 1 : index - 1].strip():
-                return True
-        index -= 1
-    return True
 
 
 _SPELLING_CACHE: list[tuple[TermMatcher, SpellingIndex]] = []
@@ -693,7 +773,76 @@ def diagnose(
     findings += _unknown_acronyms(analysis, rules)
     findings += _noncanonical_spellings(analysis, rules)
     findings.sort(key=lambda finding: (finding.start, finding.end, finding.rule))
-    return findings
+    return capped(one_per_place(findings))
+
+
+# Which finding a place keeps when several rules report it: the most severe, then this order.
+_RULE_PRIORITY = (
+    DOCUMENT_ERROR,
+    USED_BEFORE_INTRODUCED,
+    NON_CANONICAL_SPELLING,
+    ACRONYM_NOT_EXPANDED,
+    UNKNOWN_ACRONYM,
+)
+_FIX_KEYS = ("replacement", "insert", "insertAt")
+
+
+def _usefulness(finding: Finding) -> tuple[int, int]:
+    priority = _RULE_PRIORITY.index(finding.rule) if finding.rule in _RULE_PRIORITY else 99
+    return SEVERITY_RANK.get(finding.severity, 9), priority
+
+
+def one_per_place(findings: list[Finding]) -> list[Finding]:
+    """One finding for each place (findings sorted by start): of those whose spans overlap, the
+    most useful one, carrying the others' fixes in its `data` and their messages in its own."""
+    kept: list[Finding] = []
+    for finding in findings:
+        previous = kept[-1] if kept else None
+        if previous is None or finding.start >= previous.end or finding.start == finding.end:
+            kept.append(finding)
+            continue
+        best, other = sorted((previous, finding), key=_usefulness)
+        data = {**{k: v for k, v in other.data.items() if k in _FIX_KEYS}, **best.data}
+        kept[-1] = Finding(
+            best.rule,
+            best.severity,
+            f"{best.message}. Also: {other.message}",
+            best.start,
+            best.end,
+            best.related + other.related,
+            data,
+        )
+    return kept
+
+
+def capped(findings: list[Finding], limit: int | None = None) -> list[Finding]:
+    """At most `limit` findings of each rule; the rest of a rule summed up in one finding, at the
+    first one left out."""
+    limit = MAX_FINDINGS_PER_RULE if limit is None else limit
+    counts: dict[str, int] = {}
+    kept: list[Finding] = []
+    left_out: dict[str, Finding] = {}
+    for finding in findings:
+        count = counts[finding.rule] = counts.get(finding.rule, 0) + 1
+        if count <= limit:
+            kept.append(finding)
+        else:
+            left_out.setdefault(finding.rule, finding)
+    for rule, first in left_out.items():
+        more = counts[rule] - limit
+        kept.append(
+            Finding(
+                rule,
+                first.severity,
+                f"{more} more {rule} finding{'s' if more != 1 else ''} in this module are not "
+                f"shown (at most {limit} per rule and module)",
+                first.start,
+                first.end,
+                data={"summary": more},
+            )
+        )
+    kept.sort(key=lambda finding: (finding.start, finding.end, finding.rule))
+    return kept
 
 
 def _document_error(analysis: ModuleAnalysis, rules: RuleSettings) -> list[Finding]:
@@ -716,7 +865,22 @@ def _error_offset(lines: LineIndex, message: str) -> int:
 def module_label(version: GlossaryVersion, module: ModuleFile) -> str:
     """How a module is named in messages: the glossary's `EMOJI Title`, else the module title."""
     known = version.glossary.module(module.id)
-    return known.label if known is not None else module.title
+    return plain_title(known.label if known is not None else module.title)
+
+
+_MDX_ANCHOR = re.compile(r"\s*\[\[[^\]\n]*\]\]")
+_MARKDOWN_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
+_HTML_TAG = re.compile(r"</?[A-Za-z][^>\n]*>")
+_EMPHASIS = re.compile(r"(\*{1,3}|_{1,3}|`+|~~)(?=\S)(.+?)(?<=\S)\1")
+
+
+def plain_title(title: str) -> str:
+    """A module title as plain text: no MDX anchors (`[[slug]]`), links, tags or emphasis."""
+    title = _MDX_ANCHOR.sub("", title)
+    title = _MARKDOWN_LINK.sub(r"\1", title)
+    title = _HTML_TAG.sub("", title)
+    title = _EMPHASIS.sub(r"\2", title)
+    return " ".join(title.replace("\\", "").split())
 
 
 def relative_name(index: WorkspaceIndex, path: Path) -> str:
@@ -740,7 +904,9 @@ def _used_before_introduced(
         return []
     findings = []
     here = facts.rank[module.path]
-    for use in analysis.first_use.values():
+    # A use written with its expansion, or as the expansion itself ("large language model"),
+    # explains itself wherever it stands: only a bare use comes before its introduction.
+    for use in analysis.first_bare_use.values():
         introduction = facts.introduction(use.term)
         if introduction is None or facts.rank.get(introduction.module.path, -1) <= here:
             continue
@@ -780,7 +946,7 @@ def _acronyms_not_expanded(
     findings = []
     for use in analysis.first_acronym_use.values():
         term = use.term
-        if not term.expansion or use.expanded:
+        if not term.expansion or use.expanded or not needs_expansion(term):
             continue
         first_module = facts.first_acronym_module(term)
         if first_module is None or first_module.path != module.path:
@@ -800,12 +966,55 @@ def _acronyms_not_expanded(
     return findings
 
 
+def needs_expansion(term: Term) -> bool:
+    """Everyday acronyms (API, GPU, URL: the list `unknownAcronym` never reports) need no
+    expansion, unless the glossary entry says `expand_first_use: true`."""
+    return term.expand_first_use or (
+        term.term not in EVERYDAY_ACRONYMS and not any(n in EVERYDAY_ACRONYMS for n in term.aliases)
+    )
+
+
+_PREPOSITIONS = frozenset(("of", "for", "from", "with", "in", "on", "to", "over", "by", "via"))
+
+
 def expansion_for(surface: str, term: Term) -> str:
-    """The term's expansion, in the plural when the text wrote the acronym's plural (LLMs)."""
+    """The term's expansion, in the plural when the text wrote the acronym's plural (LLMs).
+
+    The head noun takes the plural (`Large Language Models`, `Mixtures of Experts`,
+    `Gaussian Processes`, `Proximal Policies`); when its plural is doubtful (`Multiply`,
+    `Learning`) the singular is given.
+    """
+    expansion = term.expansion
     plural = surface.endswith("s") and not term.term.endswith("s")
-    if plural and not term.expansion.endswith("s"):
-        return term.expansion + "s"
-    return term.expansion
+    if not plural:
+        return expansion
+    words = expansion.split(" ")
+    head = len(words) - 1
+    for position, word in enumerate(words[1:], start=1):
+        if word.lower() in _PREPOSITIONS:
+            head = position - 1
+            break
+    noun = plural_noun(words[head])
+    if noun is None:
+        return expansion
+    words[head] = noun
+    return " ".join(words)
+
+
+def plural_noun(word: str) -> str | None:
+    """The plural of a noun that ends an expansion, or None when it is doubtful."""
+    lower = word.lower()
+    if not lower[-1:].isalpha():
+        return None
+    if lower.endswith(("ing", "ply", "ware", "data", "ous", "ive", "al", "ed")):
+        return None  # `Learning`, `Multiply`, `Hardware`, `Generative`: no honest plural
+    if lower.endswith(("ss", "sh", "ch", "x", "z")):
+        return word + "es"
+    if lower.endswith("s"):
+        return word  # already a plural (`Experts`) or one unchanged (`Series`)
+    if lower.endswith("y") and len(lower) > 1 and lower[-2] not in "aeiou":
+        return word[:-1] + "ies"
+    return word + "s"
 
 
 def _unknown_acronyms(analysis: ModuleAnalysis, rules: RuleSettings) -> list[Finding]:
@@ -826,8 +1035,6 @@ def _unknown_acronyms(analysis: ModuleAnalysis, rules: RuleSettings) -> list[Fin
                 data={"acronym": singular, "context": word.context},
             )
         )
-        if len(findings) >= _MAX_FINDINGS_PER_RULE:
-            break
     return findings
 
 
@@ -836,7 +1043,7 @@ def _noncanonical_spellings(analysis: ModuleAnalysis, rules: RuleSettings) -> li
     if severity is None:
         return []
     findings = []
-    for misspelling in analysis.misspellings[:_MAX_FINDINGS_PER_RULE]:
+    for misspelling in analysis.misspellings:
         word = misspelling.word
         if rules.ignores(word.text):
             continue
