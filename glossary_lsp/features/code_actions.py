@@ -144,10 +144,16 @@ def yaml_scalar(value: str) -> str:
 
 
 def term_entry_lines(
-    term: str, module_id: str | None = None, context: str | None = None, inferred: bool = True
+    term: str,
+    module_id: str | None = None,
+    context: str | None = None,
+    inferred: bool = True,
+    expansion: str | None = None,
 ) -> list[str]:
     """A schema-v1 term entry as YAML lines, without indentation: `- term: …` first."""
     entry = [f"- term: {yaml_scalar(term)}"]
+    if expansion:
+        entry.append(f"  expansion: {yaml_scalar(expansion)}")
     if module_id:
         entry.append(f"  module: {yaml_scalar(module_id)}")
     if context:

@@ -47,3 +47,8 @@ def is_english_in_capitals(word: str) -> bool:
         singular = word[:-1]
         return is_english_word(singular) or is_everyday_acronym(singular)
     return False
+
+
+def is_known_name(word: str) -> bool:
+    """Whether `word` is a name in the list as written (`Thomas`, `Paris`, `GitHub`)."""
+    return not word.islower() and not word.isupper() and word in _words()
