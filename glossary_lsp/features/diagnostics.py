@@ -206,15 +206,20 @@ def analyse_view(version: GlossaryVersion, view: DocumentView) -> ModuleAnalysis
     for region in view.regions:
         for start, end in region.prose:
             matches = version.matcher.find_all(region.text, start, end)
+            sentence: list = []
             for match in matches:
-                _record_use(analysis, region, match, spelling)
+                _record_use(analysis, region, match, spelling, sentence)
             for gap_start, gap_end in unmatched_spans(matches, start, end):
                 _scan_gap(version, spelling, analysis, region, gap_start, gap_end)
     return analysis
 
 
 def _record_use(
-    analysis: ModuleAnalysis, region: Region, match: Match, spelling: SpellingIndex
+    analysis: ModuleAnalysis,
+    region: Region,
+    match: Match,
+    spelling: SpellingIndex,
+    sentence: list | None = None,
 ) -> None:
     if is_code_like(region.text, match.start, match.end):
         return  # `torch.nn.MultiheadAttention`, `Org/Model-7B`: an identifier, not the term
@@ -225,8 +230,8 @@ def _record_use(
         is_expanded(region.text, match.start, match.end, term.expansion)
         or (
             acronym
-            and key not in analysis.first_expanded
-            and expanded_in_sentence(region.text, match.start, term.expansion)
+            and key not in analysis.first_acronym_use  # once per term and module: it costs
+            and expanded_in_sentence(region.text, match.start, term.expansion, sentence)
         )
     )
     surface = region.text[match.start : match.end]
@@ -248,7 +253,11 @@ def _record_use(
         if bare:
             analysis.first_bare_use.setdefault(key, use)
     replacement = spelling.noncanonical_match(surface, match)
-    if replacement is not None and not _in_package_name(region.text, match):
+    if (
+        replacement is not None
+        and not _in_package_name(region.text, match)
+        and not (surface.isupper() and _shouted(_line_around(region.text, match.start)))
+    ):
         word = Word(region.to_source(match.start), region.to_source(match.end), surface)
         analysis.misspellings.append(Misspelling(word, replacement, term))
 
@@ -280,11 +289,13 @@ def _scan_gap(
             continue
         if not is_acronym_candidate(text, token.start(), token.end(), singular):
             continue
+        # the sentence goes into a quick fix's glossary entry: only findings shown need it
+        shown = len(analysis.acronyms) < 2 * MAX_FINDINGS_PER_RULE
         analysis.acronyms[singular] = Word(
             region.to_source(token.start()),
             region.to_source(token.end()),
             word,
-            sentence_around(text, token.start()),
+            sentence_around(text, token.start()) if shown else "",
         )
     words = list(_WORD.finditer(text, start, end))
     taken_until = start
@@ -323,11 +334,16 @@ def is_acronym_candidate(text: str, start: int, end: int, singular: str) -> bool
     if text.startswith("[!", start - 2) or is_code_like(text, start, end):
         return False
     line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    line = text[line_start : line_end if line_end >= 0 else len(text)]
+    line = _line_around(text, start)
     if line.count(_MATH_DELIMITER, 0, start - line_start) % 2 == 1:
         return False  # between `$` and `$`: a variable
     return not _shouted(line)
+
+
+def _line_around(text: str, offset: int) -> str:
+    line_start = text.rfind("\n", 0, offset) + 1
+    line_end = text.find("\n", offset)
+    return text[line_start : line_end if line_end >= 0 else len(text)]
 
 
 def _shouted(line: str) -> bool:
@@ -392,11 +408,23 @@ def is_expanded(text: str, start: int, end: int, expansion: str) -> bool:
 _LINK_TARGET = re.compile(r"\]\([^()\s]*\)")
 
 
-def expanded_in_sentence(text: str, start: int, expansion: str) -> bool:
+def expanded_in_sentence(text: str, start: int, expansion: str, last: list | None = None) -> bool:
     """Whether the sentence around `start` spells the expansion out anywhere: "OOM is short for
-    out of memory", `MMLU ("Measuring Massive Multitask Language Understanding")`."""
+    out of memory", `MMLU ("Measuring Massive Multitask Language Understanding")`.
+
+    `last` keeps the last sentence seen, `[start, end, squashed]`, for the next call.
+    """
     wanted = squash(expansion)
-    return len(wanted) >= 6 and wanted in squash(sentence_around(text, start))
+    if len(wanted) < 6:
+        return False
+    if last and last[0] <= start < last[1]:
+        squashed = last[2]
+    else:
+        low, high = sentence_span(text, start)
+        squashed = squash(text[low:high])
+        if last is not None:
+            last[:] = [low, high, squashed]
+    return wanted in squashed
 
 
 # ---------------------------------------------------------------------------------- spelling
@@ -1075,15 +1103,23 @@ _SENTENCE_END = re.compile(
 )
 _BLOCK_MARKER = re.compile(r"^(?:#{1,6}|[-*+>|]|\d+[.)])\s+")
 MAX_CONTEXT = 300
+_SENTENCE_REACH = 2000
+
+
+def sentence_span(text: str, offset: int) -> tuple[int, int]:
+    """Where the sentence containing `offset` starts and ends (2,000 characters each way at
+    most: a table or a wall of text has no sentence end)."""
+    start = max(0, offset - _SENTENCE_REACH)
+    for boundary in _SENTENCE_END.finditer(text, start, offset):
+        start = boundary.end()
+    end_match = _SENTENCE_END.search(text, offset, offset + _SENTENCE_REACH)
+    end = end_match.end() if end_match is not None else min(len(text), offset + _SENTENCE_REACH)
+    return start, end
 
 
 def sentence_around(text: str, offset: int) -> str:
     """The sentence containing `offset`, on one line, at most `MAX_CONTEXT` characters."""
-    start = 0
-    for boundary in _SENTENCE_END.finditer(text, max(0, offset - 2000), offset):
-        start = boundary.end()
-    end_match = _SENTENCE_END.search(text, offset, offset + 2000)
-    end = end_match.end() if end_match is not None else min(len(text), offset + 2000)
+    start, end = sentence_span(text, offset)
     sentence = _BLOCK_MARKER.sub("", " ".join(text[start:end].split()))
     if len(sentence) > MAX_CONTEXT:
         cut = sentence[:MAX_CONTEXT].rsplit(" ", 1)[0]
