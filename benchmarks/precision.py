@@ -10,20 +10,21 @@ committed) under `--snapshots` as `owner+name/` — from the `fetch` tool's bare
 this script does that itself when the folder is missing and the mirror is there. `check`'s
 findings (the same `load_course` and `collect` the CLI uses) are pooled over the courses, and a
 seeded sample of `--per-rule` findings per rule is printed with its line, the finding marked
-⟦like this⟧, for a person to judge.
+⟦like this⟧, for a person to judge. The sample is the findings whose hash with the seed is
+smallest: a change that removes findings leaves the draws of the others as they were.
 
-Verdicts live in `benchmarks/precision-verdicts.tsv`: repo, commit, file, line, rule, verdict
-(`ok` or `wrong`), one finding a line — paths and verdicts only, never the course's text. A
-sampled finding with a verdict for the same (repo, file, line, rule) counts; the others are
-printed as `?` lines ready to paste into the file with a verdict. The report gives, per rule,
-precision over the judged findings of this sample (with the sample size), and findings per
-100 KB of module text.
+Verdicts live in `benchmarks/precision-verdicts.tsv`: repo, commit, file, line, column, rule,
+verdict (`ok` or `wrong`), one finding a line — paths and verdicts only, never the course's
+text. A sampled finding with a verdict for the same (repo, file, line, column, rule) counts;
+the others are printed as `?` lines ready to paste into the file with a verdict. The report
+gives, per rule, precision over the judged findings of this sample (with the sample size), and
+findings per 100 KB of module text.
 """
 
 from __future__ import annotations
 
 import argparse
-import random
+import hashlib
 import subprocess
 import sys
 from argparse import Namespace
@@ -53,13 +54,14 @@ class Sampled:
     commit: str
     file: str  # relative to the repository
     line: int  # 1-based
+    column: int  # 1-based, in characters
     rule: str
     message: str
     context: str
 
     @property
-    def key(self) -> tuple[str, str, int, str]:
-        return self.repo, self.file, self.line, self.rule
+    def key(self) -> tuple[str, str, int, int, str]:
+        return self.repo, self.file, self.line, self.column, self.rule
 
 
 def snapshot(root: Path, repo: str) -> tuple[Path, str] | None:
@@ -113,13 +115,14 @@ def course_findings(root: Path, repo: str, subdir: str) -> tuple[list[Sampled], 
     for item in collect(course):
         if item.finding.rule not in RULES:
             continue
-        line = item.lines.position(item.finding.start)[0] + 1
+        line, column = item.lines.position(item.finding.start)
         findings.append(
             Sampled(
                 repo,
                 commit,
                 item.path.relative_to(folder).as_posix(),
-                line,
+                line + 1,
+                column + 1,
                 item.finding.rule,
                 item.finding.message,
                 marked_line(item.lines.text, item.finding.start, item.finding.end),
@@ -128,15 +131,21 @@ def course_findings(root: Path, repo: str, subdir: str) -> tuple[list[Sampled], 
     return findings, size
 
 
-def read_verdicts(path: Path) -> dict[tuple[str, str, int, str], str]:
-    verdicts: dict[tuple[str, str, int, str], str] = {}
+def draw(seed: int, finding: Sampled) -> str:
+    """A finding's place in the seeded sample: a hash of the seed and of where the finding is."""
+    place = "\t".join(map(str, (seed, *finding.key)))
+    return hashlib.sha256(place.encode("utf-8")).hexdigest()
+
+
+def read_verdicts(path: Path) -> dict[tuple[str, str, int, int, str], str]:
+    verdicts: dict[tuple[str, str, int, int, str], str] = {}
     if not path.is_file():
         return verdicts
     for row in path.read_text(encoding="utf-8").splitlines():
         if not row.strip() or row.startswith("#") or row.startswith("repo\t"):
             continue
-        repo, _commit, file, line, rule, verdict = row.split("\t")[:6]
-        verdicts.setdefault((repo, file, int(line), rule), verdict.strip())
+        repo, _commit, file, line, column, rule, verdict = row.split("\t")[:7]
+        verdicts.setdefault((repo, file, int(line), int(column), rule), verdict.strip())
     return verdicts
 
 
@@ -165,11 +174,10 @@ def main() -> int:
         print(f"# {repo}: {len(findings)} findings in {size / 1024:.0f} KB", file=sys.stderr)
 
     verdicts = read_verdicts(args.verdicts)
-    rng = random.Random(args.seed)
     report = []
     for rule in RULES:
         population = sorted(pooled[rule], key=lambda f: (f.repo, f.file, f.line, f.context))
-        sample = rng.sample(population, min(args.per_rule, len(population)))
+        sample = sorted(population, key=lambda finding: draw(args.seed, finding))[: args.per_rule]
         judged: Counter[str] = Counter()
         print(f"\n## {rule}: {len(sample)} of {len(population)} sampled")
         for finding in sample:
@@ -178,7 +186,14 @@ def main() -> int:
                 judged[verdict] += 1
             if verdict is None or not args.unjudged_only:
                 row = "\t".join(
-                    (finding.repo, finding.commit, finding.file, str(finding.line), rule)
+                    (
+                        finding.repo,
+                        finding.commit,
+                        finding.file,
+                        str(finding.line),
+                        str(finding.column),
+                        rule,
+                    )
                 )
                 print(f"{row}\t{verdict or '?'}")
                 print(f"    {finding.message}")

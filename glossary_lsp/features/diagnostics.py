@@ -67,6 +67,7 @@ _EVERYDAY = """
 OK PDF URL URI API HTML CSS JSON YAML XML CSV TSV HTTP HTTPS SQL REST CPU GPU RAM SSD HDD USB
 OS PC IO ID IDE CLI GUI UI UX SDK SSH DNS IP TCP UDP ASCII UTF ISO UTC GMT USA US UK EU UN
 FAQ TODO FIXME NB PS AKA FYI ETA ASAP TL DR QA PR CEO CTO MIT IEEE KB MB GB TB PB AM PM BC AD
+TBD TBA SSL TLS WIP
 AI II III IV VI VII VIII IX XI XII
 """
 EVERYDAY_ACRONYMS = frozenset(_EVERYDAY.split())
@@ -225,13 +226,21 @@ def _record_use(
         return  # `torch.nn.MultiheadAttention`, `Org/Model-7B`: an identifier, not the term
     term = match.term
     key = term.key
-    acronym = is_acronym_like(match.name) and is_acronym_like(term.term)
+    text = region.text
+    acronym = (
+        is_acronym_like(match.name)
+        and is_acronym_like(term.term)
+        and not _names_something_else(text, match.start, match.end)
+    )
     expanded = bool(term.expansion) and (
-        is_expanded(region.text, match.start, match.end, term.expansion)
+        is_expanded(text, match.start, match.end, term.expansion)
         or (
             acronym
             and key not in analysis.first_acronym_use  # once per term and module: it costs
-            and expanded_in_sentence(region.text, match.start, term.expansion, sentence)
+            and (
+                expanded_in_sentence(text, match.start, term.expansion, sentence)
+                or _expanded_below_heading(text, match.start, term.expansion)
+            )
         )
     )
     surface = region.text[match.start : match.end]
@@ -255,11 +264,42 @@ def _record_use(
     replacement = spelling.noncanonical_match(surface, match)
     if (
         replacement is not None
-        and not _in_package_name(region.text, match)
-        and not (surface.isupper() and _shouted(_line_around(region.text, match.start)))
+        and not _in_package_name(text, match)
+        and not (surface.isupper() and _shouted(_line_around(text, match.start)))
     ):
         word = Word(region.to_source(match.start), region.to_source(match.end), surface)
         analysis.misspellings.append(Misspelling(word, replacement, term))
+
+
+_VERSION_AFTER = re.compile(r"-?\d")
+_LINK_TEXT_END = re.compile(r"[^\[\]\n]*\]\(")
+_HEADING_BODY = 600
+
+
+def _names_something_else(text: str, start: int, end: int) -> bool:
+    """An acronym that is part of a product's name (`GPT-4`, `GPT3`) or of a title quoted as a
+    link's text (a book, a paper): not the place to expand it."""
+    if _VERSION_AFTER.match(text, end):
+        return True
+    line_start = text.rfind("\n", 0, start) + 1
+    opening = text.rfind("[", line_start, start)
+    if opening >= 0 and "]" not in text[opening:start] and _LINK_TEXT_END.match(text, end):
+        return True
+    anchor = text.rfind("<a ", line_start, start)
+    closing = text.find("</a>", end, end + 300)
+    return anchor >= 0 and "</a>" not in text[anchor:start] and closing >= 0
+
+
+def _expanded_below_heading(text: str, start: int, expansion: str) -> bool:
+    """An acronym in a heading ("## Implementing RoPE") that the paragraph under it expands."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if not text.startswith("#", line_start):
+        return False
+    line_end = text.find("\n", start)
+    if line_end < 0:
+        return False
+    wanted = squash(expansion)
+    return len(wanted) >= 6 and wanted in squash(text[line_end : line_end + _HEADING_BODY])
 
 
 def unmatched_spans(matches: list[Match], start: int, end: int) -> Iterator[tuple[int, int]]:
