@@ -13,7 +13,7 @@ from glossary_lsp.settings import DIAGNOSTIC_DEFAULTS as RULES
 
 REPO = Path(__file__).resolve().parents[1]
 COURSE = {
-    "01-a.md": "# A\n\nWe use Pytorch; the SRAM is small. FSDP later.\n",
+    "01-a.md": "# A\n\nWe use Pytorch; the SRAM is small. FSDP later, and SRAM again.\n",
     "02-b.md": "# 🎯 Training\n\nFully Sharded Data Parallel (FSDP) and 大規模 Pytorch.\n",
 }
 

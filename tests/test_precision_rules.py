@@ -203,6 +203,7 @@ def test_everyday_capitals_are_no_unknown_acronyms(tmp_path):
         "The update is $\\Delta W \\approx AB$ with small matrices.\n\n"
         "## THIS HEADING IS SHOUTED IN CAPS\n\n"
         "DNA and RNA are not course terms, but MCTS and GQA are 🤖.\n"
+        "Use MCTS with GQA.\n"
     )
     found = findings(tmp_path, {"01-a.md": text})["01-a.md"]
     assert rule(found, "unknownAcronym") == ["MCTS", "GQA"]
@@ -213,6 +214,12 @@ def test_acronym_candidate_inside_math_and_alerts():
     assert not is_acronym_candidate(text, 5, 7, "AB")
     assert not is_acronym_candidate(text, text.index("NOTE"), text.index("NOTE") + 4, "NOTE")
     assert is_acronym_candidate(text, text.index("KV"), text.index("KV") + 2, "KV")
+
+
+def test_an_acronym_used_once_in_a_module_is_a_passing_mention(tmp_path):
+    files = {"01-a.md": "# A\n\nShown at XYZW 2024 once. The QKVO layout; QKVO again.\n"}
+    found = findings(tmp_path, files)["01-a.md"]
+    assert rule(found, "unknownAcronym") == ["QKVO"]
 
 
 def test_the_word_list_is_shipped_and_lower_case_words_are_english():
@@ -227,6 +234,33 @@ def test_everyday_acronyms_need_no_expansion_unless_asked(tmp_path):
     text = "# A\n\nCall the API on a GPU and print the URL.\n"
     found = findings(tmp_path, {"01-a.md": text})["01-a.md"]
     assert rule(found, "acronymNotExpanded") == ["URL"]  # `expand_first_use: true`
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "# A\n\nWe compare it with GPT-4 and GPT3 here.\n",  # product names
+        "# A\n\nRead [the LLM handbook](https://example.org/book) 📚 first.\n",  # a title
+        'See <a href="https://example.org">LLM Notes</a> for more.\n',
+        "# A\n\n## Working with GEMMs\n\nA General Matrix Multiply (GEMM) multiplies.\n",
+        "# A\n\nRunning out of memory is an OOM, short for Out of Memory.\n",
+    ],
+)
+def test_uses_that_need_no_expansion(tmp_path, text):
+    glossary = GLOSSARY + (
+        "  - term: GPT\n    expansion: Generative Pre-trained Transformer\n"
+        "  - term: OOM\n    expansion: Out of Memory\n"
+    )
+    glossary = glossary.replace("    module: tuning\n", "")
+    found = findings(tmp_path, {"01-a.md": text}, glossary)["01-a.md"]
+    assert rule(found, "acronymNotExpanded") == []
+
+
+def test_the_next_plain_use_is_the_one_to_expand(tmp_path):
+    text = "# A\n\nRead [the LLM handbook](https://example.org/book). An LLM predicts.\n"
+    found = findings(tmp_path, {"01-a.md": text}, GLOSSARY.replace("    module: tuning\n", ""))
+    (finding,) = [f for name, _, f in found["01-a.md"] if name == "acronymNotExpanded"]
+    assert finding.start == text.index("An LLM") + 3
 
 
 def test_expand_first_use_is_validated():
@@ -342,7 +376,7 @@ def test_findings_of_a_rule_are_capped_with_one_summary():
 
 
 def test_a_table_of_capitalised_identifiers_is_bounded(tmp_path):
-    rows = "\n".join(f"| ZQ{i:05d}X | KW{i:05d}Y |" for i in range(3000))
+    rows = "\n".join(f"| ZQ{i:05d}X | ZQ{i:05d}X |" for i in range(3000))
     found = findings(tmp_path, {"01-a.md": f"# Table\n\n| A | B |\n|---|---|\n{rows}\n"})
     unknown = [f for name, _, f in found["01-a.md"] if name == "unknownAcronym"]
     assert len(unknown) == 101

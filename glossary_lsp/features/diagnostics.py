@@ -8,7 +8,7 @@ Rules (the diagnostic `code`; severities come from `glossaryLsp.diagnostics.<rul
 - `acronymNotExpanded`: the course's first use of an acronym that has an expansion is not
   written as "Expansion (ACR)" or "ACR (Expansion)".
 - `unknownAcronym`: a word of two or more capitals that no glossary knows and no ignore list
-  names; reported once per word and module.
+  names, used twice or more in the module; reported once per word and module.
 - `nonCanonicalSpelling`: a known term written another way (`Pytorch`, `Flash Attention`,
   `FlashAtention`); every occurrence, each with its replacement.
 
@@ -67,7 +67,7 @@ _EVERYDAY = """
 OK PDF URL URI API HTML CSS JSON YAML XML CSV TSV HTTP HTTPS SQL REST CPU GPU RAM SSD HDD USB
 OS PC IO ID IDE CLI GUI UI UX SDK SSH DNS IP TCP UDP ASCII UTF ISO UTC GMT USA US UK EU UN
 FAQ TODO FIXME NB PS AKA FYI ETA ASAP TL DR QA PR CEO CTO MIT IEEE KB MB GB TB PB AM PM BC AD
-TBD TBA SSL TLS WIP
+TBD TBA SSL TLS WIP README
 AI II III IV VI VII VIII IX XI XII
 """
 EVERYDAY_ACRONYMS = frozenset(_EVERYDAY.split())
@@ -88,6 +88,7 @@ _FUZZY_CUTOFF = 90.0
 # of identifiers must not bury the editor (or `check`'s report) under thousands of them.
 MAX_FINDINGS_PER_RULE = 100
 _FUZZY_MAX_EDITS = 2
+_MIN_ACRONYM_USES = 2
 _ROMAN_NUMERAL = re.compile(r"X{0,3}(?:IX|IV|V?I{0,3})")
 _MATH_DELIMITER = "$"
 
@@ -194,6 +195,7 @@ class ModuleAnalysis:
     # the first use that does not explain itself: not expanded and not the expansion spelled out
     first_bare_use: dict[str, TermUse] = field(default_factory=dict)
     acronyms: dict[str, Word] = field(default_factory=dict)  # first use of each, by singular
+    acronym_uses: dict[str, int] = field(default_factory=dict)  # uses of each, by singular
     misspellings: list[Misspelling] = field(default_factory=list)
     error: tuple[str, int] | None = None  # why the document cannot be read, and where
 
@@ -325,12 +327,16 @@ def _scan_gap(
     for token in acronym_tokens(text, start, end):
         word = token.group(0)
         singular = word[:-1] if token.group(2) else word
-        if singular in analysis.acronyms or version.glossary.lookup(word) is not None:
+        if singular in analysis.acronyms:
+            analysis.acronym_uses[singular] += 1
+            continue
+        if version.glossary.lookup(word) is not None:
             continue
         if not is_acronym_candidate(text, token.start(), token.end(), singular):
             continue
         # the sentence goes into a quick fix's glossary entry: only findings shown need it
         shown = len(analysis.acronyms) < 2 * MAX_FINDINGS_PER_RULE
+        analysis.acronym_uses[singular] = 1
         analysis.acronyms[singular] = Word(
             region.to_source(token.start()),
             region.to_source(token.end()),
@@ -1091,8 +1097,8 @@ def _unknown_acronyms(analysis: ModuleAnalysis, rules: RuleSettings) -> list[Fin
         return []
     findings: list[Finding] = []
     for singular, word in analysis.acronyms.items():
-        if rules.ignores(word.text):
-            continue
+        if rules.ignores(word.text) or analysis.acronym_uses.get(singular, 0) < _MIN_ACRONYM_USES:
+            continue  # one mention in a module (a conference, a company, a label) is in passing
         findings.append(
             Finding(
                 UNKNOWN_ACRONYM,
