@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from operator import itemgetter
 
+from glossary_lsp.glossary.english import is_english_word
 from glossary_lsp.glossary.model import Glossary, Term, fold
 
 _CJK = (
@@ -223,7 +224,11 @@ class TermMatcher:
             if not window:
                 return
             word = window[0].group()
-            if word not in sensitive_starts and word.casefold() not in insensitive_starts:
+            if (
+                word not in sensitive_starts
+                and word.casefold() not in insensitive_starts
+                and _decapitalised(word) not in sensitive_starts
+            ):
                 window.popleft()  # most tokens start no name: skip the walk
                 continue
             found = self._longest_at(text, window, start, end)
@@ -265,8 +270,20 @@ class TermMatcher:
         if first.start() == start and start > 0 and _joins(text, start - 1, first.start()):
             return None  # `start` cut a word
         best: tuple[tuple[int, int, int], Match, int] | None = None
-        for case_rank, trie in ((1, self._sensitive), (0, self._insensitive)):
-            for exact, token_count, entry in self._walk(text, window, trie, case_rank == 1):
+        walks = [
+            (1, self._walk(text, window, self._sensitive, True)),
+            (0, self._walk(text, window, self._insensitive, False)),
+        ]
+        word = first.group()
+        lowered = _decapitalised(word)
+        if (
+            lowered != word
+            and lowered in self._sensitive_starts
+            and at_sentence_start(text, first.start())
+        ):  # "Perplexity" opening a sentence or a heading is the case-sensitive `perplexity`
+            walks.append((1, self._walk(text, window, self._sensitive, True, lowered)))
+        for case_rank, walk in walks:
+            for exact, token_count, entry in walk:
                 match_end = window[token_count - 1].end()
                 if not self._bounded(text, first.start(), match_end, end):
                     continue
@@ -281,18 +298,30 @@ class TermMatcher:
 
     def _may_start(self, word: str) -> bool:
         """Whether some name may start with this token (a cheap test before the full walk)."""
-        return word in self._sensitive_starts or word.casefold() in self._insensitive_starts
+        return (
+            word in self._sensitive_starts
+            or word.casefold() in self._insensitive_starts
+            or _decapitalised(word) in self._sensitive_starts
+        )
 
     def _walk(
-        self, text: str, window: deque[re.Match[str]], trie: _Trie, case_sensitive: bool
+        self,
+        text: str,
+        window: deque[re.Match[str]],
+        trie: _Trie,
+        case_sensitive: bool,
+        first: str | None = None,
     ) -> Iterator[tuple[int, int, _Entry]]:
-        """(exact, token count, entry) for every name of `trie` that starts at `window[0]`."""
+        """(exact, token count, entry) for every name of `trie` that starts at `window[0]`;
+        `first` replaces the first token's text (its sentence-initial capital lowered)."""
         table = trie.table
         path = ""
         for depth, token in enumerate(window):
             if depth >= trie.max_tokens:
                 return
             part = token.group() if case_sensitive else token.group().casefold()
+            if depth == 0 and first is not None:
+                part = first
             if depth:
                 gap = token.start() - window[depth - 1].end()
                 if gap and _too_wide(text, window[depth - 1].end(), token.start()):
@@ -427,6 +456,97 @@ class _CompletionIndex:
             scored.append((-score, index, name, term))
         scored.sort()
         return [Candidate(name, term, -score, False) for score, _, name, term in scored[:limit]]
+
+
+def _decapitalised(word: str) -> str:
+    """`Perplexity` → `perplexity`; a word with other capitals (`PyTorch`, `FSDP`) unchanged."""
+    if word[:1].isupper() and word[1:].islower():
+        return word[0].lower() + word[1:]
+    return word
+
+
+def at_sentence_start(text: str, offset: int) -> bool:
+    """Whether only markup, emoji or sentence punctuation come before `offset` in its sentence."""
+    index = offset
+    while index > 0:
+        char = text[index - 1]
+        if char in ".!?:":
+            return True
+        if char.isalnum():
+            return False
+        if char == "\n":
+            line_rest = text[index:offset].lstrip()
+            if line_rest[:1] in ("#", "-", "*", "+", ">", "|") or line_rest[:1].isdigit():
+                return True
+            previous = text.rfind("\n", 0, index - 1)
+            if not text[previous + 1 : index - 1].strip():
+                return True
+        index -= 1
+    return True
+
+
+# ------------------------------------------------------------------------- code-like tokens
+
+# What ends a token for `is_code_like`: white space, brackets, quotes and Markdown emphasis,
+# so that `[DDP-script.py](…)` is the token `DDP-script.py` and `**Org/Model**` is `Org/Model`.
+_CHUNK_BREAKS = frozenset(" \t\r\n[](){}<>\"'`|,;!?*")
+_MAX_CHUNK = 200
+
+
+def code_like_token(text: str, start: int, end: int) -> str:
+    """The token around `text[start:end]` that `is_code_like` judges, sentence punctuation cut."""
+    low = start
+    while low > 0 and text[low - 1] not in _CHUNK_BREAKS and start - low < _MAX_CHUNK:
+        low -= 1
+    high = end
+    while high < len(text) and text[high] not in _CHUNK_BREAKS and high - end < _MAX_CHUNK:
+        high += 1
+    return text[low:high].rstrip(".:")
+
+
+def is_code_like(text: str, start: int, end: int) -> bool:
+    """Whether `text[start:end]` belongs to an identifier written outside backticks.
+
+    Hub ids and paths (`Org/Model-135M`, `huggingface.co/new`), dotted names and file names
+    (`torch.nn.MultiheadAttention`, `DDP-script.py`), snake_case, `a=b`, `x::y`, `user@host`
+    and LaTeX commands. A name found inside one is not a use of the term, not a misspelling and
+    not an unknown acronym. Abbreviations (`e.g.`), versions (`GPT-3.5`) and prose slashes
+    (`encoder/decoder`, `TP/PP`) are not code.
+    """
+    return looks_like_code(code_like_token(text, start, end))
+
+
+def looks_like_code(token: str) -> bool:
+    if any(mark in token for mark in ("::", "=", "@", "\\")):
+        return True
+    if "_" in token.strip("_") and _SNAKE.search(token):
+        return True
+    if "." in token and _DOTTED.search(token):
+        return True
+    if "/" in token:
+        return _code_like_path(token)
+    return False
+
+
+_SNAKE = re.compile(r"[^\W_]_+[^\W_]")
+# `torch.nn`, `pytorch.org`, `model.safetensors`: two parts of two characters or more
+_DOTTED = re.compile(r"[^\W_]{2}\.[A-Za-z][^\W_]")
+
+
+def _code_like_path(token: str) -> bool:
+    if token.startswith(("/", "~", "./", "../")):
+        return True
+    parts = [part for part in token.split("/") if part]
+    if len(parts) < 2:
+        return False
+    if len(parts) >= 3:
+        return True
+    for part in parts:
+        if any(char.isdigit() or char in "-." for char in part):
+            return True
+        if part.islower() and not is_english_word(part):
+            return True  # `openai/whisper`
+    return False
 
 
 def _joins(text: str, left: int, right: int) -> bool:

@@ -16,7 +16,7 @@ from glossary_lsp.features.diagnostics import RULE_DEFAULTS, RULE_HELP
 
 REPO = Path(__file__).resolve().parents[1]
 COURSE = {
-    "01-a.md": "# A\n\n🎯 We use Pytorch; the SRAM is small. FSDP later.\n",
+    "01-a.md": "# A\n\n🎯 We use Pytorch; the SRAM is small. FSDP later, and SRAM again.\n",
     "02-b.md": "# 🖥️ Training\n\nFully Sharded Data Parallel (FSDP), in 大規模 runs.\n",
     "03-broken.ipynb": '{"cells": [\n',
 }

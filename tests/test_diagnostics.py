@@ -214,7 +214,7 @@ def test_nothing_is_reported_outside_prose(tmp_path):
         "```python\nSRAM = Pytorch(HBM)\n```\n\n"
         "    SRAM = Pytorch(HBM)  # indented code\n\n"
         "<!-- SRAM Pytorch HBM -->\n"
-        "Prose at last: SRAM.\n"
+        "Prose at last: SRAM. The SRAM again.\n"
     )
     root = write_course(tmp_path, {"01-a.md": markdown})
     found = findings_by_file(root)["01-a.md"]
@@ -225,7 +225,7 @@ def test_nothing_is_reported_outside_prose(tmp_path):
 def test_notebooks_markdown_cells_only_unless_code_comments(tmp_path):
     source = notebook(
         ("markdown", "# A\n\nWe use Pytorch.\n"),
-        ("code", "import torch  # SRAM and Pytorch here\nx = 'HBM'\n"),
+        ("code", "import torch  # SRAM and Pytorch here, SRAM twice\nx = 'HBM'\n"),
     )
     root = write_course(tmp_path, {"01-a.ipynb": source})
     found = findings_by_file(root)["01-a.ipynb"]
@@ -434,7 +434,7 @@ def test_a_flow_list_of_terms_gets_no_fix():
 
 
 def test_the_glossary_entry_names_a_known_module_only(tmp_path):
-    root = write_course(tmp_path, {"01-basics.md": "# Basics\n\nSRAM is fast.\n"})
+    root = write_course(tmp_path, {"01-basics.md": "# Basics\n\nSRAM is fast.\n\nSRAM.\n"})
     glossary_text = (root / "glossary.yaml").read_text(encoding="utf-8")
     source, fixes = fixes_for(root, "01-basics.md", glossary_text=glossary_text, module_id="basics")
     (add,) = [fix for fix in fixes if fix.title.startswith("Add 'SRAM'")]
@@ -446,7 +446,7 @@ def test_the_glossary_entry_names_a_known_module_only(tmp_path):
 
 
 def test_ignoring_an_unknown_acronym(tmp_path):
-    root = write_course(tmp_path, {"01-a.md": "# A\n\nSRAM is fast.\n"})
+    root = write_course(tmp_path, {"01-a.md": "# A\n\nSRAM is fast. SRAM again.\n"})
     _, fixes = fixes_for(root, "01-a.md")
     (ignore,) = [fix for fix in fixes if fix.title.startswith("Ignore 'SRAM'")]
     assert ignore.create == root / ".glossary-ignore"

@@ -412,9 +412,10 @@ async def test_unsaved_notebook_cells_reach_the_index_and_course_diagnostics(
 ):
     client = notebook_client
     path = client.course / "06-serving.ipynb"
-    # the notebook has no finding of its own (its KV is a bundled name): give the cell one
+    # the notebook has no finding of its own (its KV is a bundled name): give the cell one (an
+    # acronym written twice: one mention is a passing one)
     notebook = path.read_text(encoding="utf-8")
-    path.write_text(notebook.replace('"GPU. Let', '"GPU or XPU. Let'), encoding="utf-8")
+    path.write_text(notebook.replace('"GPU. Let', '"GPU or XPU, XPU. Let'), encoding="utf-8")
     cells = open_notebook(client, path)
     kv_cell = next(uri for uri, _, source in cells if source.startswith("## The KV cache"))
 
@@ -440,7 +441,7 @@ async def test_unsaved_notebook_cells_reach_the_index_and_course_diagnostics(
 
     # an unsaved edit: FSDP, first used (unexpanded) in 03-self-attention.md, is no first use
     # here; FlashAttention now appears in this cell, and references find it there
-    edited = "## The KV cache\n\nWith FSDP and FlashAttention, and a TPUX pod.\n"
+    edited = "## The KV cache\n\nWith FSDP and FlashAttention, and a TPUX pod (two TPUX racks).\n"
     edit_cell(client, path, kv_cell, edited, version=2)
     found = await cell_diagnostics(
         lambda ds: any(d.code == "unknownAcronym" and "TPUX" in d.message for d in ds)

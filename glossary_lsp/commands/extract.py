@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
         if candidate.count >= args.min_count
         and (not course.only or any(m.path in course.only for m in candidate.modules))
     ]
-    text = candidates_yaml(course.version, candidates, " ".join(args.paths))
+    text = candidates_yaml(course.version, candidates, " ".join(args.paths), course.index)
     if args.output:
         try:
             Path(args.output).write_text(text, encoding="utf-8")

@@ -19,12 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from glossary_lsp.features.diagnostics import (
-    ACRONYM_NOT_EXPANDED,
-    NON_CANONICAL_SPELLING,
-    UNKNOWN_ACRONYM,
-    Finding,
-)
+from glossary_lsp.features.diagnostics import UNKNOWN_ACRONYM, Finding
 from glossary_lsp.text.positions import LineIndex
 
 WORKSPACE_GLOSSARY = "glossary.yaml"
@@ -88,11 +83,13 @@ def quick_fixes(
     """
     fixes: list[QuickFix] = []
     for finding in findings:
-        if finding.rule == NON_CANONICAL_SPELLING and "replacement" in finding.data:
+        # by the fix a finding carries, not by its rule: one finding per place carries the fixes
+        # of the findings it stands for
+        if "replacement" in finding.data:
             fixes.append(_replace_spelling(finding, lines))
-        elif finding.rule == ACRONYM_NOT_EXPANDED and "insert" in finding.data:
+        if "insert" in finding.data:
             fixes.append(_insert_expansion(finding, lines))
-        elif finding.rule == UNKNOWN_ACRONYM and root is not None and "acronym" in finding.data:
+        if finding.rule == UNKNOWN_ACRONYM and root is not None and "acronym" in finding.data:
             word = finding.data["acronym"]
             entry = glossary_entry_change(
                 root / WORKSPACE_GLOSSARY,
@@ -147,10 +144,16 @@ def yaml_scalar(value: str) -> str:
 
 
 def term_entry_lines(
-    term: str, module_id: str | None = None, context: str | None = None, inferred: bool = True
+    term: str,
+    module_id: str | None = None,
+    context: str | None = None,
+    inferred: bool = True,
+    expansion: str | None = None,
 ) -> list[str]:
     """A schema-v1 term entry as YAML lines, without indentation: `- term: …` first."""
     entry = [f"- term: {yaml_scalar(term)}"]
+    if expansion:
+        entry.append(f"  expansion: {yaml_scalar(expansion)}")
     if module_id:
         entry.append(f"  module: {yaml_scalar(module_id)}")
     if context:

@@ -9,7 +9,7 @@ Rules (the diagnostic `code`; severities come from `glossaryLsp.diagnostics.<rul
   use is not written as "Expansion (ACR)" or "ACR (Expansion)" and comes before (or is) the
   introduction.
 - `unknownAcronym`: a word of two or more capitals that no glossary knows and no ignore list
-  names; reported once per word and module.
+  names, used twice or more in the module; reported once per word and module.
 - `nonCanonicalSpelling`: a known term written another way (`Pytorch`, `Flash Attention`,
   `FlashAtention`); every occurrence, each with its replacement.
 
@@ -35,8 +35,15 @@ from glossary_lsp.course.introduction import find_introduction
 from glossary_lsp.course.workspace import ModuleFile, WorkspaceIndex
 from glossary_lsp.features.base import GlossaryVersion
 from glossary_lsp.features.definition import Target, term_value_span
+from glossary_lsp.glossary.english import is_english_in_capitals, is_english_word
 from glossary_lsp.glossary.model import Term, fold, is_acronym, singular_forms
-from glossary_lsp.matching import Match, TermMatcher
+from glossary_lsp.matching import (
+    Match,
+    TermMatcher,
+    at_sentence_start,
+    code_like_token,
+    is_code_like,
+)
 from glossary_lsp.settings import DIAGNOSTIC_DEFAULTS, Settings
 from glossary_lsp.text.documents import view_document
 from glossary_lsp.text.positions import LineIndex
@@ -88,6 +95,7 @@ _EVERYDAY = """
 OK PDF URL URI API HTML CSS JSON YAML XML CSV TSV HTTP HTTPS SQL REST CPU GPU RAM SSD HDD USB
 OS PC IO ID IDE CLI GUI UI UX SDK SSH DNS IP TCP UDP ASCII UTF ISO UTC GMT USA US UK EU UN
 FAQ TODO FIXME NB PS AKA FYI ETA ASAP TL DR QA PR CEO CTO MIT IEEE KB MB GB TB PB AM PM BC AD
+TBD TBA SSL TLS WIP README
 AI II III IV VI VII VIII IX XI XII
 """
 EVERYDAY_ACRONYMS = frozenset(_EVERYDAY.split())
@@ -99,11 +107,18 @@ _DIGIT = re.compile(r"\d")
 _NON_ALNUM = re.compile(r"[\W_]+")
 _SPACES = re.compile(r"\s+")
 _LINE_NUMBER = re.compile(r"^line (\d+)(?::(\d+))?:\s*")
+_WORD_RUN = re.compile(r"[^\W\d_]+")
 _PARENTHESIS_AFTER = re.compile(r"[*_]*\s*\(\s*([^()\n]{1,200}?)\s*\)")
 _MAX_NGRAM = 3
 _FUZZY_MIN_LENGTH = 6
 _FUZZY_CUTOFF = 90.0
-_MAX_FINDINGS_PER_RULE = 500
+# Findings of one rule in one module beyond this are summed up in one finding: a generated table
+# of identifiers must not bury the editor (or `check`'s report) under thousands of them.
+MAX_FINDINGS_PER_RULE = 100
+_FUZZY_MAX_EDITS = 2
+_MIN_ACRONYM_USES = 2
+_ROMAN_NUMERAL = re.compile(r"X{0,3}(?:IX|IV|V?I{0,3})")
+_MATH_DELIMITER = "$"
 
 
 # ------------------------------------------------------------------------------- results
@@ -205,7 +220,10 @@ class ModuleAnalysis:
     first_use: dict[str, TermUse] = field(default_factory=dict)
     first_acronym_use: dict[str, TermUse] = field(default_factory=dict)
     first_expanded: dict[str, TermUse] = field(default_factory=dict)
+    # the first use that does not explain itself: not expanded and not the expansion spelled out
+    first_bare_use: dict[str, TermUse] = field(default_factory=dict)
     acronyms: dict[str, Word] = field(default_factory=dict)  # first use of each, by singular
+    acronym_uses: dict[str, int] = field(default_factory=dict)  # uses of each, by singular
     misspellings: list[Misspelling] = field(default_factory=list)
     error: tuple[str, int] | None = None  # why the document cannot be read, and where
 
@@ -219,27 +237,49 @@ def analyse_view(version: GlossaryVersion, view: DocumentView) -> ModuleAnalysis
     for region in view.regions:
         for start, end in region.prose:
             matches = version.matcher.find_all(region.text, start, end)
+            sentence: list = []
             for match in matches:
-                _record_use(analysis, region, match, spelling)
+                _record_use(analysis, region, match, spelling, sentence)
             for gap_start, gap_end in unmatched_spans(matches, start, end):
                 _scan_gap(version, spelling, analysis, region, gap_start, gap_end)
     return analysis
 
 
 def _record_use(
-    analysis: ModuleAnalysis, region: Region, match: Match, spelling: SpellingIndex
+    analysis: ModuleAnalysis,
+    region: Region,
+    match: Match,
+    spelling: SpellingIndex,
+    sentence: list | None = None,
 ) -> None:
+    if is_code_like(region.text, match.start, match.end):
+        return  # `torch.nn.MultiheadAttention`, `Org/Model-7B`: an identifier, not the term
     term = match.term
     key = term.key
-    acronym = is_acronym_like(match.name) and is_acronym_like(term.term)
-    expanded = bool(term.expansion) and is_expanded(
-        region.text, match.start, match.end, term.expansion
+    text = region.text
+    acronym = (
+        is_acronym_like(match.name)
+        and is_acronym_like(term.term)
+        and not _names_something_else(text, match.start, match.end)
+    )
+    expanded = bool(term.expansion) and (
+        is_expanded(text, match.start, match.end, term.expansion)
+        or (
+            acronym
+            and key not in analysis.first_acronym_use  # once per term and module: it costs
+            and (
+                expanded_in_sentence(text, match.start, term.expansion, sentence)
+                or _expanded_below_heading(text, match.start, term.expansion)
+            )
+        )
     )
     surface = region.text[match.start : match.end]
+    bare = not expanded and not (term.expansion and _spells_out(squash(surface), term.expansion))
     needed = (
         key not in analysis.first_use
         or (acronym and key not in analysis.first_acronym_use)
         or (expanded and key not in analysis.first_expanded)
+        or (bare and key not in analysis.first_bare_use)
     )
     if needed:
         start, end = region.to_source(match.start), region.to_source(match.end)
@@ -249,10 +289,47 @@ def _record_use(
             analysis.first_acronym_use.setdefault(key, use)
         if expanded:
             analysis.first_expanded.setdefault(key, use)
+        if bare:
+            analysis.first_bare_use.setdefault(key, use)
     replacement = spelling.noncanonical_match(surface, match)
-    if replacement is not None:
+    if (
+        replacement is not None
+        and not _in_package_name(text, match)
+        and not (surface.isupper() and _shouted(_line_around(text, match.start)))
+    ):
         word = Word(region.to_source(match.start), region.to_source(match.end), surface)
         analysis.misspellings.append(Misspelling(word, replacement, term))
+
+
+_VERSION_AFTER = re.compile(r"-?\d")
+_LINK_TEXT_END = re.compile(r"[^\[\]\n]*\]\(")
+_HEADING_BODY = 600
+
+
+def _names_something_else(text: str, start: int, end: int) -> bool:
+    """An acronym that is part of a product's name (`GPT-4`, `GPT3`) or of a title quoted as a
+    link's text (a book, a paper): not the place to expand it."""
+    if _VERSION_AFTER.match(text, end):
+        return True
+    line_start = text.rfind("\n", 0, start) + 1
+    opening = text.rfind("[", line_start, start)
+    if opening >= 0 and "]" not in text[opening:start] and _LINK_TEXT_END.match(text, end):
+        return True
+    anchor = text.rfind("<a ", line_start, start)
+    closing = text.find("</a>", end, end + 300)
+    return anchor >= 0 and "</a>" not in text[anchor:start] and closing >= 0
+
+
+def _expanded_below_heading(text: str, start: int, expansion: str) -> bool:
+    """An acronym in a heading ("## Implementing RoPE") that the paragraph under it expands."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if not text.startswith("#", line_start):
+        return False
+    line_end = text.find("\n", start)
+    if line_end < 0:
+        return False
+    wanted = squash(expansion)
+    return len(wanted) >= 6 and wanted in squash(text[line_end : line_end + _HEADING_BODY])
 
 
 def unmatched_spans(matches: list[Match], start: int, end: int) -> Iterator[tuple[int, int]]:
@@ -278,18 +355,28 @@ def _scan_gap(
     for token in acronym_tokens(text, start, end):
         word = token.group(0)
         singular = word[:-1] if token.group(2) else word
-        if singular in analysis.acronyms or version.glossary.lookup(word) is not None:
+        if singular in analysis.acronyms:
+            analysis.acronym_uses[singular] += 1
             continue
+        if version.glossary.lookup(word) is not None:
+            continue
+        if not is_acronym_candidate(text, token.start(), token.end(), singular):
+            continue
+        # the sentence goes into a quick fix's glossary entry: only findings shown need it
+        shown = len(analysis.acronyms) < 2 * MAX_FINDINGS_PER_RULE
+        analysis.acronym_uses[singular] = 1
         analysis.acronyms[singular] = Word(
             region.to_source(token.start()),
             region.to_source(token.end()),
             word,
-            sentence_around(text, token.start()),
+            sentence_around(text, token.start()) if shown else "",
         )
     words = list(_WORD.finditer(text, start, end))
     taken_until = start
     for position, first in enumerate(words):
         if first.start() < taken_until:
+            continue
+        if first.group(0).isdigit() or is_code_like(text, first.start(), first.end()):
             continue
         found = spelling.near_miss(text, words, position)
         if found is not None:
@@ -306,6 +393,45 @@ def _scan_gap(
 def acronym_tokens(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
     """Words of two or more capitals (digits allowed, optional plural `s`) in `text[start:end]`."""
     return _ACRONYM_TOKEN.finditer(text, start, end)
+
+
+def is_acronym_candidate(text: str, start: int, end: int, singular: str) -> bool:
+    """Whether a word in capitals at `text[start:end]` may be an acronym worth a glossary entry.
+
+    Not when it is English written in capitals (`READ`, `WARNING`, `DNA`: SCOWL's common words
+    and its acronyms of everyday English), a Roman numeral (`XIV`), inside an identifier
+    (`LICENSE.txt`) or inline math (`$AB$`), a Markdown alert (`[!TIP]`), or on a line shouted
+    in capitals (a banner, a heading in capitals): there capitals say nothing.
+    """
+    if is_english_in_capitals(singular) or _ROMAN_NUMERAL.fullmatch(singular):
+        return False
+    if text.startswith("[!", start - 2) or is_code_like(text, start, end):
+        return False
+    line_start = text.rfind("\n", 0, start) + 1
+    line = _line_around(text, start)
+    if line.count(_MATH_DELIMITER, 0, start - line_start) % 2 == 1:
+        return False  # between `$` and `$`: a variable
+    return not _shouted(line)
+
+
+def _line_around(text: str, offset: int) -> str:
+    line_start = text.rfind("\n", 0, offset) + 1
+    line_end = text.find("\n", offset)
+    return text[line_start : line_end if line_end >= 0 else len(text)]
+
+
+def _shouted(line: str) -> bool:
+    """A line whose words are all in capitals, three or more of them."""
+    words = [word for word in _WORD.findall(line) if any(char.isalpha() for char in word)]
+    return len(words) >= 3 and all(not any(char.islower() for char in word) for word in words)
+
+
+def _in_package_name(text: str, match: Match) -> bool:
+    """`pytorch-lightning`, `vllm-gaudi`: a lower-case term joined by hyphens to more lower-case
+    words is a package's name, not the term misspelled."""
+    surface = text[match.start : match.end]
+    token = code_like_token(text, match.start, match.end)
+    return surface.islower() and "-" in token and token.islower() and len(token) > len(surface)
 
 
 # -------------------------------------------------------------------------------- expansion
@@ -348,8 +474,31 @@ def is_expanded(text: str, start: int, end: int, expansion: str) -> bool:
         closing += 1
     if closing >= len(text) or text[closing] != ")":
         return False
-    window = text[max(0, opening - 1 - 3 * len(expansion) - 20) : opening - 1]
-    return _spells_out(squash(window), expansion)
+    window = text[max(0, opening - 1 - 3 * len(expansion) - 200) : opening - 1]
+    window = _LINK_TARGET.sub("", window)  # `[Multi-Query Attention](https://…) (MQA)`
+    return _spells_out(squash(window[-3 * len(expansion) - 20 :]), expansion)
+
+
+_LINK_TARGET = re.compile(r"\]\([^()\s]*\)")
+
+
+def expanded_in_sentence(text: str, start: int, expansion: str, last: list | None = None) -> bool:
+    """Whether the sentence around `start` spells the expansion out anywhere: "OOM is short for
+    out of memory", `MMLU ("Measuring Massive Multitask Language Understanding")`.
+
+    `last` keeps the last sentence seen, `[start, end, squashed]`, for the next call.
+    """
+    wanted = squash(expansion)
+    if len(wanted) < 6:
+        return False
+    if last and last[0] <= start < last[1]:
+        squashed = last[2]
+    else:
+        low, high = sentence_span(text, start)
+        squashed = squash(text[low:high])
+        if last is not None:
+            last[:] = [low, high, squashed]
+    return wanted in squashed
 
 
 # ---------------------------------------------------------------------------------- spelling
@@ -359,9 +508,10 @@ def _loose(text: str) -> str:
     """A spelling with runs of whitespace made one space and word-initial letters folded.
 
     Capitalising the first letter of a word (sentence starts, Title Case headings) is never a
-    misspelling; changing a letter inside a word (`Pytorch` for `PyTorch`) is.
+    misspelling; changing a letter inside a word (`Pytorch` for `PyTorch`) is. A hyphen for a
+    space is none either: `function-calling agent` is how English joins a compound adjective.
     """
-    text = _SPACES.sub(" ", text.strip())
+    text = _SPACES.sub(" ", text.strip().replace("-", " "))
     chars = list(text)
     for index, char in enumerate(chars):
         if index == 0 or not chars[index - 1].isalnum():
@@ -445,8 +595,15 @@ class SpellingIndex:
         if hit is None:
             return None
         name, term = hit
-        if surface in (name, name + suffix):
+        if surface in (name, name + suffix) or _loose(surface) in (
+            _loose(name + suffix),
+            _loose(name),
+        ):
             return None
+        if surface.islower() and all(is_english_word(word) for word in _WORD_RUN.findall(surface)):
+            return None  # `query engine` is English, not the class `QueryEngine` misspelled
+        if suffix and surface.isupper():
+            return None  # `TPS` is an acronym of its own, not the plural of `TP` misspelled
         if not any(char.isupper() for char in surface) and not _CAMEL.search(name):
             return None  # `multi head attention`: plain words, maybe not meant as the term
         return name + suffix, term
@@ -456,19 +613,36 @@ class SpellingIndex:
             return self._fuzzy_memo[surface]
         key = squash(surface)
         found = None
-        if len(key) >= _FUZZY_MIN_LENGTH and self.glossary.lookup(surface) is None:
+        if (
+            len(key) >= _FUZZY_MIN_LENGTH
+            and self.glossary.lookup(surface) is None
+            and not is_english_word(surface)
+        ):
             choices = [
                 choice
                 for length in range(len(key) - 2, len(key) + 3)
                 for choice in self.by_length.get(length, ())
+                if choice[0] == key[0]  # a misspelling keeps the first letter
             ]
             from rapidfuzz import fuzz, process  # on first use: keeps it off the server's startup
+            from rapidfuzz.distance import Levenshtein
 
             best = process.extractOne(key, choices, scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF)
-            if best is not None and not _is_inflection(key, best[0]):
+            if (
+                best is not None
+                and not _is_inflection(key, best[0])
+                and not _one_inside_the_other(key, best[0])
+                and Levenshtein.distance(key, best[0]) <= _FUZZY_MAX_EDITS
+            ):
                 found = self.by_squash[best[0]]
         self._fuzzy_memo[surface] = found
         return found
+
+
+def _one_inside_the_other(word: str, name: str) -> bool:
+    """`ollama` holds `llama`, `pflops` holds `flops`: another word built on the name, not it
+    misspelled."""
+    return word in name or name in word
 
 
 def _is_inflection(word: str, name: str) -> bool:
@@ -496,26 +670,6 @@ def _looks_technical(text: str, word: re.Match[str]) -> bool:
     if _CAMEL.search(surface) or _DIGIT.search(surface):
         return True
     return surface[0].isupper() and not at_sentence_start(text, word.start())
-
-
-def at_sentence_start(text: str, offset: int) -> bool:
-    """Whether only markup, emoji or sentence punctuation come before `offset` in its sentence."""
-    index = offset
-    while index > 0:
-        char = text[index - 1]
-        if char in ".!?:":
-            return True
-        if char.isalnum():
-            return False
-        if char == "\n":
-            line_rest = text[index:offset].lstrip()
-            if line_rest[:1] in ("#", "-", "*", "+", ">", "|") or line_rest[:1].isdigit():
-                return True
-            previous = text.rfind("\n", 0, index - 1)
-            if not text[previous + 1 : index - 1].strip():
-                return True
-        index -= 1
-    return True
 
 
 _SPELLING_CACHE: list[tuple[TermMatcher, SpellingIndex]] = []
@@ -715,7 +869,76 @@ def diagnose(
     findings += _unknown_acronyms(analysis, rules)
     findings += _noncanonical_spellings(analysis, rules)
     findings.sort(key=lambda finding: (finding.start, finding.end, finding.rule))
-    return findings
+    return capped(one_per_place(findings))
+
+
+# Which finding a place keeps when several rules report it: the most severe, then this order.
+_RULE_PRIORITY = (
+    DOCUMENT_ERROR,
+    USED_BEFORE_INTRODUCED,
+    NON_CANONICAL_SPELLING,
+    ACRONYM_NOT_EXPANDED,
+    UNKNOWN_ACRONYM,
+)
+_FIX_KEYS = ("replacement", "insert", "insertAt")
+
+
+def _usefulness(finding: Finding) -> tuple[int, int]:
+    priority = _RULE_PRIORITY.index(finding.rule) if finding.rule in _RULE_PRIORITY else 99
+    return SEVERITY_RANK.get(finding.severity, 9), priority
+
+
+def one_per_place(findings: list[Finding]) -> list[Finding]:
+    """One finding for each place (findings sorted by start): of those whose spans overlap, the
+    most useful one, carrying the others' fixes in its `data` and their messages in its own."""
+    kept: list[Finding] = []
+    for finding in findings:
+        previous = kept[-1] if kept else None
+        if previous is None or finding.start >= previous.end or finding.start == finding.end:
+            kept.append(finding)
+            continue
+        best, other = sorted((previous, finding), key=_usefulness)
+        data = {**{k: v for k, v in other.data.items() if k in _FIX_KEYS}, **best.data}
+        kept[-1] = Finding(
+            best.rule,
+            best.severity,
+            f"{best.message}. Also: {other.message}",
+            best.start,
+            best.end,
+            best.related + other.related,
+            data,
+        )
+    return kept
+
+
+def capped(findings: list[Finding], limit: int | None = None) -> list[Finding]:
+    """At most `limit` findings of each rule; the rest of a rule summed up in one finding, at the
+    first one left out."""
+    limit = MAX_FINDINGS_PER_RULE if limit is None else limit
+    counts: dict[str, int] = {}
+    kept: list[Finding] = []
+    left_out: dict[str, Finding] = {}
+    for finding in findings:
+        count = counts[finding.rule] = counts.get(finding.rule, 0) + 1
+        if count <= limit:
+            kept.append(finding)
+        else:
+            left_out.setdefault(finding.rule, finding)
+    for rule, first in left_out.items():
+        more = counts[rule] - limit
+        kept.append(
+            Finding(
+                rule,
+                first.severity,
+                f"{more} more {rule} finding{'s' if more != 1 else ''} in this module are not "
+                f"shown (at most {limit} per rule and module)",
+                first.start,
+                first.end,
+                data={"summary": more},
+            )
+        )
+    kept.sort(key=lambda finding: (finding.start, finding.end, finding.rule))
+    return kept
 
 
 def _document_error(analysis: ModuleAnalysis, rules: RuleSettings) -> list[Finding]:
@@ -738,7 +961,22 @@ def _error_offset(lines: LineIndex, message: str) -> int:
 def module_label(version: GlossaryVersion, module: ModuleFile) -> str:
     """How a module is named in messages: the glossary's `EMOJI Title`, else the module title."""
     known = glossary_module_of(version.glossary, module)
-    return known.label if known is not None else module.title
+    return plain_title(known.label if known is not None else module.title)
+
+
+_MDX_ANCHOR = re.compile(r"\s*\[\[[^\]\n]*\]\]")
+_MARKDOWN_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
+_HTML_TAG = re.compile(r"</?[A-Za-z][^>\n]*>")
+_EMPHASIS = re.compile(r"(\*{1,3}|_{1,3}|`+|~~)(?=\S)(.+?)(?<=\S)\1")
+
+
+def plain_title(title: str) -> str:
+    """A module title as plain text: no MDX anchors (`[[slug]]`), links, tags or emphasis."""
+    title = _MDX_ANCHOR.sub("", title)
+    title = _MARKDOWN_LINK.sub(r"\1", title)
+    title = _HTML_TAG.sub("", title)
+    title = _EMPHASIS.sub(r"\2", title)
+    return " ".join(title.replace("\\", "").split())
 
 
 def relative_name(index: WorkspaceIndex, path: Path) -> str:
@@ -762,7 +1000,9 @@ def _used_before_introduced(
         return []
     findings = []
     here = facts.rank[module.path]
-    for use in analysis.first_use.values():
+    # A use written with its expansion, or as the expansion itself ("large language model"),
+    # explains itself wherever it stands: only a bare use comes before its introduction.
+    for use in analysis.first_bare_use.values():
         introduction = facts.introduction(use.term)
         if introduction is None or facts.rank.get(introduction.module.path, -1) <= here:
             continue
@@ -802,7 +1042,7 @@ def _acronyms_not_expanded(
     findings = []
     for use in analysis.first_acronym_use.values():
         term = use.term
-        if not term.expansion or use.expanded:
+        if not term.expansion or use.expanded or not needs_expansion(term):
             continue
         introduction = facts.introduction(term)
         if introduction is None or introduction.module.path != module.path:
@@ -825,12 +1065,55 @@ def _acronyms_not_expanded(
     return findings
 
 
+def needs_expansion(term: Term) -> bool:
+    """Everyday acronyms (API, GPU, URL: the list `unknownAcronym` never reports) need no
+    expansion, unless the glossary entry says `expand_first_use: true`."""
+    return term.expand_first_use or (
+        term.term not in EVERYDAY_ACRONYMS and not any(n in EVERYDAY_ACRONYMS for n in term.aliases)
+    )
+
+
+_PREPOSITIONS = frozenset(("of", "for", "from", "with", "in", "on", "to", "over", "by", "via"))
+
+
 def expansion_for(surface: str, term: Term) -> str:
-    """The term's expansion, in the plural when the text wrote the acronym's plural (LLMs)."""
+    """The term's expansion, in the plural when the text wrote the acronym's plural (LLMs).
+
+    The head noun takes the plural (`Large Language Models`, `Mixtures of Experts`,
+    `Gaussian Processes`, `Proximal Policies`); when its plural is doubtful (`Multiply`,
+    `Learning`) the singular is given.
+    """
+    expansion = term.expansion
     plural = surface.endswith("s") and not term.term.endswith("s")
-    if plural and not term.expansion.endswith("s"):
-        return term.expansion + "s"
-    return term.expansion
+    if not plural:
+        return expansion
+    words = expansion.split(" ")
+    head = len(words) - 1
+    for position, word in enumerate(words[1:], start=1):
+        if word.lower() in _PREPOSITIONS:
+            head = position - 1
+            break
+    noun = plural_noun(words[head])
+    if noun is None:
+        return expansion
+    words[head] = noun
+    return " ".join(words)
+
+
+def plural_noun(word: str) -> str | None:
+    """The plural of a noun that ends an expansion, or None when it is doubtful."""
+    lower = word.lower()
+    if not lower[-1:].isalpha():
+        return None
+    if lower.endswith(("ing", "ply", "ware", "data", "ous", "ive", "al", "ed")):
+        return None  # `Learning`, `Multiply`, `Hardware`, `Generative`: no honest plural
+    if lower.endswith(("ss", "sh", "ch", "x", "z")):
+        return word + "es"
+    if lower.endswith("s"):
+        return word  # already a plural (`Experts`) or one unchanged (`Series`)
+    if lower.endswith("y") and len(lower) > 1 and lower[-2] not in "aeiou":
+        return word[:-1] + "ies"
+    return word + "s"
 
 
 def _unknown_acronyms(analysis: ModuleAnalysis, rules: RuleSettings) -> list[Finding]:
@@ -839,8 +1122,8 @@ def _unknown_acronyms(analysis: ModuleAnalysis, rules: RuleSettings) -> list[Fin
         return []
     findings: list[Finding] = []
     for singular, word in analysis.acronyms.items():
-        if rules.ignores(word.text):
-            continue
+        if rules.ignores(word.text) or analysis.acronym_uses.get(singular, 0) < _MIN_ACRONYM_USES:
+            continue  # one mention in a module (a conference, a company, a label) is in passing
         findings.append(
             Finding(
                 UNKNOWN_ACRONYM,
@@ -851,8 +1134,6 @@ def _unknown_acronyms(analysis: ModuleAnalysis, rules: RuleSettings) -> list[Fin
                 data={"acronym": singular, "context": word.context},
             )
         )
-        if len(findings) >= _MAX_FINDINGS_PER_RULE:
-            break
     return findings
 
 
@@ -861,7 +1142,7 @@ def _noncanonical_spellings(analysis: ModuleAnalysis, rules: RuleSettings) -> li
     if severity is None:
         return []
     findings = []
-    for misspelling in analysis.misspellings[:_MAX_FINDINGS_PER_RULE]:
+    for misspelling in analysis.misspellings:
         word = misspelling.word
         if rules.ignores(word.text):
             continue
@@ -893,15 +1174,23 @@ _SENTENCE_END = re.compile(
 )
 _BLOCK_MARKER = re.compile(r"^(?:#{1,6}|[-*+>|]|\d+[.)])\s+")
 MAX_CONTEXT = 300
+_SENTENCE_REACH = 2000
+
+
+def sentence_span(text: str, offset: int) -> tuple[int, int]:
+    """Where the sentence containing `offset` starts and ends (2,000 characters each way at
+    most: a table or a wall of text has no sentence end)."""
+    start = max(0, offset - _SENTENCE_REACH)
+    for boundary in _SENTENCE_END.finditer(text, start, offset):
+        start = boundary.end()
+    end_match = _SENTENCE_END.search(text, offset, offset + _SENTENCE_REACH)
+    end = end_match.end() if end_match is not None else min(len(text), offset + _SENTENCE_REACH)
+    return start, end
 
 
 def sentence_around(text: str, offset: int) -> str:
     """The sentence containing `offset`, on one line, at most `MAX_CONTEXT` characters."""
-    start = 0
-    for boundary in _SENTENCE_END.finditer(text, max(0, offset - 2000), offset):
-        start = boundary.end()
-    end_match = _SENTENCE_END.search(text, offset, offset + 2000)
-    end = end_match.end() if end_match is not None else min(len(text), offset + 2000)
+    start, end = sentence_span(text, offset)
     sentence = _BLOCK_MARKER.sub("", " ".join(text[start:end].split()))
     if len(sentence) > MAX_CONTEXT:
         cut = sentence[:MAX_CONTEXT].rsplit(" ", 1)[0]

@@ -11,6 +11,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from glossary_lsp.glossary.english import is_english_word
+
 SCHEMA_VERSION = 1
 
 # Schema v1: the keys of each kind of entry in their documented order, each with the kind of
@@ -33,6 +35,7 @@ TERM_FIELDS = (
     ("context", "strings"),
     ("case_sensitive", "bool"),
     ("inferred", "bool"),
+    ("expand_first_use", "bool"),
 )
 UNATTRIBUTED_FIELDS = (("letter", "str"), ("text", "str"))
 
@@ -80,6 +83,7 @@ class Term(NamedTuple):
     case_sensitive: bool | None = None
     inferred: bool = False
     location: SourceLocation | None = None
+    expand_first_use: bool = False  # an everyday acronym (API, GPU) still wants its expansion
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -94,11 +98,14 @@ class Term(NamedTuple):
         """Whether `name` (default: the term) only matches in its own case.
 
         An explicit `case_sensitive` wins; otherwise acronyms (all capitals, digits allowed,
-        an optional plural `s`) are case sensitive and everything else is not.
+        an optional plural `s`) are case sensitive, and so are mixed-case names that are an
+        ordinary English word in lower case (`RoPE` is not "rope", `ZeRO` is not "zero");
+        everything else is not.
         """
         if self.case_sensitive is not None:
             return self.case_sensitive
-        return is_acronym(name if name is not None else self.term)
+        name = name if name is not None else self.term
+        return is_acronym(name) or is_mixed_case_word(name)
 
 
 class UnattributedLine(NamedTuple):
@@ -123,6 +130,17 @@ def is_blank_or_punctuation(name: str) -> bool:
 
 def is_acronym(name: str) -> bool:
     return bool(_ACRONYM.match(name))
+
+
+def is_mixed_case_word(name: str) -> bool:
+    """A one-word name with capitals after its first letter whose lower case is an English word:
+    `RoPE`, `ZeRO`, `ReAct`."""
+    return (
+        name.isalpha()
+        and any(char.isupper() for char in name[1:])
+        and any(char.islower() for char in name)
+        and is_english_word(name)
+    )
 
 
 def singular_forms(word: str) -> Iterator[str]:

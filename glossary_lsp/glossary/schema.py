@@ -371,6 +371,8 @@ class GlossaryReader(NodeReader):
         case_sensitive = boolean(field[1], ("case_sensitive", name)) if field else None
         field = get("inferred")
         inferred = boolean(field[1], ("inferred", name)) if field else None
+        field = get("expand_first_use")
+        expand_first_use = boolean(field[1], ("expand_first_use", name)) if field else None
         alias_nodes = self.names(get("aliases"), ("aliases", name))
         see_also = self.names(get("see_also"), ("see_also", name))
         term = Term(
@@ -385,6 +387,7 @@ class GlossaryReader(NodeReader):
             case_sensitive=case_sensitive,
             inferred=bool(inferred),
             location=self.location(term_field[0]),
+            expand_first_use=bool(expand_first_use),
         )
         return _TermEntry(term, name_node, alias_nodes)
 
