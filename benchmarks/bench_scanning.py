@@ -18,6 +18,7 @@ seconds (`time.process_time`, so that other processes on a shared machine count 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import re
 import shutil
@@ -132,8 +133,11 @@ def grep_floor(files: list[Path], names: list[str], megabytes: float) -> None:
         patterns.write("\n".join(names) + "\n")
     command = [grep, "-F", "-i", "-c", "-f", patterns.name, *map(str, files)]
     started = time.perf_counter()
-    subprocess.run(command, stdout=subprocess.DEVNULL, check=False)
-    line("grep -F -i -c -f names (wall clock)", time.perf_counter() - started, megabytes)
+    # LC_ALL=C: bytes, the floor of a scan (in a UTF-8 locale, -i with 10,000 names is 10× slower)
+    subprocess.run(
+        command, stdout=subprocess.DEVNULL, check=False, env={**os.environ, "LC_ALL": "C"}
+    )
+    line("LC_ALL=C grep -F -i -c -f names (wall clock)", time.perf_counter() - started, megabytes)
     Path(patterns.name).unlink()
 
 

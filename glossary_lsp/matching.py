@@ -411,10 +411,12 @@ class TermMatcher:
         the sentence-initial capital lowered, when that spelling is to be tried too."""
         first = window[0]
         best: tuple[tuple[int, int, int], Match, int] | None = None
-        walks = [
-            (1, self._walk(text, window, self._sensitive, True)),
-            (0, self._walk(text, window, self._insensitive, False)),
-        ]
+        word = first.group()
+        walks = []  # a trie none of whose names starts with this token is not walked
+        if word in self._sensitive_starts:
+            walks.append((1, self._walk(text, window, self._sensitive, True)))
+        if word.casefold() in self._insensitive_starts:
+            walks.append((0, self._walk(text, window, self._insensitive, False)))
         if sentence_case is not None:
             walks.append((1, self._walk(text, window, self._sensitive, True, sentence_case)))
         for case_rank, walk in walks:
