@@ -54,7 +54,7 @@ def shouting_course(modules: int) -> dict[str, str]:
     return {f"{n:02d}-part.md": f"# PART {n}\n\n{body}\n" for n in range(modules)}
 
 
-def two_letter_glossary(count: int) -> str:
+def two_letter_glossary(count: int) -> tuple[str, list[str]]:
     alphabet = string.ascii_uppercase + string.digits
     names = [a + b for a, b in itertools.product(string.ascii_uppercase, alphabet)][:count]
     names += [a + b + c for a, b, c in itertools.product(string.ascii_uppercase, repeat=3)][

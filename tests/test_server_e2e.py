@@ -437,7 +437,7 @@ async def test_unsaved_notebook_cells_reach_the_index_and_course_diagnostics(
 
     # an unsaved edit: FSDP, first used (unexpanded) in 03-self-attention.md, is no first use
     # here; FlashAttention now appears in this cell, and references find it there
-    edited = "## The KV cache\n\nWith FSDP and FlashAttention, and a TPUX pod.\n"
+    edited = "## The KV cache\n\nWith FSDP and FlashAttention, and a TPUX pod (two TPUX racks).\n"
     edit_cell(client, path, kv_cell, edited, version=2)
     found = await cell_diagnostics(
         lambda ds: any(d.code == "unknownAcronym" and "TPUX" in d.message for d in ds)
