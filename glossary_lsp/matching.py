@@ -161,7 +161,7 @@ class TermMatcher:
         self._sensitive_longer = _first_keys_of_longer_names(self._sensitive)
         self._insensitive_longer = _first_keys_of_longer_names(self._insensitive)
         self._lookahead = max(self._sensitive.max_tokens, self._insensitive.max_tokens) + 1
-        self._single_tokens: dict[str, object] = {}
+        self._single_tokens: dict[str, _TokenOutcome] = {}
         self._scanner = (
             StartScanner(
                 self._sensitive_starts,

@@ -28,7 +28,7 @@ from operator import itemgetter
 try:  # a compiled dependency; without it the matcher scans token by token, as it always did
     import ahocorasick_rs
 except ImportError:  # pragma: no cover - exercised only where the wheel is missing
-    ahocorasick_rs = None
+    ahocorasick_rs = None  # type: ignore[assignment]
 
 CJK = (
     "\u1100-\u11ff\u2e80-\u2fdf\u3040-\u30ff\u3100-\u312f\u3130-\u318f\u31a0-\u31ff"
