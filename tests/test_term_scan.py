@@ -189,3 +189,12 @@ def test_a_scanned_text_is_reused_across_its_spans() -> None:
 def test_special_characters_are_all_listed() -> None:
     missing = sorted(char for char in special_characters() if not _SPECIAL.match(char))
     assert missing == [], [hex(ord(char)) for char in missing]
+
+
+def test_without_the_automata_the_matcher_scans_token_by_token(monkeypatch) -> None:
+    monkeypatch.setattr(StartScanner, "available", staticmethod(lambda: False))
+    plain = TermMatcher(GLOSSARIES["shapes"])
+    text = fuzzed_text(_names(GLOSSARIES["shapes"]), 7)
+    assert plain._scanner is None
+    assert plain.find_all(text) == MATCHERS["shapes"].find_all(text)
+    assert plain.find_all(text)
