@@ -11,6 +11,7 @@ seconds (`time.process_time`, so that other processes on a shared machine count 
 - the prefilters measured for issue 17 (where a name may start): ahocorasick-rs, pyahocorasick
   when installed, and one regex alternation shaped as a trie that the `re` engine scans;
 - `grep -F -c` with every glossary name over the same files (wall clock, one process);
+- with `--course DIR [--glossary FILE]`, the same on a real course's files instead;
 - bad input: 10,000 two-letter acronyms (hits everywhere) and a 1 MB module whose every word
   is a term.
 """
@@ -181,13 +182,29 @@ def main() -> None:
     parser.add_argument("--modules", type=int, default=840)
     parser.add_argument("--terms", type=int, default=10_000)
     parser.add_argument("--skip-prefilters", action="store_true")
+    parser.add_argument(
+        "--course",
+        type=Path,
+        help="a real course's folder instead (its .md, .mdx and .ipynb files, e.g. a snapshot "
+        "extracted under /tmp), matched with --glossary (default: the synthetic one)",
+    )
+    parser.add_argument("--glossary", type=Path, help="the glossary for --course")
     args = parser.parse_args()
     course = build_course(args.modules, args.terms)
-    files = sorted(course.root.iterdir())
-    texts = [(str(path), path.read_text(encoding="utf-8")) for path in files]
+    glossary_path = args.glossary or course.glossary_path
+    if args.course:
+        files = sorted(
+            path for path in args.course.rglob("*") if path.suffix in (".md", ".mdx", ".ipynb")
+        )
+        texts = [(str(path), path.read_text(encoding="utf-8", errors="replace")) for path in files]
+        print(f"{args.course}: {len(files)} files", end=", ")
+    else:
+        files = sorted(course.root.iterdir())
+        texts = [(str(path), path.read_text(encoding="utf-8")) for path in files]
+        print(f"{course.n_modules} modules ({course.n_notebooks} notebooks)", end=", ")
     megabytes = sum(len(text.encode()) for _, text in texts) / 1e6
-    print(f"{course.n_modules} modules ({course.n_notebooks} notebooks), {megabytes:.1f} MB")
-    glossary = load_glossary_file(course.glossary_path)
+    print(f"{megabytes:.1f} MB")
+    glossary = load_glossary_file(glossary_path)
     seconds, matcher = cpu(lambda: TermMatcher(glossary))
     print(f"  TermMatcher with its automata, {len(glossary.terms)} terms: {seconds:.3f} s CPU")
 
