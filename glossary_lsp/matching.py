@@ -18,16 +18,14 @@ import threading
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 from operator import itemgetter
 
 from glossary_lsp.glossary.english import is_english_word
 from glossary_lsp.glossary.model import Glossary, Term, fold
+from glossary_lsp.term_scan import CJK as _CJK
+from glossary_lsp.term_scan import StartScanner
 
-_CJK = (
-    "\u1100-\u11ff\u2e80-\u2fdf\u3040-\u30ff\u3100-\u312f\u3130-\u318f\u31a0-\u31ff"
-    "\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f"
-    "\U00020000-\U0003134f"
-)
 # A token: one CJK character (those scripts don't separate words with spaces), a run of other
 # letters and digits, or one other visible character.
 _TOKEN = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+|\S")
@@ -42,6 +40,8 @@ _LINE_BREAK = re.compile(r"\r\n?|\n")
 _SEP = "\x00"
 # Matches never continue over a blank line: a paragraph break ends a multi-word name.
 _MAX_LINE_BREAKS_IN_GAP = 1
+# Single-token outcomes remembered per matcher (see `_single_token`); cleared when this full.
+_MAX_REMEMBERED_TOKENS = 100_000
 _FUZZY_MIN_QUERY = 3
 _FUZZY_CUTOFF = 70.0
 
@@ -64,6 +64,16 @@ class Candidate:
     term: Term
     score: float
     prefix: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _TokenOutcome:
+    """What a token matches alone, outside and at the start of a sentence (the same object
+    when that makes no difference), and whether a longer name may start with it."""
+
+    plain: Match | None
+    at_sentence: Match | None
+    longer: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +158,19 @@ class TermMatcher:
             if name.strip():
                 self._add_name(name, term)
         self._sensitive_starts, self._insensitive_starts = self._starting_tokens()
+        self._sensitive_longer = _first_keys_of_longer_names(self._sensitive)
+        self._insensitive_longer = _first_keys_of_longer_names(self._insensitive)
+        self._lookahead = max(self._sensitive.max_tokens, self._insensitive.max_tokens) + 1
+        self._single_tokens: dict[str, _TokenOutcome] = {}
+        self._scanner = (
+            StartScanner(
+                self._sensitive_starts,
+                [key for key in self._sensitive_starts if _decapitalised(key) == key],
+                self._insensitive_starts,
+            )
+            if StartScanner.available()
+            else None
+        )
 
     def _starting_tokens(self) -> tuple[frozenset[str], frozenset[str]]:
         """Every token that can begin a match, singular or plural: one set lookup per token."""
@@ -204,12 +227,114 @@ class TermMatcher:
         return list(self.iter_matches(text, start, end))
 
     def iter_matches(self, text: str, start: int = 0, end: int | None = None) -> Iterator[Match]:
-        """`find_all`, one match at a time: a caller may stop early."""
+        """`find_all`, one match at a time: a caller may stop early.
+
+        The tokens where a name may start come from the scanner's automata; each is decided by
+        the rules of `_longest_at`, from a remembered answer when the token can only be a
+        one-token name (the answer then depends on the token and on whether it opens a
+        sentence, nothing else), by a walk over the following tokens otherwise.
+        """
         end = len(text) if end is None else min(end, len(text))
         start = max(0, start)
         if start >= end or (not self._sensitive.table and not self._insensitive.table):
             return
-        lookahead = max(self._sensitive.max_tokens, self._insensitive.max_tokens) + 1
+        if self._scanner is None:
+            yield from self.iter_matches_tokenwise(text, start, end)
+            return
+        position = start
+        for token_start, token_end in self._scanner.candidates(text, start, end):
+            if token_start < position or token_end > end:
+                continue
+            if (
+                token_end < 0
+                or (token_start and text[token_start - 1] == "_")
+                or (token_end < len(text) and text[token_end] == "_")
+            ):
+                match = self._walk_at(text, token_start, start, end)
+            else:
+                match = self._single_token_match(text, token_start, token_end, start, end)
+            if match is not None:
+                yield match
+                position = match.end
+
+    def _single_token_match(
+        self, text: str, token_start: int, token_end: int, start: int, end: int
+    ) -> Match | None:
+        word = text[token_start:token_end]
+        outcome = self._single_tokens.get(word)
+        if outcome is None:
+            outcome = self._single_token(word)
+        if outcome.longer and self._continues(text, word, token_end, end):
+            return self._walk_at(text, token_start, start, end)
+        found = outcome.plain
+        if outcome.at_sentence is not found and at_sentence_start(text, token_start):
+            found = outcome.at_sentence
+        return None if found is None else Match(token_start, token_end, found.term, found.name)
+
+    def _single_token(self, word: str) -> _TokenOutcome:
+        """What `word` matches as a whole token with plain boundaries, remembered."""
+        window = deque(islice(_TOKEN.finditer(word), 2))
+        if len(window) != 1 or window[0].end() != len(word):
+            raise ValueError(f"not one token: {word!r}")
+        plain = _match_of(self._best_at(word, window, len(word), None))
+        at_sentence = plain
+        lowered = _decapitalised(word)
+        if lowered != word and lowered in self._sensitive_starts:
+            capitalised = _match_of(self._best_at(word, window, len(word), lowered))
+            if capitalised != plain:
+                at_sentence = capitalised
+        longer = (
+            word in self._sensitive_longer
+            or word.casefold() in self._insensitive_longer
+            or lowered in self._sensitive_longer
+        )
+        outcome = _TokenOutcome(plain, at_sentence, longer)
+        if len(self._single_tokens) >= _MAX_REMEMBERED_TOKENS:
+            self._single_tokens.clear()
+        self._single_tokens[word] = outcome
+        return outcome
+
+    def _continues(self, text: str, word: str, word_end: int, end: int) -> bool:
+        """Whether the token after `word` may continue a name that starts with `word`: the
+        second step of `_walk`, or a superset of it (the walk then decides)."""
+        following = _TOKEN.search(text, word_end, end)
+        if following is None:
+            return False
+        gap = following.start() > word_end
+        if following.start() > word_end + 1 and _too_wide(text, word_end, following.start()):
+            return False
+        joint = _SEP + " " if gap else _SEP
+        second = following.group()
+        tries = (
+            (self._sensitive, word, second, True),
+            (self._insensitive, word.casefold(), second.casefold(), False),
+            (self._sensitive, _decapitalised(word), second, True),
+        )
+        for trie, first, part, case_sensitive in tries:
+            table = trie.table
+            prefix = first + joint
+            if prefix + part in table:
+                return True
+            if any(prefix + stem in table for stem in _plural_stems(part, case_sensitive)):
+                return True
+        return False
+
+    def _walk_at(self, text: str, token_start: int, start: int, end: int) -> Match | None:
+        window = deque(islice(_TOKEN.finditer(text, token_start, end), self._lookahead))
+        if not window or window[0].start() != token_start:
+            return None
+        found = self._longest_at(text, window, start, end)
+        return None if found is None else found[0]
+
+    def iter_matches_tokenwise(
+        self, text: str, start: int = 0, end: int | None = None
+    ) -> Iterator[Match]:
+        """`iter_matches` without the scanner: every token is looked at (the reference)."""
+        end = len(text) if end is None else min(end, len(text))
+        start = max(0, start)
+        if start >= end or (not self._sensitive.table and not self._insensitive.table):
+            return
+        lookahead = self._lookahead
         sensitive_starts, insensitive_starts = self._sensitive_starts, self._insensitive_starts
         tokens = _TOKEN.finditer(text, start, end)
         window: deque[re.Match[str]] = deque()
@@ -269,11 +394,6 @@ class TermMatcher:
             return None
         if first.start() == start and start > 0 and _joins(text, start - 1, first.start()):
             return None  # `start` cut a word
-        best: tuple[tuple[int, int, int], Match, int] | None = None
-        walks = [
-            (1, self._walk(text, window, self._sensitive, True)),
-            (0, self._walk(text, window, self._insensitive, False)),
-        ]
         word = first.group()
         lowered = _decapitalised(word)
         if (
@@ -281,7 +401,24 @@ class TermMatcher:
             and lowered in self._sensitive_starts
             and at_sentence_start(text, first.start())
         ):  # "Perplexity" opening a sentence or a heading is the case-sensitive `perplexity`
-            walks.append((1, self._walk(text, window, self._sensitive, True, lowered)))
+            return self._best_at(text, window, end, lowered)
+        return self._best_at(text, window, end, None)
+
+    def _best_at(
+        self, text: str, window: deque[re.Match[str]], end: int, sentence_case: str | None
+    ) -> tuple[Match, int] | None:
+        """The longest name starting at `window[0]`; `sentence_case` is its first token with
+        the sentence-initial capital lowered, when that spelling is to be tried too."""
+        first = window[0]
+        best: tuple[tuple[int, int, int], Match, int] | None = None
+        word = first.group()
+        walks = []  # a trie none of whose names starts with this token is not walked
+        if word in self._sensitive_starts:
+            walks.append((1, self._walk(text, window, self._sensitive, True)))
+        if word.casefold() in self._insensitive_starts:
+            walks.append((0, self._walk(text, window, self._insensitive, False)))
+        if sentence_case is not None:
+            walks.append((1, self._walk(text, window, self._sensitive, True, sentence_case)))
         for case_rank, walk in walks:
             for exact, token_count, entry in walk:
                 match_end = window[token_count - 1].end()
@@ -324,7 +461,7 @@ class TermMatcher:
                 part = first
             if depth:
                 gap = token.start() - window[depth - 1].end()
-                if gap and _too_wide(text, window[depth - 1].end(), token.start()):
+                if gap > 1 and _too_wide(text, window[depth - 1].end(), token.start()):
                     return
                 prefix = path + _SEP + (" " if gap else "")
             else:
@@ -365,6 +502,15 @@ class TermMatcher:
         if limit <= 0:
             return []
         return self._completion_index().complete(prefix, limit)
+
+
+def _first_keys_of_longer_names(trie: _Trie) -> frozenset[str]:
+    """The first key part of every name of more than one token."""
+    return frozenset(key.split(_SEP, 1)[0] for key in trie.table if _SEP in key)
+
+
+def _match_of(found: tuple[Match, int] | None) -> Match | None:
+    return None if found is None else found[0]
 
 
 def _ranked_names(glossary: Glossary) -> Iterator[tuple[int, str, Term]]:

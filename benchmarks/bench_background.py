@@ -1,0 +1,216 @@
+"""Request latency while a course is indexed in the background: a thread, slices, processes.
+
+    python benchmarks/bench_background.py [--modules 840] [--requests 300]
+
+Issue 17, item 1: where should course-wide work run so that requests never queue behind it?
+This measures the candidates without the server, with the same work the server does (read a
+module, find its prose, find the terms in it). An asyncio loop answers hover-like requests
+(`match_at` at a term in an open 30 KB module, and its term's key) that a separate client
+process sends over a pipe every 10 ms; the client times each round trip. Meanwhile the loop's
+process indexes the synthetic course (840 modules, 10,000 terms) in one of these ways:
+
+- `idle`: nothing (the floor of this harness);
+- `thread`: one background thread over all modules (what the server does today);
+- `thread+sleep0`: the same, with `time.sleep(0)` between modules (hands the interpreter lock
+  over at each module boundary);
+- `loop slices`: on the event loop itself, one module per slice, `await asyncio.sleep(0)`
+  between slices;
+- `process pool (N)`: a `ProcessPoolExecutor` of N workers, each loading the glossary once and
+  indexing chunks of 20 modules; only the term keys per module come back.
+
+For each: round-trip median, p99 and max in ms, requests answered, and the indexing time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from synthetic_course import build_course  # noqa: E402
+
+from glossary_lsp.glossary.loader import load_glossary_file  # noqa: E402
+from glossary_lsp.matching import TermMatcher  # noqa: E402
+from glossary_lsp.text.documents import view_document  # noqa: E402
+
+CHUNK = 20
+CLIENT = textwrap.dedent(
+    """
+    import os, sys, time
+    interval = float(sys.argv[1])
+    to_server, from_server = int(sys.argv[2]), int(sys.argv[3])
+    reader = os.fdopen(from_server, "rb", buffering=0)
+    times = []
+    while True:
+        started = time.perf_counter()
+        try:
+            os.write(to_server, b"?")
+        except BrokenPipeError:
+            break
+        if not reader.read(1):
+            break
+        times.append((started, time.perf_counter() - started))
+        time.sleep(max(0.0, interval - (time.perf_counter() - started)))
+    print(" ".join(f"{sent:.6f}:{took:.6f}" for sent, took in times))
+    """
+)
+
+_worker_matcher: TermMatcher | None = None
+
+
+def _worker_start(glossary_path: str) -> None:
+    global _worker_matcher
+    _worker_matcher = TermMatcher(load_glossary_file(glossary_path))
+
+
+def index_module(matcher: TermMatcher, path: str) -> frozenset[str]:
+    source = Path(path).read_text(encoding="utf-8")
+    return frozenset(
+        match.term.key
+        for region in view_document(path, source).regions
+        for start, end in region.prose
+        for match in matcher.find_all(region.text, start, end)
+    )
+
+
+def _index_chunk(paths: list[str]) -> dict[str, frozenset[str]]:
+    assert _worker_matcher is not None
+    return {path: index_module(_worker_matcher, path) for path in paths}
+
+
+class Harness:
+    def __init__(self, modules: int, requests: int) -> None:
+        self.course = build_course(modules)
+        self.paths = [str(path) for path in sorted(self.course.root.iterdir())]
+        self.glossary_path = str(self.course.glossary_path)
+        self.matcher = TermMatcher(load_glossary_file(self.glossary_path))
+        self.requests = requests
+        probe = Path(self.paths[len(self.paths) // 3])
+        self.open_text = probe.read_text(encoding="utf-8")
+        found = self.matcher.find_all(self.open_text)
+        self.offsets = [match.start + 1 for match in found[:: max(1, len(found) // 50)]]
+
+    def hover(self, number: int) -> str | None:
+        match = self.matcher.match_at(self.open_text, self.offsets[number % len(self.offsets)])
+        return None if match is None else match.term.key
+
+    async def run(self, mode: str) -> tuple[list[float], float]:
+        loop = asyncio.get_running_loop()
+        to_server_read, to_server_write = os.pipe()
+        from_server_read, from_server_write = os.pipe()
+        client = subprocess.Popen(
+            [sys.executable, "-c", CLIENT, "0.01"] + [str(to_server_write), str(from_server_read)],
+            pass_fds=(to_server_write, from_server_read),
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        os.close(to_server_write)
+        os.close(from_server_read)
+        answered = 0
+
+        def on_request() -> None:
+            nonlocal answered
+            if not os.read(to_server_read, 1):
+                loop.remove_reader(to_server_read)
+                return
+            self.hover(answered)
+            answered += 1
+            os.write(from_server_write, b"!")
+
+        loop.add_reader(to_server_read, on_request)
+        await asyncio.sleep(0.3)  # the client is up and answered
+        started = time.perf_counter()
+        indexed = await self.index(mode)
+        finished = time.perf_counter()
+        assert indexed == len(self.paths) or mode == "idle"
+        loop.remove_reader(to_server_read)
+        os.close(from_server_write)
+        output = await loop.run_in_executor(None, client.communicate)
+        os.close(to_server_read)
+        times = []
+        for pair in output[0].split():
+            sent, took = map(float, pair.split(":"))
+            if started <= sent <= finished:
+                times.append(took * 1e3)
+        return times, finished - started
+
+    async def index(self, mode: str) -> int:
+        loop = asyncio.get_running_loop()
+        if mode == "idle":
+            await asyncio.sleep(self.requests * 0.01)
+            return 0
+        if mode.startswith("thread"):
+            pause = mode.endswith("sleep0")
+
+            def work() -> int:
+                for path in self.paths:
+                    index_module(self.matcher, path)
+                    if pause:
+                        time.sleep(0)
+                return len(self.paths)
+
+            done: asyncio.Future[int] = loop.create_future()
+            threading.Thread(
+                target=lambda: loop.call_soon_threadsafe(done.set_result, work()), daemon=True
+            ).start()
+            return await done
+        if mode == "loop slices":
+            for path in self.paths:
+                index_module(self.matcher, path)
+                await asyncio.sleep(0)
+            return len(self.paths)
+        workers = int(mode.split("(")[1].rstrip(")"))
+        with ProcessPoolExecutor(
+            workers, initializer=_worker_start, initargs=(self.glossary_path,)
+        ) as pool:
+            chunks = [self.paths[i : i + CHUNK] for i in range(0, len(self.paths), CHUNK)]
+            results = await asyncio.gather(
+                *(loop.run_in_executor(pool, _index_chunk, chunk) for chunk in chunks)
+            )
+        return sum(len(result) for result in results)
+
+
+def summary(label: str, times: list[float], index_seconds: float) -> None:
+    ordered = sorted(times)
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    print(
+        f"  {label:<20} median {statistics.median(ordered):7.2f} ms  p99 {p99:7.2f} ms  "
+        f"max {ordered[-1]:7.2f} ms  n={len(ordered):4d}  indexing {index_seconds:6.2f} s"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--modules", type=int, default=840)
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument(
+        "--modes",
+        nargs="+",
+        default=[
+            "idle",
+            "thread",
+            "thread+sleep0",
+            "loop slices",
+            "process pool (1)",
+            "process pool (2)",
+        ],
+    )
+    args = parser.parse_args()
+    harness = Harness(args.modules, args.requests)
+    print(f"{len(harness.paths)} modules, {harness.course.megabytes:.1f} MB; round trips in ms")
+    for mode in args.modes:
+        times, index_seconds = asyncio.run(harness.run(mode))
+        summary(mode, times, index_seconds)
+
+
+if __name__ == "__main__":
+    main()
