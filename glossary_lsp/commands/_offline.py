@@ -11,6 +11,7 @@ from pathlib import Path
 from glossary_lsp.course.workspace import WorkspaceIndex, read_module_text
 from glossary_lsp.features.base import GlossaryVersion
 from glossary_lsp.glossary.store import GlossaryStore, glossary_paths
+from glossary_lsp.settings import Settings
 from glossary_lsp.text.documents import DocumentView, view_document
 from glossary_lsp.text.positions import LineIndex
 
@@ -67,7 +68,13 @@ def open_session(args: argparse.Namespace) -> Session:
         for item in problems:
             print(f"{item}", file=sys.stderr)
     version = GlossaryVersion.build(store.merged)
-    index = WorkspaceIndex(roots=[root], matcher=version.matcher)
+    defaults = Settings()
+    index = WorkspaceIndex(
+        roots=[root],
+        include=defaults.modules_include,
+        exclude=defaults.modules_exclude,
+        matcher=version.matcher,
+    )
     index.scan()
     view = view_document(str(path), source)
     offset = LineIndex(source).offset(line - 1, column - 1)

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pygls.uris import from_fs_path
+from wcmatch import glob as wcglob
 
 from glossary_lsp.glossary.model import Term
 from glossary_lsp.matching import TermMatcher
@@ -28,25 +28,11 @@ from glossary_lsp.text.documents import (
     load_front_matter,
     view_document,
 )
+from glossary_lsp.text.uris import path_to_uri
 
 log = logging.getLogger(__name__)
 
 MODULE_SUFFIXES = (".md", ".markdown", ".mdx", ".ipynb")
-DEFAULT_INCLUDE = ("**/*.md", "**/*.markdown", "**/*.mdx", "**/*.ipynb")
-DEFAULT_EXCLUDE = (
-    "**/.git/**",
-    "**/node_modules/**",
-    "**/.venv/**",
-    "**/venv/**",
-    "**/env/**",
-    "**/.tox/**",
-    "**/__pycache__/**",
-    "**/.ipynb_checkpoints/**",
-    "**/build/**",
-    "**/dist/**",
-    "**/_build/**",
-    "**/site/**",
-)
 MAX_MODULE_BYTES = 32 * 1024 * 1024
 VIEW_CACHE_SIZE = 32
 HEADING_SEARCH_CHARS = 20_000
@@ -54,44 +40,32 @@ _NUMERIC_PREFIX = re.compile(r"^(\d+)[-_. ]*")
 _HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
 
-def glob_to_regex(pattern: str) -> re.Pattern[str]:
-    """A compiled regex for a path glob: `**` crosses folders, `*` and `?` do not."""
-    out: list[str] = []
-    i = 0
-    while i < len(pattern):
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif pattern[i] == "*":
-            out.append("[^/]*")
-            i += 1
-        elif pattern[i] == "?":
-            out.append("[^/]")
-            i += 1
-        else:
-            out.append(re.escape(pattern[i]))
-            i += 1
-    return re.compile("".join(out) + r"\Z")
+# `**` crosses folders, `{a,b}` alternates, `[0-9]` is a class, dot files match like any other
+# (as in VS Code's `files.exclude`).
+GLOB_FLAGS = wcglob.GLOBSTAR | wcglob.BRACE | wcglob.DOTGLOB
 
 
 class PathFilter:
-    """Include and exclude globs over paths relative to a workspace folder (POSIX form)."""
+    """Include and exclude globs over paths relative to a workspace folder (POSIX form).
+
+    No include pattern means every module file; no exclude pattern excludes nothing. The
+    defaults are the settings' (`Settings.modules_include` / `modules_exclude`).
+    """
 
     def __init__(self, include: Sequence[str] = (), exclude: Sequence[str] = ()) -> None:
-        self._include = [glob_to_regex(p) for p in (include or DEFAULT_INCLUDE)]
-        self._exclude = [glob_to_regex(p) for p in (exclude or DEFAULT_EXCLUDE)]
+        self._include = wcglob.compile(list(include), flags=GLOB_FLAGS) if include else None
+        self._exclude = wcglob.compile(list(exclude), flags=GLOB_FLAGS) if exclude else None
 
     def excludes_folder(self, relative: str) -> bool:
-        probe = relative.rstrip("/") + "/x"
-        return any(rx.match(probe) for rx in self._exclude)
+        return self._excluded(relative.rstrip("/") + "/x")
 
     def accepts(self, relative: str) -> bool:
-        if any(rx.match(relative) for rx in self._exclude):
+        if self._excluded(relative):
             return False
-        return any(rx.match(relative) for rx in self._include)
+        return self._include is None or bool(self._include.match(relative))
+
+    def _excluded(self, relative: str) -> bool:
+        return self._exclude is not None and bool(self._exclude.match(relative))
 
 
 def module_id_for(path: Path, front_matter: dict) -> str:
@@ -206,6 +180,9 @@ class WorkspaceIndex:
     exclude: Sequence[str] = ()
     matcher: TermMatcher | None = None
     cache_size: int = VIEW_CACHE_SIZE
+    # The editor's text of an open document (None when it is not open): it wins over the disk
+    # at once, so positions are computed on the text the editor has now.
+    open_source: Callable[[Path], str | None] | None = None
     _modules: dict[Path, ModuleFile] = field(default_factory=dict)
     _open: dict[Path, str] = field(default_factory=dict)
     _ordered: list[ModuleFile] | None = None
@@ -290,7 +267,7 @@ class WorkspaceIndex:
 
     def refresh(self, path: Path) -> None:
         """Index one file again (after an edit, a save or a file event)."""
-        if not path.exists() and path not in self._open:
+        if not path.exists() and self._open_text(path) is None:
             self.remove(path)
             return
         module = self._describe(path)
@@ -307,8 +284,19 @@ class WorkspaceIndex:
         self.refresh(path)
 
     def close(self, path: Path) -> None:
-        if self._open.pop(path, None) is not None:
+        """The document closed: its file counts as on disk again; its cached view goes."""
+        self._open.pop(path, None)
+        with self._lock:
+            self._views.pop(path, None)
+        if self.is_module_path(path):
             self.refresh(path)
+
+    def _open_text(self, path: Path) -> str | None:
+        if self.open_source is not None:
+            source = self.open_source(path)
+            if source is not None:
+                return source
+        return self._open.get(path)
 
     def remove(self, path: Path) -> None:
         with self._lock:
@@ -328,7 +316,7 @@ class WorkspaceIndex:
         relative = self._relative(path) or path.name
         return ModuleFile(
             path=path,
-            uri=from_fs_path(str(path)) or path.as_uri(),
+            uri=path_to_uri(path),
             id=module_id_for(path, front_matter),
             title=str(title).strip(),
             sort_key=(course_order_for(path, front_matter), _natural_key(relative)),
@@ -341,11 +329,11 @@ class WorkspaceIndex:
         module.terms_known = self.matcher is not None
 
     def _source(self, path: Path) -> tuple[str | None, str | None]:
-        source = self._open.get(path)
+        source = self._open_text(path)
         return (source, None) if source is not None else read_module_text(path)
 
     def _stamp(self, path: Path) -> object:
-        source = self._open.get(path)
+        source = self._open_text(path)
         if source is not None:
             return id(source)
         try:
@@ -386,11 +374,12 @@ class WorkspaceIndex:
 
     def _may_use(self, module: ModuleFile, term: Term) -> bool:
         """Whether a module can use a term: its indexed terms, else a quick text search."""
-        if module.terms_known:
+        open_text = self._open_text(module.path) if self.open_source is not None else None
+        if module.terms_known and open_text is None:
             return term.key in module.terms
         if module.path.suffix == ".ipynb":
             return True  # names may be JSON-escaped there; the matcher decides
-        source, _problem = self._source(module.path)
+        source = open_text if open_text is not None else self._source(module.path)[0]
         return source is not None and self._pattern(term).search(source) is not None
 
     def _pattern(self, term: Term) -> re.Pattern[str]:
