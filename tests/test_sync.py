@@ -7,8 +7,8 @@ from lsp_helpers import units
 from lsprotocol import types
 
 from glossary_lsp.lsp.documents import OpenDocuments
+from glossary_lsp.lsp.positions import codec_for
 from glossary_lsp.lsp.sync import apply_change, apply_changes
-from glossary_lsp.text.positions import codec_for
 
 ENCODINGS = ["utf-8", "utf-16", "utf-32"]
 # characters `str.splitlines()` breaks at and LSP does not

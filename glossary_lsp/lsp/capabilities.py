@@ -8,7 +8,7 @@ from lsprotocol import types
 from pygls.capabilities import get_capability
 from pygls.workspace.position_codec import PositionCodec
 
-from glossary_lsp.text.positions import codec_for
+from glossary_lsp.lsp.positions import codec_for
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from glossary_lsp.features.completion import CompletionResult
 from glossary_lsp.features.definition import Target
 from glossary_lsp.features.diagnostics import SOURCE, Finding
 from glossary_lsp.features.hover import HoverResult
+from glossary_lsp.lsp.positions import from_lsp, range_to_lsp
 from glossary_lsp.lsp.session import Snapshot
 from glossary_lsp.text.documents import DocumentView
 from glossary_lsp.text.positions import LineIndex
@@ -36,11 +37,11 @@ Publication = tuple[str, list[types.Diagnostic], "int | None"]  # uri, diagnosti
 
 
 def lsp_range(snapshot: Snapshot, lines: LineIndex, start: int, end: int) -> types.Range:
-    return lines.range_to_lsp(start, end, snapshot.codec)
+    return range_to_lsp(lines, start, end, snapshot.codec)
 
 
 def offset_of(snapshot: Snapshot, lines: LineIndex, position: types.Position) -> int | None:
-    return lines.from_lsp(position, snapshot.codec)
+    return from_lsp(lines, position, snapshot.codec)
 
 
 # ----------------------------------------------------------------------------- locations

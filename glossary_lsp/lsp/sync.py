@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from lsprotocol import types
 from pygls.workspace.position_codec import PositionCodec
 
+from glossary_lsp.lsp.positions import from_lsp
 from glossary_lsp.text.positions import LineIndex
 
 
@@ -25,7 +26,7 @@ def position_offset(lines: LineIndex, position: types.Position, codec: PositionC
         return len(lines.text)
     if position.line < 0:
         return 0
-    offset = lines.from_lsp(types.Position(position.line, max(position.character, 0)), codec)
+    offset = from_lsp(lines, types.Position(position.line, max(position.character, 0)), codec)
     return len(lines.text) if offset is None else offset
 
 

@@ -1,8 +1,9 @@
-"""Offsets, lines and LSP positions.
+"""Offsets and lines of a text.
 
-Inside the server every position is an offset into a Python string (code points). LSP
-positions (UTF-16 by default, UTF-8 or UTF-32 when negotiated) are converted here, at the edge,
-through pygls' position codec. Lines end at `\\n`, `\\r\\n` or `\\r`, as LSP defines them.
+Inside the server every position is an offset into a Python string (code points), or a (line,
+column) pair in code points. LSP positions (UTF-16 by default, UTF-8 or UTF-32 when negotiated)
+exist only at the edge (`glossary_lsp/lsp/positions.py`). Lines end at `\\n`, `\\r\\n` or
+`\\r`, as LSP defines them.
 """
 
 from __future__ import annotations
@@ -11,12 +12,7 @@ import bisect
 import re
 from itertools import accumulate
 
-from lsprotocol import types
-from pygls.workspace.position_codec import PositionCodec
-
 _LINE_BREAK = re.compile(r"\r\n|\n|\r")
-
-UTF16 = PositionCodec(types.PositionEncodingKind.Utf16)
 
 
 class LineIndex:
@@ -62,6 +58,10 @@ class LineIndex:
         column = min(offset, self._ends[line]) - self._starts[line]
         return line, column
 
+    def line_end(self, number: int) -> int:
+        """The offset where line `number`'s text ends (before its line break)."""
+        return self._ends[number]
+
     def offset(self, line: int, column: int) -> int | None:
         """The offset of (line, column in code points); None when the line does not exist.
 
@@ -70,26 +70,3 @@ class LineIndex:
         if line < 0 or line >= len(self._starts) or column < 0:
             return None
         return min(self._starts[line] + column, self._ends[line])
-
-    def to_lsp(self, offset: int, codec: PositionCodec = UTF16) -> types.Position:
-        line, column = self.position(offset)
-        return types.Position(line=line, character=codec.client_num_units(self.line(line)[:column]))
-
-    def from_lsp(self, position: types.Position, codec: PositionCodec = UTF16) -> int | None:
-        """The offset of an LSP position, or None when it is outside the text."""
-        if position.line < 0 or position.line >= len(self._starts) or position.character < 0:
-            return None
-        text = self.line(position.line)
-        if position.character >= codec.client_num_units(text):
-            return self._ends[position.line]
-        server = codec.position_from_client_units(
-            [text], types.Position(line=0, character=position.character)
-        )
-        return self._starts[position.line] + server.character
-
-    def range_to_lsp(self, start: int, end: int, codec: PositionCodec = UTF16) -> types.Range:
-        return types.Range(start=self.to_lsp(start, codec), end=self.to_lsp(end, codec))
-
-
-def codec_for(encoding: str | types.PositionEncodingKind | None) -> PositionCodec:
-    return PositionCodec(encoding or types.PositionEncodingKind.Utf16)
