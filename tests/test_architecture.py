@@ -7,6 +7,7 @@ lsprotocol; no module imports another's private (`_name`) helpers; the imports h
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "glossary_lsp"
@@ -42,6 +43,7 @@ def layer_of(module: str) -> int:
     return found
 
 
+@functools.cache
 def imports_of(path: Path) -> list[tuple[str, list[str], int]]:
     """(module, imported names, line) of every import statement, relative ones resolved."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
