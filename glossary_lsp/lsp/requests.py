@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from dataclasses import replace
 from typing import Any
 
 from lsprotocol import types
@@ -19,6 +20,7 @@ from glossary_lsp.features import code_actions, references
 from glossary_lsp.features import completion as completion_feature
 from glossary_lsp.features import definition as definition_feature
 from glossary_lsp.features import hover as hover_feature
+from glossary_lsp.features.base import term_at
 from glossary_lsp.features.references import TermSpan
 from glossary_lsp.lsp import convert
 from glossary_lsp.lsp.session import Session, Snapshot
@@ -93,7 +95,11 @@ async def declaration(session: Session, params: types.DeclarationParams) -> type
     if found is None:
         return None
     snapshot, view, offset = found
-    target = definition_feature.declaration(snapshot.glossary, view, offset)
+    at = term_at(snapshot.glossary, view, offset)
+    if at is None:
+        return None
+    term = snapshot.located(at.match.term)
+    target = definition_feature.glossary_entry(term, snapshot.read_text)
     return convert.location(snapshot, target) if target is not None else None
 
 
@@ -176,7 +182,7 @@ async def find_references(
         return None
     targets = references.references(
         snapshot.index,
-        found[0].term,
+        snapshot.located(found[0].term),
         include_declaration=params.context.include_declaration,
         read_text=snapshot.read_text,
     )
@@ -208,7 +214,7 @@ async def rename(session: Session, params: types.RenameParams) -> types.Workspac
         edits = references.rename(
             snapshot.glossary,
             snapshot.index,
-            span.term,
+            snapshot.located(span.term),
             params.new_name,
             read_text=snapshot.read_text,
         )
@@ -228,7 +234,16 @@ async def workspace_symbols(
     symbols = references.workspace_symbols(
         snapshot.glossary, snapshot.index, params.query, read_text=snapshot.read_text
     )
-    return convert.workspace_symbols(snapshot, symbols)
+    return convert.workspace_symbols(snapshot, [relocate(snapshot, s) for s in symbols])
+
+
+def relocate(snapshot: Snapshot, symbol: references.SymbolEntry) -> references.SymbolEntry:
+    """A symbol at a glossary entry, located in the glossary file's current text."""
+    term = snapshot.glossary.glossary.lookup(symbol.name)
+    if symbol.target.occurrence is not None or term is None or term.location is None:
+        return symbol
+    entry = definition_feature.glossary_entry(snapshot.located(term), snapshot.read_text)
+    return replace(symbol, target=entry) if entry is not None else symbol
 
 
 async def document_symbols(
@@ -269,7 +284,7 @@ async def resolve_code_lens(session: Session, lens: types.CodeLens) -> types.Cod
         return lens
     index = snapshot.index
     users = [module for module in index.modules() if term.key in module.terms]
-    targets = references.references(index, term, read_text=snapshot.read_text)
+    targets = references.references(index, snapshot.located(term), read_text=snapshot.read_text)
     command = SHOW_REFERENCES_VSCODE if snapshot.client.vscode else SHOW_REFERENCES
     lens.command = types.Command(
         title=references.lens_title(index, users),

@@ -24,7 +24,7 @@ from glossary_lsp.features.code_actions import IGNORE_FILE, parse_ignore_file
 from glossary_lsp.features.definition import read_from_disk
 from glossary_lsp.features.diagnostics import CourseDiagnostics, RuleSettings
 from glossary_lsp.glossary.loader import GlossaryLoadError, LoadProblem, load_glossary_text
-from glossary_lsp.glossary.model import Glossary
+from glossary_lsp.glossary.model import Glossary, Term
 from glossary_lsp.glossary.store import WORKSPACE_GLOSSARY, GlossaryStore, glossary_paths
 from glossary_lsp.lsp.capabilities import ClientFeatures
 from glossary_lsp.lsp.documents import DocumentsSnapshot, OpenDocuments, TextSnapshot
@@ -142,6 +142,20 @@ class Snapshot:
         self._glossary_files.clear()  # one file's text at a time is worth keeping
         self._glossary_files[key] = found
         return found
+
+    def located(self, term: Term) -> Term:
+        """The term with its location in its glossary file's current text (which may have
+        been edited since it was loaded); without a location when that text no longer has it."""
+        if term.location is None:
+            return term
+        path = Path(term.location.path)
+        if self.documents.source_of(path) is None:
+            return term  # not open: the loaded version is the file's text
+        found = self.glossary_file(path)
+        current = found.version.glossary.lookup(term.term) if found is not None else None
+        if current is not None and current.key == term.key:
+            return term._replace(location=current.location)
+        return term._replace(location=None)
 
 
 def _resolved(path: Path) -> Path:
