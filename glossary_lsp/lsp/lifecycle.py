@@ -48,6 +48,7 @@ def initialize(ls: GlossaryServer, params: types.InitializeParams) -> None:
 async def initialized(ls: GlossaryServer, params: types.InitializedParams) -> None:
     await pull_configuration(ls)
     await register_watchers(ls)
+    ls.diagnostics.glossaries_changed()  # load problems at once; unused terms after indexing
     await index_workspace(ls)
     if not ls.session.client.watched_files_dynamic:
         asyncio.get_running_loop().create_task(poll_glossaries(ls))
@@ -72,22 +73,13 @@ def reload_glossary(ls: GlossaryServer, force: bool = False) -> None:
         show_once(
             ls, f"{problems[0]} (the last good glossary keeps serving)", types.MessageType.Error
         )
-    if not _running_loop():
-        return  # during `initialize`: `initialized` indexes and publishes
+    if not session.indexed.is_set():
+        return  # before `initialized` (or while indexing): the index's pass publishes
     ls.diagnostics.glossaries_changed()
-    if session.indexed.is_set():
-        if changed or force:
-            asyncio.get_running_loop().create_task(rematch_workspace(ls))
-        else:
-            ls.diagnostics.schedule_workspace_pass(delay=0)
-
-
-def _running_loop() -> bool:
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return False
-    return True
+    if changed or force:
+        asyncio.get_running_loop().create_task(rematch_workspace(ls))
+    else:
+        ls.diagnostics.schedule_workspace_pass(delay=0)
 
 
 def show_once(ls: GlossaryServer, message: str, kind: types.MessageType) -> None:

@@ -144,8 +144,14 @@ class GlossaryServer(LanguageServer):
         self.shown_messages: set[str] = set()
 
     def report_server_error(self, error: Exception, source: Any) -> None:
-        """Log it; pygls' default also pops a message box in the editor for each one."""
-        log.error("%s: %s", getattr(source, "__name__", source), error)
+        """Log it; pygls' default also pops a message box in the editor for each one.
+
+        A request's error already went to the client as its answer (unexpected failures are
+        logged with their traceback by `handlers.guarded`): it is logged at info level.
+        """
+        name = getattr(source, "__name__", str(source))
+        level = logging.INFO if name == "FeatureRequestError" else logging.ERROR
+        log.log(level, "%s: %s", name, error)
 
     def stop_background_work(self) -> None:
         self.shutdown_requested = True
