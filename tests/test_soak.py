@@ -49,6 +49,7 @@ SNIPPETS = [
     "\x0c",
     "\x85",
     " Prefill and decode. ",
+    " Continuous batching and the prefill phase. ",
     "Prefills",
     "\n```\ncode FSDP\n```\n",
     "x",
@@ -56,6 +57,8 @@ SNIPPETS = [
     "TTFT (Time To First Token) ",
 ]
 SWEEP_TERMS = ["FSDP", "Prefill", "KV cache", "TTFT"]
+# where requests are often asked: the sweep's terms, and the course glossary's own (renamable)
+POSITION_TERMS = [*SWEEP_TERMS, "prefill phase", "Continuous batching", "Reduce-scatter"]
 
 
 def fold(text: str) -> str:
@@ -211,15 +214,18 @@ class Soak:
         return f"vscode-notebook-cell:{path.as_posix()}#W{self.model.cell_number}"
 
     def random_range(self, text: str) -> tuple[int, int, types.Range]:
+        """A random range as LSP positions, and the offsets the spec reads them as (a
+        position inside a `\\r\\n` or past the end of a line means the end of the line)."""
         start = self.rng.randint(0, len(text))
         end = min(len(text), start + self.rng.choice([0, 0, 1, 3, 10, 40]))
         first = position_at(text, start, self.model.encoding)
         last = position_at(text, end, self.model.encoding)
-        if self.rng.random() < 0.1:  # past the end of the line: the end of that line
+        if self.rng.random() < 0.1:
             last = types.Position(last.line, last.character + self.rng.randint(1, 50))
-            end = offset_at(text, last.line, last.character, self.model.encoding)
-            if end < start:
-                start, end, first = end, start, last
+        start = offset_at(text, first.line, first.character, self.model.encoding)
+        end = offset_at(text, last.line, last.character, self.model.encoding)
+        if end < start:
+            start, end, first, last = end, start, last, first
         return start, end, types.Range(first, last)
 
     def edit_text(self, uri: str, whole: bool = False) -> None:
@@ -347,7 +353,7 @@ class Soak:
         """Often inside a term's name, sometimes anywhere, sometimes out of range."""
         roll = self.rng.random()
         if roll < 0.6:
-            names = [n for n in SWEEP_TERMS if n in text]
+            names = [n for n in POSITION_TERMS if n in text]
             if names:
                 name = self.rng.choice(names)
                 spots = [m.start() for m in re.finditer(re.escape(name), text)]
@@ -365,7 +371,8 @@ class Soak:
         except asyncio.TimeoutError:
             self.model.violations.append(f"{method}: no answer in {REQUEST_TIMEOUT} s")
         except Exception as error:  # JSON-RPC errors: rename refusals, ContentModified
-            self.model.counts["errors"] = self.model.counts.get("errors", 0) + 1
+            reason = f"error {method}: {str(error)[:40]}"
+            self.model.counts[reason] = self.model.counts.get(reason, 0) + 1
             if "Internal" in type(error).__name__:
                 self.model.violations.append(f"{method}: internal error {error}")
         return None
