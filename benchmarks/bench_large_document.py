@@ -55,7 +55,7 @@ async def measure(megabytes: float, edits: int, gap: float) -> None:
         at = types.Position(line=2, character=0)
         session.client.text_document_did_change(
             types.DidChangeTextDocumentParams(
-                types.VersionedTextDocumentIdentifier(uri, version),
+                types.VersionedTextDocumentIdentifier(uri=uri, version=version),
                 [
                     types.TextDocumentContentChangePartial(
                         range=types.Range(at, at), text="An inserted sentence about TTFT. "

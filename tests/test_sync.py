@@ -127,3 +127,19 @@ def test_notebook_cells_inserted_and_deleted_keep_cell_order_and_texts():
     assert [now.cell_text(ref) for ref in now.notebook(uri).cells] == ["C", "B"]
     assert now.text(a[0].document) is None
     assert '"B"' in now.source_of(now.notebook(uri).path)
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+def test_positions_agree_with_pygls_codec_on_any_line(encoding):
+    from pygls.workspace.position_codec import PositionCodec
+
+    from glossary_lsp.lsp.positions import from_lsp, to_lsp
+    from glossary_lsp.text.positions import LineIndex
+
+    codec = PositionCodec(encoding)
+    line = "a 😀 é 🖥️ 中 x\u2028y 👍🏽 z"
+    lines = LineIndex(line)
+    for offset in range(len(line) + 1):
+        expected = codec.client_num_units(line[:offset])
+        assert to_lsp(lines, offset, encoding).character == expected
+        assert from_lsp(lines, types.Position(0, expected), encoding) == offset

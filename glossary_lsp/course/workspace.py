@@ -426,10 +426,11 @@ class WorkspaceIndex:
         entry = self._cached(module.path)
         if entry is None:
             return []
+        name = term.term  # one glossary version: the canonical spelling identifies the term
         return [
             Occurrence(module, entry.view, region, start, end, found)
             for region, start, end, found in self._matches(module)
-            if found.key == term.key
+            if found.term == name
         ]
 
     def occurrences(self, term: Term) -> list[Occurrence]:

@@ -6,16 +6,15 @@ from dataclasses import dataclass
 
 from lsprotocol import types
 from pygls.capabilities import get_capability
-from pygls.workspace.position_codec import PositionCodec
 
-from glossary_lsp.lsp.positions import codec_for
+from glossary_lsp.lsp.positions import Encoding, codec_for
 
 
 @dataclass(frozen=True)
 class ClientFeatures:
     """The client capabilities the server acts on; the defaults are a client that declares none."""
 
-    encoding: str = types.PositionEncodingKind.Utf16.value
+    encoding: Encoding = "utf-16"
     configuration: bool = False
     watched_files_dynamic: bool = False
     work_done_progress: bool = False
@@ -25,8 +24,8 @@ class ClientFeatures:
     vscode: bool = False
 
     @property
-    def codec(self) -> PositionCodec:
-        return codec_for(self.encoding)
+    def codec(self) -> Encoding:
+        return self.encoding
 
     @classmethod
     def resolve(
@@ -37,7 +36,7 @@ class ClientFeatures:
         )
         create_files = types.ResourceOperationKind.Create in operations
         return cls(
-            encoding=str(getattr(encoding, "value", encoding) or "utf-16"),
+            encoding=codec_for(encoding),
             configuration=get_capability(capabilities, "workspace.configuration", False),
             watched_files_dynamic=get_capability(
                 capabilities, "workspace.did_change_watched_files.dynamic_registration", False

@@ -18,8 +18,8 @@ from types import MappingProxyType
 from typing import Any
 
 from lsprotocol import types
-from pygls.workspace.position_codec import PositionCodec
 
+from glossary_lsp.lsp.positions import Encoding
 from glossary_lsp.lsp.sync import apply_changes
 from glossary_lsp.text.documents import DocumentView, notebook_json, view_document
 from glossary_lsp.text.positions import LineIndex
@@ -150,7 +150,7 @@ class DocumentsSnapshot:
                     language = document.language_id
             return notebook_json(cells, language)
 
-        return notebook._lazy.get("json", build)  # type: ignore[no-any-return]
+        return str(notebook._lazy.get("json", build))
 
     def source_of(self, path: Path) -> str | None:
         """The text the editor has for a file: an open document's, or an open notebook's cells
@@ -201,7 +201,7 @@ class OpenDocuments:
         self,
         identifier: types.VersionedTextDocumentIdentifier,
         changes: list[types.TextDocumentContentChangeEvent],
-        codec: PositionCodec,
+        codec: Encoding,
     ) -> TextSnapshot | None:
         key = uri_key(identifier.uri)
         old = self._current.texts.get(key)
@@ -237,7 +237,7 @@ class OpenDocuments:
         return snapshot
 
     def change_notebook(
-        self, params: types.DidChangeNotebookDocumentParams, codec: PositionCodec
+        self, params: types.DidChangeNotebookDocumentParams, codec: Encoding
     ) -> NotebookSnapshot | None:
         key = uri_key(params.notebook_document.uri)
         old = self._current.notebooks.get(key)

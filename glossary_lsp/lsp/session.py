@@ -68,7 +68,8 @@ class Snapshot:
     _glossary_files: dict[tuple[Path, int], GlossaryFile] = field(repr=False, compare=False)
 
     @property
-    def codec(self):  # noqa: ANN201 - pygls' PositionCodec
+    def codec(self) -> str:
+        """The negotiated position encoding ("utf-16", "utf-8" or "utf-32")."""
         return self.client.codec
 
     # -- text --------------------------------------------------------------------------------
@@ -145,7 +146,12 @@ class Snapshot:
 
     def located(self, term: Term) -> Term:
         """The term with its location in its glossary file's current text (which may have
-        been edited since it was loaded); without a location when that text no longer has it."""
+        been edited since it was loaded); without a location when that text no longer has it.
+        The term is the served glossary's (its spelling is what the course's text is matched
+        with), also when `term` comes from a glossary file's current text."""
+        served = self.glossary.glossary.lookup(term.term)
+        if served is not None and served.key == term.key:
+            term = served
         if term.location is None:
             return term
         path = Path(term.location.path)

@@ -7,6 +7,7 @@ without a break. The spec breaks lines only at `\\n`, `\\r\\n` and `\\r`, and sa
 end of a line means the end of that line. Changes are therefore applied here, with `LineIndex`
 (LSP line breaks) and the negotiated position encoding — a fix to offer pygls upstream
 (`TextDocument._apply_incremental_change` and `TextDocument.lines`).
+Columns are counted in the negotiated encoding by `lsp/positions.py`.
 """
 
 from __future__ import annotations
@@ -14,13 +15,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from lsprotocol import types
-from pygls.workspace.position_codec import PositionCodec
 
-from glossary_lsp.lsp.positions import from_lsp
+from glossary_lsp.lsp.positions import Encoding, from_lsp
 from glossary_lsp.text.positions import LineIndex
 
 
-def position_offset(lines: LineIndex, position: types.Position, codec: PositionCodec) -> int:
+def position_offset(lines: LineIndex, position: types.Position, codec: Encoding) -> int:
     """The offset of an edit position: clamped to the end of its line, or of the text."""
     if position.line >= lines.line_count:
         return len(lines.text)
@@ -33,7 +33,7 @@ def position_offset(lines: LineIndex, position: types.Position, codec: PositionC
 def apply_change(
     text: str,
     change: types.TextDocumentContentChangeEvent,
-    codec: PositionCodec,
+    codec: Encoding,
     lines: LineIndex | None = None,
 ) -> str:
     """The text after one content change (`lines`: the index of `text`, if already built)."""
@@ -50,7 +50,7 @@ def apply_change(
 def apply_changes(
     text: str,
     changes: Sequence[types.TextDocumentContentChangeEvent],
-    codec: PositionCodec,
+    codec: Encoding,
     lines: LineIndex | None = None,
 ) -> str:
     """The text after a `didChange`'s content changes, applied in order."""

@@ -6,6 +6,7 @@ untitled buffer, a notebook cell) has no path.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from pathlib import Path
@@ -14,8 +15,10 @@ from urllib.parse import unquote, urlsplit
 _WINDOWS_DRIVE = re.compile(r"^/[A-Za-z]:")
 
 
+@functools.lru_cache(maxsize=4096)
 def path_to_uri(path: str | os.PathLike[str]) -> str:
-    """The `file:` URI of a path (made absolute)."""
+    """The `file:` URI of a path (made absolute; remembered, as results name a few files
+    many times)."""
     return Path(os.path.abspath(path)).as_uri()
 
 
