@@ -3,14 +3,15 @@
 `register(server)` is the table of contents of the server: a method missing here is not
 served, and a handler module that fails to import fails the server's start, loudly. To add a
 request: write `async def my_request(session, params)` in `requests.py` (snapshot → feature →
-`convert`), then add one `request(...)` line below.
+`convert`), then add one `request(...)` line below; its `ready` tells when it can answer
+without waiting (the default: always; `None`: never).
 """
 
 from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine, Generator
 from typing import Any
 
 from lsprotocol import types
@@ -26,7 +27,8 @@ log = logging.getLogger(__name__)
 TERMS_REQUEST = "glossaryLsp/terms"
 FIRST_INTRODUCTION_COMMAND = "glossaryLsp.firstIntroduction"
 
-Handler = Callable[..., Awaitable[Any]]
+Handler = Callable[..., Coroutine[Any, Any, Any]]
+Ready = Callable[[Session, Any], bool]
 
 
 def create_server() -> GlossaryServer:
@@ -52,15 +54,44 @@ def guarded(handler: Handler, fallback: Callable[..., Any] = lambda *args: None)
     return answer
 
 
+def answer_now_or_later(
+    session: Session, handler: Handler, ready: Ready | None, fallback: Callable[..., Any]
+) -> Callable[[Any], Generator[Any, Any, Any]]:
+    """A pygls generator handler: answered at once when `ready(session, params)` says nothing
+    needs waiting for (no event-loop round trip), else on the event loop as a task."""
+    later = guarded(functools.partial(handler, session), fallback)
+
+    def answer(params: Any) -> Generator[Any, Any, Any]:
+        if ready is not None and ready(session, params):
+            coroutine = handler(session, params)
+            try:
+                coroutine.send(None)
+            except StopIteration as done:
+                return done.value
+            except JsonRpcException:
+                raise
+            except Exception:
+                log.exception("%s failed", handler.__name__)
+                return fallback(params)
+            coroutine.close()  # it had to wait after all: answer it on the event loop
+        return (yield later, (params,), None)
+
+    answer.__name__ = handler.__name__
+    return answer
+
+
 def register(server: GlossaryServer) -> None:
     session = server.session
 
-    def request(method: str, handler: Handler, options: Any = None, fallback=None) -> None:
-        async def answer(params: Any) -> Any:
-            return await handler(session, params)
-
-        answer.__name__ = handler.__name__
-        server.feature(method, options)(guarded(answer, fallback or (lambda *args: None)))
+    def request(
+        method: str,
+        handler: Handler,
+        options: Any = None,
+        fallback: Callable[..., Any] | None = None,
+        ready: Ready | None = requests.ready_always,
+    ) -> None:
+        answer = answer_now_or_later(session, handler, ready, fallback or (lambda *a: None))
+        server.feature(method, options)(answer)
 
     def command(name: str, handler: Handler) -> None:
         async def run(*args: Any) -> Any:
@@ -73,34 +104,50 @@ def register(server: GlossaryServer) -> None:
     register_documents(server)
 
     # -- requests on a document position -----------------------------------------------------
-    request(types.TEXT_DOCUMENT_HOVER, requests.hover)
-    request(types.TEXT_DOCUMENT_DEFINITION, requests.definition)
-    request(types.TEXT_DOCUMENT_DECLARATION, requests.declaration)
+    at_position = requests.ready_at_position
+    indexed = requests.ready_indexed
+    request(types.TEXT_DOCUMENT_HOVER, requests.hover, ready=at_position)
+    request(types.TEXT_DOCUMENT_DEFINITION, requests.definition, ready=requests.ready_to_define)
+    request(types.TEXT_DOCUMENT_DECLARATION, requests.declaration, ready=at_position)
     request(
         types.TEXT_DOCUMENT_COMPLETION,
         requests.completion,
         types.CompletionOptions(trigger_characters=[], resolve_provider=True),
         fallback=lambda *args: types.CompletionList(is_incomplete=True, items=[]),
+        ready=at_position,
     )
     request(types.COMPLETION_ITEM_RESOLVE, requests.resolve_completion, fallback=lambda i: i)
-    request(types.TEXT_DOCUMENT_REFERENCES, requests.find_references)
+    request(types.TEXT_DOCUMENT_REFERENCES, requests.find_references, ready=indexed)
     request(types.TEXT_DOCUMENT_PREPARE_RENAME, requests.prepare_rename)
-    request(types.TEXT_DOCUMENT_RENAME, requests.rename, types.RenameOptions(prepare_provider=True))
+    request(
+        types.TEXT_DOCUMENT_RENAME,
+        requests.rename,
+        types.RenameOptions(prepare_provider=True),
+        ready=indexed,
+    )
     request(
         types.TEXT_DOCUMENT_CODE_ACTION,
         requests.code_action,
         types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]),
+        ready=None,  # analyses the document off the event loop
     )
 
     # -- symbols and lenses ------------------------------------------------------------------
-    request(types.WORKSPACE_SYMBOL, requests.workspace_symbols, fallback=lambda *a: [])
+    request(
+        types.WORKSPACE_SYMBOL, requests.workspace_symbols, fallback=lambda *a: [], ready=indexed
+    )
     request(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL, requests.document_symbols)
     request(
         types.TEXT_DOCUMENT_CODE_LENS,
         requests.code_lenses,
         types.CodeLensOptions(resolve_provider=True),
     )
-    request(types.CODE_LENS_RESOLVE, requests.resolve_code_lens, fallback=lambda lens: lens)
+    request(
+        types.CODE_LENS_RESOLVE,
+        requests.resolve_code_lens,
+        fallback=lambda lens: lens,
+        ready=indexed,
+    )
 
     # -- glossary-lsp's own requests and commands --------------------------------------------
     request(TERMS_REQUEST, requests.terms, fallback=lambda *a: [])

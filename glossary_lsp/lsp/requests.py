@@ -49,6 +49,24 @@ async def wait_for_index(session: Session, timeout: float = INDEX_WAIT_SECONDS) 
         await asyncio.wait_for(session.indexed.wait(), timeout)
 
 
+def ready_always(session: Session, params: Any) -> bool:
+    return True
+
+
+def ready_indexed(session: Session, params: Any) -> bool:
+    return session.indexed.is_set()
+
+
+def ready_at_position(session: Session, params: Any) -> bool:
+    """The document is open and its view of this version is built."""
+    document = session.documents.current().text(params.text_document.uri)
+    return document is not None and document.has_view()
+
+
+def ready_to_define(session: Session, params: Any) -> bool:
+    return ready_indexed(session, params) and ready_at_position(session, params)
+
+
 async def view_at(
     session: Session, uri: str, position: types.Position
 ) -> tuple[Snapshot, DocumentView, int] | None:
