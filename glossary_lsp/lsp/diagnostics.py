@@ -20,8 +20,6 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from lsprotocol import types
-
 from glossary_lsp.features.diagnostics import glossary_findings
 from glossary_lsp.lsp import convert
 from glossary_lsp.lsp.convert import Publication
@@ -239,7 +237,3 @@ class Diagnostics:
     def _publish(self, publications: list[Publication], source_for: Callable[[str], str]) -> None:
         for uri, diagnostics, version in publications:
             self.publisher.publish(source_for(uri), uri, diagnostics, version)
-
-
-def send_diagnostics(server) -> Callable[[types.PublishDiagnosticsParams], None]:  # noqa: ANN001
-    return server.text_document_publish_diagnostics
