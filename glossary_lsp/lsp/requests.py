@@ -21,7 +21,9 @@ from glossary_lsp.features import completion as completion_feature
 from glossary_lsp.features import definition as definition_feature
 from glossary_lsp.features import hover as hover_feature
 from glossary_lsp.features.base import term_at
+from glossary_lsp.features.definition import Target
 from glossary_lsp.features.references import TermSpan
+from glossary_lsp.glossary.model import Term
 from glossary_lsp.lsp import convert
 from glossary_lsp.lsp.session import Session, Snapshot
 from glossary_lsp.text.documents import DocumentView
@@ -104,8 +106,18 @@ async def definition(session: Session, params: types.DefinitionParams) -> types.
     if found is None:
         return None
     snapshot, view, offset = found
-    target = definition_feature.definition(snapshot.glossary, snapshot.index, view, offset)
+    at = term_at(snapshot.glossary, view, offset)
+    target = introduction(snapshot, at.match.term) if at is not None else None
     return convert.location(snapshot, target) if target is not None else None
+
+
+def introduction(snapshot: Snapshot, term: Term) -> Target | None:
+    """The term's first introduction in the course, else its entry in its glossary file's
+    current text."""
+    target = definition_feature.first_introduction(snapshot.glossary, snapshot.index, term)
+    if target is not None and target.occurrence is None:
+        target = definition_feature.glossary_entry(snapshot.located(term), snapshot.read_text)
+    return target
 
 
 async def declaration(session: Session, params: types.DeclarationParams) -> types.Location | None:
@@ -158,7 +170,7 @@ async def first_introduction(session: Session, *args: Any) -> types.Location | N
     term = snapshot.glossary.glossary.lookup(name) if name else None
     if term is None:
         return None
-    target = definition_feature.first_introduction(snapshot.glossary, snapshot.index, term)
+    target = introduction(snapshot, term)
     return convert.location(snapshot, target) if target else None
 
 
