@@ -114,6 +114,7 @@ class ModuleFile:
     terms: frozenset[str] = frozenset()
     terms_known: bool = False
     error: str | None = None
+    terms_stamp: object = None  # the text version `terms` were found in (see `_stamp`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,9 +325,11 @@ class WorkspaceIndex:
         )
 
     def _find_terms(self, module: ModuleFile) -> None:
+        stamp = self._stamp(module.path)
         matches = self._matches(module)
         module.terms = frozenset(term.key for _, _, _, term in matches)
         module.terms_known = self.matcher is not None
+        module.terms_stamp = stamp
 
     def _source(self, path: Path) -> tuple[str | None, str | None]:
         source = self._open_text(path)
@@ -375,7 +378,7 @@ class WorkspaceIndex:
     def _may_use(self, module: ModuleFile, term: Term) -> bool:
         """Whether a module can use a term: its indexed terms, else a quick text search."""
         open_text = self._open_text(module.path) if self.open_source is not None else None
-        if module.terms_known and open_text is None:
+        if module.terms_known and (open_text is None or module.terms_stamp == id(open_text)):
             return term.key in module.terms
         if module.path.suffix == ".ipynb":
             return True  # names may be JSON-escaped there; the matcher decides
