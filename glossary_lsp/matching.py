@@ -484,7 +484,8 @@ class TermMatcher:
         if match_end == end and end < len(text) and _joins(text, match_end - 1, match_end):
             return False
         if match_end < len(text) and text[match_end] == "_":
-            after = _UNDERSCORES.match(text, match_end).end()
+            underscores = _UNDERSCORES.match(text, match_end)
+            after = underscores.end() if underscores is not None else match_end
             if after < len(text) and _is_word_char(text[after]):
                 return False
         if match_start > 0 and text[match_start - 1] == "_":

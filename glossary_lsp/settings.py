@@ -12,6 +12,21 @@ from typing import Any
 from glossary_lsp.glossary.sources import KINDS as SOURCE_KINDS
 
 SEVERITIES = ("error", "warning", "information", "hint", "off")
+MODULES_INCLUDE = ("**/*.md", "**/*.markdown", "**/*.mdx", "**/*.ipynb")
+MODULES_EXCLUDE = (
+    "**/.git/**",
+    "**/node_modules/**",
+    "**/.venv/**",
+    "**/venv/**",
+    "**/env/**",
+    "**/.tox/**",
+    "**/__pycache__/**",
+    "**/.ipynb_checkpoints/**",
+    "**/build/**",
+    "**/dist/**",
+    "**/_build/**",
+    "**/site/**",
+)
 DIAGNOSTIC_DEFAULTS = {
     "usedBeforeIntroduced": "warning",
     "acronymNotExpanded": "information",
@@ -24,8 +39,8 @@ DIAGNOSTIC_DEFAULTS = {
 class Settings:
     glossaries: tuple[str, ...] = ()
     include_bundled: bool = True
-    modules_include: tuple[str, ...] = ()
-    modules_exclude: tuple[str, ...] = ()
+    modules_include: tuple[str, ...] = MODULES_INCLUDE
+    modules_exclude: tuple[str, ...] = MODULES_EXCLUDE
     diagnostics: dict[str, str] = field(default_factory=lambda: dict(DIAGNOSTIC_DEFAULTS))
     ignore: tuple[str, ...] = ()
     code_comments: bool = False
@@ -55,8 +70,8 @@ class Settings:
         return cls(
             glossaries=_strings(raw, "glossaries", problems),
             include_bundled=_get(raw, "includeBundled", bool, True, problems),
-            modules_include=_strings(modules, "include", problems, "modules."),
-            modules_exclude=_strings(modules, "exclude", problems, "modules."),
+            modules_include=_strings(modules, "include", problems, "modules.") or MODULES_INCLUDE,
+            modules_exclude=_globs(modules, "exclude", MODULES_EXCLUDE, problems),
             diagnostics=diagnostics,
             ignore=_strings(raw, "ignore", problems),
             code_comments=_get(raw, "codeComments", bool, False, problems),
@@ -73,6 +88,13 @@ def _source_kinds(raw: dict, problems: list[str]) -> tuple[str, ...]:
         if kind not in SOURCE_KINDS:
             problems.append(f"glossaryLsp.sources.{kind}: unknown kind of glossary source")
     return tuple(kind for kind in SOURCE_KINDS if _get(raw, kind, bool, True, problems, "sources."))
+
+
+def _globs(raw: dict, key: str, default: tuple[str, ...], problems: list[str]) -> tuple[str, ...]:
+    """A glob list; absent means the default, an explicit `[]` means none."""
+    if raw.get(key) is None:
+        return default
+    return _strings(raw, key, problems, "modules.")
 
 
 def _kind(value: Any) -> str:

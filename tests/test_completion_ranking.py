@@ -9,7 +9,7 @@ from lsprotocol import types
 
 from glossary_lsp.features.completion import LIMIT, rank_entries
 from glossary_lsp.glossary.loader import bundled_glossary_path, load_glossary_file
-from glossary_lsp.lsp.server import completion_item
+from glossary_lsp.lsp.convert import completion_item
 from glossary_lsp.matching import TermMatcher
 
 

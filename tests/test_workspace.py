@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from glossary_lsp.course.workspace import PathFilter, WorkspaceIndex, glob_to_regex
+from glossary_lsp.course.workspace import PathFilter, WorkspaceIndex
 from glossary_lsp.glossary.model import Glossary, Term
 from glossary_lsp.matching import TermMatcher
+from glossary_lsp.settings import Settings
 
 GLOSSARY = Glossary(
     terms=[
@@ -34,6 +35,9 @@ def notebook(*markdown_cells: str) -> str:
 
 
 def index_of(root: Path, **kwargs) -> WorkspaceIndex:
+    defaults = Settings()
+    kwargs.setdefault("include", defaults.modules_include)
+    kwargs.setdefault("exclude", defaults.modules_exclude)
     index = WorkspaceIndex(roots=[root], matcher=TermMatcher(GLOSSARY), **kwargs)
     index.scan()
     return index
@@ -52,11 +56,11 @@ def index_of(root: Path, **kwargs) -> WorkspaceIndex:
     ],
 )
 def test_globs(pattern, path, matches):
-    assert bool(glob_to_regex(pattern).match(path)) is matches
+    assert PathFilter(include=[pattern]).accepts(path) is matches
 
 
 def test_default_filter_skips_vendored_and_build_folders():
-    path_filter = PathFilter()
+    path_filter = PathFilter(Settings().modules_include, Settings().modules_exclude)
     assert path_filter.accepts("01-intro.md")
     assert path_filter.accepts("part-1/02-notes.ipynb")
     assert not path_filter.accepts("node_modules/pkg/README.md")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 
 
@@ -39,11 +40,15 @@ def run(args: argparse.Namespace) -> int:
     )
     # pygls logs every message at INFO; only its warnings are worth an author's attention.
     logging.getLogger("pygls").setLevel(max(logging.WARNING, logging.getLevelName(args.log_level)))
-    from glossary_lsp.lsp.server import create_server
+    from glossary_lsp.lsp.handlers import create_server
 
     server = create_server()
     if address:
         server.start_tcp(*address)
     else:
         server.start_io()
-    return 0
+    code = server.exit_code
+    # Analyses still running in worker threads are abandoned, not waited for: the interpreter
+    # would join them at exit (an `exit` then takes as long as the slowest analysis).
+    logging.shutdown()
+    os._exit(code)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pygls.uris import from_fs_path
+from wcmatch import glob as wcglob
 
 from glossary_lsp.course.defining import (
     defines,
@@ -38,27 +38,13 @@ from glossary_lsp.matching import TermMatcher
 from glossary_lsp.text.documents import MAX_FILE_BYTES, view_document
 from glossary_lsp.text.documents import read_document as read_module_text
 from glossary_lsp.text.front_matter import front_matter_span, load_front_matter
+from glossary_lsp.text.uris import path_to_uri
 from glossary_lsp.text.views import DocumentView, Region
 
 log = logging.getLogger(__name__)
 
 __all__ = ["MODULE_SUFFIXES", "read_module_text", "WorkspaceIndex", "ModuleFile", "Occurrence"]
 
-DEFAULT_INCLUDE = tuple(f"**/*{suffix}" for suffix in MODULE_SUFFIXES)
-DEFAULT_EXCLUDE = (
-    "**/.git/**",
-    "**/node_modules/**",
-    "**/.venv/**",
-    "**/venv/**",
-    "**/env/**",
-    "**/.tox/**",
-    "**/__pycache__/**",
-    "**/.ipynb_checkpoints/**",
-    "**/build/**",
-    "**/dist/**",
-    "**/_build/**",
-    "**/site/**",
-)
 MAX_MODULE_BYTES = MAX_FILE_BYTES
 VIEW_CACHE_SIZE = 32
 HEADING_SEARCH_CHARS = 20_000
@@ -73,44 +59,32 @@ _KIND_PATTERNS = {
 }
 
 
-def glob_to_regex(pattern: str) -> re.Pattern[str]:
-    """A compiled regex for a path glob: `**` crosses folders, `*` and `?` do not."""
-    out: list[str] = []
-    i = 0
-    while i < len(pattern):
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif pattern[i] == "*":
-            out.append("[^/]*")
-            i += 1
-        elif pattern[i] == "?":
-            out.append("[^/]")
-            i += 1
-        else:
-            out.append(re.escape(pattern[i]))
-            i += 1
-    return re.compile("".join(out) + r"\Z")
+# `**` crosses folders, `{a,b}` alternates, `[0-9]` is a class, dot files match like any other
+# (as in VS Code's `files.exclude`).
+GLOB_FLAGS = wcglob.GLOBSTAR | wcglob.BRACE | wcglob.DOTGLOB
 
 
 class PathFilter:
-    """Include and exclude globs over paths relative to a workspace folder (POSIX form)."""
+    """Include and exclude globs over paths relative to a workspace folder (POSIX form).
+
+    No include pattern means every module file; no exclude pattern excludes nothing. The
+    defaults are the settings' (`Settings.modules_include` / `modules_exclude`).
+    """
 
     def __init__(self, include: Sequence[str] = (), exclude: Sequence[str] = ()) -> None:
-        self._include = [glob_to_regex(p) for p in (include or DEFAULT_INCLUDE)]
-        self._exclude = [glob_to_regex(p) for p in (exclude or DEFAULT_EXCLUDE)]
+        self._include = wcglob.compile(list(include), flags=GLOB_FLAGS) if include else None
+        self._exclude = wcglob.compile(list(exclude), flags=GLOB_FLAGS) if exclude else None
 
     def excludes_folder(self, relative: str) -> bool:
-        probe = relative.rstrip("/") + "/x"
-        return any(rx.match(probe) for rx in self._exclude)
+        return self._excluded(relative.rstrip("/") + "/x")
 
     def accepts(self, relative: str) -> bool:
-        if any(rx.match(relative) for rx in self._exclude):
+        if self._excluded(relative):
             return False
-        return any(rx.match(relative) for rx in self._include)
+        return self._include is None or bool(self._include.match(relative))
+
+    def _excluded(self, relative: str) -> bool:
+        return self._exclude is not None and bool(self._exclude.match(relative))
 
 
 def heading_of(view: DocumentView) -> str | None:
@@ -146,6 +120,8 @@ class ModuleFile:
     def describes_same(self, other: ModuleFile) -> bool:
         """Whether what the course structure reads (id, order, title) is unchanged."""
         return (self.front_matter, self.heading) == (other.front_matter, other.heading)
+
+    terms_stamp: object = None  # the text version `terms` were found in (see `_stamp`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,6 +205,9 @@ class WorkspaceIndex:
     cache_size: int = VIEW_CACHE_SIZE
     toc: str | None = None  # glossaryLsp.course.toc
     language: str | None = None  # glossaryLsp.course.language
+    # The editor's text of an open document (None when it is not open): it wins over the disk
+    # at once, so positions are computed on the text the editor has now.
+    open_source: Callable[[Path], str | None] | None = None
     _modules: dict[Path, ModuleFile] = field(default_factory=dict)
     _open: dict[Path, str] = field(default_factory=dict)
     _roots: dict[Path, _RootState] = field(default_factory=dict)
@@ -436,7 +415,7 @@ class WorkspaceIndex:
 
     def refresh(self, path: Path) -> None:
         """Index one file again (after an edit, a save or a file event)."""
-        if not path.exists() and path not in self._open:
+        if not path.exists() and self._open_text(path) is None:
             self.remove(path)
             return
         module = self._describe(path)
@@ -474,8 +453,19 @@ class WorkspaceIndex:
         self.refresh(path)
 
     def close(self, path: Path) -> None:
-        if self._open.pop(path, None) is not None:
+        """The document closed: its file counts as on disk again; its cached view goes."""
+        self._open.pop(path, None)
+        with self._lock:
+            self._views.pop(path, None)
+        if self.is_module_path(path):
             self.refresh(path)
+
+    def _open_text(self, path: Path) -> str | None:
+        if self.open_source is not None:
+            source = self.open_source(path)
+            if source is not None:
+                return source
+        return self._open.get(path)
 
     def remove(self, path: Path) -> None:
         with self._lock:
@@ -497,7 +487,7 @@ class WorkspaceIndex:
         relative = self._relative(path) or path.name
         return ModuleFile(
             path=path,
-            uri=from_fs_path(str(path)) or path.as_uri(),
+            uri=path_to_uri(path),
             id=stated_id(front_matter) or _path_id(relative),
             title=str(heading or front_matter.get("title") or path.stem).strip(),
             sort_key=(relative,),
@@ -508,17 +498,19 @@ class WorkspaceIndex:
         )
 
     def _find_terms(self, module: ModuleFile) -> None:
+        stamp = self._stamp(module.path)
         matches = self._matches(module)
         module.terms = frozenset(match[3].key for match in matches)
         self._record_introductions(module, matches)
         module.terms_known = self.matcher is not None
+        module.terms_stamp = stamp
 
     def _source(self, path: Path) -> tuple[str | None, str | None]:
-        source = self._open.get(path)
+        source = self._open_text(path)
         return (source, None) if source is not None else read_module_text(path)
 
     def _stamp(self, path: Path) -> object:
-        source = self._open.get(path)
+        source = self._open_text(path)
         if source is not None:
             return id(source)
         try:
@@ -560,12 +552,14 @@ class WorkspaceIndex:
 
     def _may_use(self, module: ModuleFile, term: Term, kind: str = "use") -> bool:
         """Whether a module can have an occurrence of a kind (see `may_introduce`): its indexed
-        terms, else a quick text search (a superset: the matcher decides)."""
-        if module.terms_known:
+        terms (found in the text it has now), else a quick text search (a superset: the matcher
+        decides)."""
+        open_text = self._open_text(module.path) if self.open_source is not None else None
+        if module.terms_known and (open_text is None or module.terms_stamp == id(open_text)):
             return term.key in module.terms
         if module.path.suffix == ".ipynb":
             return True  # names may be JSON-escaped there; the matcher decides
-        source, _problem = self._source(module.path)
+        source = open_text if open_text is not None else self._source(module.path)[0]
         return source is not None and self._pattern(term, kind).search(source) is not None
 
     def _pattern(self, term: Term, kind: str = "use") -> re.Pattern[str]:
@@ -747,7 +741,7 @@ def _is_kind(occurrence: Occurrence, kind: str) -> bool:
 
 
 def _undescribed(path: Path) -> ModuleFile:
-    uri = from_fs_path(str(path)) or path.as_uri()
+    uri = path_to_uri(path)
     return ModuleFile(path, uri, path.stem, path.stem, (), described=False)
 
 

@@ -399,7 +399,7 @@ def workspace_symbols(
         if rank is not None:
             ranked.append((rank, fold(term.term), position, term))
     ranked.sort(key=lambda item: item[:3])
-    symbols = []
+    symbols: list[SymbolEntry] = []
     for _, _, _, term in ranked:
         if len(symbols) >= limit:
             break

@@ -1,23 +1,20 @@
-"""Offsets, lines and LSP positions.
+"""Offsets and lines of a text.
 
-Inside the server every position is an offset into a Python string (code points). LSP
-positions (UTF-16 by default, UTF-8 or UTF-32 when negotiated) are converted here, at the edge,
-through pygls' position codec. Lines end at `\\n`, `\\r\\n` or `\\r`, as LSP defines them.
+Inside the server every position is an offset into a Python string (code points), or a (line,
+column) pair in code points. LSP positions (UTF-16 by default, UTF-8 or UTF-32 when negotiated)
+exist only at the edge (`glossary_lsp/lsp/positions.py`). Lines end at `\\n`, `\\r\\n` or
+`\\r`, as LSP defines them.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-
-from lsprotocol import types
-from pygls.workspace.position_codec import PositionCodec
+from itertools import accumulate
 
 _LINE_BREAK = re.compile(r"\r\n|\n|\r")
 # UTF-8 continuation bytes (0x80-0xBF) become 1, every other byte 0.
 _CONTINUATION_BYTES = bytes(1 if 0x80 <= byte <= 0xBF else 0 for byte in range(256))
-
-UTF16 = PositionCodec(types.PositionEncodingKind.Utf16)
 
 
 class LineIndex:
@@ -29,10 +26,17 @@ class LineIndex:
         self.text = text
         starts = [0]
         ends = []
-        for match in _LINE_BREAK.finditer(text):
-            ends.append(match.start())
-            starts.append(match.end())
-        ends.append(len(text))
+        if "\r" in text:
+            for match in _LINE_BREAK.finditer(text):
+                ends.append(match.start())
+                starts.append(match.end())
+            ends.append(len(text))
+        else:  # the common case: only "\n", measured by str.split and accumulate (in C)
+            ends = [
+                length + number
+                for number, length in enumerate(accumulate(map(len, text.split("\n"))))
+            ]
+            starts += [end + 1 for end in ends[:-1]]
         self._starts = starts
         self._ends = ends
 
@@ -56,6 +60,10 @@ class LineIndex:
         column = min(offset, self._ends[line]) - self._starts[line]
         return line, column
 
+    def line_end(self, number: int) -> int:
+        """The offset where line `number`'s text ends (before its line break)."""
+        return self._ends[number]
+
     def offset(self, line: int, column: int) -> int | None:
         """The offset of (line, column in code points); None when the line does not exist.
 
@@ -64,29 +72,6 @@ class LineIndex:
         if line < 0 or line >= len(self._starts) or column < 0:
             return None
         return min(self._starts[line] + column, self._ends[line])
-
-    def to_lsp(self, offset: int, codec: PositionCodec = UTF16) -> types.Position:
-        line, column = self.position(offset)
-        return types.Position(line=line, character=codec.client_num_units(self.line(line)[:column]))
-
-    def from_lsp(self, position: types.Position, codec: PositionCodec = UTF16) -> int | None:
-        """The offset of an LSP position, or None when it is outside the text."""
-        if position.line < 0 or position.line >= len(self._starts) or position.character < 0:
-            return None
-        text = self.line(position.line)
-        if position.character >= codec.client_num_units(text):
-            return self._ends[position.line]
-        server = codec.position_from_client_units(
-            [text], types.Position(line=0, character=position.character)
-        )
-        return self._starts[position.line] + server.character
-
-    def range_to_lsp(self, start: int, end: int, codec: PositionCodec = UTF16) -> types.Range:
-        return types.Range(start=self.to_lsp(start, codec), end=self.to_lsp(end, codec))
-
-
-def codec_for(encoding: str | types.PositionEncodingKind | None) -> PositionCodec:
-    return PositionCodec(encoding or types.PositionEncodingKind.Utf16)
 
 
 def code_point_offsets(text: str, data: bytes, byte_offsets: list[int]) -> list[int]:

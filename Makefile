@@ -1,0 +1,25 @@
+# Tasks for developers and CI. `pip install '.[test]' && pytest` (the README's command) runs
+# every test; these split them and add the checks CI runs.
+PYTHON ?= python
+
+.PHONY: test fast e2e soak lint bench
+
+test:  ## every test
+	$(PYTHON) -m pytest
+
+fast:  ## unit tests only (no server process), well under 10 s
+	$(PYTHON) -m pytest -m "not e2e"
+
+e2e:  ## the server over stdio, as VS Code and Neovim drive it
+	$(PYTHON) -m pytest -m e2e
+
+soak:  ## the long randomized soak (GLOSSARY_LSP_SOAK_SECONDS per encoding, default 600)
+	GLOSSARY_LSP_SOAK_SECONDS=$${GLOSSARY_LSP_SOAK_SECONDS:-600} $(PYTHON) -m pytest tests/test_soak.py -q
+
+lint:  ## ruff, formatting, mypy
+	$(PYTHON) -m ruff check glossary_lsp tests benchmarks
+	$(PYTHON) -m ruff format --check glossary_lsp tests benchmarks
+	$(PYTHON) -m mypy glossary_lsp
+
+bench:  ## the benchmark smoke run (BENCHMARKS.md is written by `benchmarks/run.py -o`)
+	$(PYTHON) benchmarks/run.py --quick

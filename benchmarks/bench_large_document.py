@@ -1,0 +1,103 @@
+"""A 10 MB Markdown module, edited as an author does: hover latency after each edit, time from
+the last edit to its diagnostics, and the server's memory open, edited and after closing.
+
+    python benchmarks/bench_large_document.py [--megabytes 10] [--edits 8] [--gap 0.5]
+
+Targets (issue 13): hover ≤ 100 ms after an edit; diagnostics ≤ 2 s after the last edit; RSS ≤
+3× the open document plus 100 MB; memory returned after close. Printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from lsprotocol import types  # noqa: E402
+from run import SERVER_COMMAND, Session, _status_field_mb  # noqa: E402
+
+LINE = "Some prose about FSDP and the KV cache, with a prefill phase. " * 16 + "\n"
+
+
+async def measure(megabytes: float, edits: int, gap: float) -> None:
+    root = Path(tempfile.mkdtemp(prefix="glossary-lsp-large-"))
+    path = root / "01-large.md"
+    text = "# Large\n\n" + LINE * int(megabytes * 1_000_000 / len(LINE))
+    path.write_text(text, encoding="utf-8")
+    session = Session("glossary-lsp", SERVER_COMMAND, root)
+    await session.start()
+    await session.initialize()
+    await asyncio.sleep(1.0)
+    rss = lambda: _status_field_mb(session.pid, "VmRSS")  # noqa: E731
+    print(f"document: {len(text) / 1e6:.1f} MB; RSS before open {rss():.0f} MB")
+    session.open(path, text)
+    uri = path.as_uri()
+    hover_line = len(text.split("\n")) // 2
+    position = types.Position(line=hover_line, character=LINE.index("FSDP") + 1)
+
+    async def hover() -> float:
+        started = time.perf_counter()
+        answer = await session.client.text_document_hover_async(
+            types.HoverParams(types.TextDocumentIdentifier(uri), position)
+        )
+        assert answer is not None and "FSDP" in answer.contents.value, answer
+        return time.perf_counter() - started
+
+    print(f"first hover after open: {1000 * await hover():.0f} ms; RSS {rss():.0f} MB")
+    latencies = []
+    last_edit = 0.0
+    for version in range(2, edits + 2):
+        at = types.Position(line=2, character=0)
+        session.client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+                [
+                    types.TextDocumentContentChangePartial(
+                        range=types.Range(at, at), text="An inserted sentence about TTFT. "
+                    )
+                ],
+            )
+        )
+        last_edit = time.perf_counter()
+        latencies.append(await hover())
+        await asyncio.sleep(gap)
+    final = edits + 1
+    published = await session.wait_for_diagnostics(
+        uri, lambda version, at: version == final and at >= last_edit, timeout=120
+    )
+    latencies.sort()
+    print(
+        "hover after an edit: median "
+        f"{1000 * latencies[len(latencies) // 2]:.0f} ms, max {1000 * latencies[-1]:.0f} ms"
+    )
+    if published is None:
+        print("diagnostics of the last edit: none within 120 s")
+    else:
+        print(f"diagnostics of the last edit: {published - last_edit:.2f} s after it")
+    print(f"RSS edited {rss():.0f} MB, peak {session.peak_rss_mb():.0f} MB")
+    session.client.text_document_did_close(
+        types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri))
+    )
+    await asyncio.sleep(5.0)
+    print(f"RSS 5 s after close {rss():.0f} MB")
+    started = time.perf_counter()
+    await session.close()
+    print(f"shutdown + exit: {time.perf_counter() - started:.2f} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--megabytes", type=float, default=10)
+    parser.add_argument("--edits", type=int, default=8)
+    parser.add_argument("--gap", type=float, default=0.5, help="seconds between edits")
+    args = parser.parse_args()
+    asyncio.run(measure(args.megabytes, args.edits, args.gap))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,298 @@
+"""When diagnostics are computed and published (`textDocument/publishDiagnostics`).
+
+- An open document: after its edits settle, off the event loop, from a snapshot. At most one
+  analysis per document runs at a time; edits that arrive meanwhile mark it dirty, and when it
+  ends its (stale) result is dropped and the newest version is analysed instead, so a burst of
+  edits costs at most two analyses, never one per edit.
+- Every module of the course: after (re)indexing and, debounced, after each settled edit (an
+  edit in one module can change another's findings). A pass overtaken by a newer one is dropped
+  before it starts or when it ends. Open documents keep their own, fresher, results.
+- Glossary files: schema problems and unused terms, computed on the file's current text.
+
+A notebook open as a notebook document gets its findings on its cells' URIs. Nothing here waits
+for the executor at shutdown: queued analyses are cancelled and running ones are abandoned.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from glossary_lsp.features.course import module_name_findings, toc_findings
+from glossary_lsp.features.diagnostics import (
+    GLOSSARY_SCHEMA,
+    SEVERITY_RANK,
+    Finding,
+    glossary_findings,
+)
+from glossary_lsp.glossary.problems import LoadProblem
+from glossary_lsp.lsp import convert
+from glossary_lsp.lsp.convert import Publication
+from glossary_lsp.lsp.publisher import DiagnosticsPublisher
+from glossary_lsp.lsp.session import Session, Snapshot, resolved_path
+from glossary_lsp.text.positions import LineIndex
+from glossary_lsp.text.uris import path_to_uri, uri_key, uri_to_path
+from glossary_lsp.text.views import DocumentView
+
+log = logging.getLogger(__name__)
+
+WORKSPACE_PASS_DELAY = 1.0
+COURSE = "course"  # publisher source of module findings
+GLOSSARY = "glossary"  # publisher source of glossary-file findings
+STRUCTURE = "structure"  # publisher source of the course structure's (TOC files') findings
+
+
+class Diagnostics:
+    def __init__(self, session: Session, publisher: DiagnosticsPublisher) -> None:
+        self.session = session
+        self.publisher = publisher
+        self.analyses = session.analyses
+        self._structure: list[Publication] = []  # the TOC files' findings of the last pass
+        self._running: dict[str, asyncio.Task] = {}
+        self._dirty: set[str] = set()
+        self._generation = 0
+        self._pending_pass: asyncio.TimerHandle | None = None
+        self._tasks: set[asyncio.Task] = set()
+
+    # -- scheduling ------------------------------------------------------------------------------
+
+    def document_settled(self, uri: str) -> None:
+        """Analyse an open document (a notebook: the whole notebook) as it is now."""
+        key = uri_key(uri)
+        if key in self._running:
+            self._dirty.add(key)
+            return
+        self._running[key] = self._spawn(self._document_loop(uri, key))
+
+    def schedule_workspace_pass(self, delay: float = WORKSPACE_PASS_DELAY) -> None:
+        if self._pending_pass is not None:
+            self._pending_pass.cancel()
+        self._generation += 1  # a pass already running is overtaken
+        loop = asyncio.get_running_loop()
+        self._pending_pass = loop.call_later(delay, lambda: self._spawn(self.workspace_pass()))
+
+    def notebook_closed(self, cell_uris: list[str]) -> None:
+        """Its cells are gone: their findings go; the course pass puts the file's on the file."""
+        for cell in cell_uris:
+            self.publisher.clear(cell)
+        self.schedule_workspace_pass()
+
+    def glossaries_changed(self) -> None:
+        """A glossary (re)load: its files' findings at once, the course's after the pass."""
+        self._spawn(self._publish_glossaries())
+
+    def cancel_all(self) -> None:
+        """Shutdown: nothing queued starts, nothing running is waited for."""
+        if self._pending_pass is not None:
+            self._pending_pass.cancel()
+        self._generation += 1
+        for task in list(self._tasks):
+            task.cancel()
+
+    def _spawn(self, work) -> asyncio.Task:  # noqa: ANN001 - a coroutine
+        task = asyncio.get_running_loop().create_task(self._guarded(work))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    async def _guarded(self, work) -> None:  # noqa: ANN001 - a coroutine
+        try:
+            await work
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("diagnostics failed")
+
+    # -- open documents ----------------------------------------------------------------------
+
+    async def _document_loop(self, uri: str, key: str) -> None:
+        try:
+            while not self.session.shutting_down.is_set():
+                self._dirty.discard(key)
+                await self._diagnose_open(uri)
+                if key not in self._dirty:
+                    break
+        finally:
+            self._running.pop(key, None)
+        self.schedule_workspace_pass()
+
+    async def _diagnose_open(self, uri: str) -> None:
+        snapshot = self.session.snapshot()
+        documents = snapshot.documents
+        notebook = documents.notebook(uri) or documents.notebook_of_cell(uri)
+        if notebook is not None:
+            path = notebook.path
+            if path is not None and snapshot.index.module_at(path) is not None:
+                publications = await self.session.run(self._notebook_module, snapshot, path)
+            else:
+                cells = [cell.uri for cell in notebook.cells]
+                publications = await self.session.run(self._texts, snapshot, cells)
+        elif documents.text(uri) is not None:
+            publications = await self.session.run(self._texts, snapshot, [uri])
+        else:
+            return
+        self._publish(publications, source_for=lambda u: self._source_of(snapshot, u))
+
+    def _texts(self, snapshot: Snapshot, uris: list[str]) -> list[Publication]:
+        """Runs off the event loop."""
+        publications: list[Publication] = []
+        for uri in uris:
+            document = snapshot.open_document(uri)
+            if document is None:
+                continue
+            path = uri_to_path(uri)
+            if path is not None and snapshot.is_glossary_path(path):
+                publications += self._glossary(snapshot, path)
+                continue
+            view = document.view()
+            findings = self.analyses.document(
+                snapshot.glossary, snapshot.index, path, view, snapshot.rules()
+            )
+            findings += source_findings(snapshot, path, view)
+            diagnostics = [convert.diagnostic(snapshot, view.lines, f) for f in findings]
+            publications.append((uri, diagnostics, document.version))
+        return publications
+
+    def _notebook_module(self, snapshot: Snapshot, path: Path) -> list[Publication]:
+        """Runs off the event loop: the index reads the notebook's cells as the editor has them."""
+        module = snapshot.index.module_at(path)
+        view = snapshot.index.view(module) if module is not None else None
+        if view is None:
+            return []
+        findings = self.analyses.document(
+            snapshot.glossary, snapshot.index, path, view, snapshot.rules()
+        )
+        return convert.module_publications(snapshot, path, view, findings)
+
+    # -- glossary files ----------------------------------------------------------------------
+
+    def _glossary(self, snapshot: Snapshot, path: Path) -> list[Publication]:
+        found = snapshot.glossary_file(path)
+        if found is None:
+            return [(path_to_uri(path), [], None)]
+        findings = glossary_findings(
+            found.version, snapshot.index, path, found.lines, found.problems, snapshot.rules()
+        )
+        notes = snapshot.load_notes.get(resolved_path(path), ())
+        findings += problem_findings(notes, found.lines)
+        findings += module_name_findings(found.version, snapshot.index, path, found.lines)
+        uri = path_to_uri(path)
+        diagnostics = [convert.diagnostic(snapshot, found.lines, f) for f in findings]
+        return [(uri, diagnostics, snapshot.version_of(uri))]
+
+    def _workspace_glossaries(self, snapshot: Snapshot) -> list[Path]:
+        """Glossary files in the workspace; a Markdown glossary source is a module page, whose
+        problems join its module findings (`source_findings`)."""
+        paths = [
+            path
+            for path in snapshot.glossary_paths
+            if snapshot.root_of(path) is not None and snapshot.is_glossary_path(path)
+        ]
+        return paths + [path for path in snapshot.load_problems if path not in paths]
+
+    async def _publish_glossaries(self) -> None:
+        snapshot = self.session.snapshot()
+
+        def compute() -> list[Publication]:
+            found: list[Publication] = []
+            for path in self._workspace_glossaries(snapshot):
+                found += self._glossary(snapshot, path)
+            return found
+
+        publications = await self.session.run(compute)
+        self._publish(publications, source_for=lambda _uri: GLOSSARY)
+        for uri in self.publisher.published(GLOSSARY):
+            path = uri_to_path(uri)
+            if path is not None and path not in self._workspace_glossaries(snapshot):
+                self.publisher.publish(GLOSSARY, uri, [])
+
+    # -- the course --------------------------------------------------------------------------
+
+    async def workspace_pass(self) -> None:
+        """Findings of every module and workspace glossary; dropped when overtaken."""
+        self._pending_pass = None
+        generation = self._generation
+        snapshot = self.session.snapshot()
+        publications = await self.session.run(self._workspace, snapshot, generation)
+        if generation != self._generation or publications is None:
+            return
+        open_uris = {uri_key(uri) for uri in snapshot.documents.texts}
+        closed = [p for p in publications if uri_key(p[0]) not in open_uris]
+        self._publish(closed, source_for=lambda u: self._source_of(snapshot, u))
+        self._publish_structure()
+        documents = self.session.documents.current()
+        for uri in {uri_key(n) for n in documents.notebooks} | set(documents.texts):
+            if documents.notebook_of_cell(uri) is None:
+                self.document_settled(uri)
+
+    def _workspace(self, snapshot: Snapshot, generation: int) -> list[Publication] | None:
+        """Runs off the event loop; None when overtaken before it could start."""
+        if generation != self._generation or self.session.shutting_down.is_set():
+            return None
+        open_uris = {uri_key(uri) for uri in snapshot.documents.open_uris()}
+        index = snapshot.index
+        results = self.analyses.workspace(snapshot.glossary, index, snapshot.rules())
+        publications: list[Publication] = []
+        for path, findings in results.items():
+            uri = path_to_uri(path)
+            if uri_key(uri) in open_uris:
+                continue
+            module = index.module_at(path)
+            if module is not None and resolved_path(path) in snapshot.glossary_sources:
+                source_view = index.view(module)  # a glossary page: its problems as a source
+                if source_view is not None:
+                    findings = [*findings, *source_findings(snapshot, path, source_view)]
+            view = index.view(module) if (findings and module is not None) else None
+            if view is None:
+                publications.append((uri, [], None))
+            else:
+                publications += convert.module_publications(snapshot, path, view, findings)
+        for path in self._workspace_glossaries(snapshot):
+            if uri_key(path_to_uri(path)) not in open_uris:
+                publications += self._glossary(snapshot, path)
+        self._structure = [
+            (path_to_uri(path), [convert.diagnostic(snapshot, lines, f) for f in findings], None)
+            for path, (lines, findings) in toc_findings(index, snapshot.read_text).items()
+        ]
+        return publications
+
+    # -- publishing --------------------------------------------------------------------------
+
+    def _source_of(self, snapshot: Snapshot, uri: str) -> str:
+        path = uri_to_path(uri)
+        return GLOSSARY if path is not None and snapshot.is_glossary_path(path) else COURSE
+
+    def _publish(self, publications: list[Publication], source_for: Callable[[str], str]) -> None:
+        for uri, diagnostics, version in publications:
+            self.publisher.publish(source_for(uri), uri, diagnostics, version)
+
+    def _publish_structure(self) -> None:
+        """The TOC files' problems (a listed file that is missing, a cycle, broken YAML); a file
+        whose problems went away is cleared."""
+        current = {uri for uri, _diagnostics, _version in self._structure}
+        for uri in self.publisher.published(STRUCTURE):
+            if uri not in current:
+                self.publisher.publish(STRUCTURE, uri, [])
+        for uri, diagnostics, version in self._structure:
+            self.publisher.publish(STRUCTURE, uri, diagnostics, version)
+
+
+def source_findings(snapshot: Snapshot, path: Path | None, view: DocumentView) -> list[Finding]:
+    """A Markdown glossary source is a module page too: its problems as a source join in."""
+    if path is None or resolved_path(path) not in snapshot.glossary_sources:
+        return []
+    resolved = resolved_path(path)
+    problems = [*snapshot.load_problems.get(resolved, ()), *snapshot.load_notes.get(resolved, ())]
+    return problem_findings(problems, view.lines)
+
+
+def problem_findings(problems: Iterable[LoadProblem], lines: LineIndex) -> list[Finding]:
+    """A glossary source's problems and hints as findings, each with its own severity."""
+    findings = []
+    for problem in problems:
+        offset = lines.offset(max(problem.line - 1, 0), max(problem.column - 1, 0)) or 0
+        severity = problem.severity if problem.severity in SEVERITY_RANK else "error"
+        findings.append(Finding(GLOSSARY_SCHEMA, severity, problem.message, offset, offset))
+    return findings

@@ -1,0 +1,307 @@
+"""The documents the client has open, as immutable snapshots.
+
+Each text document (a file, an untitled buffer, a notebook cell) is a `TextSnapshot` per
+version; a notebook document a `NotebookSnapshot` naming its cells. The store never changes a
+snapshot nor a mapping it handed out: every change makes new ones, so a request (or a worker
+thread) that took `OpenDocuments.current()` reads the documents as the client had them then,
+however many edits arrive meanwhile. A snapshot builds its line index and document view once,
+on first use, and every request on that version shares them.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from lsprotocol import types
+
+from glossary_lsp.lsp.positions import Encoding
+from glossary_lsp.lsp.sync import apply_changes
+from glossary_lsp.text.documents import DocumentView, notebook_json, view_document
+from glossary_lsp.text.positions import LineIndex
+from glossary_lsp.text.uris import path_to_uri, uri_key, uri_to_path
+
+
+class _Lazy:
+    """Values built once per snapshot, on first use, whichever thread asks first."""
+
+    __slots__ = ("_lock", "_values")
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._values: dict[str, Any] = {}
+
+    def get(self, name: str, build: Any) -> Any:
+        value = self._values.get(name)
+        if value is None:
+            with self._lock:
+                value = self._values.get(name)
+                if value is None:
+                    value = self._values[name] = build()
+        return value
+
+    def built(self, name: str) -> bool:
+        return name in self._values
+
+
+@dataclass(frozen=True, eq=False)
+class TextSnapshot:
+    """One version of an open text document."""
+
+    uri: str
+    version: int
+    text: str
+    language_id: str = ""
+    cell_kind: str | None = None  # "markdown" | "code" for a notebook cell
+    _lazy: _Lazy = field(default_factory=_Lazy, repr=False)
+
+    @property
+    def path(self) -> Path | None:
+        return uri_to_path(self.uri)
+
+    @property
+    def lines(self) -> LineIndex:
+        view = self._lazy._values.get("view")
+        if view is not None:
+            return view.lines
+        return self._lazy.get("lines", lambda: LineIndex(self.text))
+
+    def view(self) -> DocumentView:
+        return self._lazy.get(
+            "view", lambda: view_document(self.uri, self.text, self.language_id, self.cell_kind)
+        )
+
+    def has_view(self) -> bool:
+        return self._lazy.built("view")
+
+
+@dataclass(frozen=True)
+class CellRef:
+    kind: str  # "markdown" | "code"
+    uri: str
+
+
+@dataclass(frozen=True, eq=False)
+class NotebookSnapshot:
+    """One version of an open notebook document: its cells, in order."""
+
+    uri: str
+    version: int
+    cells: tuple[CellRef, ...]
+    _lazy: _Lazy = field(default_factory=_Lazy, repr=False)
+
+    @property
+    def path(self) -> Path | None:
+        return uri_to_path(self.uri)
+
+    def cell_index(self, cell_uri: str) -> int | None:
+        key = uri_key(cell_uri)
+        for number, cell in enumerate(self.cells):
+            if uri_key(cell.uri) == key:
+                return number
+        return None
+
+
+def cell_kind(cell: types.NotebookCell | types.NotebookCellKind) -> str:
+    """A notebook cell's kind as document views name it: "markdown" or "code"."""
+    kind = cell.kind if isinstance(cell, types.NotebookCell) else cell
+    return "markdown" if kind == types.NotebookCellKind.Markup else "code"
+
+
+@dataclass(frozen=True)
+class DocumentsSnapshot:
+    """The open documents at one moment. Immutable: safe to hand to a worker thread."""
+
+    texts: Mapping[str, TextSnapshot] = field(default_factory=dict)
+    notebooks: Mapping[str, NotebookSnapshot] = field(default_factory=dict)
+    cell_notebooks: Mapping[str, str] = field(default_factory=dict)  # cell key -> notebook key
+
+    def text(self, uri: str) -> TextSnapshot | None:
+        return self.texts.get(uri_key(uri))
+
+    def notebook(self, uri: str) -> NotebookSnapshot | None:
+        return self.notebooks.get(uri_key(uri))
+
+    def notebook_of_cell(self, cell_uri: str) -> NotebookSnapshot | None:
+        key = self.cell_notebooks.get(uri_key(cell_uri))
+        return self.notebooks.get(key) if key is not None else None
+
+    def notebook_at(self, path: Path) -> NotebookSnapshot | None:
+        return self.notebook(path_to_uri(path)) if path.suffix == ".ipynb" else None
+
+    def cell_text(self, cell: CellRef) -> str:
+        document = self.text(cell.uri)
+        return document.text if document is not None else ""
+
+    def notebook_source(self, notebook: NotebookSnapshot) -> str:
+        """The notebook's cells as the `.ipynb` JSON the workspace index reads (once per
+        version)."""
+
+        def build() -> str:
+            cells, language = [], "python"
+            for cell in notebook.cells:
+                document = self.text(cell.uri)
+                cells.append((cell.kind, document.text if document is not None else ""))
+                if cell.kind == "code" and document is not None and document.language_id:
+                    language = document.language_id
+            return notebook_json(cells, language)
+
+        return str(notebook._lazy.get("json", build))
+
+    def source_of(self, path: Path) -> str | None:
+        """The text the editor has for a file: an open document's, or an open notebook's cells
+        as `.ipynb` JSON; None when the file is not open."""
+        notebook = self.notebook_at(path)
+        if notebook is not None:
+            return self.notebook_source(notebook)
+        document = self.text(path_to_uri(path))
+        return document.text if document is not None else None
+
+    def open_uris(self) -> set[str]:
+        return set(self.texts) | set(self.notebooks)
+
+
+class OpenDocuments:
+    """The store behind the snapshots: `didOpen`, `didChange`, `didClose` of texts and notebooks.
+
+    Only the event loop calls the mutating methods; each one replaces the mappings whole.
+    """
+
+    def __init__(self) -> None:
+        self._current = DocumentsSnapshot()
+
+    def current(self) -> DocumentsSnapshot:
+        return self._current
+
+    def _commit(
+        self,
+        texts: dict[str, TextSnapshot] | None = None,
+        notebooks: dict[str, NotebookSnapshot] | None = None,
+        cell_notebooks: dict[str, str] | None = None,
+    ) -> None:
+        now = self._current
+        self._current = DocumentsSnapshot(
+            MappingProxyType(texts) if texts is not None else now.texts,
+            MappingProxyType(notebooks) if notebooks is not None else now.notebooks,
+            MappingProxyType(cell_notebooks) if cell_notebooks is not None else now.cell_notebooks,
+        )
+
+    # -- text documents ----------------------------------------------------------------------
+
+    def open_text(self, item: types.TextDocumentItem, cell: str | None = None) -> TextSnapshot:
+        snapshot = TextSnapshot(item.uri, item.version, item.text, item.language_id or "", cell)
+        self._commit(texts={**self._current.texts, uri_key(item.uri): snapshot})
+        return snapshot
+
+    def change_text(
+        self,
+        identifier: types.VersionedTextDocumentIdentifier,
+        changes: list[types.TextDocumentContentChangeEvent],
+        codec: Encoding,
+    ) -> TextSnapshot | None:
+        key = uri_key(identifier.uri)
+        old = self._current.texts.get(key)
+        if old is None:
+            return None
+        lines = old.lines if old.has_view() or old._lazy.built("lines") else None
+        text = apply_changes(old.text, changes, codec, lines)
+        snapshot = TextSnapshot(old.uri, identifier.version, text, old.language_id, old.cell_kind)
+        self._commit(texts={**self._current.texts, key: snapshot})
+        return snapshot
+
+    def close_text(self, uri: str) -> None:
+        texts = dict(self._current.texts)
+        if texts.pop(uri_key(uri), None) is not None:
+            self._commit(texts=texts)
+
+    # -- notebook documents ------------------------------------------------------------------
+
+    def open_notebook(self, params: types.DidOpenNotebookDocumentParams) -> NotebookSnapshot:
+        notebook = params.notebook_document
+        cells = tuple(CellRef(cell_kind(cell), cell.document) for cell in notebook.cells)
+        kinds = {uri_key(cell.uri): cell.kind for cell in cells}
+        texts = dict(self._current.texts)
+        for item in params.cell_text_documents:
+            key = uri_key(item.uri)
+            texts[key] = TextSnapshot(
+                item.uri, item.version, item.text, item.language_id or "", kinds.get(key, "code")
+            )
+        snapshot = NotebookSnapshot(notebook.uri, notebook.version, cells)
+        owners = dict(self._current.cell_notebooks)
+        owners.update({uri_key(cell.uri): uri_key(notebook.uri) for cell in cells})
+        self._commit(texts, {**self._current.notebooks, uri_key(notebook.uri): snapshot}, owners)
+        return snapshot
+
+    def change_notebook(
+        self, params: types.DidChangeNotebookDocumentParams, codec: Encoding
+    ) -> NotebookSnapshot | None:
+        key = uri_key(params.notebook_document.uri)
+        old = self._current.notebooks.get(key)
+        if old is None:
+            return None
+        cells = list(old.cells)
+        texts = dict(self._current.texts)
+        owners = dict(self._current.cell_notebooks)
+        changes = params.change.cells
+        if changes is not None:
+            kinds = {uri_key(data.document): cell_kind(data.kind) for data in changes.data or []}
+            cells = [replace(cell, kind=kinds.get(uri_key(cell.uri), cell.kind)) for cell in cells]
+            structure = changes.structure
+            if structure is not None:
+                array = structure.array
+                added = [CellRef(cell_kind(cell), cell.document) for cell in array.cells or []]
+                cells[array.start : array.start + array.delete_count] = added
+                for gone in structure.did_close or []:
+                    texts.pop(uri_key(gone.uri), None)
+                    owners.pop(uri_key(gone.uri), None)
+                new_kinds = {uri_key(cell.uri): cell.kind for cell in cells}
+                for item in structure.did_open or []:
+                    cell_key = uri_key(item.uri)
+                    texts[cell_key] = TextSnapshot(
+                        item.uri,
+                        item.version,
+                        item.text,
+                        item.language_id or "",
+                        new_kinds.get(cell_key, "code"),
+                    )
+                    owners[cell_key] = key
+            for content in changes.text_content or []:
+                cell_key = uri_key(content.document.uri)
+                document = texts.get(cell_key)
+                if document is None:
+                    continue
+                text = apply_changes(document.text, content.changes, codec)
+                texts[cell_key] = TextSnapshot(
+                    document.uri,
+                    content.document.version,
+                    text,
+                    document.language_id,
+                    document.cell_kind,
+                )
+            for cell in cells:  # a cell whose kind changed gets a view of its new kind
+                document = texts.get(uri_key(cell.uri))
+                if document is not None and document.cell_kind != cell.kind:
+                    texts[uri_key(cell.uri)] = replace(document, cell_kind=cell.kind, _lazy=_Lazy())
+        snapshot = NotebookSnapshot(old.uri, params.notebook_document.version, tuple(cells))
+        self._commit(texts, {**self._current.notebooks, key: snapshot}, owners)
+        return snapshot
+
+    def close_notebook(self, params: types.DidCloseNotebookDocumentParams) -> list[str]:
+        """Forget a notebook and its cells; the cells' URIs."""
+        key = uri_key(params.notebook_document.uri)
+        old = self._current.notebooks.get(key)
+        cell_uris = [cell.uri for cell in old.cells] if old is not None else []
+        cell_uris += [cell.uri for cell in params.cell_text_documents if cell.uri not in cell_uris]
+        texts = dict(self._current.texts)
+        owners = dict(self._current.cell_notebooks)
+        for uri in cell_uris:
+            texts.pop(uri_key(uri), None)
+            owners.pop(uri_key(uri), None)
+        notebooks = dict(self._current.notebooks)
+        notebooks.pop(key, None)
+        self._commit(texts, notebooks, owners)
+        return cell_uris

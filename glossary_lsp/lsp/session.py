@@ -1,0 +1,302 @@
+"""A session's state, and the immutable snapshots requests and workers are answered from.
+
+`Session` holds what lives as long as the connection: settings, the glossary store and the
+glossary version in service, the course index, the open documents and the executor that runs
+analyses. `Session.snapshot()` freezes what one request (or one background analysis) needs —
+the open documents as the client has them now, the glossary version, the settings — so code off
+the event loop never reads state the event loop is changing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import Collection, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+from glossary_lsp.course.workspace import MODULE_SUFFIXES, WorkspaceIndex, read_module_text
+from glossary_lsp.features.base import GlossaryVersion
+from glossary_lsp.features.code_actions import IGNORE_FILE, parse_ignore_file
+from glossary_lsp.features.definition import read_from_disk
+from glossary_lsp.features.diagnostics import CourseDiagnostics, RuleSettings
+from glossary_lsp.glossary.loader import GlossaryLoadError, LoadProblem, load_glossary_text
+from glossary_lsp.glossary.model import Glossary, Term
+from glossary_lsp.glossary.sources import read_source
+from glossary_lsp.glossary.sources.result import unique_terms
+from glossary_lsp.glossary.store import WORKSPACE_GLOSSARY, GlossaryStore, glossary_paths
+from glossary_lsp.lsp.capabilities import ClientFeatures
+from glossary_lsp.lsp.documents import DocumentsSnapshot, OpenDocuments, TextSnapshot
+from glossary_lsp.settings import Settings
+from glossary_lsp.text.documents import DocumentView, view_document
+from glossary_lsp.text.positions import LineIndex
+from glossary_lsp.text.uris import path_to_uri, uri_to_path
+
+log = logging.getLogger(__name__)
+
+ANALYSIS_WORKERS = 2
+
+
+@dataclass(frozen=True)
+class GlossaryFile:
+    """A glossary file as its text is now (open or on disk): its terms located in that text.
+
+    Symbols, code lenses, rename and schema diagnostics of the file use these locations, not
+    those of the version last loaded (the text may have been edited since).
+    """
+
+    path: Path
+    lines: LineIndex
+    version: GlossaryVersion  # this file's glossary, with the matcher in service
+    problems: tuple[LoadProblem, ...]
+
+
+def is_glossary_file(path: Path, glossary_paths: Collection[Path]) -> bool:
+    """A glossary file; a Markdown glossary source is a module page as well, not this."""
+    if path.name == WORKSPACE_GLOSSARY:
+        return True
+    return resolved_path(path) in glossary_paths and path.suffix not in MODULE_SUFFIXES
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What one request or analysis is computed from; never changes."""
+
+    documents: DocumentsSnapshot
+    glossary: GlossaryVersion
+    index: WorkspaceIndex
+    settings: Settings
+    client: ClientFeatures
+    roots: tuple[Path, ...]
+    glossary_paths: frozenset[Path]
+    load_problems: Mapping[Path, tuple[LoadProblem, ...]]
+    load_notes: Mapping[Path, tuple[LoadProblem, ...]]  # hints of glossary sources (see store)
+    glossary_sources: frozenset[Path]  # glossaries read from course files (MyST, abbr, …)
+    session_ignore: frozenset[str]
+    _glossary_files: dict[tuple[Path, int], GlossaryFile] = field(repr=False, compare=False)
+
+    @property
+    def codec(self) -> str:
+        """The negotiated position encoding ("utf-16", "utf-8" or "utf-32")."""
+        return self.client.codec
+
+    # -- text --------------------------------------------------------------------------------
+
+    def read_text(self, path: Path) -> str | None:
+        """A file's text: the editor's when it is open, else the disk's."""
+        source = self.documents.source_of(path)
+        return source if source is not None else read_from_disk(path)
+
+    def view(self, uri: str) -> DocumentView | None:
+        """The view of a document: its open text, else its file on disk; None if neither."""
+        document = self.documents.text(uri)
+        if document is not None:
+            return document.view()
+        path = uri_to_path(uri)
+        if path is None or path.suffix not in MODULE_SUFFIXES:
+            return None
+        source, _problem = read_module_text(path)
+        return view_document(str(path), source) if source is not None else None
+
+    def open_document(self, uri: str) -> TextSnapshot | None:
+        return self.documents.text(uri)
+
+    def version_of(self, uri: str) -> int | None:
+        document = self.documents.text(uri)
+        return document.version if document is not None else None
+
+    # -- the course --------------------------------------------------------------------------
+
+    def is_glossary_path(self, path: Path) -> bool:
+        return is_glossary_file(path, self.glossary_paths)
+
+    def root_of(self, path: Path | None) -> Path | None:
+        if path is None:
+            return self.roots[0] if len(self.roots) == 1 else None
+        for root in self.roots:
+            try:
+                path.relative_to(root)
+            except ValueError:
+                continue
+            return root
+        return None
+
+    def rules(self) -> RuleSettings:
+        words = set(self.session_ignore)
+        for root in self.roots:
+            text = self.read_text(root / IGNORE_FILE)
+            if text is not None:
+                words.update(parse_ignore_file(text))
+        return RuleSettings.from_settings(self.settings, words)
+
+    def glossary_file(self, path: Path) -> GlossaryFile | None:
+        """The glossary file at `path` as its text is now; None when it cannot be read."""
+        text = self.read_text(path)
+        if text is None:
+            return None
+        key = (path, hash(text))
+        cached = self._glossary_files.get(key)
+        if cached is not None and cached.lines.text == text:
+            return cached
+        glossary, problems = self._read_glossary(path, text)
+        version = GlossaryVersion(glossary, self.glossary.matcher, self.glossary.number)
+        found = GlossaryFile(path, LineIndex(text), version, problems)
+        self._glossary_files.clear()  # one file's text at a time is worth keeping
+        self._glossary_files[key] = found
+        return found
+
+    def _read_glossary(self, path: Path, text: str) -> tuple[Glossary, tuple[LoadProblem, ...]]:
+        """The glossary a file's text holds (a glossary source by its own format's reader),
+        and its problems (those of a source: its errors; its hints come with `load_notes`)."""
+        if resolved_path(path) in self.glossary_sources:
+            read = read_source(str(path), text, self.settings.source_kinds)
+            errors = tuple(problem for problem in read.problems if problem.severity == "error")
+            return Glossary(terms=unique_terms(read.terms)[0], sources=[str(path)]), errors
+        try:
+            return load_glossary_text(text, str(path), self.glossary.glossary.modules), ()
+        except GlossaryLoadError as error:
+            return Glossary(), tuple(error.problems)
+
+    def located(self, term: Term) -> Term:
+        """The term with its location in its glossary file's current text (which may have
+        been edited since it was loaded); without a location when that text no longer has it.
+        The term is the served glossary's (its spelling is what the course's text is matched
+        with), also when `term` comes from a glossary file's current text."""
+        served = self.glossary.glossary.lookup(term.term)
+        if served is not None and served.key == term.key:
+            term = served
+        if term.location is None:
+            return term
+        path = Path(term.location.path)
+        if self.documents.source_of(path) is None:
+            return term  # not open: the loaded version is the file's text
+        found = self.glossary_file(path)
+        current = found.version.glossary.lookup(term.term) if found is not None else None
+        if current is not None and current.key == term.key:
+            return term._replace(location=current.location)
+        return term._replace(location=None)
+
+
+def resolved_path(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except OSError:
+        return path.absolute()
+
+
+class Session:
+    """The state of one connection. Changed only on the event loop."""
+
+    def __init__(self) -> None:
+        self.settings = Settings()
+        self.store = GlossaryStore()
+        self.glossary = GlossaryVersion.build(self.store.merged)
+        self.documents = OpenDocuments()
+        self.index = self._new_index([])
+        self.client = ClientFeatures()
+        self.roots: list[Path] = []
+        self.initialization_options: dict = {}
+        self.raw_settings: object = None
+        self.session_ignore: set[str] = set()
+        self.analyses = CourseDiagnostics()  # module analyses cached per glossary version
+        self.indexed = asyncio.Event()
+        self.shutting_down = threading.Event()
+        # Analyses and indexing; requests have their own thread so they never queue behind them.
+        self.executor = ThreadPoolExecutor(ANALYSIS_WORKERS, thread_name_prefix="glossary-lsp")
+        self.request_executor = ThreadPoolExecutor(1, thread_name_prefix="glossary-lsp-request")
+        self._glossary_files: dict[tuple[Path, int], GlossaryFile] = {}
+
+    def _new_index(self, roots: list[Path]) -> WorkspaceIndex:
+        return WorkspaceIndex(
+            roots=roots,
+            include=self.settings.modules_include,
+            exclude=self.settings.modules_exclude,
+            matcher=self.glossary.matcher,
+            open_source=lambda path: self.documents.current().source_of(path),
+            toc=self.settings.course_toc,
+            language=self.settings.course_language,
+        )
+
+    def snapshot(self) -> Snapshot:
+        return Snapshot(
+            documents=self.documents.current(),
+            glossary=self.glossary,
+            index=self.index,
+            settings=self.settings,
+            client=self.client,
+            roots=tuple(self.roots),
+            glossary_paths=frozenset(self.store.paths),
+            load_problems=MappingProxyType(
+                {path: tuple(found) for path, found in self.store.problems.items()}
+            ),
+            load_notes=MappingProxyType(
+                {path: tuple(found) for path, found in self.store.notes.items()}
+            ),
+            glossary_sources=frozenset(self.store.sources),
+            session_ignore=frozenset(self.session_ignore),
+            _glossary_files=self._glossary_files,
+        )
+
+    # -- settings and glossaries ---------------------------------------------------------------
+
+    def take_settings(self, raw: object, force: bool = False) -> bool:
+        """Take new settings (and a new index for them); False when nothing changed."""
+        settings = Settings.from_dict(raw)
+        if settings == self.settings and self.store.paths and not force:
+            return False
+        self.raw_settings = raw
+        self.settings = settings
+        self.index = self._new_index(self.roots)
+        self.store.discover(self.roots, self.settings.source_kinds)
+        return True
+
+    def reload_glossary(self, force: bool = False) -> bool:
+        """Load what changed among the glossaries the roots and settings name; True when a new
+        glossary version is in service."""
+        paths = glossary_paths(
+            self.roots, self.settings.glossaries, self.settings.include_bundled, self.store.sources
+        )
+        self.store.configure(paths)
+        changed = self.store.reload(force=force)
+        if changed or force:
+            self.glossary = GlossaryVersion.build(self.store.merged, self.glossary.number + 1)
+            self.index.matcher = self.glossary.matcher
+            self.executor.submit(self.glossary.matcher.prepare_completion)
+            log.info(
+                "glossary version %d: %d terms from %s",
+                self.glossary.number,
+                len(self.glossary.glossary),
+                ", ".join(self.glossary.glossary.sources),
+            )
+            return True
+        return False
+
+    def is_glossary_path(self, path: Path) -> bool:
+        return is_glossary_file(path, self.store.paths)
+
+    def affects_glossary(self, path: Path) -> bool:
+        """Whether a saved, created or deleted file is (or has become, or stopped being) a
+        glossary or a glossary source: then the glossaries reload."""
+        return self.is_glossary_path(path) or self.store.recheck(path) or self.store.is_source(path)
+
+    def glossary_uris(self) -> dict[str, Path]:
+        return {path_to_uri(path): path for path in self.store.paths}
+
+    # -- work off the event loop ---------------------------------------------------------------
+
+    async def run(self, work, *args):  # noqa: ANN001, ANN201 - any callable and its result
+        """Run background work `work(*args)` (an analysis, indexing) on the session's executor."""
+        return await asyncio.get_running_loop().run_in_executor(self.executor, work, *args)
+
+    async def run_for_request(self, work, *args):  # noqa: ANN001, ANN201
+        """Run a request's slow step (building a view) off the event loop, ahead of analyses."""
+        return await asyncio.get_running_loop().run_in_executor(self.request_executor, work, *args)
+
+    def close(self) -> None:
+        """The connection ends: running analyses see `shutting_down`, queued ones never start."""
+        self.shutting_down.set()
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        self.request_executor.shutdown(wait=False, cancel_futures=True)
