@@ -381,12 +381,12 @@ def _scan_gap(
         found = spelling.near_miss(text, words, position)
         if found is not None:
             word_end, replacement, term = found
-            word = Word(
+            misspelled = Word(
                 region.to_source(first.start()),
                 region.to_source(word_end),
                 text[first.start() : word_end],
             )
-            analysis.misspellings.append(Misspelling(word, replacement, term))
+            analysis.misspellings.append(Misspelling(misspelled, replacement, term))
             taken_until = word_end
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Union
+from typing import TypeGuard, Union, cast
 
 import yaml
 from yaml.events import ScalarEvent
@@ -36,6 +36,7 @@ from glossary_lsp.glossary.yaml_events import (
     YamlCollection,
     position,
     short_tag,
+    start_mark,
 )
 
 _TOP_KEYS = ("version", "modules", "terms", "unattributed")
@@ -65,7 +66,9 @@ def _describe(what: _What) -> str:
 class NodeReader:
     """Walks the nodes of one file against schema v1, collecting problems."""
 
-    def __init__(self, path: str, loader_class: type, problems: ProblemCollector) -> None:
+    def __init__(
+        self, path: str, loader_class: type[yaml.resolver.BaseResolver], problems: ProblemCollector
+    ) -> None:
         self.path = path
         self.problems = problems
         resolvers = loader_class.yaml_implicit_resolvers
@@ -83,9 +86,10 @@ class NodeReader:
             if tag is None or tag == "!":
                 return MAP if node.is_mapping else SEQ
         elif tag is None or tag == "!":
-            if not node.implicit[0]:
+            scalar = cast(ScalarEvent, node)  # not a collection: `type(...) is` does not narrow
+            if not scalar.implicit[0]:
                 return STR
-            value = node.value
+            value = scalar.value
             resolvers = self.implicit_resolvers.get(value[:1], [])
             for resolved, pattern in resolvers + self.wildcard_resolvers:
                 if pattern.match(value):
@@ -107,7 +111,8 @@ class NodeReader:
             starts = self.implicit_starts
             if not node.implicit[0] or (starts is not None and value[:1] not in starts):
                 return value
-        return node.value if self.tag(node) == STR else None
+        # a `!!str` tag is taken at its word: the node is a scalar
+        return cast(ScalarEvent, node).value if self.tag(node) == STR else None
 
     def string(self, node: Node, what: _What) -> str | None:
         """The string a node holds; a problem unless it is a string or empty."""
@@ -121,7 +126,8 @@ class NodeReader:
     def boolean(self, node: Node, what: _What) -> bool | None:
         tag = self.tag(node)
         if tag == BOOL:
-            return yaml.constructor.SafeConstructor.bool_values[node.value.lower()]
+            value = cast(ScalarEvent, node).value  # a `!!bool` node is a scalar
+            return yaml.constructor.SafeConstructor.bool_values[value.lower()]
         if tag is not None and tag != NULL:
             self.wrong_type(node, what, "true or false", tag)
         return None
@@ -130,16 +136,18 @@ class NodeReader:
         """The string items of a list (or a lone string when `allow_single`), as nodes."""
         tag = self.tag(node)
         if tag == STR and allow_single:
-            return [node]
+            return [cast(ScalarEvent, node)]
         if tag == NULL or tag is None:
             return []
         if tag != SEQ:
             expected = "a string or a list of strings" if allow_single else "a list of strings"
             self.wrong_type(node, what, expected, tag)
             return []
-        strings = [item for item in node.items if self.text(item) is not None]
-        if len(strings) < len(node.items):
-            self.wrong_items(node.items, what)
+        items = cast(YamlCollection, node).items  # a `!!seq` node is a collection
+        # an item with text is a scalar
+        strings = [cast(ScalarEvent, item) for item in items if self.text(item) is not None]
+        if len(strings) < len(items):
+            self.wrong_items(items, what)
         return strings
 
     def wrong_items(self, items: list[Node], what: _What) -> None:
@@ -148,7 +156,7 @@ class NodeReader:
             if tag is not None and tag != STR:
                 self.wrong_type(item, f"each entry of {_describe(what)}", "a string", tag)
 
-    def mapping(self, node: Node, what: _What) -> bool:
+    def mapping(self, node: Node, what: _What) -> TypeGuard[YamlCollection]:
         if type(node) is YamlCollection and node.is_mapping and node.tag is None:
             return True
         tag = self.tag(node)
@@ -161,7 +169,7 @@ class NodeReader:
     def sequence(self, node: Node, what: _What) -> list[Node]:
         tag = self.tag(node)
         if tag == SEQ:
-            return node.items
+            return cast(YamlCollection, node).items  # a `!!seq` node is a collection
         if tag is not None and tag != NULL:
             self.wrong_type(node, what, "a list", tag)
         return []
@@ -176,7 +184,7 @@ class NodeReader:
             key = items[index]
             name = key.value if type(key) is ScalarEvent else None
             if name in allowed and name not in found:
-                found[name] = (key, items[index + 1])
+                found[name] = (cast(ScalarEvent, key), items[index + 1])  # it has a name
             else:
                 self.bad_key(key, found, allowed, what)
         return found
@@ -185,7 +193,7 @@ class NodeReader:
         if type(key) is not ScalarEvent:
             self.problems.at(key, f"a key of {what} must be a plain name, not a list or mapping")
         elif key.value in found:
-            first_line = found[key.value][0].start_mark.line + 1
+            first_line = start_mark(found[key.value][0]).line + 1
             self.problems.at(
                 key, f"'{key.value}' is given twice in {what} (first at line {first_line})"
             )
@@ -260,12 +268,13 @@ class GlossaryReader(NodeReader):
             return True
         node = field[1]
         tag = self.tag(node)
-        if tag == INT and node.value == str(SCHEMA_VERSION):
-            return True
         if tag == INT:
+            version = cast(ScalarEvent, node).value  # an `!!int` node is a scalar
+            if version == str(SCHEMA_VERSION):
+                return True
             self.problems.at(
                 node,
-                f"unsupported schema version {node.value}: this glossary-lsp reads version "
+                f"unsupported schema version {version}: this glossary-lsp reads version "
                 f"{SCHEMA_VERSION}",
             )
             return False
@@ -290,7 +299,7 @@ class GlossaryReader(NodeReader):
                 )
                 continue
             modules[module.id] = module
-            first_lines[module.id] = id_node.start_mark.line + 1
+            first_lines[module.id] = start_mark(id_node).line + 1
         return modules
 
     def read_module(self, node: Node) -> tuple[Module, ScalarEvent] | None:
@@ -325,7 +334,7 @@ class GlossaryReader(NodeReader):
             inferred=bool(inferred),
             location=self.location(fields["id"][0]),
         )
-        return module, fields["id"][1]
+        return module, cast(ScalarEvent, fields["id"][1])  # a string: a scalar
 
     # terms
 
@@ -358,7 +367,8 @@ class GlossaryReader(NodeReader):
         field = get("module")
         module = string(field[1], ("module", name)) if field else None
         if module is not None and module not in module_ids:
-            self.unknown_module(field[1], module, module_ids)
+            assert field is not None  # `module` is read from it
+            self.unknown_module(cast(ScalarEvent, field[1]), module, module_ids)
         field = get("expansion")
         expansion = string(field[1], ("expansion", name)) if field else None
         field = get("definition")
@@ -389,7 +399,7 @@ class GlossaryReader(NodeReader):
             location=self.location(term_field[0]),
             expand_first_use=bool(expand_first_use),
         )
-        return _TermEntry(term, name_node, alias_nodes)
+        return _TermEntry(term, cast(ScalarEvent, name_node), alias_nodes)  # it has a string
 
     def names(self, field: tuple[ScalarEvent, Node] | None, what: tuple[str, str]) -> list:
         """The string nodes of a list of names; an empty name is a problem."""
@@ -427,7 +437,7 @@ class GlossaryReader(NodeReader):
                 self.problems.at(
                     entry.name_node,
                     f"duplicate term '{entry.term.term}': '{first.term.term}' is already defined "
-                    f"at line {first.name_node.start_mark.line + 1}",
+                    f"at line {start_mark(first.name_node).line + 1}",
                 )
         aliases: dict[str, tuple[_TermEntry, ScalarEvent]] = {}
         for entry in entries:
@@ -448,7 +458,7 @@ class GlossaryReader(NodeReader):
             self.problems.at(
                 alias,
                 f"alias '{alias.value}' of '{name}' is already the term '{owner.term.term}' "
-                f"at line {owner.name_node.start_mark.line + 1}",
+                f"at line {start_mark(owner.name_node).line + 1}",
             )
             return
         if owner is entry and alias.value == name:
@@ -459,7 +469,7 @@ class GlossaryReader(NodeReader):
             aliases[key] = (entry, alias)
             return
         other, other_node = earlier
-        line = other_node.start_mark.line + 1
+        line = start_mark(other_node).line + 1
         if other is not entry:
             self.problems.at(
                 alias,
@@ -477,14 +487,13 @@ class GlossaryReader(NodeReader):
             if not self.mapping(item, "each entry of 'unattributed'"):
                 continue
             fields = self.fields(item, _UNATTRIBUTED_KEYS, "an unattributed line")
-            values = {}
+            values: dict[str, str | None] = {}
             for key in _UNATTRIBUTED_KEYS:
                 if key not in fields:
                     self.missing(item, key, "an unattributed line")
                     continue
                 values[key] = self.string(fields[key][1], f"'{key}'")
-            if values.get("letter") is not None and values.get("text") is not None:
-                lines.append(
-                    UnattributedLine(values["letter"], values["text"], self.location(item))
-                )
+            letter, text = values.get("letter"), values.get("text")
+            if letter is not None and text is not None:
+                lines.append(UnattributedLine(letter, text, self.location(item)))
         return lines

@@ -8,7 +8,14 @@ import yaml
 from yaml.events import ScalarEvent
 
 from glossary_lsp.glossary.problems import ProblemCollector
-from glossary_lsp.glossary.yaml_events import C_LOADER, PURE_LOADER, compose, mapping_value
+from glossary_lsp.glossary.yaml_events import (
+    C_LOADER,
+    PURE_LOADER,
+    compose,
+    end_mark,
+    mapping_value,
+    start_mark,
+)
 
 
 @dataclass(frozen=True)
@@ -43,7 +50,7 @@ def see_also_items(text: str) -> list[SeeAlsoItem]:
             continue
         for item in see_also:
             if type(item) is ScalarEvent:
-                start, end = item.start_mark, item.end_mark
+                start, end = start_mark(item), end_mark(item)
                 start_at = (start.line, start.column + (bom if start.line == 0 else 0))
                 end_at = (end.line, end.column + (bom if end.line == 0 else 0))
                 items.append(SeeAlsoItem(name.value, item.value, start_at, end_at))

@@ -9,7 +9,7 @@ every node; composing a 10,000-term glossary took 0.46 s of CPU where pulling it
 
 from __future__ import annotations
 
-from typing import Union
+from typing import Protocol, Union, cast
 
 import yaml
 from yaml.events import (
@@ -60,8 +60,27 @@ class YamlCollection:
 Node = Union[ScalarEvent, YamlCollection]  # noqa: UP007 (evaluated at runtime on 3.10)
 
 
+class Mark(Protocol):
+    """Where an event starts: what both PyYAML's and libyaml's marks have."""
+
+    line: int
+    column: int
+
+
+def start_mark(node: Node | AliasEvent | MappingStartEvent | SequenceStartEvent) -> Mark:
+    """The start mark of a node or event. The stubs allow None, but every event a parser emits
+    carries its marks, and nodes are only ever made from such events."""
+    return cast(Mark, node.start_mark)
+
+
+def end_mark(node: ScalarEvent) -> Mark:
+    """The end mark of a scalar: see `start_mark`."""
+    return cast(Mark, node.end_mark)
+
+
 def position(node: Node) -> tuple[int, int]:
-    return node.start_mark.line, node.start_mark.column
+    mark = start_mark(node)
+    return mark.line, mark.column
 
 
 def short_tag(tag: str) -> str:
@@ -79,7 +98,7 @@ def compose(text: str, loader_class: type, problems: ProblemCollector) -> Node |
 
 def _undefined_alias(event: AliasEvent, problems: ProblemCollector) -> ScalarEvent:
     """Report an alias to no anchor; it stands for an empty value from then on."""
-    mark = event.start_mark
+    mark = start_mark(event)
     problems.add(mark.line, mark.column, f"'*{event.anchor}' refers to no anchor '&{event.anchor}'")
     return ScalarEvent(None, REPORTED, (False, False), "", event.start_mark, event.end_mark)
 
@@ -116,7 +135,7 @@ def _compose_events(get_event, problems: ProblemCollector) -> Node | None:
             break
     following = get_event()
     if type(following) is not StreamEndEvent:
-        mark = following.start_mark
+        mark = start_mark(following)
         problems.add(mark.line, mark.column, "a glossary file holds one YAML document, not several")
     return document[0]
 
@@ -128,9 +147,10 @@ def _note_properties(
     if event.anchor is not None:
         anchors[event.anchor] = node
     if event.tag is not None and event.tag not in ALLOWED_TAGS:
+        mark = start_mark(event)
         problems.add(
-            event.start_mark.line,
-            event.start_mark.column,
+            mark.line,
+            mark.column,
             f"tag '{short_tag(event.tag)}' is not allowed: a glossary is plain YAML "
             "(strings, numbers, booleans, lists and mappings, no tags)",
         )
@@ -163,7 +183,8 @@ def mapping_value(node: Node | None, key: str, is_sequence: bool = False):
     if type(node) is YamlCollection and node.is_mapping:
         items = node.items
         for index in range(0, len(items) - 1, 2):
-            if type(items[index]) is ScalarEvent and items[index].value == key:
+            name = items[index]
+            if type(name) is ScalarEvent and name.value == key:
                 value = items[index + 1]
                 break
     if not is_sequence:

@@ -59,7 +59,8 @@ def _merging_text() -> dict[str, bool]:
     """`merge_text=True` where the binding has it (pyromark 0.10; 0.9 for Python 3.10 has not):
     adjacent text events come as one, so `[a](b [a](b …` is one event, not three per link."""
     try:
-        list(_PARSER.events_with_range("", merge_text=True))  # type: ignore[call-arg]
+        # pyromark 0.9's stub has no `merge_text` (call-arg there); 0.10's has (unused-ignore)
+        list(_PARSER.events_with_range("", merge_text=True))  # type: ignore[call-arg, unused-ignore]
     except TypeError:
         return {}
     return {"merge_text": True}

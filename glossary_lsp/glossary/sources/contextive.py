@@ -11,10 +11,12 @@ contexts:
 
 from __future__ import annotations
 
+from yaml.events import ScalarEvent
+
 from glossary_lsp.glossary.model import SourceLocation, Term, is_blank_or_punctuation
 from glossary_lsp.glossary.sources import yaml_nodes
 from glossary_lsp.glossary.sources.result import SourceRead
-from glossary_lsp.glossary.yaml_events import Node
+from glossary_lsp.glossary.yaml_events import Node, start_mark
 
 
 def is_contextive_name(name: str) -> bool:
@@ -36,7 +38,7 @@ def read_contextive(text: str, path: str) -> SourceRead:
             if term is not None:
                 read.terms.append(term)
     if not read.terms:
-        mark = contexts.start_mark
+        mark = start_mark(contexts)
         read.problem(path, mark.line, mark.column, "this Contextive glossary defines no terms")
     return read
 
@@ -44,8 +46,8 @@ def read_contextive(text: str, path: str) -> SourceRead:
 def _term(entry: Node, path: str, read: SourceRead) -> Term | None:
     name_node = yaml_nodes.value(entry, "name")
     name = yaml_nodes.text(name_node)
-    if name_node is None or name is None or is_blank_or_punctuation(name):
-        mark = entry.start_mark
+    if not isinstance(name_node, ScalarEvent) or name is None or is_blank_or_punctuation(name):
+        mark = start_mark(entry)
         read.problem(path, mark.line, mark.column, "a Contextive term needs a 'name'")
         return None
     definition = yaml_nodes.text(yaml_nodes.value(entry, "definition")) or ""
@@ -57,7 +59,7 @@ def _term(entry: Node, path: str, read: SourceRead) -> Term | None:
         definition=definition.strip(),
         aliases=tuple(alias for alias in aliases if alias != name),
         contexts=tuple(examples),
-        location=SourceLocation(path, name_node.start_mark.line + 1, column + 1),
+        location=SourceLocation(path, start_mark(name_node).line + 1, column + 1),
     )
 
 

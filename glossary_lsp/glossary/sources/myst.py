@@ -17,7 +17,7 @@ from glossary_lsp.glossary.sources import yaml_nodes
 from glossary_lsp.glossary.sources.markdown_blocks import Directive, front_matter_end
 from glossary_lsp.glossary.sources.result import SourceRead
 from glossary_lsp.glossary.sources.sphinx import read_glossary_body, rst_glossaries
-from glossary_lsp.glossary.yaml_events import Node
+from glossary_lsp.glossary.yaml_events import Node, start_mark
 
 MYST_CONFIG = "myst.yml"
 
@@ -58,7 +58,7 @@ def _read_abbreviations(root: Node, path: str, read: SourceRead, first_line: int
         mapping = yaml_nodes.value(yaml_nodes.value(root, "project"), "abbreviations")
     for key, node in yaml_nodes.items(mapping):
         name, expansion = key.value.strip(), yaml_nodes.text(node)
-        line = key.start_mark.line + first_line
+        line = start_mark(key).line + first_line
         column = yaml_nodes.value_column(key)
         if is_blank_or_punctuation(name):
             read.problem(path, line, column, "an abbreviation needs a name")

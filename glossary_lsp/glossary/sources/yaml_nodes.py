@@ -5,6 +5,8 @@ Parsed safely through `yaml_events.compose`: a tag is a problem at its line, nev
 
 from __future__ import annotations
 
+from typing import cast
+
 import yaml
 from yaml.events import ScalarEvent
 
@@ -16,6 +18,7 @@ from glossary_lsp.glossary.yaml_events import (
     Node,
     YamlCollection,
     compose,
+    start_mark,
     yaml_error_problem,
 )
 
@@ -43,7 +46,7 @@ def items(node: Node | None) -> list[tuple[ScalarEvent, Node]]:
         return []
     pairs = node.items
     return [
-        (pairs[index], pairs[index + 1])
+        (cast(ScalarEvent, pairs[index]), pairs[index + 1])  # the condition checks it
         for index in range(0, len(pairs) - 1, 2)
         if type(pairs[index]) is ScalarEvent
     ]
@@ -69,4 +72,4 @@ def text(node: Node | None) -> str | None:
 
 def value_column(node: ScalarEvent) -> int:
     """The 0-based column where a scalar's text starts (after its opening quote)."""
-    return node.start_mark.column + (1 if node.style in ("'", '"') else 0)
+    return start_mark(node).column + (1 if node.style in ("'", '"') else 0)
