@@ -610,3 +610,16 @@ def test_a_node_reached_through_several_aliases_is_reported_once():
         ),
         (2, 9, "each entry of 'aliases' of 'A' must be a string, not a list"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("version: 1\nterms:\n  - term: !!str [a]\n", (3, 11, "tag '!!str' does not fit a list")),
+        ("version: !!int [1]\nterms: []\n", (1, 10, "tag '!!int' does not fit a list")),
+        ("version: 1\nterms: !!seq x\n", (2, 8, "tag '!!seq' does not fit a single value")),
+    ],
+)
+def test_a_tag_that_contradicts_its_value_is_a_problem_not_a_crash(text, expected):
+    line, column, message = only_problem(text)
+    assert (line, column) == expected[:2] and message.startswith(expected[2])

@@ -139,7 +139,7 @@ def open_course(
     )
     index.list_modules()
     rules = RuleSettings.from_settings(settings, ignore_words(roots))
-    workspace_glossaries = [p for p in glossaries if any(_inside(p, root) for root in roots)]
+    workspace_glossaries = [p for p in glossaries if any(p.is_relative_to(root) for root in roots)]
     return Course(
         roots,
         only,
@@ -193,14 +193,6 @@ def ignore_words(roots: list[Path]) -> list[str]:
         except (OSError, UnicodeDecodeError):
             continue
     return words
-
-
-def _inside(path: Path, root: Path) -> bool:
-    try:
-        path.relative_to(root)
-    except ValueError:
-        return False
-    return True
 
 
 # ------------------------------------------------------------------------ one position

@@ -39,7 +39,7 @@ def course_outline(
     if structure is None:
         return {"root": str(root or ""), "order_source": None, "language": None, "modules": []}
     prefix = structure.root
-    modules = [m for m in course.modules if _inside(m.path, prefix)]
+    modules = [m for m in course.modules if m.path.is_relative_to(prefix)]
     introduces = _introductions(version, index, course) if editor and version else {}
     entries = []
     for module in modules:
@@ -70,14 +70,6 @@ def _structure_at(course: Course, root: Path | None) -> CourseStructure | None:
         if root is None or structure.root == root:
             return structure
     return None
-
-
-def _inside(path: Path, root: Path) -> bool:
-    try:
-        path.relative_to(root)
-    except ValueError:
-        return False
-    return True
 
 
 def _introductions(

@@ -221,7 +221,9 @@ def rename(
     if location is None:
         raise RenameError(f"'{term.term}' has no glossary entry to rename")
     entry_path = Path(location.path)
-    if index.roots and not any(_inside(entry_path, root) for root in index.roots):
+    if index.roots and not any(
+        entry_path.resolve().is_relative_to(root.resolve()) for root in index.roots
+    ):
         raise RenameError(
             f"'{term.term}' comes from {entry_path}, outside the workspace; add it to the "
             "workspace glossary to rename it"
@@ -286,7 +288,9 @@ def _rename_see_also(
         path = Path(source)
         if path.suffix not in YAML_SUFFIXES:
             continue  # a Markdown or reStructuredText glossary source has no `see_also`
-        if index.roots and not any(_inside(path, root) for root in index.roots):
+        if index.roots and not any(
+            path.resolve().is_relative_to(root.resolve()) for root in index.roots
+        ):
             continue
         text = read_text(path)
         if text is None:
@@ -298,14 +302,6 @@ def _rename_see_also(
                 if start is not None and end is not None:
                     edits.append(RenameEdit(path, lines, start, end, yaml_scalar(name)))
     return edits
-
-
-def _inside(path: Path, root: Path) -> bool:
-    try:
-        path.resolve().relative_to(root.resolve())
-    except (ValueError, OSError):
-        return False
-    return True
 
 
 def _quoted_span(text: str, start: int, end: int) -> tuple[int, int]:

@@ -95,7 +95,15 @@ class NodeReader:
                 if pattern.match(value):
                     return resolved
             return STR
-        return tag if tag in ALLOWED_TAGS else None
+        if tag not in ALLOWED_TAGS:
+            return None
+        collection = type(node) is YamlCollection
+        shape = (MAP if cast(YamlCollection, node).is_mapping else SEQ) if collection else None
+        if (tag in (MAP, SEQ)) != collection or (collection and tag != shape):
+            written = "a list or mapping" if collection else "a single value"
+            self.problems.at(node, f"tag '{short_tag(tag)}' does not fit {written}")
+            return None
+        return tag
 
     def wrong_type(self, node: Node, what: _What, expected: str, tag: str) -> None:
         got = TYPE_NAMES.get(tag, short_tag(tag))
