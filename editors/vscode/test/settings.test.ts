@@ -116,11 +116,9 @@ function serverDefaults(): unknown {
   const script = [
     'import json',
     'from glossary_lsp.settings import Settings',
-    'from glossary_lsp.workspace import DEFAULT_EXCLUDE, DEFAULT_INCLUDE',
     's = Settings()',
     'print(json.dumps({"glossaries": list(s.glossaries), "includeBundled": s.include_bundled,',
-    '  "modules": {"include": list(s.modules_include or DEFAULT_INCLUDE),',
-    '              "exclude": list(s.modules_exclude or DEFAULT_EXCLUDE)},',
+    '  "modules": {"include": list(s.modules_include), "exclude": list(s.modules_exclude)},',
     '  "diagnostics": s.diagnostics, "ignore": list(s.ignore), "codeComments": s.code_comments}))',
   ].join('\n');
   return JSON.parse(execFileSync(testPython(), ['-c', script], { encoding: 'utf8' }));

@@ -56,7 +56,7 @@ describe('the packaged extension', () => {
     for (const wanted of [
       'extension/bundled/start.py',
       'extension/bundled/VERSION',
-      'extension/bundled/libs/glossary_lsp/server.py',
+      'extension/bundled/libs/glossary_lsp/lsp/server.py',
       'extension/bundled/libs/glossary_lsp/data/glossary.yaml',
       'extension/bundled/libs/pygls/__init__.py',
       'extension/bundled/libs/rapidfuzz/fuzz_py.py',
