@@ -29,7 +29,12 @@ export type ServerSettings = {
   diagnostics?: Partial<DiagnosticsSettings>;
   ignore?: string[];
   codeComments?: boolean;
+  course?: { toc?: string; language?: string };
+  sources?: Partial<Record<SourceKind, boolean>>;
 };
+
+export const SOURCE_KINDS = ['myst', 'sphinx', 'abbr', 'contextive'] as const;
+export type SourceKind = (typeof SOURCE_KINDS)[number];
 
 export type SettingsResult = { settings: ServerSettings; problems: string[] };
 
@@ -55,6 +60,7 @@ export function readServerSettings(read: Reader): SettingsResult {
   const strings = (key: string) =>
     checked(read(key), key, isStringArray, 'an array of strings', problems);
   const bool = (key: string) => checked(read(key), key, isBoolean, 'true or false', problems);
+  const text = (key: string) => checked(read(key), key, isString, 'a string', problems);
   const severityOf = (key: keyof DiagnosticsSettings) =>
     checked(
       read(`diagnostics.${key}`),
@@ -80,8 +86,17 @@ export function readServerSettings(read: Reader): SettingsResult {
     diagnostics: Object.keys(diagnostics).length > 0 ? diagnostics : undefined,
     ignore: strings('ignore'),
     codeComments: bool('codeComments'),
+    course: nonEmpty(compact({ toc: text('course.toc'), language: text('course.language') })),
+    sources: nonEmpty(
+      compact(Object.fromEntries(SOURCE_KINDS.map((kind) => [kind, bool(`sources.${kind}`)]))),
+    ),
   });
   return { settings, problems };
+}
+
+/** The object, or undefined when it has no member. */
+function nonEmpty<T extends Record<string, unknown>>(object: T): T | undefined {
+  return Object.keys(object).length > 0 ? object : undefined;
 }
 
 /** The object without its undefined members. */
@@ -110,6 +125,10 @@ function checked<T>(
 
 function isStringArray(value: unknown): value is string[] {
   return Array.isArray(value) && value.every((item) => typeof item === 'string');
+}
+
+function isString(value: unknown): value is string {
+  return typeof value === 'string';
 }
 
 function isBoolean(value: unknown): value is boolean {

@@ -16,11 +16,29 @@ const SERVER_KEYS = [
   'diagnostics.nonCanonicalSpelling',
   'ignore',
   'codeComments',
+  'course.toc',
+  'course.language',
+  'sources.myst',
+  'sources.sphinx',
+  'sources.abbr',
+  'sources.contextive',
 ];
 
 describe('readServerSettings', () => {
   test('nothing set: nothing sent (the server has the defaults), without problems', () => {
     assert.deepEqual(readServerSettings(() => undefined), { settings: {}, problems: [] });
+  });
+
+  test('the course and glossary-source settings are sent nested, a wrong type is a problem', () => {
+    const values: Record<string, unknown> = {
+      'course.toc': 'book/_toc.yml',
+      'course.language': 42,
+      'sources.abbr': false,
+    };
+    const { settings, problems } = readServerSettings((key) => values[key]);
+    assert.deepEqual(settings, { course: { toc: 'book/_toc.yml' }, sources: { abbr: false } });
+    assert.equal(problems.length, 1);
+    assert.match(problems[0], /glossaryLsp\.course\.language" must be a string/);
   });
 
   test('what the user set is kept, nested the way the server reads it, and nothing else', () => {
@@ -115,11 +133,14 @@ describe('package.json contributes', () => {
 function serverDefaults(): unknown {
   const script = [
     'import json',
-    'from glossary_lsp.settings import Settings',
+    'from glossary_lsp.settings import SOURCE_KINDS, Settings',
     's = Settings()',
     'print(json.dumps({"glossaries": list(s.glossaries), "includeBundled": s.include_bundled,',
     '  "modules": {"include": list(s.modules_include), "exclude": list(s.modules_exclude)},',
-    '  "diagnostics": s.diagnostics, "ignore": list(s.ignore), "codeComments": s.code_comments}))',
+    '  "diagnostics": s.diagnostics, "ignore": list(s.ignore), "codeComments": s.code_comments,',
+    '  "sources": {kind: kind in s.source_kinds for kind in SOURCE_KINDS},',
+    '  **({"course": course} if (course := {k: v for k, v in',
+    '     (("toc", s.course_toc), ("language", s.course_language)) if v is not None}) else {})}))',
   ].join('\n');
   return JSON.parse(execFileSync(testPython(), ['-c', script], { encoding: 'utf8' }));
 }
