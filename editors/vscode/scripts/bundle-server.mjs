@@ -1,6 +1,8 @@
 // Puts the server into bundled/libs for the .vsix: glossary_lsp (from this repository) and its
-// dependencies, installed with pip, then without compiled modules (rapidfuzz and PyYAML fall
-// back to pure Python), so one .vsix serves every platform. Writes bundled/VERSION.
+// dependencies, installed with pip, then without the compiled modules that have a pure-Python
+// fallback (rapidfuzz, PyYAML, ahocorasick-rs). pyromark (prose detection) has none: its compiled
+// module stays, so the .vsix serves the platform and Python version it was built with (an
+// installed glossary_lsp or glossaryLsp.server.command serves the others). Writes bundled/VERSION.
 // Uses $GLOSSARY_LSP_PYTHON, else python3.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -20,10 +22,16 @@ function pip(...args) {
   });
 }
 
+// Packages whose compiled module has no pure-Python fallback.
+const KEEP_COMPILED = new Set(['pyromark']);
+
 function removeCompiled(folder) {
   for (const name of readdirSync(folder)) {
     const path = join(folder, name);
     if (statSync(path).isDirectory()) {
+      if (folder === libs && KEEP_COMPILED.has(name)) {
+        continue;
+      }
       if (name === '__pycache__') {
         rmSync(path, { recursive: true, force: true });
       } else {
@@ -45,6 +53,6 @@ if (!version) {
   throw new Error('no __version__ in bundled/libs/glossary_lsp/__init__.py');
 }
 writeFileSync(join(extension, 'bundled', 'VERSION'), `${version}\n`);
-// The bundle must start without any compiled module.
+// The bundle must start without the compiled modules it dropped.
 execFileSync(python, ['-B', '-I', '-S', join(extension, 'bundled', 'start.py'), '--help'], { stdio: 'ignore' });
 console.log(`bundled glossary_lsp ${version} into ${libs}`);

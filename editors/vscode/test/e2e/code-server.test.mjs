@@ -366,11 +366,11 @@ describe('the packaged extension in code-server', { timeout: 10 * 60_000 }, () =
     assert.deepEqual(
       labels.map((label) => label.trim()),
       [
-        'Tokenization', // front matter titles win over the first heading
+        '🔤 Tokenization', // the first heading wins over front matter's title (issue 10)
         '📊 Embeddings',
         '🎯 Self-Attention',
         '🏗️ High-Level Overview',
-        'Distributed Training',
+        '🖥️ Distributed Training',
         '🚀 Serving',
       ],
     );
