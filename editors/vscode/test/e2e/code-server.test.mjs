@@ -378,10 +378,14 @@ describe('the packaged extension in code-server', { timeout: 10 * 60_000 }, () =
     assert.match(await activeTab(page, '06-serving.ipynb'), /06-serving\.ipynb/);
     // a term of Distributed Training opens that module where it introduces the term
     const distributed = view.locator('.monaco-list-row', { hasText: 'Distributed Training' }).first();
-    if ((await distributed.getAttribute('aria-expanded')) !== 'true') {
+    const deadline = Date.now() + WAIT_MS;
+    while ((await distributed.getAttribute('aria-expanded')) !== 'true' && Date.now() < deadline) {
       await distributed.locator('.monaco-tl-twistie').click();
+      await page.waitForTimeout(500);
     }
-    const term = view.locator('.monaco-list-row[aria-level="2"]').first();
+    // the row right under the module (rows are positioned, not in DOM order: go by data-index)
+    const index = Number(await distributed.getAttribute('data-index'));
+    const term = view.locator(`.monaco-list-row[data-index="${index + 1}"][aria-level="2"]`);
     await term.waitFor({ timeout: WAIT_MS });
     await term.click();
     assert.match(await activeTab(page, '05-distributed-training.md'), /05-distributed-training\.md/);
