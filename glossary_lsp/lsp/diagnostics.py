@@ -49,7 +49,6 @@ class Diagnostics:
         self.session = session
         self.publisher = publisher
         self.analyses = session.analyses
-        self._structure: list[Publication] = []  # the TOC files' findings of the last pass
         self._running: dict[str, asyncio.Task] = {}
         self._dirty: set[str] = set()
         self._generation = 0
@@ -215,20 +214,24 @@ class Diagnostics:
         self._pending_pass = None
         generation = self._generation
         snapshot = self.session.snapshot()
-        publications = await self.session.run(self._workspace, snapshot, generation)
-        if generation != self._generation or publications is None:
+        found = await self.session.run(self._workspace, snapshot, generation)
+        if generation != self._generation or found is None:
             return
+        publications, structure = found
         open_uris = {uri_key(uri) for uri in snapshot.documents.texts}
         closed = [p for p in publications if uri_key(p[0]) not in open_uris]
         self._publish(closed, source_for=lambda u: self._source_of(snapshot, u))
-        self._publish_structure()
+        self._publish_structure(structure)
         documents = self.session.documents.current()
         for uri in {uri_key(n) for n in documents.notebooks} | set(documents.texts):
             if documents.notebook_of_cell(uri) is None:
                 self.document_settled(uri)
 
-    def _workspace(self, snapshot: Snapshot, generation: int) -> list[Publication] | None:
-        """Runs off the event loop; None when overtaken before it could start."""
+    def _workspace(
+        self, snapshot: Snapshot, generation: int
+    ) -> tuple[list[Publication], list[Publication]] | None:
+        """Runs off the event loop: the modules' and glossaries' publications, and the TOC
+        files'; None when overtaken before it could start."""
         if generation != self._generation or self.session.shutting_down.is_set():
             return None
         open_uris = {uri_key(uri) for uri in snapshot.documents.open_uris()}
@@ -240,11 +243,12 @@ class Diagnostics:
             if uri_key(uri) in open_uris:
                 continue
             module = index.module_at(path)
-            if module is not None and resolved_path(path) in snapshot.glossary_sources:
-                source_view = index.view(module)  # a glossary page: its problems as a source
-                if source_view is not None:
-                    findings = [*findings, *source_findings(snapshot, path, source_view)]
-            view = index.view(module) if (findings and module is not None) else None
+            is_source = resolved_path(path) in snapshot.glossary_sources
+            view = index.view(module) if module is not None and (findings or is_source) else None
+            if view is not None and is_source:  # a glossary page: its problems as a source
+                findings = [*findings, *source_findings(snapshot, path, view)]
+            if not findings:
+                view = None
             if view is None:
                 publications.append((uri, [], None))
             else:
@@ -252,11 +256,11 @@ class Diagnostics:
         for path in self._workspace_glossaries(snapshot):
             if uri_key(path_to_uri(path)) not in open_uris:
                 publications += self._glossary(snapshot, path)
-        self._structure = [
+        structure: list[Publication] = [
             (path_to_uri(path), [convert.diagnostic(snapshot, lines, f) for f in findings], None)
             for path, (lines, findings) in toc_findings(index, snapshot.read_text).items()
         ]
-        return publications
+        return publications, structure
 
     # -- publishing --------------------------------------------------------------------------
 
@@ -268,14 +272,14 @@ class Diagnostics:
         for uri, diagnostics, version in publications:
             self.publisher.publish(source_for(uri), uri, diagnostics, version)
 
-    def _publish_structure(self) -> None:
+    def _publish_structure(self, structure: list[Publication]) -> None:
         """The TOC files' problems (a listed file that is missing, a cycle, broken YAML); a file
         whose problems went away is cleared."""
-        current = {uri for uri, _diagnostics, _version in self._structure}
+        current = {uri for uri, _diagnostics, _version in structure}
         for uri in self.publisher.published(STRUCTURE):
             if uri not in current:
                 self.publisher.publish(STRUCTURE, uri, [])
-        for uri, diagnostics, version in self._structure:
+        for uri, diagnostics, version in structure:
             self.publisher.publish(STRUCTURE, uri, diagnostics, version)
 
 
