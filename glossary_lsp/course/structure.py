@@ -11,9 +11,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from glossary_lsp.course.languages import LanguageLayout
+from glossary_lsp.course.languages import LanguageLayout, is_language_like
 from glossary_lsp.course.order import tree_order
-from glossary_lsp.course.toc import Toc, TocEntry, TocProblem, find_toc, read_readme_order
+from glossary_lsp.course.toc import (
+    README_NAMES,
+    Toc,
+    TocEntry,
+    TocProblem,
+    find_toc,
+    read_readme_order,
+)
 
 FOLDERS = "folders"
 
@@ -32,6 +39,30 @@ class CourseStructure:
 
 
 BOOK_FOLDERS = ("docs", "book", "lectures", "course", "content", "src", "website")
+# Files whose appearance, change or removal may change where a course's order comes from.
+ORDER_FILE_NAMES = frozenset(
+    ("_toc.yml", "myst.yml", "_toctree.yml", "mkdocs.yml", "SUMMARY.md", "book.toml")
+    + ("_quarto.yml", *README_NAMES, "index.rst")
+)
+
+
+def may_state_order(root: Path, path: Path, configured_toc: str | None) -> bool:
+    """Whether a file at `path` under `root` may be (or become) what orders the course: the
+    configured order file, a file named as a TOC format names it (at most four levels down:
+    `chapters/en/_toctree.yml`), or a README / `index.md` of the root, a book folder or a
+    translation tree."""
+    if configured_toc and path == (root / configured_toc):
+        return True
+    if path.name not in ORDER_FILE_NAMES:
+        return False
+    try:
+        parts = path.relative_to(root).parts
+    except ValueError:
+        return False
+    if path.name not in README_NAMES:
+        return len(parts) <= 4
+    folder = parts[-2] if len(parts) > 1 else None
+    return folder is None or folder in BOOK_FOLDERS or is_language_like(folder)
 
 
 def search_folders(
