@@ -290,6 +290,8 @@ class WorkspaceIndex:
             if not module.described and module.language == language:
                 described = self._describe(path)
                 described.language = language
+                if module.terms_known and module.terms_stamp == self._stamp(path):
+                    _keep_terms(module, described)  # found by a term pass before this course
                 self._modules[path] = described
 
     def is_structure_file(self, path: Path) -> bool:
@@ -741,6 +743,16 @@ def _is_kind(occurrence: Occurrence, kind: str) -> bool:
     if kind == "plain":
         return not occurrence.in_link
     return True
+
+
+def _keep_terms(found: ModuleFile, into: ModuleFile) -> None:
+    into.terms, into.defines, into.headings, into.plain = (
+        found.terms,
+        found.defines,
+        found.headings,
+        found.plain,
+    )
+    into.terms_known, into.terms_stamp = True, found.terms_stamp
 
 
 def _undescribed(path: Path) -> ModuleFile:
