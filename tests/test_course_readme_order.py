@@ -188,3 +188,25 @@ def test_a_configured_plain_list_with_comments_blank_lines_and_folders(tmp_path,
     assert main(["course", str(root), "--config", str(root / "settings.json"), "--no-bundled"]) == 0
     out = capsys.readouterr().out
     assert "order: chapters-md.txt" in out and "2. training/README.md" in out
+
+
+def test_bad_links_and_a_huge_readme_leave_the_tree_order(tmp_path):
+    links = "[me](README.md) [root](./) [out](../elsewhere/) [mail](mailto:a@b.c) [top](#top)\n"
+    root = write_course(
+        tmp_path / "course",
+        {
+            "README.md": "# C\n\n" + links + "[B](b/) [A](a/)\n",
+            "a/README.md": "# A\n",
+            "b/README.md": "# B\n",
+        },
+    )
+    (tmp_path / "elsewhere").mkdir()
+    structure, order = structure_and_order(root)
+    assert structure.order_source == "README.md"
+    assert len(structure.toc.entries) == 2  # only the links into the course
+    assert order == ["README.md", "b/README.md", "a/README.md"]
+    huge = "# Changes\n\n[B](b/) [A](a/)\n" + "- fixed a bug in a release\n" * 60_000
+    (root / "README.md").write_text(huge, encoding="utf-8")
+    structure, order = structure_and_order(root)
+    assert structure.order_source == "folders"  # over 1 MB: not read as the course order
+    assert order == ["README.md", "a/README.md", "b/README.md"]
