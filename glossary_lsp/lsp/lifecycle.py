@@ -209,6 +209,7 @@ def did_change_watched_files(ls: GlossaryServer, params: types.DidChangeWatchedF
     session = ls.session
     open_now = session.documents.current()
     structure = False
+    refreshing = []
     for change in params.changes:
         path = uri_to_path(change.uri)
         if path is None:
@@ -222,14 +223,16 @@ def did_change_watched_files(ls: GlossaryServer, params: types.DidChangeWatchedF
             session.index.remove(path)
             ls.publisher.clear(change.uri)
         elif session.index.is_module_path(path) and open_now.source_of(path) is None:
-            session.executor.submit(session.index.refresh, path)
+            refreshing.append(session.executor.submit(session.index.refresh, path))
     if structure:
-        asyncio.get_running_loop().create_task(course_structure_changed(ls))
+        asyncio.get_running_loop().create_task(course_structure_changed(ls, refreshing))
 
 
-async def course_structure_changed(ls: GlossaryServer) -> None:
+async def course_structure_changed(ls: GlossaryServer, after: list | None = None) -> None:
     """A TOC file (or the README that orders the course) was saved, created, changed on disk or
-    deleted: the course order, ids and titles again, the TOC's diagnostics, the course view."""
+    deleted: the course order, ids and titles again (once the files `after` are read), the TOC's
+    diagnostics, the course view."""
+    await asyncio.gather(*(asyncio.wrap_future(f) for f in after or ()), return_exceptions=True)
     await ls.session.run(ls.session.index.rebuild)
     notify_course_changed(ls)
     ls.diagnostics.schedule_workspace_pass()
