@@ -1,6 +1,6 @@
 """Course order, module ids and first introductions on real courses (local snapshots).
 
-    python benchmarks/course_order.py order PATH [--expected toc|readme]
+    python benchmarks/course_order.py order PATH [--expected toc|readme] [--toc FILE]
     python benchmarks/course_order.py sample PATH [--count 15] [--seed 1]
     python benchmarks/course_order.py verdicts FILE
     python benchmarks/course_order.py latency PATH --probe REL:LINE:COL [--expect REL]
@@ -36,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from glossary_lsp.course.files import MODULE_SUFFIXES  # noqa: E402
+from glossary_lsp.course.toc import README_NAMES  # noqa: E402
 from glossary_lsp.course.workspace import WorkspaceIndex  # noqa: E402
 from glossary_lsp.features.base import GlossaryVersion  # noqa: E402
 from glossary_lsp.features.definition import definition  # noqa: E402
@@ -49,20 +50,26 @@ _TOC_VALUES = {
     "SUMMARY.md": re.compile(r"\]\(([^)\s]+\.md)\)"),
     "_quarto.yml": re.compile(r"([\w./-]+\.qmd)\b"),
 }
+_PLAIN_LINE = re.compile(r"^\s*([^#\s]+)", re.M)  # a configured plain list of paths
 _README_LINK = re.compile(r"\]\(\s*<?([^)\s>#]+)")
 
 
-def open_index(root: Path) -> tuple[GlossaryVersion, WorkspaceIndex]:
+def open_index(root: Path, toc: str | None = None) -> tuple[GlossaryVersion, WorkspaceIndex]:
     store = GlossaryStore()
     store.configure(glossary_paths([root], [], True))
     store.reload(force=True)
     version = GlossaryVersion.build(store.merged)
-    index = WorkspaceIndex([root], matcher=version.matcher)
+    index = WorkspaceIndex([root], matcher=version.matcher, toc=toc)
     index.list_modules()
     return version, index
 
 
 def kendall_tau_b(xs: list[float], ys: list[float]) -> float:
+    return pair_counts(xs, ys)[0]
+
+
+def pair_counts(xs: list[float], ys: list[float]) -> tuple[float, int, int, int]:
+    """(tau-b, concordant, discordant, pairs tied in `ys` only)."""
     concordant = discordant = ties_x = ties_y = 0
     for i in range(len(xs)):
         for j in range(i + 1, len(xs)):
@@ -78,16 +85,17 @@ def kendall_tau_b(xs: list[float], ys: list[float]) -> float:
             else:
                 discordant += 1
     denominator = ((concordant + discordant + ties_x) * (concordant + discordant + ties_y)) ** 0.5
-    return (concordant - discordant) / denominator if denominator else 1.0
+    tau = (concordant - discordant) / denominator if denominator else 1.0
+    return tau, concordant, discordant, ties_y
 
 
 def toc_ranks(index: WorkspaceIndex, root: Path) -> dict[str, int]:
     structure = index.structures()[0]
     toc = structure.toc
-    if toc is None:
-        raise SystemExit("no TOC: use --expected readme")
+    if toc is None or structure.order_source in README_NAMES:
+        raise SystemExit("no TOC file: use --expected readme")
     text = toc.file.read_text(encoding="utf-8")
-    pattern = _TOC_VALUES[toc.file.name]
+    pattern = _TOC_VALUES.get(toc.file.name, _PLAIN_LINE)
     base = toc.file.parent
     if toc.file.name == "mkdocs.yml":
         text = text[text.find("\nnav:") :]
@@ -126,14 +134,17 @@ def readme_ranks(index: WorkspaceIndex, root: Path, level: str = "module") -> di
     return ranks
 
 
-def run_order(root: Path, expected: str, level: str = "module") -> None:
+def run_order(root: Path, expected: str, level: str = "module", toc: str | None = None) -> None:
     started = time.perf_counter()
-    _version, index = open_index(root)
+    _version, index = open_index(root, toc)
     listed = time.perf_counter() - started
     ours = {module.relative: rank for rank, module in enumerate(index.modules())}
     stated = toc_ranks(index, root) if expected == "toc" else readme_ranks(index, root, level)
     common = [path for path in ours if path in stated]
-    tau = kendall_tau_b([ours[p] for p in common], [stated[p] for p in common])
+    tau, concordant, discordant, ties = pair_counts(
+        [ours[p] for p in common], [stated[p] for p in common]
+    )
+    ceiling = ((concordant + discordant) / (concordant + discordant + ties)) ** 0.5 if ties else 1
     ids = [module.id for module in index.modules()]
     structure = index.structures()[0]
     print(f"{root.name}: order from {structure.order_source}, language {structure.language}")
@@ -141,6 +152,12 @@ def run_order(root: Path, expected: str, level: str = "module") -> None:
         print(f"  compared with the README's links, per {level}")
     print(f"  modules {len(ours)}, ranked by the {expected}: {len(stated)}, compared {len(common)}")
     print(f"  kendall tau-b {tau:.3f}; ids unique: {len(set(ids)) == len(ids)} ({len(ids)} ids)")
+    if ties:  # a total order cannot reach 1 against a reference with ties
+        print(
+            f"  pairs the {expected} orders: {concordant} agree, {discordant} disagree "
+            f"(tau over them {(concordant - discordant) / max(concordant + discordant, 1):.3f}); "
+            f"{ties} pairs it ties (tau-b ceiling {ceiling:.3f})"
+        )
     print(f"  listing {listed:.2f} s")
 
 
@@ -222,6 +239,7 @@ def main() -> None:
         help="readme: rank a module by its link or its folder's (module), its top-level "
         "folder's (folder), or only the modules the README links to (linked)",
     )
+    order.add_argument("--toc", help="glossaryLsp.course.toc: an order file, relative to PATH")
     sample = commands.add_parser("sample")
     sample.add_argument("path", type=Path)
     sample.add_argument("--count", type=int, default=15)
@@ -235,7 +253,7 @@ def main() -> None:
     latency.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     if args.command == "order":
-        run_order(args.path.resolve(), args.expected, args.level)
+        run_order(args.path.resolve(), args.expected, args.level, args.toc)
     elif args.command == "sample":
         run_sample(args.path.resolve(), args.count, args.seed)
     elif args.command == "verdicts":

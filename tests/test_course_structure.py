@@ -325,7 +325,7 @@ def test_glossary_module_by_path_title_or_id_and_ambiguity_on_the_entry(tmp_path
     text = path.read_text(encoding="utf-8")
     [finding] = module_name_findings(version, index, path, LineIndex(text))
     assert finding.rule == "ambiguousModule" and "2 modules" in finding.message
-    assert text[finding.start : finding.end] == "KV cache"
+    assert text[finding.start : finding.end] == "Notes"  # at the entry's `module:` value
 
 
 # ------------------------------------------------------------------------------ introduction

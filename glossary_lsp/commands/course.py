@@ -1,9 +1,9 @@
 """`glossary-lsp course [PATH] [--format text|json]`: what the server understands of a course.
 
-The root, where the order comes from (a TOC format or `folders`), the course language, the
-folders skipped by default rules, the TOC's problems, and the modules in course order (path
-relative to the root, id, title). PATH is a course folder or a file in it (default `.`); the
-root is found as `check`, `hover` and `definition` find it.
+The root, where the order comes from (a TOC format, `README.md` or `folders`), the course
+language, the folders skipped by default rules, the TOC's problems, and the modules in course
+order (path relative to the root, id, title). PATH is a course folder or a file in it (default
+`.`); the root is found as `check`, `hover` and `definition` find it.
 """
 
 from __future__ import annotations

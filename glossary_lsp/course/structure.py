@@ -11,9 +11,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from glossary_lsp.course.languages import LanguageLayout
+from glossary_lsp.course.languages import LanguageLayout, is_language_like
 from glossary_lsp.course.order import tree_order
-from glossary_lsp.course.toc import Toc, TocEntry, TocProblem, find_toc
+from glossary_lsp.course.toc import (
+    README_NAMES,
+    Toc,
+    TocEntry,
+    TocProblem,
+    find_toc,
+    read_readme_order,
+)
 
 FOLDERS = "folders"
 
@@ -22,7 +29,8 @@ FOLDERS = "folders"
 class CourseStructure:
     root: Path
     language: str | None
-    order_source: str  # a TOC format ("_toctree.yml", "mkdocs.yml", …, "toctree") or "folders"
+    # a TOC format ("_toctree.yml", "mkdocs.yml", …, "toctree"), "README.md" or "folders"
+    order_source: str
     modules: list[str]  # paths relative to the root, in course order
     toc: Toc | None = None
     toc_entries: dict[str, TocEntry] = field(default_factory=dict)  # by relative path
@@ -31,6 +39,30 @@ class CourseStructure:
 
 
 BOOK_FOLDERS = ("docs", "book", "lectures", "course", "content", "src", "website")
+# Files whose appearance, change or removal may change where a course's order comes from.
+ORDER_FILE_NAMES = frozenset(
+    ("_toc.yml", "myst.yml", "_toctree.yml", "mkdocs.yml", "SUMMARY.md", "book.toml")
+    + ("_quarto.yml", *README_NAMES, "index.rst")
+)
+
+
+def may_state_order(root: Path, path: Path, configured_toc: str | None) -> bool:
+    """Whether a file at `path` under `root` may be (or become) what orders the course: the
+    configured order file, a file named as a TOC format names it (at most four levels down:
+    `chapters/en/_toctree.yml`), or a README / `index.md` of the root, a book folder or a
+    translation tree."""
+    if configured_toc and path == (root / configured_toc):
+        return True
+    if path.name not in ORDER_FILE_NAMES:
+        return False
+    try:
+        parts = path.relative_to(root).parts
+    except ValueError:
+        return False
+    if path.name not in README_NAMES:
+        return len(parts) <= 4
+    folder = parts[-2] if len(parts) > 1 else None
+    return folder is None or folder in BOOK_FOLDERS or is_language_like(folder)
 
 
 def search_folders(
@@ -58,6 +90,10 @@ def build_structure(
     mine = [path for path in files if layout.language_of(path) == language]
     configured = Path(configured_toc) if configured_toc else None
     toc = find_toc(root, search_folders(root, layout, language, main), configured if main else None)
+    if toc is None:
+        readme = _readme_toc(root, search_folders(root, layout, language, main), mine)
+        if readme is not None:
+            return readme_structure(root, language, readme, mine, stated_orders)
     if toc is None or not toc.usable:
         structure = CourseStructure(root, language, FOLDERS, tree_order(mine, stated_orders), toc)
         if toc is not None:
@@ -84,4 +120,43 @@ def build_structure(
         structure.notes.append(f"{left_out} files of the course are not in {toc.file.name}")
     for other in toc.ignored:
         structure.notes.append(f"{other} is ignored: {toc.file.name} comes first in precedence")
+    return structure
+
+
+def _readme_toc(root: Path, folders: Sequence[Path], mine: Sequence[str]) -> Toc | None:
+    modules = frozenset(mine)
+    for folder in folders:
+        toc = read_readme_order(root, folder, modules)
+        if toc is not None:
+            return toc
+    return None
+
+
+def readme_structure(
+    root: Path, language: str | None, readme: Toc, mine: Sequence[str], stated: Mapping[str, float]
+) -> CourseStructure:
+    """The order a README states: itself first, then its links in document order (a linked
+    folder brings its modules in tree order, at that place), then the modules no link reaches,
+    in tree order."""
+    tree = tree_order(mine, stated)
+    placed: dict[str, None] = {}
+    own = readme.file.relative_to(root).as_posix() if readme.file.is_relative_to(root) else None
+    if own in set(mine):
+        placed[own] = None
+    for entry in readme.entries:
+        if entry.path is not None:
+            placed.setdefault(entry.path)
+        elif entry.folder is not None:
+            inside = entry.folder + "/"
+            for path in tree:
+                if path.startswith(inside):
+                    placed.setdefault(path)
+    reached = len(placed)
+    for path in tree:
+        placed.setdefault(path)
+    structure = CourseStructure(root, language, readme.source, list(placed), readme)
+    structure.notes.append(
+        f"course order from the links of {readme.file.name} ({len(readme.entries)} links to the "
+        f"course reach {reached} modules; the other {len(tree) - reached} follow in tree order)"
+    )
     return structure

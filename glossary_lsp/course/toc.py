@@ -15,14 +15,16 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
 import yaml
 
 from glossary_lsp.course.files import MODULE_SUFFIXES
-from glossary_lsp.course.order import natural_key
+from glossary_lsp.course.order import natural_key, stem_of
+from glossary_lsp.text.links import markdown_links
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +48,7 @@ class TocEntry:
     id: str | None
     file: Path  # the TOC file (or toctree document) that lists it
     line: int  # 1-based
+    folder: str | None = None  # a README's link to a folder: its modules go at this place
 
 
 @dataclass(frozen=True, slots=True)
@@ -576,3 +579,96 @@ def find_toc(root: Path, folders: Sequence[Path], configured: Path | None = None
             log.info("%s: %s wins over %s (precedence)", folder, path.name, other.name)
         return toc
     return None
+
+
+# ------------------------------------------------------------------------- a README's links
+
+README_NAMES = ("README.md", "readme.md", "Readme.md", "index.md")
+MIN_README_TOP_LEVELS = 2
+# Links to these say how to take part, not where the course goes: they never make a README
+# the order source.
+_META_STEMS = frozenset(
+    ("contributing", "code_of_conduct", "changelog", "changes", "history", "license")
+    + ("security", "support", "citation", "authors")
+)
+
+
+def read_readme_order(root: Path, folder: Path, modules: Collection[str]) -> Toc | None:
+    """The order a course's README (or `index.md`) in `folder` states by its links, when it
+    links to at least `MIN_README_TOP_LEVELS` top-level files or folders of the course holding
+    `modules` (POSIX paths relative to `root`); else None, and the tree order stands. Entries
+    are its links to modules and to folders (`folder`), in document order; no problems are
+    reported (a README's other links are not a TOC's)."""
+    readme = next((folder / name for name in README_NAMES if (folder / name).is_file()), None)
+    if readme is None:
+        return None
+    try:
+        if readme.stat().st_size > MAX_TOC_BYTES:
+            log.info("%s: too large to state the course order", readme)
+            return None
+        text = readme.read_text(encoding="utf-8-sig", errors="replace")
+    except OSError:
+        return None
+    try:
+        base = readme.parent.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return None
+    toc = Toc(readme.name, readme)
+    folders = {ancestor for path in modules for ancestor in _ancestors(path)}
+    for link in markdown_links(text)[:MAX_ENTRIES]:
+        entry = _readme_entry(root, readme, link.destination, link.line, modules, folders)
+        if entry is not None and not _is_meta(entry, base):
+            toc.entries.append(entry)
+    reached = {_top_level(entry, base) for entry in toc.entries}
+    return toc if len(reached) >= MIN_README_TOP_LEVELS else None
+
+
+def _readme_entry(
+    root: Path, readme: Path, target: str, line: int, modules: Collection[str], folders: set
+) -> TocEntry | None:
+    target = unquote(target.split("#", 1)[0].split("?", 1)[0]).strip()
+    if not target or is_external(target) or target.startswith("/"):
+        return None
+    path = (readme.parent / target).resolve()
+    try:
+        relative = path.relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return None
+    if relative == "." or path == readme.resolve():
+        return None
+    if relative in folders and path.is_dir():
+        return TocEntry(target, None, None, None, readme, line, folder=relative)
+    if relative not in modules:  # `setup/README`, `intro`: a module named without its suffix
+        relative = resolve_target(root, readme.parent, target) or ""
+    if relative in modules:
+        return TocEntry(target, relative, None, None, readme, line)
+    return None
+
+
+def _ancestors(path: str) -> list[str]:
+    """`a/b/c.md` → `a`, `a/b`."""
+    parts = path.split("/")[:-1]
+    return ["/".join(parts[: depth + 1]) for depth in range(len(parts))]
+
+
+def _under(entry: TocEntry, base: str) -> str:
+    """An entry's path relative to the README's folder `base` (`""` when outside it)."""
+    relative = entry.folder or entry.path or ""
+    if base == ".":
+        return relative
+    return relative.removeprefix(base + "/") if relative.startswith(base + "/") else ""
+
+
+def _top_level(entry: TocEntry, base: str) -> str | None:
+    """The file or folder right under the README's folder that an entry reaches."""
+    return _under(entry, base).split("/", 1)[0] or None
+
+
+def _is_meta(entry: TocEntry, base: str) -> bool:
+    """A link to CONTRIBUTING.md, LICENSE and the like next to the README."""
+    relative = _under(entry, base)
+    return (
+        entry.path is not None
+        and "/" not in relative
+        and stem_of(relative).casefold() in _META_STEMS
+    )

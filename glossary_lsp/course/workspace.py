@@ -32,7 +32,7 @@ from glossary_lsp.course.files import (
 from glossary_lsp.course.identity import ModuleNames, stated_id, unique_ids
 from glossary_lsp.course.languages import LanguageLayout, course_language, detect_languages
 from glossary_lsp.course.order import front_matter_order
-from glossary_lsp.course.structure import CourseStructure, build_structure
+from glossary_lsp.course.structure import CourseStructure, build_structure, may_state_order
 from glossary_lsp.glossary.model import Term
 from glossary_lsp.matching import TermMatcher
 from glossary_lsp.text.documents import MAX_FILE_BYTES, view_document
@@ -290,11 +290,16 @@ class WorkspaceIndex:
             if not module.described and module.language == language:
                 described = self._describe(path)
                 described.language = language
+                if module.terms_known and module.terms_stamp == self._stamp(path):
+                    _keep_terms(module, described)  # found by a term pass before this course
                 self._modules[path] = described
 
     def is_structure_file(self, path: Path) -> bool:
-        """Whether a file is a TOC (or toctree document) that the course structure was read from,
-        or one that lost precedence to it."""
+        """Whether a file is a TOC (or toctree document, or README) that the course structure was
+        read from, one that lost precedence to it, or one that may come to order the course."""
+        root = self._root_of(path)
+        if root is not None and may_state_order(root, path, self.toc):
+            return True
         with self._lock:
             for course in (self._main, *self._courses.values()):
                 for structure in course.structures if course is not None else ():
@@ -738,6 +743,16 @@ def _is_kind(occurrence: Occurrence, kind: str) -> bool:
     if kind == "plain":
         return not occurrence.in_link
     return True
+
+
+def _keep_terms(found: ModuleFile, into: ModuleFile) -> None:
+    into.terms, into.defines, into.headings, into.plain = (
+        found.terms,
+        found.defines,
+        found.headings,
+        found.plain,
+    )
+    into.terms_known, into.terms_stamp = True, found.terms_stamp
 
 
 def _undescribed(path: Path) -> ModuleFile:

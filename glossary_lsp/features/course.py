@@ -3,11 +3,12 @@
 `course_outline` is the answer of `glossary-lsp course --format json` and (with `uri` and
 `introduces` per module) of the `glossaryLsp/course` request. `toc_findings` are the problems of
 the TOC files (a listed file that is missing, a cycle, broken YAML), published on those files;
-`module_name_findings` are glossary entries whose `module:` names several modules.
+`module_name_findings` are glossary entries whose `module:` names several modules, or none.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -19,9 +20,12 @@ from glossary_lsp.course.workspace import Course, WorkspaceIndex
 from glossary_lsp.features.base import GlossaryVersion
 from glossary_lsp.features.definition import ReadText, read_from_disk, term_value_span
 from glossary_lsp.features.diagnostics import Finding, terms_defined_in
+from glossary_lsp.glossary.model import Term
+from glossary_lsp.glossary.schema import closest_name
 from glossary_lsp.text.positions import LineIndex
 
 TOC_PROBLEM = "courseStructure"
+# One rule for a `module:` that does not name exactly one module (several, or none).
 AMBIGUOUS_MODULE = "ambiguousModule"
 
 
@@ -116,18 +120,57 @@ def toc_findings(
 def module_name_findings(
     version: GlossaryVersion, index: WorkspaceIndex, path: Path, lines: LineIndex
 ) -> list[Finding]:
-    """On a glossary file: each entry whose `module:` names several modules of the course."""
+    """On a glossary file: each entry whose `module:` names several modules of the course, or
+    none while no glossary declares it either (checked once the course has modules)."""
     course = index.course()
     findings = []
     for term in terms_defined_in(version, path):
-        candidates = course.names.candidates(term.module) if term.module else []
-        span = term_value_span(lines, term) if len(candidates) > 1 else None
-        if span is None:
+        if not term.module:
             continue
-        names = ", ".join(candidate.relative for candidate in candidates[:5])
-        message = (
-            f"module '{term.module}' names {len(candidates)} modules of the course ({names}): "
-            "write a module id or path"
-        )
-        findings.append(Finding(AMBIGUOUS_MODULE, "warning", message, *span))
+        candidates = course.names.candidates(term.module)
+        if len(candidates) > 1:
+            names = ", ".join(candidate.relative for candidate in candidates[:5])
+            message = (
+                f"module '{term.module}' names {len(candidates)} modules of the course ({names}): "
+                "write a module id or path"
+            )
+        elif not candidates and course.modules and version.glossary.module(term.module) is None:
+            message = (
+                f"module '{term.module}' is no module of the course and no glossary declares it"
+            )
+            known = [*version.glossary.modules, *(module.id for module in course.modules)]
+            closest = closest_name(term.module, known)
+            message += f"; did you mean '{closest}'?" if closest else ""
+        else:
+            continue
+        span = module_value_span(lines, term) or term_value_span(lines, term)
+        if span is not None:
+            findings.append(Finding(AMBIGUOUS_MODULE, "warning", message, *span))
     return findings
+
+
+_MODULE_KEY = re.compile(
+    r"^(?P<indent>[ \t]*(?:-[ \t]+)?)module[ \t]*:[ \t]*(?P<value>\S[^#\r\n]*?)[ \t]*(?:#.*)?$"
+)
+_ENTRY_START = re.compile(r"^[ \t]*-[ \t]")
+MODULE_KEY_LINES = 60
+
+
+def module_value_span(lines: LineIndex, term: Term) -> tuple[int, int] | None:
+    """Source offsets of the `module:` value of a term's entry in a glossary YAML file (quotes
+    excluded): searched from the entry's line to the next entry."""
+    location = term.location
+    if location is None:
+        return None
+    first = location.line - 1
+    for number in range(first, min(first + MODULE_KEY_LINES, lines.line_count)):
+        line = lines.line(number)
+        if number > first and _ENTRY_START.match(line):
+            return None
+        found = _MODULE_KEY.match(line.rstrip("\r\n"))
+        if found is not None:
+            start, end = found.span("value")
+            if found.group("value")[:1] in "\"'" and end - start >= 2:
+                start, end = start + 1, end - 1
+            return lines.line_start(number) + start, lines.line_start(number) + end
+    return None

@@ -52,7 +52,8 @@ def load_glossary_text(
 ) -> Glossary:
     """The glossary written in `text` (read from `path`, used in problems and locations).
 
-    A term's `module` may name a module of this text or one of `known_modules`. Raises
+    A term's `module` is not checked here: it may name a module of any glossary or of the
+    course, which the course judges (`features/course.module_name_findings`). Raises
     `GlossaryLoadError` with every problem found. The text is parsed by libyaml, or by PyYAML's
     pure-Python parser with `pure_python`.
     """

@@ -242,6 +242,9 @@ class GlossaryReader(NodeReader):
         known_modules: Collection[str],
     ) -> None:
         super().__init__(path, loader_class, problems)
+        # A term's `module:` need not be declared here or in `known_modules`: it may name a
+        # module of the course by id, path or title, which only the course can judge
+        # (`features/course.module_name_findings`).
         self.known_modules = known_modules
 
     def read(self, root: Node) -> Glossary | None:
@@ -251,9 +254,8 @@ class GlossaryReader(NodeReader):
         if not self.check_version(root, fields.get("version")):
             return None
         modules = self.read_modules(fields["modules"][1]) if "modules" in fields else {}
-        module_ids = set(self.known_modules) | set(modules)
         if "terms" in fields:
-            entries = self.read_terms(fields["terms"][1], module_ids)
+            entries = self.read_terms(fields["terms"][1])
         else:
             self.missing(root, "terms", "the glossary")
             entries = []
@@ -346,15 +348,15 @@ class GlossaryReader(NodeReader):
 
     # terms
 
-    def read_terms(self, node: Node, module_ids: set[str]) -> list[_TermEntry]:
+    def read_terms(self, node: Node) -> list[_TermEntry]:
         entries = []
         for item in self.sequence(node, "'terms'"):
-            entry = self.read_term(item, module_ids)
+            entry = self.read_term(item)
             if entry is not None:
                 entries.append(entry)
         return entries
 
-    def read_term(self, node: Node, module_ids: set[str]) -> _TermEntry | None:
+    def read_term(self, node: Node) -> _TermEntry | None:
         if not self.mapping(node, "each entry of 'terms'"):
             return None
         fields = self.fields(node, _TERM_KEYS, "a term")
@@ -374,9 +376,6 @@ class GlossaryReader(NodeReader):
         get, string, boolean = fields.get, self.string, self.boolean
         field = get("module")
         module = string(field[1], ("module", name)) if field else None
-        if module is not None and module not in module_ids:
-            assert field is not None  # `module` is read from it
-            self.unknown_module(cast(ScalarEvent, field[1]), module, module_ids)
         field = get("expansion")
         expansion = string(field[1], ("expansion", name)) if field else None
         field = get("definition")
@@ -422,16 +421,6 @@ class GlossaryReader(NodeReader):
                         node, f"an entry of {_describe(what)} is empty: {node.value!r}"
                     )
         return names
-
-    def unknown_module(self, node: ScalarEvent, module: str, module_ids: set[str]) -> None:
-        closest = closest_name(module, module_ids) if module_ids else None
-        if closest:
-            hint = f"; did you mean '{closest}'?"
-        elif module_ids:
-            hint = ""
-        else:
-            hint = "; this glossary defines no modules"
-        self.problems.at(node, f"module '{module}' is not defined{hint}")
 
     def check_name_clashes(self, entries: list[_TermEntry]) -> None:
         """Two terms with one name, or an alias that is already another term's name."""

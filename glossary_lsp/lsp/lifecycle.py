@@ -208,10 +208,13 @@ async def did_change_workspace_folders(
 def did_change_watched_files(ls: GlossaryServer, params: types.DidChangeWatchedFilesParams) -> None:
     session = ls.session
     open_now = session.documents.current()
+    structure = False
+    refreshing = []
     for change in params.changes:
         path = uri_to_path(change.uri)
         if path is None:
             continue
+        structure = structure or session.index.is_structure_file(path)
         if session.affects_glossary(path):
             reload_glossary(ls)
             if session.is_glossary_path(path):
@@ -220,7 +223,19 @@ def did_change_watched_files(ls: GlossaryServer, params: types.DidChangeWatchedF
             session.index.remove(path)
             ls.publisher.clear(change.uri)
         elif session.index.is_module_path(path) and open_now.source_of(path) is None:
-            session.executor.submit(session.index.refresh, path)
+            refreshing.append(session.executor.submit(session.index.refresh, path))
+    if structure:
+        asyncio.get_running_loop().create_task(course_structure_changed(ls, refreshing))
+
+
+async def course_structure_changed(ls: GlossaryServer, after: list | None = None) -> None:
+    """A TOC file (or the README that orders the course) was saved, created, changed on disk or
+    deleted: the course order, ids and titles again (once the files `after` are read), the TOC's
+    diagnostics, the course view."""
+    await asyncio.gather(*(asyncio.wrap_future(f) for f in after or ()), return_exceptions=True)
+    await ls.session.run(ls.session.index.rebuild)
+    notify_course_changed(ls)
+    ls.diagnostics.schedule_workspace_pass()
 
 
 async def pull_configuration(ls: GlossaryServer) -> bool:
@@ -257,6 +272,9 @@ async def register_watchers(ls: GlossaryServer) -> None:
         return
     patterns = ["**/*.{md,markdown,mdx,ipynb}", f"**/{WORKSPACE_GLOSSARY}"]
     patterns += ["**/*.rst", "**/myst.yml", "**/*.glossary.{yml,yaml}"]  # glossary sources
+    patterns += ["**/{_toc,_toctree,mkdocs,_quarto}.yml", "**/book.toml"]  # course order files
+    toc = ls.session.settings.course_toc
+    patterns += [str(root / toc) for root in ls.session.roots] if toc else []
     patterns += [str(path) for path in ls.session.store.paths]
     options = types.DidChangeWatchedFilesRegistrationOptions(
         watchers=[types.FileSystemWatcher(glob_pattern=pattern) for pattern in patterns]
@@ -339,8 +357,6 @@ def document_saved(ls: GlossaryServer, uri: str) -> None:
     if session.affects_glossary(path):
         reload_glossary(ls)
     elif session.index.is_structure_file(path):
-        session.index.rebuild()  # a TOC saved: the course order, ids and titles again
-        notify_course_changed(ls)
-        ls.diagnostics.schedule_workspace_pass()
+        asyncio.get_running_loop().create_task(course_structure_changed(ls))
     if session.index.is_module_path(path) and not session.is_glossary_path(path):
         session.executor.submit(session.index.refresh, path)
