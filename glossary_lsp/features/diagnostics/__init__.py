@@ -46,10 +46,8 @@ from glossary_lsp.features.diagnostics.diagnose import diagnose
 from glossary_lsp.features.diagnostics.expansion import (
     expansion_for,
     is_acronym_like,
-    is_expanded,
     needs_expansion,
     plural_noun,
-    squash,
 )
 from glossary_lsp.features.diagnostics.facts import CourseFacts, Introduction
 from glossary_lsp.features.diagnostics.findings import (
@@ -107,7 +105,6 @@ __all__ = [
     "glossary_findings",
     "is_acronym_candidate",
     "is_acronym_like",
-    "is_expanded",
     "module_label",
     "module_view",
     "needs_expansion",
@@ -118,7 +115,6 @@ __all__ = [
     "sentence_around",
     "sentence_span",
     "spelling_index",
-    "squash",
     "terms_defined_in",
     "unmatched_spans",
 ]

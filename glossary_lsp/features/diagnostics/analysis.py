@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from glossary_lsp.course.defining import spells_out, squash, written_with_expansion
 from glossary_lsp.features.base import GlossaryVersion
 from glossary_lsp.features.diagnostics.acronyms import (
     WORD,
@@ -17,9 +18,6 @@ from glossary_lsp.features.diagnostics.acronyms import (
 from glossary_lsp.features.diagnostics.expansion import (
     expanded_in_sentence,
     is_acronym_like,
-    is_expanded,
-    spells_out,
-    squash,
 )
 from glossary_lsp.features.diagnostics.findings import MAX_FINDINGS_PER_RULE
 from glossary_lsp.features.diagnostics.sentences import sentence_around
@@ -119,7 +117,7 @@ def _record_use(
         and not _names_something_else(text, match.start, match.end)
     )
     expanded = bool(term.expansion) and (
-        is_expanded(text, match.start, match.end, term.expansion)
+        written_with_expansion(text, match.start, match.end, term.expansion)
         or (
             acronym
             and key not in analysis.first_acronym_use  # once per term and module: it costs

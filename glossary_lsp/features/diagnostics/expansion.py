@@ -1,15 +1,16 @@
-"""Whether an acronym is written with its expansion, and the expansion a fix writes."""
+"""Acronyms and their expansions in prose: an expansion in the sentence or under a heading (the
+expansion right next to it is `course.defining.written_with_expansion`), and the expansion a
+fix writes."""
 
 from __future__ import annotations
 
 import re
 
+from glossary_lsp.course.defining import squash
 from glossary_lsp.features.diagnostics.rule_settings import EVERYDAY_ACRONYMS
 from glossary_lsp.features.diagnostics.sentences import sentence_span
 from glossary_lsp.glossary.model import Term, is_acronym
 
-_NON_ALNUM = re.compile(r"[\W_]+")
-_PARENTHESIS_AFTER = re.compile(r"[*_]*\s*\(\s*([^()\n]{1,200}?)\s*\)")
 
 
 def is_acronym_like(name: str) -> bool:
@@ -17,44 +18,6 @@ def is_acronym_like(name: str) -> bool:
     if is_acronym(name):
         return True
     return " " not in name and len(name) <= 8 and sum(char.isupper() for char in name) >= 2
-
-
-def squash(text: str) -> str:
-    """Case, spacing, hyphens and markup removed: `Flash-Attention` → `flashattention`."""
-    return _NON_ALNUM.sub("", text.casefold())
-
-
-def spells_out(candidate: str, expansion: str) -> bool:
-    wanted = squash(expansion)
-    return bool(wanted) and any(
-        candidate.endswith(form) for form in (wanted, wanted + "s", wanted + "es")
-    )
-
-
-def is_expanded(text: str, start: int, end: int, expansion: str) -> bool:
-    """Whether `text[start:end]` is written as "ACR (Expansion)" or "Expansion (ACR)"."""
-    after = _PARENTHESIS_AFTER.match(text, end)
-    if after is not None:
-        inside = squash(after.group(1))
-        wanted = squash(expansion)
-        if wanted and inside.startswith(wanted):
-            return True
-    opening = start
-    while opening > 0 and text[opening - 1] in "*_ \t":
-        opening -= 1
-    if opening == 0 or text[opening - 1] != "(":
-        return False
-    closing = end
-    while closing < len(text) and text[closing] in "*_ \t":
-        closing += 1
-    if closing >= len(text) or text[closing] != ")":
-        return False
-    window = text[max(0, opening - 1 - 3 * len(expansion) - 200) : opening - 1]
-    window = _LINK_TARGET.sub("", window)  # `[Multi-Query Attention](https://…) (MQA)`
-    return spells_out(squash(window[-3 * len(expansion) - 20 :]), expansion)
-
-
-_LINK_TARGET = re.compile(r"\]\([^()\s]*\)")
 
 
 def expanded_in_sentence(text: str, start: int, expansion: str, last: list | None = None) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from glossary_lsp.features.diagnostics.expansion import squash
+from glossary_lsp.course.defining import squash
 from glossary_lsp.glossary.english import is_english_word
 from glossary_lsp.glossary.model import Term, singular_forms
 from glossary_lsp.matching import Match, TermMatcher, at_sentence_start, code_like_token
