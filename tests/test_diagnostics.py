@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from course_helpers import GLOSSARY, apply_edits, build, notebook, write_course
 
+from glossary_lsp.course.defining import written_with_expansion
 from glossary_lsp.features.code_actions import (
     glossary_entry_change,
     ignore_change,
@@ -14,7 +15,6 @@ from glossary_lsp.features.code_actions import (
     quick_fixes,
     yaml_scalar,
 )
-from glossary_lsp.course.defining import written_with_expansion
 from glossary_lsp.features.definition import term_value_span
 from glossary_lsp.features.diagnostics import (
     CourseDiagnostics,

@@ -4,13 +4,10 @@ fix writes."""
 
 from __future__ import annotations
 
-import re
-
 from glossary_lsp.course.defining import squash
 from glossary_lsp.features.diagnostics.rule_settings import EVERYDAY_ACRONYMS
 from glossary_lsp.features.diagnostics.sentences import sentence_span
 from glossary_lsp.glossary.model import Term, is_acronym
-
 
 
 def is_acronym_like(name: str) -> bool:
