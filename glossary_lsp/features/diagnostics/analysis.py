@@ -6,13 +6,14 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from glossary_lsp.course.defining import spells_out, squash, written_with_expansion
+from glossary_lsp.course.defining import link_text, spells_out, squash, written_with_expansion
 from glossary_lsp.features.base import GlossaryVersion
 from glossary_lsp.features.diagnostics.acronyms import (
     WORD,
     acronym_tokens,
     is_acronym_candidate,
     line_around,
+    part_of_a_name,
     shouted,
 )
 from glossary_lsp.features.diagnostics.expansion import (
@@ -45,6 +46,7 @@ class TermUse:
     name: str
     expanded: bool
     acronym: bool  # written as the acronym itself (not as an alias that spells it out)
+    heading: bool = False  # in a heading: a title, whose expansion belongs in the text below
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,11 +75,16 @@ class ModuleAnalysis:
 
     first_use: dict[str, TermUse] = field(default_factory=dict)
     first_acronym_use: dict[str, TermUse] = field(default_factory=dict)
-    first_expanded: dict[str, TermUse] = field(default_factory=dict)
-    # the first use that does not explain itself: not expanded and not the expansion spelled out
+    first_body_acronym_use: dict[str, TermUse] = field(default_factory=dict)  # not in a heading
+    # the first use that explains itself: written with its expansion, or the expansion itself
+    first_explained: dict[str, TermUse] = field(default_factory=dict)
+    # the first use that does not explain itself and is not a link's text (a reference to where
+    # the term is taught, as in a course's list of lessons)
     first_bare_use: dict[str, TermUse] = field(default_factory=dict)
     acronyms: dict[str, Word] = field(default_factory=dict)  # first use of each, by singular
     acronym_uses: dict[str, int] = field(default_factory=dict)  # uses of each, by singular
+    # those used at least once on their own, not as the first word of a name (`LM Studio`)
+    acronyms_alone: set[str] = field(default_factory=set)
     misspellings: list[Misspelling] = field(default_factory=list)
     error: tuple[str, int] | None = None  # why the document cannot be read, and where
 
@@ -108,6 +115,8 @@ def _record_use(
 ) -> None:
     if is_code_like(region.text, match.start, match.end):
         return  # `torch.nn.MultiheadAttention`, `Org/Model-7B`: an identifier, not the term
+    if names_a_library(region.text, match.start, match.end, match.term):
+        return
     term = match.term
     key = term.key
     text = region.text
@@ -126,23 +135,34 @@ def _record_use(
                 or _expanded_below_heading(text, match.start, term.expansion)
             )
         )
+        or (acronym and _APPOSITION.match(text, match.end) is not None)
     )
     surface = region.text[match.start : match.end]
-    bare = not expanded and not (term.expansion and spells_out(squash(surface), term.expansion))
+    explained = expanded or bool(term.expansion and spells_out(squash(surface), term.expansion))
+    bare = (
+        not explained
+        and key not in analysis.first_bare_use
+        and link_text(text, match.start, match.end) is None
+        and not _opens_a_label(text, match.start, match.end)
+    )
+    heading = acronym and _in_heading(text, match.start)
     needed = (
         key not in analysis.first_use
         or (acronym and key not in analysis.first_acronym_use)
-        or (expanded and key not in analysis.first_expanded)
-        or (bare and key not in analysis.first_bare_use)
+        or (acronym and not heading and key not in analysis.first_body_acronym_use)
+        or (explained and key not in analysis.first_explained)
+        or bare
     )
     if needed:
         start, end = region.to_source(match.start), region.to_source(match.end)
-        use = TermUse(start, end, surface, term, match.name, expanded, acronym)
+        use = TermUse(start, end, surface, term, match.name, expanded, acronym, heading)
         analysis.first_use.setdefault(key, use)
         if acronym:
             analysis.first_acronym_use.setdefault(key, use)
-        if expanded:
-            analysis.first_expanded.setdefault(key, use)
+            if not heading:
+                analysis.first_body_acronym_use.setdefault(key, use)
+        if explained:
+            analysis.first_explained.setdefault(key, use)
         if bare:
             analysis.first_bare_use.setdefault(key, use)
     replacement = spelling.noncanonical_match(surface, match)
@@ -174,16 +194,60 @@ def _names_something_else(text: str, start: int, end: int) -> bool:
     return anchor >= 0 and "</a>" not in text[anchor:start] and closing >= 0
 
 
+_HUGGING_FACE = "\N{HUGGING FACE}"
+_LIBRARY_AFTER = re.compile(r"[*_`]*[ \t]+(?:library|libraries|package)\b")
+
+
+def names_a_library(text: str, start: int, end: int, term: Term) -> bool:
+    """`🤗 Transformers`, `the Transformers library`: a library named after a concept (the term
+    in the plural, capitalised) is not a use of the concept."""
+    if text[max(0, start - 3) : start].strip().endswith(_HUGGING_FACE):
+        return True
+    surface = text[start:end]
+    plural = surface.endswith("s") and not term.term.endswith("s")
+    return plural and surface[0].isupper() and _LIBRARY_AFTER.match(text, end) is not None
+
+
+# `CUDA, an optimized C library for GPUs`: an apposition says what the acronym is
+_APPOSITION = re.compile(r"[*_`]*,[ \t]+(?:an?|the)[ \t]+[^\W\d_][\w-]*[ \t]+[^\W\d_]", re.I)
+
+
+_LABEL_BEFORE = re.compile(r"[ \t]*(?:[-*+]|\d+[.)])[ \t]+(?:\*\*|__)")
+_LABEL_AFTER = re.compile(r"(?:[ \t]+[^\W\d_]+){0,2}(?:\*\*|__)[ \t]*:[ \t]*\S+[ \t]+\S+[ \t]+\S")
+
+
+def _opens_a_label(text: str, start: int, end: int) -> bool:
+    """`2. **Temperature Control**: like a dial …`: a list item's bold label that opens with
+    the term, explained after the colon: the use explains itself (but is not the course's
+    introduction of the term: the label may be about something else named after it)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    before = _LABEL_BEFORE.fullmatch(text, line_start, start)
+    return before is not None and _LABEL_AFTER.match(text, end) is not None
+
+
+def _in_heading(text: str, start: int) -> bool:
+    line_start = text.rfind("\n", 0, start) + 1
+    return text.startswith("#", line_start)
+
+
 def _expanded_below_heading(text: str, start: int, expansion: str) -> bool:
     """An acronym in a heading ("## Implementing RoPE") that the paragraph under it expands."""
-    line_start = text.rfind("\n", 0, start) + 1
-    if not text.startswith("#", line_start):
+    if not _in_heading(text, start):
         return False
     line_end = text.find("\n", start)
     if line_end < 0:
         return False
     wanted = squash(expansion)
     return len(wanted) >= 6 and wanted in squash(text[line_end : line_end + _HEADING_BODY])
+
+
+_TRAILING_NUMBER = re.compile(r"(?<=[A-Z])\d+$")
+
+
+def _known_name_numbered(version: GlossaryVersion, word: str) -> bool:
+    """`GPT2`, `LLM360`: a known name with a number run into it names a model or a project."""
+    number = _TRAILING_NUMBER.search(word)
+    return number is not None and version.glossary.lookup(word[: number.start()]) is not None
 
 
 def unmatched_spans(matches: list[Match], start: int, end: int) -> Iterator[tuple[int, int]]:
@@ -211,14 +275,18 @@ def _scan_gap(
         singular = word[:-1] if token.group(2) else word
         if singular in analysis.acronyms:
             analysis.acronym_uses[singular] += 1
+            if not part_of_a_name(text, token.end()):
+                analysis.acronyms_alone.add(singular)
             continue
-        if version.glossary.lookup(word) is not None:
+        if version.glossary.lookup(word) is not None or _known_name_numbered(version, singular):
             continue
         if not is_acronym_candidate(text, token.start(), token.end(), singular):
             continue
         # the sentence goes into a quick fix's glossary entry: only findings shown need it
         shown = len(analysis.acronyms) < 2 * MAX_FINDINGS_PER_RULE
         analysis.acronym_uses[singular] = 1
+        if not part_of_a_name(text, token.end()):
+            analysis.acronyms_alone.add(singular)
         analysis.acronyms[singular] = Word(
             region.to_source(token.start()),
             region.to_source(token.end()),

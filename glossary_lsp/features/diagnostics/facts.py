@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from glossary_lsp.course.introduction import find_introduction
+from glossary_lsp.course.introduction import DEFINED, GLOSSARY, find_introduction
 from glossary_lsp.course.workspace import ModuleFile, WorkspaceIndex
 from glossary_lsp.features.base import GlossaryVersion
 from glossary_lsp.features.diagnostics.analysis import ModuleAnalysis, TermUse
@@ -34,6 +34,14 @@ class ModuleAnalyses(Protocol):
 class Introduction:
     module: ModuleFile
     use: TermUse | None  # the first use there, when the module uses the term at all
+    reason: str = GLOSSARY  # why there (`course.introduction`'s tiers)
+
+    @property
+    def explains(self) -> bool:
+        """The module the glossary names, or one that writes the term with its expansion or
+        defines it: a section title or a first use is where a term appears, not where the
+        course says what it means."""
+        return self.reason in (GLOSSARY, DEFINED)
 
 
 class CourseFacts:
@@ -81,6 +89,19 @@ class CourseFacts:
             if key in module.terms or module.path in self._overrides:
                 yield module, self.analysis_of(module)
 
+    def explained_before(self, term: Term, module: ModuleFile, offset: int) -> bool:
+        """Whether the course writes the term with its expansion, or as its expansion, before
+        `offset` in `module`: in an earlier module, or earlier in this one."""
+        here = self.rank[module.path]
+        for user, analysis in self._users(term.key):
+            rank = self.rank.get(user.path, here + 1)
+            if rank > here:
+                break
+            use = analysis.first_explained.get(term.key)
+            if use is not None and (rank < here or use.start < offset):
+                return True
+        return False
+
     def introduction(self, term: Term) -> Introduction | None:
         """Where the course introduces the term (`find_introduction`), with its use there."""
         key = term.key
@@ -94,9 +115,9 @@ class CourseFacts:
             return None
         occurrence = found.occurrence
         if occurrence is None:
-            return Introduction(found.module, None)
+            return Introduction(found.module, None, found.reason)
         start, end = occurrence.source_range()
         surface = occurrence.region.text[occurrence.start : occurrence.end]
         acronym = is_acronym_like(surface) and is_acronym_like(term.term)
         use = TermUse(start, end, surface, term, surface, occurrence.defined, acronym)
-        return Introduction(found.module, use)
+        return Introduction(found.module, use, found.reason)

@@ -17,6 +17,7 @@ _MAX_NGRAM = 3
 _FUZZY_MIN_LENGTH = 6
 _FUZZY_CUTOFF = 90.0
 _FUZZY_MAX_EDITS = 2
+_APOSTROPHES = "'\u2019"
 
 
 def in_package_name(text: str, match: Match) -> bool:
@@ -82,6 +83,8 @@ class SpellingIndex:
         """(end, replacement, term) for a word or a run of words starting at `position` that
         spells a known name another way, or None."""
         first = words[position]
+        if first.start() > 0 and text[first.start() - 1] in _APOSTROPHES:
+            return None  # `laptop's RAM`: the `s` of a possessive or a contraction is no word
         runs = []
         key = ""
         for count in range(1, min(_MAX_NGRAM, len(words) - position) + 1):
@@ -118,6 +121,8 @@ class SpellingIndex:
         if hit is None:
             return None
         name, term = hit
+        if single and _CAMEL.search(surface) and any(mark in name for mark in " -"):
+            return None  # `SelfAttention` for `self-attention`: a class's name, not a misspelling
         if surface in (name, name + suffix) or _loose(surface) in (
             _loose(name + suffix),
             _loose(name),

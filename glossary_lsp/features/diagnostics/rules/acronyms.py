@@ -24,6 +24,9 @@ def acronyms_not_expanded(
         return []
     findings = []
     for use in analysis.first_acronym_use.values():
+        if use.heading and not use.expanded:
+            # a title ("## Implementing RoPE"): its expansion belongs in the text below it
+            use = analysis.first_body_acronym_use.get(use.term.key, use)
         term = use.term
         if not term.expansion or use.expanded or not needs_expansion(term):
             continue
@@ -56,6 +59,8 @@ def unknown_acronyms(analysis: ModuleAnalysis, rules: RuleSettings) -> list[Find
     for singular, word in analysis.acronyms.items():
         if rules.ignores(word.text) or analysis.acronym_uses.get(singular, 0) < _MIN_ACRONYM_USES:
             continue  # one mention in a module (a conference, a company, a label) is in passing
+        if singular not in analysis.acronyms_alone:
+            continue  # always the first word of a name (`LM Studio`): a product's name
         findings.append(
             Finding(
                 UNKNOWN_ACRONYM,
