@@ -33,7 +33,11 @@ spellings and near misses of names), `sentences`, `labels` (module names in mess
 the project uses.
 """
 
-from glossary_lsp.features.diagnostics.acronyms import acronym_tokens, is_acronym_candidate
+from glossary_lsp.features.diagnostics.acronyms import (
+    acronym_tokens,
+    is_acronym_candidate,
+    part_of_a_name,
+)
 from glossary_lsp.features.diagnostics.analysis import (
     ModuleAnalysis,
     TermUse,
@@ -109,6 +113,7 @@ __all__ = [
     "module_view",
     "needs_expansion",
     "one_per_place",
+    "part_of_a_name",
     "plain_title",
     "plural_noun",
     "relative_name",
