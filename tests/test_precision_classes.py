@@ -219,3 +219,9 @@ def test_a_name_in_camel_case_written_as_words_is_still_a_misspelling(tmp_path):
     text = "# Code\n\nWe study Flash Attention today.\n"
     found = findings(tmp_path, {"01-a.md": text})
     assert rule(found["01-a.md"], "nonCanonicalSpelling") == ["Flash Attention"]
+
+
+def test_everyday_computing_acronyms_are_not_unknown(tmp_path):
+    text = "# Setup\n\nCreate an IAM role on AWS, then WSL; the IAM role and WSL again.\n"
+    found = findings(tmp_path, {"01-a.md": text})
+    assert rule(found["01-a.md"], "unknownAcronym") == []

@@ -81,3 +81,10 @@ def test_a_bare_first_use_is_still_reported(tmp_path):
     results = CourseDiagnostics().workspace(version, index, RuleSettings.from_settings())
     rules = [finding.rule for findings in results.values() for finding in findings]
     assert rules.count("acronymNotExpanded") == 1
+
+
+def test_the_head_noun_written_after_the_parenthesis():
+    text = "Sparse layers instead of dense feed-forward (FFN) layers."
+    start = text.index("FFN")
+    assert written_with_expansion(text, start, start + 3, "Feed-Forward Network")
+    assert not written_with_expansion("Use the forward (FFN) pass.", 13, 16, "Feed-Forward Network")

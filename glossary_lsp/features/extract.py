@@ -81,8 +81,8 @@ July August September October November December
 GitHub GitLab Google Microsoft Apple Linux macOS Mac MacBook Ubuntu Colab Jupyter JupyterLab
 YouTube Twitter LinkedIn Discord Slack Reddit Medium Substack Kaggle OpenAI Anthropic Azure
 README CHANGELOG CONTRIBUTING WIP
-VSCode PyPI PyPy DevContainer Docker Conda Anaconda Miniconda Homebrew PowerShell WSL BibTeX
-AWS GCP GCS IAM SageMaker CloudFormation ISBN
+VSCode PyPI PyPy DevContainer Docker Conda Anaconda Miniconda Homebrew PowerShell BibTeX
+SageMaker CloudFormation
 PhD MSc BSc
 """
 _EVERYDAY_PROPER_NAMES = frozenset(_EVERYDAY_NAMES.split())
