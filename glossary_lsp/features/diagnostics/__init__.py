@@ -27,7 +27,8 @@ cap per rule and module).
 
 Where things are: `findings` (rule ids, defaults, help, `Finding`), `rule_settings`
 (`RuleSettings`, the everyday acronyms), `acronyms` (which words in capitals may be acronyms),
-`expansion` (written with its expansion; the expansion a fix writes), `spelling` (other
+`expansion` (written with its expansion; the expansion a fix writes), `use_forms` (how a use
+is written: heading, label, a product's or a library's name, apposition), `spelling` (other
 spellings and near misses of names), `sentences`, `labels` (module names in messages),
 `glossary_files` (findings on glossary files). This package re-exports the names the rest of
 the project uses.

@@ -27,6 +27,14 @@ from glossary_lsp.features.diagnostics.spelling import (
     in_package_name,
     spelling_index,
 )
+from glossary_lsp.features.diagnostics.use_forms import (
+    expanded_below_heading,
+    explained_by_apposition,
+    in_heading,
+    names_a_library,
+    names_something_else,
+    opens_a_label,
+)
 from glossary_lsp.glossary.model import Term
 from glossary_lsp.matching import Match, is_code_like
 from glossary_lsp.text.positions import LineIndex
@@ -123,7 +131,7 @@ def _record_use(
     acronym = (
         is_acronym_like(match.name)
         and is_acronym_like(term.term)
-        and not _names_something_else(text, match.start, match.end)
+        and not names_something_else(text, match.start, match.end)
     )
     expanded = bool(term.expansion) and (
         written_with_expansion(text, match.start, match.end, term.expansion)
@@ -132,10 +140,10 @@ def _record_use(
             and key not in analysis.first_acronym_use  # once per term and module: it costs
             and (
                 expanded_in_sentence(text, match.start, term.expansion, sentence)
-                or _expanded_below_heading(text, match.start, term.expansion)
+                or expanded_below_heading(text, match.start, term.expansion)
             )
         )
-        or (acronym and _APPOSITION.match(text, match.end) is not None)
+        or (acronym and explained_by_apposition(text, match.end))
     )
     surface = region.text[match.start : match.end]
     explained = expanded or bool(term.expansion and spells_out(squash(surface), term.expansion))
@@ -143,9 +151,9 @@ def _record_use(
         not explained
         and key not in analysis.first_bare_use
         and link_text(text, match.start, match.end) is None
-        and not _opens_a_label(text, match.start, match.end)
+        and not opens_a_label(text, match.start, match.end)
     )
-    heading = acronym and _in_heading(text, match.start)
+    heading = acronym and in_heading(text, match.start)
     needed = (
         key not in analysis.first_use
         or (acronym and key not in analysis.first_acronym_use)
@@ -173,72 +181,6 @@ def _record_use(
     ):
         word = Word(region.to_source(match.start), region.to_source(match.end), surface)
         analysis.misspellings.append(Misspelling(word, replacement, term))
-
-
-_VERSION_AFTER = re.compile(r"-?\d")
-_LINK_TEXT_END = re.compile(r"[^\[\]\n]*\]\(")
-_HEADING_BODY = 600
-
-
-def _names_something_else(text: str, start: int, end: int) -> bool:
-    """An acronym that is part of a product's name (`GPT-4`, `GPT3`) or of a title quoted as a
-    link's text (a book, a paper): not the place to expand it."""
-    if _VERSION_AFTER.match(text, end):
-        return True
-    line_start = text.rfind("\n", 0, start) + 1
-    opening = text.rfind("[", line_start, start)
-    if opening >= 0 and "]" not in text[opening:start] and _LINK_TEXT_END.match(text, end):
-        return True
-    anchor = text.rfind("<a ", line_start, start)
-    closing = text.find("</a>", end, end + 300)
-    return anchor >= 0 and "</a>" not in text[anchor:start] and closing >= 0
-
-
-_HUGGING_FACE = "\N{HUGGING FACE}"
-_LIBRARY_AFTER = re.compile(r"[*_`]*[ \t]+(?:library|libraries|package)\b")
-
-
-def names_a_library(text: str, start: int, end: int, term: Term) -> bool:
-    """`🤗 Transformers`, `the Transformers library`: a library named after a concept (the term
-    in the plural, capitalised) is not a use of the concept."""
-    if text[max(0, start - 3) : start].strip().endswith(_HUGGING_FACE):
-        return True
-    surface = text[start:end]
-    plural = surface.endswith("s") and not term.term.endswith("s")
-    return plural and surface[0].isupper() and _LIBRARY_AFTER.match(text, end) is not None
-
-
-# `CUDA, an optimized C library for GPUs`: an apposition says what the acronym is
-_APPOSITION = re.compile(r"[*_`]*,[ \t]+(?:an?|the)[ \t]+[^\W\d_][\w-]*[ \t]+[^\W\d_]", re.I)
-
-
-_LABEL_BEFORE = re.compile(r"[ \t]*(?:[-*+]|\d+[.)])[ \t]+(?:\*\*|__)")
-_LABEL_AFTER = re.compile(r"(?:[ \t]+[^\W\d_]+){0,2}(?:\*\*|__)[ \t]*:[ \t]*\S+[ \t]+\S+[ \t]+\S")
-
-
-def _opens_a_label(text: str, start: int, end: int) -> bool:
-    """`2. **Temperature Control**: like a dial …`: a list item's bold label that opens with
-    the term, explained after the colon: the use explains itself (but is not the course's
-    introduction of the term: the label may be about something else named after it)."""
-    line_start = text.rfind("\n", 0, start) + 1
-    before = _LABEL_BEFORE.fullmatch(text, line_start, start)
-    return before is not None and _LABEL_AFTER.match(text, end) is not None
-
-
-def _in_heading(text: str, start: int) -> bool:
-    line_start = text.rfind("\n", 0, start) + 1
-    return text.startswith("#", line_start)
-
-
-def _expanded_below_heading(text: str, start: int, expansion: str) -> bool:
-    """An acronym in a heading ("## Implementing RoPE") that the paragraph under it expands."""
-    if not _in_heading(text, start):
-        return False
-    line_end = text.find("\n", start)
-    if line_end < 0:
-        return False
-    wanted = squash(expansion)
-    return len(wanted) >= 6 and wanted in squash(text[line_end : line_end + _HEADING_BODY])
 
 
 _TRAILING_NUMBER = re.compile(r"(?<=[A-Z])\d+$")
