@@ -10,7 +10,9 @@ import { ALL_TARGETS, hostTarget, vsixName } from './targets.mjs';
 const extension = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { name, version } = JSON.parse(readFileSync(join(extension, 'package.json'), 'utf8'));
 const named = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
-const targets = process.argv.includes('--all') ? ALL_TARGETS : named.length ? named : [hostTarget()];
+// this machine's target last, so bundled/ is left as the tests (and a debug session) expect
+const byHostLast = (list) => [...list.filter((t) => t !== hostTarget()), ...list.filter((t) => t === hostTarget())];
+const targets = byHostLast(process.argv.includes('--all') ? ALL_TARGETS : named.length ? named : [hostTarget()]);
 const vsce = join(extension, 'node_modules', '@vscode', 'vsce', 'vsce');
 
 for (const target of targets) {

@@ -280,6 +280,13 @@ describe('the bundle in this build (bundled/start.py, bundle.json)', () => {
     assert.deepEqual(built.pythons, ['3.10', '3.11', '3.12', '3.13']);
   });
 
+  test('a folder with start.py but no bundle.json (the universal .vsix) has no bundle', async () => {
+    await withCopy(
+      (bundled) => rmSync(join(bundled, 'bundle.json')),
+      (starter) => assert.equal(findBundle(join(starter, '..', '..')), undefined),
+    );
+  });
+
   test('start.py runs the server from the bundle alone (no site-packages)', async () => {
     const run = spawnSync(testPython(), ['-B', '-I', '-S', found().starter, '--help'], { encoding: 'utf8' });
     assert.equal(run.status, 0, run.stderr);
