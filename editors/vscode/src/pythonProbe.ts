@@ -120,7 +120,19 @@ function isExecutableFile(path: string): boolean {
   }
 }
 
-async function loginShellPath(): Promise<string | undefined> {
+// One start looks up both Pythons and glossary-lsp: the login shell runs once for them, and
+// again on a later start (a "Restart Server" after installing Python sees the new PATH).
+const LOGIN_SHELL_REUSE_MS = 10_000;
+let loginShell: { at: number; path: Promise<string | undefined> } | undefined;
+
+function loginShellPath(now = Date.now()): Promise<string | undefined> {
+  if (!loginShell || now - loginShell.at > LOGIN_SHELL_REUSE_MS) {
+    loginShell = { at: now, path: askLoginShell() };
+  }
+  return loginShell.path;
+}
+
+async function askLoginShell(): Promise<string | undefined> {
   const shell = process.env.SHELL;
   if (!shell || process.platform === 'win32') {
     return undefined;

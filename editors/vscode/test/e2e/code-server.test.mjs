@@ -415,4 +415,23 @@ describe('the packaged extension in code-server', { timeout: 10 * 60_000 }, () =
     const text = (await output.first().innerText()).replace(/\s+/g, ' '); // lines wrap
     assert.match(text, /Starting the server: \S+ \S+\/bundled\/start\.py --stdio \(bundled\)/);
   });
+
+  test('server.command pointing at a folder: a clear error; removed, "Restart Server" brings hover back', async () => {
+    const machine = join(root, 'user', 'Machine', 'settings.json');
+    const folder = join(root, 'course');
+    writeFileSync(machine, JSON.stringify({ ...userSettings(), 'glossaryLsp.server.command': folder }));
+    // the setting's change restarts the server by itself
+    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'points at the folder' });
+    await toast.first().waitFor({ timeout: WAIT_MS });
+    assert.match(await toast.first().innerText(), /glossaryLsp\.server\.command" points at the folder/);
+    writeFileSync(machine, JSON.stringify(userSettings()));
+    await runCommand(page, 'Glossary: Restart Server');
+    await openFile(page, '04-high-level-overview.md');
+    await page.locator('.editor-instance .view-lines').first().click();
+    await page.keyboard.press('Control+Home');
+    // near the top: the Output panel is open and the editor shows fewer lines
+    const text = await hoverText(page, '.editor-instance', '(MLP)');
+    assert.match(text, /perceptron|MLP/i);
+  });
 });
+
