@@ -294,6 +294,19 @@ describe('the bundle in this build (bundled/start.py, bundle.json)', () => {
     assert.equal(await bundleCheck([testPython(), '-I', '-S'], found().starter), '');
   });
 
+  test('every CPython the bundle was built for that this machine has loads it alone (python3.1X on PATH)', async (t) => {
+    const others = found()
+      .pythons.map((version) => `python${version}`)
+      .filter((name) => spawnSync(name, ['-c', ''], { stdio: 'ignore' }).status === 0);
+    if (others.length === 0) {
+      t.skip('no python3.1X on PATH');
+      return;
+    }
+    for (const python of others) {
+      assert.equal(await bundleCheck([python, '-I', '-S'], found().starter), '', python);
+    }
+  });
+
   function withCopy(damage: (bundled: string) => void, check: (starter: string) => Promise<void> | void) {
     const copy = mkdtempSync(join(tmpdir(), 'glossary-bundle-'));
     const done = async () => {
