@@ -1,58 +1,27 @@
-// Puts the server into bundled/libs for the .vsix: glossary_lsp (from this repository) and its
-// dependencies, installed with pip, then without the compiled modules that have a pure-Python
-// fallback (rapidfuzz, PyYAML, ahocorasick-rs). pyromark (prose detection) has none: its compiled
-// module stays, so the .vsix serves the platform and Python version it was built with (an
-// installed glossary_lsp or glossaryLsp.server.command serves the others). Writes bundled/VERSION.
-// Uses $GLOSSARY_LSP_PYTHON, else python3.
-import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// Puts the server into bundled/ for the .vsix target in $GLOSSARY_LSP_VSIX_TARGET (default: this
+// machine's), with scripts/bundle_server.py run by $GLOSSARY_LSP_PYTHON, else python3. For this
+// machine's target it then checks that the bundle loads in that Python alone (no site-packages).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { hostTarget } from './targets.mjs';
 
 const extension = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const repository = resolve(extension, '..', '..');
-const libs = join(extension, 'bundled', 'libs');
 const python = process.env.GLOSSARY_LSP_PYTHON || 'python3';
-// Needed by the dependencies on the oldest supported Python (3.10) only; pure Python.
-const FOR_OLDER_PYTHONS = ['exceptiongroup', 'typing_extensions'];
+const target = process.env.GLOSSARY_LSP_VSIX_TARGET || hostTarget();
+const pythons = process.env.GLOSSARY_LSP_VSIX_PYTHONS; // e.g. "3.11,3.12"; default 3.10-3.13
 
-function pip(...args) {
-  execFileSync(python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-compile', '--target', libs, ...args], {
-    stdio: 'inherit',
+execFileSync(
+  python,
+  [join(extension, 'scripts', 'bundle_server.py'), target, ...(pythons ? ['--pythons', pythons] : [])],
+  { stdio: 'inherit' },
+);
+if (target === hostTarget() && existsSync(join(extension, 'bundled', 'bundle.json'))) {
+  const check = spawnSync(python, ['-B', '-I', '-S', join(extension, 'bundled', 'start.py'), '--check'], {
+    encoding: 'utf8',
   });
-}
-
-// Packages whose compiled module has no pure-Python fallback.
-const KEEP_COMPILED = new Set(['pyromark']);
-
-function removeCompiled(folder) {
-  for (const name of readdirSync(folder)) {
-    const path = join(folder, name);
-    if (statSync(path).isDirectory()) {
-      if (folder === libs && KEEP_COMPILED.has(name)) {
-        continue;
-      }
-      if (name === '__pycache__') {
-        rmSync(path, { recursive: true, force: true });
-      } else {
-        removeCompiled(path);
-      }
-    } else if (/\.(so|pyd|dylib)$/.test(name) || /\.so\./.test(name)) {
-      rmSync(path);
-    }
+  if (check.status !== 0) {
+    throw new Error(`the bundle does not load in ${python}: ${check.stderr}`);
   }
 }
-
-rmSync(libs, { recursive: true, force: true });
-pip(repository);
-pip('--no-deps', '--upgrade', ...FOR_OLDER_PYTHONS);
-rmSync(join(libs, 'bin'), { recursive: true, force: true });
-removeCompiled(libs);
-const version = /__version__ = "([^"]+)"/.exec(readFileSync(join(libs, 'glossary_lsp', '__init__.py'), 'utf8'))?.[1];
-if (!version) {
-  throw new Error('no __version__ in bundled/libs/glossary_lsp/__init__.py');
-}
-writeFileSync(join(extension, 'bundled', 'VERSION'), `${version}\n`);
-// The bundle must start without the compiled modules it dropped.
-execFileSync(python, ['-B', '-I', '-S', join(extension, 'bundled', 'start.py'), '--help'], { stdio: 'ignore' });
-console.log(`bundled glossary_lsp ${version} into ${libs}`);

@@ -4,7 +4,9 @@
  * unit-tested with fakes in plain Node.
  */
 import type { Bundle, Probe } from './bundledServer';
+import type { Platform } from './discovery';
 import {
+  type InstalledServer,
   describeLaunch,
   type Launch,
   LaunchError,
@@ -23,13 +25,17 @@ export interface ClientLike {
 
 export interface ControllerDeps<C extends ClientLike> {
   readCommandSetting(): unknown;
+  /** The Python extension's interpreter, when it has one selected. */
   findPython(): Promise<string[] | undefined>;
-  pythonHasServer(python: string[]): Promise<boolean>;
-  /** The server the extension carries (absent in a build without it) and how to run it. */
+  probePython: Probe;
+  /** The server the extension carries (absent in the universal build) and how to run it. */
   bundle?(): Bundle | undefined;
-  probePython?: Probe;
   pathPythons?(): Promise<string[][]>;
+  serverOnPath?(): Promise<InstalledServer | undefined>;
+  /** Why the bundle does not load with this Python ('' when it does): asked after a failed start. */
+  bundleCheck?(python: string[], starter: string): Promise<string>;
   isDirectory?(path: string): boolean;
+  platform?: Platform;
   createClient(launch: Launch): C;
   showError(message: string, ...actions: string[]): PromiseLike<string | undefined>;
   openSettings(): void;
@@ -89,16 +95,19 @@ export class ServerController<C extends ClientLike> {
   private async launch(): Promise<C | undefined> {
     const setting = parseCommandSetting(this.deps.readCommandSetting());
     const python = setting.kind === 'unset' ? await this.deps.findPython() : undefined;
+    const bundle = this.deps.bundle?.();
     let launch: Launch;
     try {
       launch = await resolveLaunch({
         setting,
         python,
-        pythonHasServer: (candidate) => this.deps.pythonHasServer(candidate),
-        bundle: this.deps.bundle?.(),
         probe: this.deps.probePython,
+        bundle,
         pathPythons: this.deps.pathPythons,
+        serverOnPath: this.deps.serverOnPath,
         isDirectory: this.deps.isDirectory,
+        platform: this.deps.platform,
+        log: this.deps.log,
       });
     } catch (error) {
       if (error instanceof LaunchError) {
@@ -113,7 +122,11 @@ export class ServerController<C extends ClientLike> {
       await withDeadline(client.start(), this.startTimeoutMs);
     } catch (error) {
       await client.dispose().catch(() => undefined);
-      this.fail(startupFailureMessage(launch, error, python), [OPEN_SETTINGS, SHOW_OUTPUT]);
+      const reason =
+        launch.source === 'bundled' && bundle && launch.python
+          ? await (this.deps.bundleCheck?.(launch.python, bundle.starter) ?? '')
+          : '';
+      this.fail(startupFailureMessage(launch, error, reason, this.deps.platform), [OPEN_SETTINGS, SHOW_OUTPUT]);
       return undefined;
     }
     this.running = client;

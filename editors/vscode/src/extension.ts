@@ -14,7 +14,8 @@ import {
   type TermItem,
   termItems,
 } from './lookUp';
-import { canImportServer, findBundle, isDirectory, pathPythons, probePython } from './pythonProbe';
+import { platformOf } from './discovery';
+import { bundleCheck, findBundle, installedServer, isDirectory, pathPythons, probePython } from './pythonProbe';
 import { activePythonCommand, watchPythonInterpreter } from './pythonExtension';
 import { readServerSettings, SECTION, type ServerSettings, userValue } from './settings';
 
@@ -31,11 +32,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const serverController = new ServerController<GlossaryClient>({
     readCommandSetting: () => vscode.workspace.getConfiguration(SECTION).get('server.command'),
     findPython: () => activePythonCommand(vscode.workspace.workspaceFolders?.[0]?.uri, log),
-    pythonHasServer: canImportServer,
-    bundle: () => findBundle(context.extensionPath),
     probePython,
-    pathPythons,
+    bundle: () => findBundle(context.extensionPath),
+    pathPythons: () => pathPythons((vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath)),
+    serverOnPath: installedServer,
+    bundleCheck,
     isDirectory,
+    platform: platformOf(),
     createClient: (launch) => {
       const client = createClient(launch, output, warnings.reportFromEditor, readUserSection);
       courseView.attach(client);

@@ -3,11 +3,16 @@
  * command that does not exist or exits at once ends in one clear message, never silently.
  */
 import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type * as vscode from 'vscode';
+import type { Bundle } from '../src/bundledServer';
 import { createClient, type GlossaryClient } from '../src/client';
 import { OPEN_SETTINGS, ServerController, SHOW_OUTPUT } from '../src/controller';
-import { canImportServer } from '../src/pythonProbe';
+import { bundleCheck, findBundle, probePython } from '../src/pythonProbe';
+import { EXTENSION_ROOT } from './support/packageJson';
 import { eventually, testPython, withTimeout } from './support/serverProcess';
 
 function isAlive(pid: number): boolean {
@@ -32,13 +37,15 @@ function fakeOutput(lines: string[]): vscode.OutputChannel {
   };
 }
 
-function controllerFor(command: unknown, startTimeoutMs?: number) {
+function controllerFor(command: unknown, startTimeoutMs?: number, bundle?: () => Bundle | undefined) {
   const output: string[] = [];
   const errors: { message: string; actions: string[] }[] = [];
   const controller = new ServerController<GlossaryClient>({
     readCommandSetting: () => command,
-    findPython: async () => undefined,
-    pythonHasServer: canImportServer,
+    findPython: async () => (bundle ? [testPython(), '-I', '-S'] : undefined), // -S: no installed server
+    probePython,
+    bundle,
+    bundleCheck,
     createClient: (launch) => createClient(launch, fakeOutput(output), () => ({}), () => ({})),
     showError: async (message, ...actions) => {
       errors.push({ message, actions });
@@ -101,5 +108,32 @@ describe('starting the real language client', () => {
     assert.notEqual(restarted, client);
     await withTimeout(controller.stop(), 20_000, 'stop');
     assert.deepEqual(errors, []);
+  });
+
+  test('a broken bundled library folder: one error with start.py\'s reason, and Restart Server works once it is whole', async () => {
+    const whole = findBundle(EXTENSION_ROOT);
+    assert.ok(whole, 'run `npm run package` first');
+    const copy = mkdtempSync(join(tmpdir(), 'glossary-bundle-'));
+    try {
+      cpSync(join(EXTENSION_ROOT, 'bundled'), join(copy, 'bundled'), { recursive: true });
+      rmSync(join(copy, 'bundled', 'libs', 'pygls'), { recursive: true });
+      const broken = findBundle(copy);
+      assert.ok(broken);
+      let current: Bundle = broken;
+      const { controller, errors } = controllerFor(undefined, 20_000, () => current);
+      assert.equal(await withTimeout(controller.start(), 30_000, 'start'), undefined);
+      assert.equal(errors.length, 1, JSON.stringify(errors));
+      assert.match(errors[0].message, /the language server the extension carries did not start/);
+      assert.match(errors[0].message, /No module named 'pygls'/);
+      assert.match(errors[0].message, /reinstall the extension/);
+      assert.match(errors[0].message, /-m pip install glossary-lsp/);
+      current = whole;
+      const client = await withTimeout(controller.restart(), 30_000, 'restart');
+      assert.ok(client, JSON.stringify(errors.slice(1)));
+      assert.equal(client.initializeResult?.serverInfo?.name, 'glossary-lsp');
+      await withTimeout(controller.stop(), 20_000, 'stop');
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
   });
 });

@@ -49,7 +49,8 @@ function harness(options: HarnessOptions = {}): Harness {
   const deps: ControllerDeps<FakeClient> = {
     readCommandSetting: () => setting.value,
     findPython: async () => options.python,
-    pythonHasServer: async () => options.pythonHasServer ?? false,
+    probePython: async () => ({ version: [3, 12, 0], server: options.pythonHasServer ? '0.1.0' : undefined }),
+    serverOnPath: async () => ({ command: '/usr/bin/glossary-lsp', version: '0.1.0' }),
     createClient: (launch) => {
       const client = new FakeClient(launch, failure);
       clients.push(client);
@@ -82,7 +83,7 @@ describe('ServerController', () => {
     const h = harness({ python: ['/venv/bin/python'], pythonHasServer: true });
     const client = await h.controller.start();
     assert.ok(client);
-    assert.deepEqual(client.launch, { command: '/venv/bin/python', args: ['-m', 'glossary_lsp'], source: 'python' });
+    assert.deepEqual(client.launch, { command: '/venv/bin/python', args: ['-m', 'glossary_lsp'], source: 'python', python: ['/venv/bin/python'] });
     assert.equal(h.controller.client, client);
     assert.equal(await h.controller.start(), client, 'a second start reuses the running client');
     assert.deepEqual(h.errors, []);
@@ -94,8 +95,8 @@ describe('ServerController', () => {
     assert.equal(await h.controller.start(), undefined);
     await settle();
     assert.equal(h.errors.length, 1);
-    assert.match(h.errors[0].message, /could not start the language server with `glossary-lsp`/);
-    assert.match(h.errors[0].message, /pip install \/path\/to\/glossary-lsp/);
+    assert.match(h.errors[0].message, /could not start the language server with `\/usr\/bin\/glossary-lsp`/);
+    assert.match(h.errors[0].message, /pip install --force-reinstall glossary-lsp/);
     assert.deepEqual(h.errors[0].actions, [OPEN_SETTINGS, SHOW_OUTPUT]);
     assert.deepEqual(h.calls, ['openSettings'], 'the button opens the settings');
     assert.equal(h.clients[0].disposed, true);

@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import {
   describeLaunch,
   InvalidSettingError,
+  NoServerError,
   parseCommandSetting,
   resolveLaunch,
   startupFailureMessage,
@@ -52,14 +53,17 @@ describe('parseCommandSetting', () => {
   });
 });
 
-describe('resolveLaunch', () => {
-  const never = async () => assert.fail('the Python probe must not run');
+describe('resolveLaunch without a bundled server (the universal .vsix)', () => {
+  const never = async () => assert.fail('no Python may be probed');
+  const withServer = async () => ({ version: [3, 12, 0] as [number, number, number], server: '0.1.0' });
+  const without = async () => ({ version: [3, 12, 0] as [number, number, number] });
 
-  test('the setting wins over the Python extension', async () => {
+  test('the setting wins over everything', async () => {
     const launch = await resolveLaunch({
       setting: parseCommandSetting(['/x/python', '-m', 'glossary_lsp']),
       python: ['/venv/bin/python'],
-      pythonHasServer: never,
+      probe: never,
+      serverOnPath: async () => assert.fail('PATH may not be searched'),
     });
     assert.deepEqual(launch, { command: '/x/python', args: ['-m', 'glossary_lsp'], source: 'setting' });
   });
@@ -69,9 +73,9 @@ describe('resolveLaunch', () => {
     const launch = await resolveLaunch({
       setting: { kind: 'unset' },
       python: ['/usr/bin/conda', 'run', '-n', 'course', 'python'],
-      pythonHasServer: async (python) => {
+      probe: async (python) => {
         asked.push(python);
-        return true;
+        return withServer();
       },
     });
     assert.deepEqual(asked, [['/usr/bin/conda', 'run', '-n', 'course', 'python']]);
@@ -79,22 +83,46 @@ describe('resolveLaunch', () => {
       command: '/usr/bin/conda',
       args: ['run', '-n', 'course', 'python', '-m', 'glossary_lsp'],
       source: 'python',
+      python: ['/usr/bin/conda', 'run', '-n', 'course', 'python'],
     });
   });
 
-  test('glossary-lsp on PATH when that interpreter lacks the server, or there is none', async () => {
-    const path = { command: 'glossary-lsp', args: [], source: 'path' };
+  test('glossary-lsp on PATH when that interpreter lacks the server, then a PATH Python that has it', async () => {
+    const onPath = { command: '/home/me/.local/bin/glossary-lsp', version: '0.1.0' };
     assert.deepEqual(
-      await resolveLaunch({ setting: { kind: 'unset' }, python: ['/venv/bin/python'], pythonHasServer: async () => false }),
-      path,
+      await resolveLaunch({ setting: { kind: 'unset' }, python: ['/venv/bin/python'], probe: without, serverOnPath: async () => onPath }),
+      { command: '/home/me/.local/bin/glossary-lsp', args: [], source: 'path' },
     );
-    assert.deepEqual(await resolveLaunch({ setting: { kind: 'unset' }, pythonHasServer: never }), path);
-    assert.deepEqual(await resolveLaunch({ setting: { kind: 'unset' }, python: [], pythonHasServer: never }), path);
+    const launch = await resolveLaunch({
+      setting: { kind: 'unset' },
+      probe: async (python) => (python[0] === '/opt/py/bin/python3' ? withServer() : without()),
+      pathPythons: async () => [['/usr/bin/python3'], ['/opt/py/bin/python3']],
+      serverOnPath: async () => undefined,
+    });
+    assert.equal(launch.command, '/opt/py/bin/python3');
+    assert.equal(launch.source, 'python');
+  });
+
+  test('no server anywhere: a message naming the package to install, into the Python found', async () => {
+    await assert.rejects(
+      resolveLaunch({ setting: { kind: 'unset' }, probe: without, pathPythons: async () => [['/usr/bin/python3']] }),
+      (error: unknown) => {
+        assert.ok(error instanceof NoServerError);
+        assert.match(error.message, /no glossary-lsp language server was found/);
+        assert.match(error.message, /`\/usr\/bin\/python3 -m pip install glossary-lsp`/);
+        assert.match(error.message, /"Glossary: Restart Server"/);
+        return true;
+      },
+    );
+    await assert.rejects(
+      resolveLaunch({ setting: { kind: 'unset' }, probe: without, platform: 'win32' }),
+      /`py -3 -m pip install glossary-lsp`/,
+    );
   });
 
   test('an invalid setting is an InvalidSettingError carrying the message', async () => {
     await assert.rejects(
-      resolveLaunch({ setting: parseCommandSetting(42), pythonHasServer: never }),
+      resolveLaunch({ setting: parseCommandSetting(42), probe: never }),
       (error: unknown) => error instanceof InvalidSettingError && /server\.command/.test(error.message),
     );
   });
@@ -103,21 +131,20 @@ describe('resolveLaunch', () => {
 describe('startupFailureMessage', () => {
   const spawnError = new Error('Launching server using command glossary-lsp failed. Error: spawn glossary-lsp ENOENT');
 
-  test('from PATH: says what failed and how to install the server', () => {
-    const message = startupFailureMessage({ command: 'glossary-lsp', args: [], source: 'path' }, spawnError);
-    assert.match(message, /could not start the language server with `glossary-lsp`/);
+  test('an installed server: says what failed and how to reinstall it', () => {
+    const message = startupFailureMessage({ command: '/usr/local/bin/glossary-lsp', args: [], source: 'path' }, spawnError);
+    assert.match(message, /could not start the language server with `\/usr\/local\/bin\/glossary-lsp`/);
     assert.match(message, /ENOENT/);
-    assert.match(message, /pip install \/path\/to\/glossary-lsp/);
+    assert.match(message, /`python3 -m pip install --force-reinstall glossary-lsp`/);
     assert.match(message, /glossaryLsp\.server\.command/);
   });
 
-  test('with a Python interpreter: installs into that environment', () => {
+  test('with a Python interpreter: reinstalls into that environment', () => {
     const message = startupFailureMessage(
-      { command: 'glossary-lsp', args: [], source: 'path' },
+      { command: '/home/me/my venv/bin/python', args: ['-m', 'glossary_lsp'], source: 'python', python: ['/home/me/my venv/bin/python'] },
       spawnError,
-      ['/home/me/my venv/bin/python'],
     );
-    assert.match(message, /`"\/home\/me\/my venv\/bin\/python" -m pip install \/path\/to\/glossary-lsp`/);
+    assert.match(message, /`"\/home\/me\/my venv\/bin\/python" -m pip install --force-reinstall glossary-lsp`/);
   });
 
   test('from the setting: points at the setting', () => {

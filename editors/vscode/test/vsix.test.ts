@@ -6,9 +6,16 @@ import { describe, test } from 'node:test';
 import { EXTENSION_ROOT, manifest } from './support/packageJson';
 import { zipEntryNames } from './support/zip';
 
+/** The target `npm run package` builds here (scripts/targets.mjs). */
+function hostTarget(): string {
+  const target = `${process.platform}-${process.arch}`;
+  return ['linux-x64', 'linux-arm64', 'darwin-x64', 'darwin-arm64', 'win32-x64'].includes(target) ? target : 'universal';
+}
+
 describe('the packaged extension', () => {
   const { name, version } = manifest();
-  const vsix = join(EXTENSION_ROOT, `${name}-${version}.vsix`);
+  const target = hostTarget();
+  const vsix = join(EXTENSION_ROOT, target === 'universal' ? `${name}-${version}.vsix` : `${name}-${target}-${version}.vsix`);
 
   test('exists (run `npm run package` first)', () => {
     assert.ok(existsSync(vsix), `${vsix} is missing`);
@@ -31,10 +38,13 @@ describe('the packaged extension', () => {
     for (const wanted of ['extension/images/icon.png', 'extension/changelog.md', 'extension/license.txt']) {
       assert.ok(entries.includes(wanted), `${wanted} missing from:\n${entries.join('\n')}`);
     }
-    const { icon, license, categories } = manifest() as unknown as Record<string, unknown>;
+    const { icon, license, categories, repository, bugs, homepage } = manifest() as unknown as Record<string, unknown>;
     assert.equal(icon, 'images/icon.png');
     assert.equal(license, 'MIT');
     assert.ok(Array.isArray(categories) && categories.includes('Education'));
+    assert.match((repository as { url: string }).url, /^https:\/\/github\.com\/.+\.git$/);
+    assert.match((bugs as { url: string }).url, /\/issues$/);
+    assert.match(String(homepage), /^https:\/\//);
   });
 
   test('leaves out node_modules, TypeScript sources, tests and build output', () => {
@@ -51,25 +61,31 @@ describe('the packaged extension', () => {
     assert.deepEqual(unwanted, []);
   });
 
-  test('carries the server: bundled/start.py, glossary_lsp and its dependencies, compiled only where there is no fallback', () => {
+  test('carries the server: start.py, bundle.json, the shared pure-Python libs, one compiled folder per CPython', { skip: target === 'universal' }, () => {
     const entries = zipEntryNames(vsix);
-    for (const wanted of [
+    const wanted = [
       'extension/bundled/start.py',
-      'extension/bundled/VERSION',
+      'extension/bundled/bundle.json',
       'extension/bundled/libs/glossary_lsp/lsp/server.py',
       'extension/bundled/libs/glossary_lsp/data/glossary.yaml',
       'extension/bundled/libs/pygls/__init__.py',
       'extension/bundled/libs/rapidfuzz/fuzz_py.py',
       'extension/bundled/libs/yaml/__init__.py',
-    ]) {
-      assert.ok(entries.includes(wanted), `${wanted} missing`);
+    ];
+    for (const python of ['310', '311', '312', '313']) {
+      wanted.push(`extension/bundled/cp${python}/pyromark/__init__.py`, `extension/bundled/cp${python}/ahocorasick_rs/__init__.py`);
+    }
+    for (const entry of wanted) {
+      assert.ok(entries.includes(entry), `${entry} missing`);
     }
     const compiled = entries.filter((entry) => /\.(so|pyd|dylib)$|__pycache__/.test(entry));
-    // pyromark (prose detection) has no pure-Python fallback; everything else falls back
+    // pyromark (prose detection) has no pure-Python fallback; ahocorasick-rs is small and much
+    // faster than its fallback; rapidfuzz and PyYAML run their Python code
     assert.deepEqual(
-      compiled.filter((entry) => !entry.startsWith('extension/bundled/libs/pyromark/')),
+      compiled.filter((entry) => !/^extension\/bundled\/cp31\d\/(pyromark|ahocorasick_rs)\//.test(entry)),
       [],
     );
+    assert.ok(compiled.length >= 8, compiled.join('\n'));
   });
 
   test('its manifest points at the bundled entry point', () => {

@@ -7,11 +7,11 @@
 // The extension runs the server its .vsix carries, as a new user's VS Code does.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
@@ -39,11 +39,26 @@ function required(name) {
 }
 
 function packagedVsix() {
-  const name = readdirSync(EXTENSION).find((file) => file.endsWith('.vsix'));
+  // the one `npm run package` builds for this machine (package:all leaves the others beside it)
+  const name = readdirSync(EXTENSION).find((file) => file.endsWith(`-${process.platform}-${process.arch}-${version()}.vsix`));
   if (!name) {
     throw new Error('no .vsix in editors/vscode: run `npm run package` first');
   }
   return join(EXTENSION, name);
+}
+
+function version() {
+  return JSON.parse(readFileSync(join(EXTENSION, 'package.json'), 'utf8')).version;
+}
+
+/** The environment without the PATH folders that hold a glossary-lsp, and without a venv. */
+function withoutInstalledServer(env) {
+  const { VIRTUAL_ENV: _venv, ...rest } = env;
+  const path = (env.PATH ?? '')
+    .split(delimiter)
+    .filter((folder) => folder && !existsSync(join(folder, 'glossary-lsp')))
+    .join(delimiter);
+  return { ...rest, PATH: path };
 }
 
 async function freePort() {
@@ -224,7 +239,9 @@ describe('the packaged extension in code-server', { timeout: 10 * 60_000 }, () =
       writeFileSync(join(root, 'user', scope, 'settings.json'), JSON.stringify(userSettings()));
     }
     const dirs = ['--user-data-dir', join(root, 'user'), '--extensions-dir', join(root, 'ext')];
-    const env = { ...process.env, HOME: root, XDG_CONFIG_HOME: join(root, 'config') };
+    // A new user's machine: no glossary-lsp installed, so the bundled one runs (an installed
+    // one as new as the bundle would win, and CI's virtual environment has one).
+    const env = { ...withoutInstalledServer(process.env), HOME: root, XDG_CONFIG_HOME: join(root, 'config') };
     const installed = spawnSync(node, [entry, ...dirs, '--install-extension', packagedVsix()], {
       env,
       encoding: 'utf8',
@@ -398,4 +415,23 @@ describe('the packaged extension in code-server', { timeout: 10 * 60_000 }, () =
     const text = (await output.first().innerText()).replace(/\s+/g, ' '); // lines wrap
     assert.match(text, /Starting the server: \S+ \S+\/bundled\/start\.py --stdio \(bundled\)/);
   });
+
+  test('server.command pointing at a folder: a clear error; removed, "Restart Server" brings hover back', async () => {
+    const machine = join(root, 'user', 'Machine', 'settings.json');
+    const folder = join(root, 'course');
+    writeFileSync(machine, JSON.stringify({ ...userSettings(), 'glossaryLsp.server.command': folder }));
+    // the setting's change restarts the server by itself
+    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'points at the folder' });
+    await toast.first().waitFor({ timeout: WAIT_MS });
+    assert.match(await toast.first().innerText(), /glossaryLsp\.server\.command" points at the folder/);
+    writeFileSync(machine, JSON.stringify(userSettings()));
+    await runCommand(page, 'Glossary: Restart Server');
+    await openFile(page, '04-high-level-overview.md');
+    await page.locator('.editor-instance .view-lines').first().click();
+    await page.keyboard.press('Control+Home');
+    // near the top: the Output panel is open and the editor shows fewer lines
+    const text = await hoverText(page, '.editor-instance', '(MLP)');
+    assert.match(text, /perceptron|MLP/i);
+  });
 });
+

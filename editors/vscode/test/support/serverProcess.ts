@@ -6,7 +6,7 @@ import {
   StreamMessageReader,
   StreamMessageWriter,
 } from 'vscode-languageserver-protocol/node';
-import { canImportServer } from '../../src/pythonProbe';
+import { probePython } from '../../src/pythonProbe';
 import { type Launch, parseCommandSetting, resolveLaunch } from '../../src/serverCommand';
 
 /** The Python that has glossary_lsp installed: $GLOSSARY_LSP_PYTHON, else python3. */
@@ -19,7 +19,7 @@ export function extensionLaunch(): Promise<Launch> {
   return resolveLaunch({
     setting: parseCommandSetting(undefined),
     python: [testPython()],
-    pythonHasServer: canImportServer,
+    probe: probePython,
   });
 }
 
