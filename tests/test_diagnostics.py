@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from course_helpers import GLOSSARY, apply_edits, build, notebook, write_course
 
+from glossary_lsp.course.defining import written_with_expansion
 from glossary_lsp.features.code_actions import (
     glossary_entry_change,
     ignore_change,
@@ -21,7 +22,6 @@ from glossary_lsp.features.diagnostics import (
     at_sentence_start,
     expansion_for,
     glossary_findings,
-    is_expanded,
     sentence_around,
 )
 from glossary_lsp.glossary.loader import LoadProblem, load_glossary_text
@@ -122,10 +122,10 @@ def test_expanded_first_use_is_accepted(tmp_path, sentence):
     assert rules_of(findings_by_file(root)["01-a.md"], "acronymNotExpanded") == []
 
 
-def test_is_expanded_needs_the_expansion_next_to_the_acronym():
+def test_written_with_expansion_needs_the_expansion_next_to_the_acronym():
     text = "High Bandwidth Memory is big. Then (HBM) appears."
     start = text.index("HBM")
-    assert not is_expanded(text, start, start + 3, "High Bandwidth Memory")
+    assert not written_with_expansion(text, start, start + 3, "High Bandwidth Memory")
 
 
 # ------------------------------------------------------------------------------ unknownAcronym

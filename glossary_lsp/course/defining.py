@@ -5,7 +5,8 @@ hyphens and line breaks ignored:
 
 - `**TTFT** (time to first token)`, `[BPE] (byte pair encoding)`, `TTFT (Time-to-first token)`
 - `TTFT: Time to First Token`, `TTFT - time to first token`, `TTFT — time to …`, `TTFT = …`
-- `Time to First Token (TTFT)`, the expansion wrapped across a line break
+- `Time to First Token (TTFT)`, the expansion wrapped across a line break; its head noun
+  written after the parenthesis in words of the writer's own (`feed-forward (FFN) layers`)
 - `TTFT is short for …`, `stands for`, `is an abbreviation of/for`, `refers to`, `is defined as`
 - a definition list (`TTFT` alone on its line, the next line starting with `: `)
 - a glossary table row (`| TTFT | Time to first token |`: the term is the first cell)
@@ -24,7 +25,10 @@ from glossary_lsp.glossary.model import Term
 _NON_ALNUM = re.compile(r"[\W_]+")
 _MARKUP_AFTER = re.compile(r"(?:\]\([^)\s]*\)|[*_`\]])*")
 _MARKUP_BEFORE = "*_`["
-_OPEN_PARENTHESIS = re.compile(r"[ \t]*\(")
+_OPEN_PARENTHESIS = re.compile(r"[ \t]*(?:\r?\n[ \t]*)?\(")
+_EXPANSION_WORD = re.compile(r"[^\W_]+")
+_NOUN_AFTER = re.compile(r"[ \t]+[^\W\d_]{3,}")
+_LINK_TARGET = re.compile(r"\]\([^()\s]*\)")
 _SEPARATOR = re.compile(r"[ \t]*(?::|[-–—=][ \t]|,[ \t]*(?:or|i\.e\.)[ \t])[ \t]*")
 _PHRASE = re.compile(
     r"[ \t]*,?[ \t]+(?:is|are)?[ \t]*(?:short|shorthand)[ \t]+for\b"
@@ -51,15 +55,9 @@ def squash(text: str) -> str:
 def defines(text: str, start: int, end: int, term: Term) -> bool:
     """Whether `text[start:end]`, an occurrence of `term`, is written with its expansion or
     defined there."""
-    markup = _MARKUP_AFTER.match(text, end)
-    after = markup.end() if markup is not None else end
-    before = start
-    while before > 0 and text[before - 1] in _MARKUP_BEFORE:
-        before -= 1
+    after, before = _after_markup(text, end), _before_markup(text, start)
     expansion = squash(term.expansion or "")
-    if expansion and _spelled_out_after(text, after, expansion):
-        return True
-    if expansion and _spelled_out_before(text, before, end, expansion):
+    if expansion and _written_with(text, before, end, after, term.expansion):
         return True
     if _PHRASE.match(text, after):
         return True
@@ -67,6 +65,40 @@ def defines(text: str, start: int, end: int, term: Term) -> bool:
     if at_line_start and _definition_follows(text, after, expansion):
         return True
     return _in_first_table_cell(text, before, after)
+
+
+def written_with_expansion(text: str, start: int, end: int, expansion: str) -> bool:
+    """Whether `text[start:end]`, an acronym's occurrence, is written with its expansion right
+    next to it: "ACR (Expansion)", "ACR: Expansion", "ACR - Expansion", "Expansion (ACR)" (the
+    forms of this module's docstring; markup, case, hyphens and line breaks ignored). The one
+    meaning of "written with its expansion" for the introduction and `acronymNotExpanded`."""
+    if not squash(expansion):
+        return False
+    after, before = _after_markup(text, end), _before_markup(text, start)
+    return _written_with(text, before, end, after, expansion)
+
+
+def spells_out(squashed: str, expansion: str) -> bool:
+    """Whether a squashed text ends with the (squashed) expansion, or its plural."""
+    wanted = squash(expansion)
+    return bool(wanted) and squashed.endswith((wanted, wanted + "s", wanted + "es"))
+
+
+def _after_markup(text: str, end: int) -> int:
+    markup = _MARKUP_AFTER.match(text, end)
+    return markup.end() if markup is not None else end
+
+
+def _before_markup(text: str, start: int) -> int:
+    while start > 0 and text[start - 1] in _MARKUP_BEFORE:
+        start -= 1
+    return start
+
+
+def _written_with(text: str, before: int, end: int, after: int, expansion: str) -> bool:
+    return _spelled_out_after(text, after, squash(expansion)) or _spelled_out_before(
+        text, before, end, expansion
+    )
 
 
 def _spelled_out_after(text: str, after: int, expansion: str) -> bool:
@@ -89,8 +121,20 @@ def _spelled_out_before(text: str, before: int, end: int, expansion: str) -> boo
         closing += 1
     if closing >= len(text) or text[closing] not in "),;":
         return False
-    window = squash(text[max(0, opening - 1 - 3 * len(expansion) - 40) : opening - 1])
-    return any(window.endswith(form) for form in (expansion, expansion + "s", expansion + "es"))
+    reach = 3 * len(squash(expansion)) + 40
+    window = text[max(0, opening - 1 - reach - 200) : opening - 1]
+    window = _LINK_TARGET.sub("", window)  # `[Multi-Query Attention](https://…) (MQA)`
+    squashed = squash(window[-reach:])
+    return spells_out(squashed, expansion) or _head_noun_after(text, end, squashed, expansion)
+
+
+def _head_noun_after(text: str, end: int, squashed: str, expansion: str) -> bool:
+    """`feed-forward (FFN) layers` for "Feed-Forward Network": the expansion's words but its
+    head noun before the parenthesis, a noun of the writer's own after it."""
+    words = _EXPANSION_WORD.findall(expansion)
+    if len(words) < 3 or not _NOUN_AFTER.match(text, text.find(")", end) + 1):
+        return False
+    return squashed.endswith(squash("".join(words[:-1])))
 
 
 def _definition_follows(text: str, after: int, expansion: str) -> bool:

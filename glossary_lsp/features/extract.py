@@ -9,11 +9,16 @@ Three shapes are proposed, found in prose only and outside every glossary match:
 - capitalised names inside a sentence (`Adam`, `Megatron`) used at least twice and never written
   in lowercase anywhere in the course (that rules out ordinary words in headings), except
   ordinary English words (`Windows`, `Python`, `Air`) and everyday names (languages, days,
-  months, the everyday software and vendors: `English`, `Monday`, `GitHub`).
+  months, the everyday software, tools and vendors: `English`, `Monday`, `GitHub`, `PyPI`).
 
-Left out as well: everything inside identifiers (`Org/Model-7B`, `file.py`), words seen only in
+Left out as well: everything inside identifiers (`Org/Model-7B`, `file.py`), mixed-case names the
+course writes as code somewhere (`TransformerBlock`), class names (`Qwen3Model`) and component
+tags (`<CourseBanner`), model codes in capitals (`PROMETHEUS-7B`), words only ever seen as part
+of a longer name (`VICUNA Bench`, `Qwen3 Coder`, a person's first name), words seen only in
 boilerplate (the same sentence in three modules or more: a notebook banner with the author's
-name), the ignore lists. An expansion is proposed when the course writes one: "Model FLOPS
+name), the ignore lists. The versions and variants of one model (`Qwen3`, `Qwen3.5`,
+`Qwen3-Next`) are one candidate, its most used name; none when the glossary knows the family
+(`Llama` for `Llama3Model`). An expansion is proposed when the course writes one: "Model FLOPS
 Utilization (MFU)" or "MFU (Model FLOPS Utilization)", the initials spelling the acronym.
 
 Candidates are ranked by a score shown beside each entry:
@@ -39,6 +44,7 @@ from glossary_lsp.features.diagnostics import (
     RuleSettings,
     is_acronym_candidate,
     module_view,
+    part_of_a_name,
     relative_name,
     sentence_around,
     unmatched_spans,
@@ -51,6 +57,15 @@ from glossary_lsp.text.views import Region
 _WORD = re.compile(r"[^\W_]+(?:[-.][^\W_]+)*")
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9]*[A-Z][A-Z0-9]*s?")
 _MIXED_CASE = re.compile(r"[a-z][A-Z]|[A-Z]{2,}[a-z]{2,}")
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_CLASS_STATEMENT = re.compile(
+    r"^[ \t]*(?:class[ \t]+([A-Za-z_]\w*)|from[ \t]+[\w.]+[ \t]+import[ \t]+\(?([\w, \t]+))",
+    re.MULTILINE,
+)
+_SHOUTED_NAME = re.compile(r"[A-Z]{5,}")
+_VERSIONED = re.compile(r"([A-Za-z]+)[-.]?\d")
+_CLASS_NAME = re.compile(r"\d[A-Z][a-z]")  # `Qwen3Model`, `Gemma3Config`
+_PREVIOUS_WORD = re.compile(r"([^\W_][\w.-]*)[ \t]+$")
 _MIN_PROPER_NAME_USES = 2
 _BOILERPLATE_MODULES = 3
 _BOILERPLATE_SHARE = 0.8
@@ -66,6 +81,9 @@ July August September October November December
 GitHub GitLab Google Microsoft Apple Linux macOS Mac MacBook Ubuntu Colab Jupyter JupyterLab
 YouTube Twitter LinkedIn Discord Slack Reddit Medium Substack Kaggle OpenAI Anthropic Azure
 README CHANGELOG CONTRIBUTING WIP
+VSCode PyPI PyPy DevContainer Docker Conda Anaconda Miniconda Homebrew PowerShell BibTeX
+SageMaker CloudFormation
+PhD MSc BSc
 """
 _EVERYDAY_PROPER_NAMES = frozenset(_EVERYDAY_NAMES.split())
 # "Long Form (ACR)" and "ACR (Long Form)": up to eight words before the parenthesis
@@ -84,6 +102,7 @@ class Candidate:
     order: int = 0  # first appearance, in course order
     expansion: str = ""
     lines: dict[str, int] = field(default_factory=dict)  # uses per line, a few distinct lines
+    alone: int = 0  # uses on its own, not inside a longer name (`LM Studio`, `Qwen3 Coder`)
 
     @property
     def score(self) -> float:
@@ -108,11 +127,13 @@ def extract_candidates(
     found: dict[str, Candidate] = {}
     lowercase_words: set[str] = set()
     expansions: dict[str, str] = {}
+    in_code: set[str] = set()
     for module in index.modules():
         view = module_view(index, module, rules)
         if view is None:
             continue
         for region in view.regions:
+            _collect_identifiers(region, in_code)
             for start, end in region.prose:
                 matches = version.matcher.find_all(region.text, start, end)
                 for gap_start, gap_end in unmatched_spans(matches, start, end):
@@ -123,15 +144,29 @@ def extract_candidates(
                         lowercase_words.update(singular_forms(word.group(0)))
                 _collect_expansions(region.text, start, end, expansions)
     _fold_plurals(found)
+    _fold_versions(version, found)
     mentioned = _glossary_words(version)
     candidates = [
-        candidate for candidate in found.values() if _kept(candidate, lowercase_words, mentioned)
+        candidate
+        for candidate in found.values()
+        if _kept(candidate, lowercase_words, mentioned) and candidate.name not in in_code
     ]
     for candidate in candidates:
         if candidate.kind == "acronym":
             candidate.expansion = expansions.get(candidate.name, "")
     candidates.sort(key=lambda c: (-c.score, -c.count, c.order, c.name))
     return candidates
+
+
+def _collect_identifiers(region: Region, found: set[str]) -> None:
+    """The classes the course's code defines (`class TransformerBlock`) or imports (`from trl
+    import SFTTrainer`), outside prose: such a name in prose is the code's, not a term."""
+    position = 0
+    for start, end in [*region.prose, (len(region.text), len(region.text))]:
+        for statement in _CLASS_STATEMENT.finditer(region.text, position, start):
+            names = statement.group(1) or statement.group(2)
+            found.update(name for name in _IDENTIFIER.findall(names) if _MIXED_CASE.search(name))
+        position = end
 
 
 def _fold_plurals(found: dict[str, Candidate]) -> None:
@@ -147,6 +182,44 @@ def _fold_plurals(found: dict[str, Candidate]) -> None:
             singular.lines[line] = singular.lines.get(line, 0) + count
 
 
+def family(name: str) -> str | None:
+    """The family of a versioned name, its letters before the first digit (`Qwen3.5`,
+    `Qwen3-Next`, `Qwen3Model` → `qwen`), or None for a name without a version."""
+    found = _VERSIONED.match(name)
+    return found.group(1).casefold() if found is not None else None
+
+
+def _fold_versions(version: GlossaryVersion, found: dict[str, Candidate]) -> None:
+    """One candidate per family: the versions, variants and classes of a model (`Qwen3`,
+    `Qwen3.5`, `Qwen3-Next`, `Qwen3Model`) count as its most used name; a family the glossary
+    knows (`Llama` for `Llama3Model`, `LLAMA2-CHAT`) is no candidate at all."""
+    families: dict[str, list[str]] = {}
+    for name in found:
+        key = family(name)
+        if key is not None:
+            families.setdefault(key, []).append(name)
+    for key, names in families.items():
+        prefix = _VERSIONED.match(names[0])
+        assert prefix is not None
+        if version.glossary.lookup(prefix.group(1)) is not None:
+            for name in names:
+                found.pop(name)
+            continue
+        members = [found[name] for name in names]
+        members += [c for n, c in found.items() if n.casefold() == key and c not in members]
+        best = max(members, key=lambda c: (c.count, -c.order))
+        for other in members:
+            if other is best:
+                continue
+            found.pop(other.name)
+            best.count += other.count
+            best.modules += [m for m in other.modules if m not in best.modules]
+            best.order = min(best.order, other.order)
+            best.alone += other.alone
+            for line, count in other.lines.items():
+                best.lines[line] = best.lines.get(line, 0) + count
+
+
 def _glossary_words(version: GlossaryVersion) -> set[str]:
     """The words the glossary's definitions use: a technical name is likely among them."""
     words: set[str] = set()
@@ -158,6 +231,10 @@ def _glossary_words(version: GlossaryVersion) -> set[str]:
 def _kept(candidate: Candidate, lowercase_words: set[str], mentioned: set[str]) -> bool:
     if len(candidate.modules) >= _BOILERPLATE_MODULES and _boilerplate(candidate):
         return False  # one line repeated in every module: a banner, not teaching
+    if candidate.kind == "acronym" and not candidate.alone:
+        return False  # always the first word of a longer name: `VICUNA Bench`
+    if candidate.kind == "proper name" and 2 * candidate.alone < candidate.count:
+        return False  # mostly inside a longer name: `Qwen3 Coder`, `Jane Doe`
     if candidate.kind == "acronym":
         # a name shouted once (`THOMAS`) is no acronym
         return candidate.count > 1 or not is_known_name(candidate.name.title())
@@ -175,7 +252,7 @@ def _kept(candidate: Candidate, lowercase_words: set[str], mentioned: set[str]) 
 def classify(text: str, word: re.Match[str]) -> tuple[str, str] | None:
     """(name, kind) of a word that looks like a term, or None."""
     surface = word.group(0).rstrip(".")
-    if surface in _EVERYDAY_PROPER_NAMES:
+    if surface in _EVERYDAY_PROPER_NAMES or surface.removesuffix("s") in _EVERYDAY_PROPER_NAMES:
         return None
     if _ACRONYM.fullmatch(surface):
         singular = surface[:-1] if surface.endswith("s") else surface
@@ -186,6 +263,10 @@ def classify(text: str, word: re.Match[str]) -> tuple[str, str] | None:
     if letters < 2 or not surface[0].isalpha():
         return None
     has_digit = any(char.isdigit() for char in surface)
+    if _CLASS_NAME.search(surface) or text[max(0, word.start() - 2) : word.start()].endswith("<"):
+        return None  # `Qwen3Model`, `<CourseFloatingBanner`: a class or a component, code
+    if has_digit and _SHOUTED_NAME.search(surface):
+        return None  # `PROMETHEUS-7B`: a model's code in capitals, from a table of results
     if _MIXED_CASE.search(surface) or (has_digit and any(c.isupper() for c in surface)):
         return surface, "name"
     if (
@@ -206,9 +287,11 @@ def _boilerplate(candidate: Candidate) -> bool:
 
 
 def _line_at(text: str, offset: int) -> str:
+    """The line around `offset`, its spacing normalised (a table row aligned another way in a
+    copy is the same row)."""
     start = text.rfind("\n", 0, offset) + 1
     end = text.find("\n", offset)
-    return text[start : end if end >= 0 else len(text)].strip()
+    return " ".join(text[start : end if end >= 0 else len(text)].split())
 
 
 def _in_heading(text: str, offset: int) -> bool:
@@ -241,11 +324,24 @@ def _scan(
         if candidate is None:
             candidate = found[name] = Candidate(name, kind, context=sentence, order=len(found))
         candidate.count += 1
+        candidate.alone += _alone(text, word, kind)
         line = _line_at(text, word.start())
         if line in candidate.lines or len(candidate.lines) < _LINES_KEPT:
             candidate.lines[line] = candidate.lines.get(line, 0) + 1
         if not candidate.modules or candidate.modules[-1] is not module:
             candidate.modules.append(module)
+
+
+def _alone(text: str, word: re.Match[str], kind: str) -> bool:
+    """Whether a use stands on its own: an acronym not followed by a capitalised word or another
+    acronym (`LM Studio`), a capitalised name not right after a capitalised name that is no
+    English word (`Qwen3 Coder`, `Sylvain Gugger`)."""
+    if kind == "acronym":
+        return not part_of_a_name(text, word.end())
+    previous = _PREVIOUS_WORD.search(text, max(0, word.start() - 60), word.start())
+    if previous is None or not previous.group(1)[0].isupper():
+        return True
+    return is_english_word(previous.group(1).casefold())
 
 
 # -------------------------------------------------------------------------------- expansions

@@ -1,0 +1,1 @@
+"""The course rules, one module per family; `diagnose` runs them."""
