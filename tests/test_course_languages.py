@@ -7,7 +7,6 @@ English lists `chapter1/2` before `chapter1/10`, French `chapter1/10` before `ch
 
 from __future__ import annotations
 
-import pytest
 from course_helpers import build, write_course
 
 from glossary_lsp.course.introduction import find_introduction
@@ -66,11 +65,6 @@ def test_definition_and_hover_in_a_french_file_follow_the_french_order(tmp_path)
     assert "Introduced later, in [02 · Page 2](" in shown
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="CourseFacts takes index.course(), the course language's: the document's own course "
-    "(index.course(path)) is needed there, in features/diagnostics.py (another helper's file)",
-)
 def test_course_diagnostics_in_a_french_file_follow_the_french_order(tmp_path):
     root = two_orders(tmp_path)
     version, index = build(root)
