@@ -10,6 +10,7 @@ from __future__ import annotations
 from course_helpers import build, write_course
 
 from glossary_lsp.course.introduction import find_introduction
+from glossary_lsp.features.completion import documentation
 from glossary_lsp.features.definition import definition
 from glossary_lsp.features.diagnostics import CourseDiagnostics, RuleSettings
 from glossary_lsp.features.hover import hover
@@ -95,3 +96,13 @@ def test_a_language_s_modules_keep_the_terms_found_before_its_course_was_built(t
     term = version.glossary.lookup("TTFT")
     found = find_introduction(index, term, french, indexed_only=True)
     assert found is not None and found.module.relative == "chapters/fr/chapter1/2.mdx"
+
+
+def test_completion_in_a_french_file_names_the_french_introduction(tmp_path):
+    root = two_orders(tmp_path)
+    version, index = build(root)
+    french = documentation(version, "TTFT", index, root / "chapters/fr/chapter1/10.mdx")
+    assert french is not None and "chapters/fr/chapter1/2.mdx" in french
+    assert "Introduced later, in [02 · Page 2](" in french
+    english = documentation(version, "TTFT", index, root / "chapters/en/chapter1/10.mdx")
+    assert english is not None and "chapters/en/chapter1/2.mdx" in english
