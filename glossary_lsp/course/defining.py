@@ -7,10 +7,16 @@ hyphens and line breaks ignored:
 - `TTFT: Time to First Token`, `TTFT - time to first token`, `TTFT — time to …`, `TTFT = …`
 - `Time to First Token (TTFT)`, the expansion wrapped across a line break; its head noun
   written after the parenthesis in words of the writer's own (`feed-forward (FFN) layers`)
-- `TTFT is short for …`, `stands for`, `is an abbreviation of/for`, `refers to`, `is defined as`
+- `TTFT is short for …`, `stands for`, `is an abbreviation of/for`, `refers to`, `is defined as`;
+  named by the sentence before it: `this is called TTFT`, `known as`, `referred to as`
 - a definition list (`TTFT` alone on its line, the next line starting with `: `)
-- a glossary table row (`| TTFT | Time to first token |`: the term is the first cell)
-- a term without expansion at the start of a line followed by `:` or ` - ` and its definition
+- a glossary table row (`| TTFT | Time to first token |`: the term is a body row's first cell,
+  and the row spells out its expansion or the header is `| Term | Definition |`)
+- a term at the start of a line followed by `:` or ` - ` and its definition (for a term with an
+  expansion, one that spells it out or opens with an article)
+
+Never in a block quote that quotes someone (a testimonial is not the course's own words), nor in
+a list item that opens with a link to another lesson (it says what that lesson teaches).
 
 `opens_heading` tells an occurrence that is a section about the term (it opens the module's
 title, or is a heading's whole text): where no occurrence is an introduction, that section is.
@@ -38,13 +44,37 @@ _PHRASE = re.compile(
     r"|[ \t]+(?:is|are)[ \t]+defined[ \t]+as\b",
     re.IGNORECASE,
 )
+_NAMED_BEFORE = re.compile(
+    r"\b(?:(?:is|are|was|were)[ \t]+(?:(?:also|often|commonly|sometimes|usually)[ \t]+)?"
+    r"(?:called|named|termed)|known[ \t]+as|referred[ \t]+to[ \t]+as)[ \t]+[\"“']?$",
+    re.IGNORECASE,
+)
+_LESSON_LINK_ITEM = re.compile(
+    r"[ \t]*(?:>[ \t]*)*(?:[-*+]|\d+[.)])[ \t]+[*_]*\[[^\]\n]*\]\([ \t]*<?([^)\s>]+)"
+)
+_QUOTED_LINE = re.compile(r"[ ]{0,3}>")
+_QUOTE_MARKS = ('"', "“", "„", "«", "”")
+_ATTRIBUTION = re.compile(r"(?:—|–|--|~)[ \t]*\w")
+_MAX_QUOTE_LINES = 40
+_MAX_QUOTE_CHARS = 8000
 _LINE_START = re.compile(r"(?:^|\n)[ \t]*(?:[-*+][ \t]+|\d+[.)][ \t]+|#{1,6}[ \t]+|>[ \t]*)*$")
 _DEFINITION_LIST_NEXT = re.compile(r"\r?\n[ \t]*:[ \t]+\S")
 _MIN_DEFINITION_WORDS = 3
+_ARTICLE = re.compile(r"(?:an?|the|one)\s", re.IGNORECASE)
 _HEADING_LINE = re.compile(r"[ ]{0,3}#{1,6}[ \t]")
 _NUMBERING = re.compile(r"\d+(?:\.\d+)*[.)]?")
 _ANCHOR = re.compile(r"\[\[[^\]]*\]\]|\{#[^}]*\}|[#*_`\s]+$")
 _FIRST_HEADING = re.compile(r"^[ ]{0,3}#{1,6}[ \t]", re.M)
+_TABLE_DELIMITER = re.compile(r"[ \t]*\|?(?:[ \t]*:?-+:?[ \t]*\|)+[ \t]*(?::?-+:?[ \t]*)?$")
+_TABLE_ROW = re.compile(r"[ \t]*\|")
+_MAX_TABLE_ROWS = 500
+_TERM_HEADERS = frozenset(
+    ("term", "terms", "acronym", "acronyms", "abbreviation", "abbreviations", "concept", "word")
+)
+_DEFINITION_HEADERS = frozenset(
+    ("definition", "definitions", "meaning", "expansion", "description", "explanation")
+    + ("standsfor", "fullform", "fullname", "whatitmeans", "whatitis")
+)
 
 
 def squash(text: str) -> str:
@@ -56,15 +86,17 @@ def defines(text: str, start: int, end: int, term: Term) -> bool:
     """Whether `text[start:end]`, an occurrence of `term`, is written with its expansion or
     defined there."""
     after, before = _after_markup(text, end), _before_markup(text, start)
+    if _in_quotation(text, before) or describes_linked_lesson(text, before):
+        return False
     expansion = squash(term.expansion or "")
     if expansion and _written_with(text, before, end, after, term.expansion):
         return True
-    if _PHRASE.match(text, after):
+    if _PHRASE.match(text, after) or _named_here(text, before):
         return True
     at_line_start = _LINE_START.search(text, max(0, before - 200), before) is not None
     if at_line_start and _definition_follows(text, after, expansion):
         return True
-    return _in_first_table_cell(text, before, after)
+    return _in_glossary_table_row(text, before, after, expansion)
 
 
 def written_with_expansion(text: str, start: int, end: int, expansion: str) -> bool:
@@ -137,8 +169,56 @@ def _head_noun_after(text: str, end: int, squashed: str, expansion: str) -> bool
     return squashed.endswith(squash("".join(words[:-1])))
 
 
+def _in_quotation(text: str, before: int) -> bool:
+    """Whether a place is inside a block quote that quotes someone (a testimonial): its text
+    opens with a quotation mark, or a line of it is an attribution (`> — A. Reader`). A
+    block-quoted note of the author's own (`> [!NOTE]`, `> Tip: …`) is not a quotation."""
+    line_start = text.rfind("\n", 0, before) + 1
+    if not _QUOTED_LINE.match(text, line_start):
+        return False
+    first = line_start
+    for _ in range(_MAX_QUOTE_LINES):
+        previous = text.rfind("\n", 0, first - 1) + 1 if first > 0 else 0
+        if previous == first or not _QUOTED_LINE.match(text, previous):
+            break
+        first = previous
+    lines = []
+    for line in text[first : first + _MAX_QUOTE_CHARS].splitlines():
+        quoted = _QUOTED_LINE.match(line)
+        if quoted is None:
+            break
+        if line[quoted.end() :].strip():
+            lines.append(line[quoted.end() :].strip())
+    return bool(lines) and (
+        lines[0].startswith(_QUOTE_MARKS) or any(_ATTRIBUTION.match(line) for line in lines)
+    )
+
+
+def describes_linked_lesson(text: str, before: int) -> bool:
+    """`- [04_attention](04_attention) introduces Grouped-Query Attention (GQA)`: a list item
+    that opens with a link to another file or folder of the course describes what that lesson
+    teaches; the lesson is where the term is introduced, not its entry in a list of lessons.
+    An in-page link (`[Zero Redundancy Optimizer](#zero) (ZeRO) - …`) is the author's own
+    overview."""
+    line_start = text.rfind("\n", 0, before) + 1
+    item = _LESSON_LINK_ITEM.match(text, line_start)
+    if item is None or item.end() > before:
+        return False
+    target = item.group(1)
+    return not target.startswith(("#", "mailto:")) and "://" not in target
+
+
+def _named_here(text: str, before: int) -> bool:
+    """`This approach is called LLM-as-a-judge`, `a technique known as RAG`: the sentence
+    gives the name to what it has just described."""
+    return _NAMED_BEFORE.search(text, max(0, before - 80), before) is not None
+
+
 def _definition_follows(text: str, after: int, expansion: str) -> bool:
-    """`TTFT: time …` / `KV cache - a store …` at a line start, or a definition list."""
+    """`TTFT: time …` / `KV cache - a store …` at a line start, or a definition list. For a
+    term with an expansion, what follows spells it out or opens with an article (`ZeRO - a
+    sharded …`): a list of answers (`1. ZeRO - may or may not be faster`) is not a
+    definition."""
     if _DEFINITION_LIST_NEXT.match(text, after):
         return True
     separator = _SEPARATOR.match(text, after)
@@ -146,20 +226,50 @@ def _definition_follows(text: str, after: int, expansion: str) -> bool:
         return False
     line_end = text.find("\n", separator.end())
     rest = text[separator.end() : line_end if line_end >= 0 else len(text)]
-    return len(rest.split()) >= _MIN_DEFINITION_WORDS or (
-        bool(expansion) and squash(rest).startswith(expansion)
-    )
+    if expansion and squash(rest).startswith(expansion):
+        return True
+    if len(rest.split()) < _MIN_DEFINITION_WORDS or not rest.lstrip(" \t*_")[:1].isalpha():
+        return False  # `- NVIDIA: \`nvidia-smi …\``: a label for a command, not a definition
+    return not expansion or _ARTICLE.match(rest.lstrip(_MARKUP_BEFORE + " \t")) is not None
 
 
-def _in_first_table_cell(text: str, before: int, after: int) -> bool:
+def _in_glossary_table_row(text: str, before: int, after: int, expansion: str) -> bool:
+    """`| TTFT | Time to first token |`: the term is a body row's first cell, and the row spells
+    out its expansion or the table is a glossary (`| Term | Definition |`). A table of
+    measurements or products whose first column happens to hold the term (`| GPU | TFLOPS |`,
+    its header row included) is not where the term is introduced."""
     line_start = text.rfind("\n", 0, before) + 1
-    head = text[line_start:before]
-    if head.strip() != "|":
+    if text[line_start:before].strip() != "|":
         return False
     line_end = text.find("\n", after)
-    rest = text[after : line_end if line_end >= 0 else len(text)]
-    cells = rest.split("|")
-    return len(cells) >= 3 and not cells[0].strip() and bool(cells[1].strip("-: \t"))
+    cells = text[after : line_end if line_end >= 0 else len(text)].split("|")
+    if len(cells) < 3 or cells[0].strip() or not cells[1].strip("-: \t"):
+        return False
+    header = _table_header(text, line_start)
+    if header is None:
+        return False  # the header row itself, or not a table
+    if expansion and squash(cells[1]).startswith(expansion):
+        return True
+    return squash(header[0]) in _TERM_HEADERS and squash(header[1]) in _DEFINITION_HEADERS
+
+
+def _table_header(text: str, line_start: int) -> list[str] | None:
+    """The header cells of the table a body row (at `line_start`) is in: the row above its
+    delimiter row (`|---|---|`); None for a header or delimiter row, or outside a table."""
+    rows: list[int] = []
+    start = line_start
+    while start > 0 and len(rows) < _MAX_TABLE_ROWS:
+        start = text.rfind("\n", 0, start - 1) + 1
+        if not _TABLE_ROW.match(text, start):
+            break
+        rows.append(start)
+    if len(rows) < 2:
+        return None
+    header, delimiter = rows[-1], rows[-2]
+    if not _TABLE_DELIMITER.match(text[delimiter : text.find("\n", delimiter)]):
+        return None
+    cells = text[header : text.find("\n", header)].strip().strip("|").split("|")
+    return cells if len(cells) >= 2 else None
 
 
 def opens_heading(text: str, start: int, end: int, is_title: bool) -> bool:
