@@ -1,7 +1,7 @@
 """Course order, module ids and first introductions on real courses (local snapshots).
 
     python benchmarks/course_order.py order PATH [--expected toc|readme] [--toc FILE]
-    python benchmarks/course_order.py sample PATH [--count 15] [--seed 1]
+    python benchmarks/course_order.py sample PATH [--count 15] [--seed 1] [--toc FILE]
     python benchmarks/course_order.py verdicts FILE
     python benchmarks/course_order.py latency PATH --probe REL:LINE:COL [--expect REL]
 
@@ -161,8 +161,8 @@ def run_order(root: Path, expected: str, level: str = "module", toc: str | None 
     print(f"  listing {listed:.2f} s")
 
 
-def run_sample(root: Path, count: int, seed: int) -> None:
-    version, index = open_index(root)
+def run_sample(root: Path, count: int, seed: int, toc: str | None = None) -> None:
+    version, index = open_index(root, toc)
     index.index_terms()
     rng = random.Random(seed)
     occurrences = []
@@ -244,6 +244,7 @@ def main() -> None:
     sample.add_argument("path", type=Path)
     sample.add_argument("--count", type=int, default=15)
     sample.add_argument("--seed", type=int, default=1)
+    sample.add_argument("--toc", help="glossaryLsp.course.toc: an order file, relative to PATH")
     verdicts = commands.add_parser("verdicts")
     verdicts.add_argument("file", type=Path)
     latency = commands.add_parser("latency")
@@ -255,7 +256,7 @@ def main() -> None:
     if args.command == "order":
         run_order(args.path.resolve(), args.expected, args.level, args.toc)
     elif args.command == "sample":
-        run_sample(args.path.resolve(), args.count, args.seed)
+        run_sample(args.path.resolve(), args.count, args.seed, args.toc)
     elif args.command == "verdicts":
         run_verdicts(args.file)
     else:
