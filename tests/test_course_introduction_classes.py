@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from course_helpers import notebook, write_course
 
-from glossary_lsp.course.defining import defines
+from glossary_lsp.course.defining import defines, opens_heading
 from glossary_lsp.course.introduction import DEFINED, find_introduction
 from glossary_lsp.course.workspace import WorkspaceIndex
 from glossary_lsp.features.base import GlossaryVersion
@@ -138,6 +138,7 @@ def test_naming_needs_the_phrase_right_before_it():
         "- [04_serving](04_serving) explains time to first token (TTFT) in depth\n",
         "1. [Latency](./latency.md) - time to first token (TTFT), measured\n",
         "* **[Latency](../latency/README.md)** — TTFT (time to first token)\n",
+        "- [A serving paper](https://example.org/paper) - time to first token (TTFT) at scale\n",
     ],
 )
 def test_a_lesson_list_entry_is_not_the_introduction(text):
@@ -235,3 +236,31 @@ def test_a_front_pages_list_of_lessons_is_a_reference_taken_last(tmp_path):
     index.scan()
     introduction = find_introduction(index, version.glossary.lookup("Widget"))
     assert introduction is not None and introduction.module.relative == "debug/tips.md"
+
+
+def test_a_label_for_a_list_of_names_is_not_a_definition():
+    assert not defined_at("- Widget: W100, W200, W300, ...\n", WIDGET, "Widget")
+
+
+@pytest.mark.parametrize(
+    "heading",
+    ["## What is a Widget?", "### What are Widgets?", "# Introduction to Widgets"],
+)
+def test_a_heading_asking_about_the_term_is_a_section_about_it(heading):
+    text = f"# Lesson\n\n{heading}\n\nText.\n"
+    start = text.index("Widget")
+    assert opens_heading(text, start, start + len("Widget"), is_title=False)
+
+
+def test_a_heading_that_mentions_the_term_is_not():
+    text = "# Lesson\n\n## What is needed for a Widget?\n"
+    start = text.index("Widget")
+    assert not opens_heading(text, start, start + len("Widget"), is_title=False)
+
+
+def test_a_title_asking_about_more_than_the_term_is_not_about_it():
+    text = "# Understanding Widget Buffers\n\nText.\n"
+    start = text.index("Widget")
+    assert not opens_heading(text, start, start + len("Widget"), is_title=True)
+    text = "# What is a Widget?\n\nText.\n"
+    assert opens_heading(text, text.index("Widget"), text.index("Widget") + 6, is_title=True)

@@ -16,7 +16,7 @@ hyphens and line breaks ignored:
   expansion, one that spells it out or opens with an article)
 
 Never in a block quote that quotes someone (a testimonial is not the course's own words), nor in
-a list item that opens with a link to another lesson (it says what that lesson teaches).
+a list item that opens with a link to another lesson or page (it says what is taught there).
 
 `opens_heading` tells an occurrence that is a section about the term (it opens the module's
 title, or is a heading's whole text): where no occurrence is an introduction, that section is.
@@ -60,9 +60,15 @@ _MAX_QUOTE_CHARS = 8000
 _LINE_START = re.compile(r"(?:^|\n)[ \t]*(?:[-*+][ \t]+|\d+[.)][ \t]+|#{1,6}[ \t]+|>[ \t]*)*$")
 _DEFINITION_LIST_NEXT = re.compile(r"\r?\n[ \t]*:[ \t]+\S")
 _MIN_DEFINITION_WORDS = 3
+_PROSE_WORD = re.compile(r"\b[a-z]{3,}\b")
 _ARTICLE = re.compile(r"(?:an?|the|one)\s", re.IGNORECASE)
 _HEADING_LINE = re.compile(r"[ ]{0,3}#{1,6}[ \t]")
 _NUMBERING = re.compile(r"\d+(?:\.\d+)*[.)]?")
+_ABOUT_PREFIX = re.compile(
+    r"^[ \t*_]*(?:what[ \t]+(?:is|are)|introduction[ \t]+to|intro[ \t]+to|understanding)"
+    r"[ \t]+(?:(?:an?|the)[ \t]+)?[*_`]*$",
+    re.IGNORECASE,
+)
 _ANCHOR = re.compile(r"\[\[[^\]]*\]\]|\{#[^}]*\}|[#*_`\s]+$")
 _FIRST_HEADING = re.compile(r"^[ ]{0,3}#{1,6}[ \t]", re.M)
 _TABLE_DELIMITER = re.compile(r"[ \t]*\|?(?:[ \t]*:?-+:?[ \t]*\|)+[ \t]*(?::?-+:?[ \t]*)?$")
@@ -196,16 +202,15 @@ def _in_quotation(text: str, before: int) -> bool:
 
 def describes_linked_lesson(text: str, before: int) -> bool:
     """`- [04_attention](04_attention) introduces Grouped-Query Attention (GQA)`: a list item
-    that opens with a link to another file or folder of the course describes what that lesson
-    teaches; the lesson is where the term is introduced, not its entry in a list of lessons.
-    An in-page link (`[Zero Redundancy Optimizer](#zero) (ZeRO) - …`) is the author's own
-    overview."""
+    that opens with a link to another file or folder of the course (or another site's page)
+    describes what is taught there; that lesson is where the term is introduced, not its entry
+    in a list of lessons or resources. An in-page link (`[Zero Redundancy Optimizer](#zero)
+    (ZeRO) - …`) is the author's own overview."""
     line_start = text.rfind("\n", 0, before) + 1
     item = _LESSON_LINK_ITEM.match(text, line_start)
     if item is None or item.end() > before:
         return False
-    target = item.group(1)
-    return not target.startswith(("#", "mailto:")) and "://" not in target
+    return not item.group(1).startswith(("#", "mailto:"))
 
 
 def _named_here(text: str, before: int) -> bool:
@@ -230,6 +235,8 @@ def _definition_follows(text: str, after: int, expansion: str) -> bool:
         return True
     if len(rest.split()) < _MIN_DEFINITION_WORDS or not rest.lstrip(" \t*_")[:1].isalpha():
         return False  # `- NVIDIA: \`nvidia-smi …\``: a label for a command, not a definition
+    if _PROSE_WORD.search(rest) is None:
+        return False  # `- NVIDIA: V100, A100, H100`: a label for a list of names
     return not expansion or _ARTICLE.match(rest.lstrip(_MARKUP_BEFORE + " \t")) is not None
 
 
@@ -275,16 +282,18 @@ def _table_header(text: str, line_start: int) -> list[str] | None:
 def opens_heading(text: str, start: int, end: int, is_title: bool) -> bool:
     """Whether an occurrence is a section about the term: it opens the module's title
     (`# Transformers, what can they do?`, `# 3. Tokenizers`) or is a heading's whole text
-    (`## KV cache`). A heading that only mentions it (`## Preprocessing with a tokenizer`,
-    `# 6. Llama 3.1 8B` deep in a notebook) is not."""
+    (`## KV cache`), also when it asks about it (`## What is function calling?`, `##
+    Introduction to tokenizers`). A heading that only mentions it (`## Preprocessing with a
+    tokenizer`, `# 6. Llama 3.1 8B` deep in a notebook) is not."""
     line_start = text.rfind("\n", 0, start) + 1
     opening = _HEADING_LINE.match(text, line_start)
     if opening is None:
         return False
     before = _NUMBERING.sub("", text[opening.end() : start])
-    if any(char.isalpha() for char in before):
+    asks = _ABOUT_PREFIX.match(before) is not None  # then only about the whole of it
+    if not asks and any(char.isalpha() for char in before):
         return False
-    if is_title:
+    if is_title and not asks:
         return True
     line_end = text.find("\n", end)
     after = _ANCHOR.sub("", text[end : line_end if line_end >= 0 else len(text)])
