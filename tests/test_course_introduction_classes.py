@@ -264,3 +264,10 @@ def test_a_title_asking_about_more_than_the_term_is_not_about_it():
     assert not opens_heading(text, start, start + len("Widget"), is_title=True)
     text = "# What is a Widget?\n\nText.\n"
     assert opens_heading(text, text.index("Widget"), text.index("Widget") + 6, is_title=True)
+
+
+def test_a_label_spelled_out_in_other_words_than_the_glossarys_still_defines():
+    term = Term("NIC", expansion="network interface controller")
+    assert defined_at("- NIC: Network Interface Card\n", term, "NIC")
+    assert defined_at("- NIC - the Network-Interface Card of a node\n", term, "NIC")
+    assert not defined_at("- NIC: needs cables replaced weekly\n", term, "NIC")

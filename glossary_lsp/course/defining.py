@@ -60,6 +60,8 @@ _MAX_QUOTE_CHARS = 8000
 _LINE_START = re.compile(r"(?:^|\n)[ \t]*(?:[-*+][ \t]+|\d+[.)][ \t]+|#{1,6}[ \t]+|>[ \t]*)*$")
 _DEFINITION_LIST_NEXT = re.compile(r"\r?\n[ \t]*:[ \t]+\S")
 _MIN_DEFINITION_WORDS = 3
+_SMALL_WORDS = frozenset(("of", "for", "and", "the", "to", "in", "on", "a", "an", "with"))
+_MAX_ACRONYM_LETTERS = 8
 _PROSE_WORD = re.compile(r"\b[a-z]{3,}\b")
 _ARTICLE = re.compile(r"(?:an?|the|one)\s", re.IGNORECASE)
 _HEADING_LINE = re.compile(r"[ ]{0,3}#{1,6}[ \t]")
@@ -100,7 +102,7 @@ def defines(text: str, start: int, end: int, term: Term) -> bool:
     if _PHRASE.match(text, after) or _named_here(text, before):
         return True
     at_line_start = _LINE_START.search(text, max(0, before - 200), before) is not None
-    if at_line_start and _definition_follows(text, after, expansion):
+    if at_line_start and _definition_follows(text, after, expansion, text[start:end]):
         return True
     return _in_glossary_table_row(text, before, after, expansion)
 
@@ -219,10 +221,11 @@ def _named_here(text: str, before: int) -> bool:
     return _NAMED_BEFORE.search(text, max(0, before - 80), before) is not None
 
 
-def _definition_follows(text: str, after: int, expansion: str) -> bool:
+def _definition_follows(text: str, after: int, expansion: str, surface: str) -> bool:
     """`TTFT: time …` / `KV cache - a store …` at a line start, or a definition list. For a
-    term with an expansion, what follows spells it out or opens with an article (`ZeRO - a
-    sharded …`): a list of answers (`1. ZeRO - may or may not be faster`) is not a
+    term with an expansion, what follows spells it out (the glossary's words, or words whose
+    initials are the acronym's: `NIC: Network Interface Card`) or opens with an article
+    (`ZeRO - a sharded …`): a list of answers (`1. ZeRO - may or may not be faster`) is not a
     definition."""
     if _DEFINITION_LIST_NEXT.match(text, after):
         return True
@@ -231,13 +234,25 @@ def _definition_follows(text: str, after: int, expansion: str) -> bool:
         return False
     line_end = text.find("\n", separator.end())
     rest = text[separator.end() : line_end if line_end >= 0 else len(text)]
-    if expansion and squash(rest).startswith(expansion):
+    if expansion and (squash(rest).startswith(expansion) or _initials_spell(surface, rest)):
         return True
     if len(rest.split()) < _MIN_DEFINITION_WORDS or not rest.lstrip(" \t*_")[:1].isalpha():
         return False  # `- NVIDIA: \`nvidia-smi …\``: a label for a command, not a definition
     if _PROSE_WORD.search(rest) is None:
         return False  # `- NVIDIA: V100, A100, H100`: a label for a list of names
     return not expansion or _ARTICLE.match(rest.lstrip(_MARKUP_BEFORE + " \t")) is not None
+
+
+def _initials_spell(acronym: str, rest: str) -> bool:
+    """Whether the words that open `rest` have the acronym's letters as their initials
+    (`NIC` ← "Network Interface Card", `RAG` ← "Retrieval-Augmented Generation"), small
+    words aside."""
+    letters = "".join(char for char in acronym if char.isalpha()).casefold()
+    if not 2 <= len(letters) <= _MAX_ACRONYM_LETTERS:
+        return False
+    words = _EXPANSION_WORD.findall(rest[: 20 * len(letters)])
+    words = [word for word in words if word.casefold() not in _SMALL_WORDS]
+    return "".join(word[0] for word in words[: len(letters)]).casefold() == letters
 
 
 def _in_glossary_table_row(text: str, before: int, after: int, expansion: str) -> bool:
