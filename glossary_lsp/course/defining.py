@@ -218,6 +218,8 @@ def describes_linked_lesson(text: str, before: int) -> bool:
 def _named_here(text: str, before: int) -> bool:
     """`This approach is called LLM-as-a-judge`, `a technique known as RAG`: the sentence
     gives the name to what it has just described."""
+    if before == 0 or text[before - 1] not in " \t\"“'":
+        return False
     return _NAMED_BEFORE.search(text, max(0, before - 80), before) is not None
 
 
