@@ -1,8 +1,8 @@
 """Course order, module ids and first introductions on real courses (local snapshots).
 
     python benchmarks/course_order.py order PATH [--expected toc|readme] [--toc FILE]
-    python benchmarks/course_order.py sample PATH [--count 15] [--seed 1]
-    python benchmarks/course_order.py verdicts FILE
+    python benchmarks/course_order.py sample PATH [--count 15] [--seed 1] [--toc FILE]
+    python benchmarks/course_order.py verdicts FILE [--by-section]
     python benchmarks/course_order.py latency PATH --probe REL:LINE:COL [--expect REL]
 
 `order` compares the order glossary-lsp gives the course's modules with the order the course
@@ -161,8 +161,8 @@ def run_order(root: Path, expected: str, level: str = "module", toc: str | None 
     print(f"  listing {listed:.2f} s")
 
 
-def run_sample(root: Path, count: int, seed: int) -> None:
-    version, index = open_index(root)
+def run_sample(root: Path, count: int, seed: int, toc: str | None = None) -> None:
+    version, index = open_index(root, toc)
     index.index_terms()
     rng = random.Random(seed)
     occurrences = []
@@ -193,11 +193,21 @@ def _rel(path: Path, root: Path) -> str:
         return str(path)
 
 
-def run_verdicts(path: Path) -> None:
+def run_verdicts(path: Path, by_section: bool = False) -> None:
     lines = [line for line in path.read_text().splitlines() if line.strip()]
     verdicts = [line.split()[-1] for line in lines if not line.startswith("#")]
     ok = verdicts.count("ok")
     print(f"{ok}/{len(verdicts)} sensible ({100 * ok / max(len(verdicts), 1):.0f}%)")
+    if by_section:
+        sections: dict[str, list[str]] = {}
+        name = ""
+        for line in lines:
+            if line.startswith("## "):
+                name = line[3:]
+            elif not line.startswith("#"):
+                sections.setdefault(name, []).append(line.split()[-1])
+        for name, found in sections.items():
+            print(f"  {found.count('ok')}/{len(found)}  {name}")
 
 
 async def run_latency(root: Path, probe: str, expect: str, repeat: int) -> None:
@@ -244,8 +254,10 @@ def main() -> None:
     sample.add_argument("path", type=Path)
     sample.add_argument("--count", type=int, default=15)
     sample.add_argument("--seed", type=int, default=1)
+    sample.add_argument("--toc", help="glossaryLsp.course.toc: an order file, relative to PATH")
     verdicts = commands.add_parser("verdicts")
     verdicts.add_argument("file", type=Path)
+    verdicts.add_argument("--by-section", action="store_true", help="and per `## ` section")
     latency = commands.add_parser("latency")
     latency.add_argument("path", type=Path)
     latency.add_argument("--probe", required=True, metavar="REL:LINE:COL")
@@ -255,9 +267,9 @@ def main() -> None:
     if args.command == "order":
         run_order(args.path.resolve(), args.expected, args.level, args.toc)
     elif args.command == "sample":
-        run_sample(args.path.resolve(), args.count, args.seed)
+        run_sample(args.path.resolve(), args.count, args.seed, args.toc)
     elif args.command == "verdicts":
-        run_verdicts(args.file)
+        run_verdicts(args.file, args.by_section)
     else:
         asyncio.run(run_latency(args.path.resolve(), args.probe, args.expect, args.repeat))
 

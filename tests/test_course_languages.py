@@ -7,10 +7,10 @@ English lists `chapter1/2` before `chapter1/10`, French `chapter1/10` before `ch
 
 from __future__ import annotations
 
-import pytest
 from course_helpers import build, write_course
 
 from glossary_lsp.course.introduction import find_introduction
+from glossary_lsp.features.completion import documentation
 from glossary_lsp.features.definition import definition
 from glossary_lsp.features.diagnostics import CourseDiagnostics, RuleSettings
 from glossary_lsp.features.hover import hover
@@ -66,11 +66,6 @@ def test_definition_and_hover_in_a_french_file_follow_the_french_order(tmp_path)
     assert "Introduced later, in [02 · Page 2](" in shown
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="CourseFacts takes index.course(), the course language's: the document's own course "
-    "(index.course(path)) is needed there, in features/diagnostics.py (another helper's file)",
-)
 def test_course_diagnostics_in_a_french_file_follow_the_french_order(tmp_path):
     root = two_orders(tmp_path)
     version, index = build(root)
@@ -101,3 +96,13 @@ def test_a_language_s_modules_keep_the_terms_found_before_its_course_was_built(t
     term = version.glossary.lookup("TTFT")
     found = find_introduction(index, term, french, indexed_only=True)
     assert found is not None and found.module.relative == "chapters/fr/chapter1/2.mdx"
+
+
+def test_completion_in_a_french_file_names_the_french_introduction(tmp_path):
+    root = two_orders(tmp_path)
+    version, index = build(root)
+    french = documentation(version, "TTFT", index, root / "chapters/fr/chapter1/10.mdx")
+    assert french is not None and "chapters/fr/chapter1/2.mdx" in french
+    assert "Introduced later, in [02 · Page 2](" in french
+    english = documentation(version, "TTFT", index, root / "chapters/en/chapter1/10.mdx")
+    assert english is not None and "chapters/en/chapter1/2.mdx" in english

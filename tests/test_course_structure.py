@@ -341,7 +341,7 @@ def test_glossary_module_by_path_title_or_id_and_ambiguity_on_the_entry(tmp_path
         "[TTFT](#x) (time to first\ntoken) 🚀 is key.",
         "TTFT is short for the first token's wait.",
         "TTFT\n:   Time to first token\n",
-        "| TTFT | Time to first token |\n",
+        "| Term | Meaning |\n|---|---|\n| TTFT | Time to first token |\n",
     ],
 )
 def test_written_with_its_expansion_or_defined(text):

@@ -92,6 +92,15 @@ async def test_course_request_definition_hover_and_toc_diagnostics(client: Langu
         )
     )
     assert location.uri == (course / "chapters/fr/chapter1/2.mdx").as_uri()
+    completion = await client.text_document_completion_async(
+        types.CompletionParams(
+            types.TextDocumentIdentifier(french.as_uri()),
+            position_of(text, "TTFT", client.encoding, shift=3),
+        )
+    )
+    [item] = [item for item in completion.items if item.label == "TTFT"]
+    resolved = await client.completion_item_resolve_async(item)
+    assert (course / "chapters/fr/chapter1/2.mdx").as_uri() in resolved.documentation.value
 
     toc_uri = (course / "chapters/en/_toctree.yml").as_uri()
 

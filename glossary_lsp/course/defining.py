@@ -7,10 +7,16 @@ hyphens and line breaks ignored:
 - `TTFT: Time to First Token`, `TTFT - time to first token`, `TTFT — time to …`, `TTFT = …`
 - `Time to First Token (TTFT)`, the expansion wrapped across a line break; its head noun
   written after the parenthesis in words of the writer's own (`feed-forward (FFN) layers`)
-- `TTFT is short for …`, `stands for`, `is an abbreviation of/for`, `refers to`, `is defined as`
+- `TTFT is short for …`, `stands for`, `is an abbreviation of/for`, `refers to`, `is defined as`;
+  named by the sentence before it: `this is called TTFT`, `known as`, `referred to as`
 - a definition list (`TTFT` alone on its line, the next line starting with `: `)
-- a glossary table row (`| TTFT | Time to first token |`: the term is the first cell)
-- a term without expansion at the start of a line followed by `:` or ` - ` and its definition
+- a glossary table row (`| TTFT | Time to first token |`: the term is a body row's first cell,
+  and the row spells out its expansion or the header is `| Term | Definition |`)
+- a term at the start of a line followed by `:` or ` - ` and its definition (for a term with an
+  expansion, one that spells it out or opens with an article)
+
+Never in a block quote that quotes someone (a testimonial is not the course's own words), nor in
+a list item that opens with a link to another lesson or page (it says what is taught there).
 
 `opens_heading` tells an occurrence that is a section about the term (it opens the module's
 title, or is a heading's whole text): where no occurrence is an introduction, that section is.
@@ -38,13 +44,45 @@ _PHRASE = re.compile(
     r"|[ \t]+(?:is|are)[ \t]+defined[ \t]+as\b",
     re.IGNORECASE,
 )
+_NAMED_BEFORE = re.compile(
+    r"\b(?:(?:is|are|was|were)[ \t]+(?:(?:also|often|commonly|sometimes|usually)[ \t]+)?"
+    r"(?:called|named|termed)|known[ \t]+as|referred[ \t]+to[ \t]+as)[ \t]+[\"“']?$",
+    re.IGNORECASE,
+)
+_LESSON_LINK_ITEM = re.compile(
+    r"[ \t]*(?:>[ \t]*)*(?:[-*+]|\d+[.)])[ \t]+[*_]*\[[^\]\n]*\]\([ \t]*<?([^)\s>]+)"
+)
+_QUOTED_LINE = re.compile(r"[ ]{0,3}>")
+_QUOTE_MARKS = ('"', "“", "„", "«", "”")
+_ATTRIBUTION = re.compile(r"(?:—|–|--|~)[ \t]*\w")
+_MAX_QUOTE_LINES = 40
+_MAX_QUOTE_CHARS = 8000
 _LINE_START = re.compile(r"(?:^|\n)[ \t]*(?:[-*+][ \t]+|\d+[.)][ \t]+|#{1,6}[ \t]+|>[ \t]*)*$")
 _DEFINITION_LIST_NEXT = re.compile(r"\r?\n[ \t]*:[ \t]+\S")
 _MIN_DEFINITION_WORDS = 3
+_SMALL_WORDS = frozenset(("of", "for", "and", "the", "to", "in", "on", "a", "an", "with"))
+_MAX_ACRONYM_LETTERS = 8
+_PROSE_WORD = re.compile(r"\b[a-z]{3,}\b")
+_ARTICLE = re.compile(r"(?:an?|the|one)\s", re.IGNORECASE)
 _HEADING_LINE = re.compile(r"[ ]{0,3}#{1,6}[ \t]")
 _NUMBERING = re.compile(r"\d+(?:\.\d+)*[.)]?")
+_ABOUT_PREFIX = re.compile(
+    r"^[ \t*_]*(?:what[ \t]+(?:is|are)|introduction[ \t]+to|intro[ \t]+to|understanding)"
+    r"[ \t]+(?:(?:an?|the)[ \t]+)?[*_`]*$",
+    re.IGNORECASE,
+)
 _ANCHOR = re.compile(r"\[\[[^\]]*\]\]|\{#[^}]*\}|[#*_`\s]+$")
 _FIRST_HEADING = re.compile(r"^[ ]{0,3}#{1,6}[ \t]", re.M)
+_TABLE_DELIMITER = re.compile(r"[ \t]*\|?(?:[ \t]*:?-+:?[ \t]*\|)+[ \t]*(?::?-+:?[ \t]*)?$")
+_TABLE_ROW = re.compile(r"[ \t]*\|")
+_MAX_TABLE_ROWS = 500
+_TERM_HEADERS = frozenset(
+    ("term", "terms", "acronym", "acronyms", "abbreviation", "abbreviations", "concept", "word")
+)
+_DEFINITION_HEADERS = frozenset(
+    ("definition", "definitions", "meaning", "expansion", "description", "explanation")
+    + ("standsfor", "fullform", "fullname", "whatitmeans", "whatitis")
+)
 
 
 def squash(text: str) -> str:
@@ -56,15 +94,17 @@ def defines(text: str, start: int, end: int, term: Term) -> bool:
     """Whether `text[start:end]`, an occurrence of `term`, is written with its expansion or
     defined there."""
     after, before = _after_markup(text, end), _before_markup(text, start)
+    if _in_quotation(text, before) or describes_linked_lesson(text, before):
+        return False
     expansion = squash(term.expansion or "")
     if expansion and _written_with(text, before, end, after, term.expansion):
         return True
-    if _PHRASE.match(text, after):
+    if _PHRASE.match(text, after) or _named_here(text, before):
         return True
     at_line_start = _LINE_START.search(text, max(0, before - 200), before) is not None
-    if at_line_start and _definition_follows(text, after, expansion):
+    if at_line_start and _definition_follows(text, after, expansion, text[start:end]):
         return True
-    return _in_first_table_cell(text, before, after)
+    return _in_glossary_table_row(text, before, after, expansion)
 
 
 def written_with_expansion(text: str, start: int, end: int, expansion: str) -> bool:
@@ -137,8 +177,58 @@ def _head_noun_after(text: str, end: int, squashed: str, expansion: str) -> bool
     return squashed.endswith(squash("".join(words[:-1])))
 
 
-def _definition_follows(text: str, after: int, expansion: str) -> bool:
-    """`TTFT: time …` / `KV cache - a store …` at a line start, or a definition list."""
+def _in_quotation(text: str, before: int) -> bool:
+    """Whether a place is inside a block quote that quotes someone (a testimonial): its text
+    opens with a quotation mark, or a line of it is an attribution (`> — A. Reader`). A
+    block-quoted note of the author's own (`> [!NOTE]`, `> Tip: …`) is not a quotation."""
+    line_start = text.rfind("\n", 0, before) + 1
+    if not _QUOTED_LINE.match(text, line_start):
+        return False
+    first = line_start
+    for _ in range(_MAX_QUOTE_LINES):
+        previous = text.rfind("\n", 0, first - 1) + 1 if first > 0 else 0
+        if previous == first or not _QUOTED_LINE.match(text, previous):
+            break
+        first = previous
+    lines = []
+    for line in text[first : first + _MAX_QUOTE_CHARS].splitlines():
+        quoted = _QUOTED_LINE.match(line)
+        if quoted is None:
+            break
+        if line[quoted.end() :].strip():
+            lines.append(line[quoted.end() :].strip())
+    return bool(lines) and (
+        lines[0].startswith(_QUOTE_MARKS) or any(_ATTRIBUTION.match(line) for line in lines)
+    )
+
+
+def describes_linked_lesson(text: str, before: int) -> bool:
+    """`- [04_attention](04_attention) introduces Grouped-Query Attention (GQA)`: a list item
+    that opens with a link to another file or folder of the course (or another site's page)
+    describes what is taught there; that lesson is where the term is introduced, not its entry
+    in a list of lessons or resources. An in-page link (`[Zero Redundancy Optimizer](#zero)
+    (ZeRO) - …`) is the author's own overview."""
+    line_start = text.rfind("\n", 0, before) + 1
+    item = _LESSON_LINK_ITEM.match(text, line_start)
+    if item is None or item.end() > before:
+        return False
+    return not item.group(1).startswith(("#", "mailto:"))
+
+
+def _named_here(text: str, before: int) -> bool:
+    """`This approach is called LLM-as-a-judge`, `a technique known as RAG`: the sentence
+    gives the name to what it has just described."""
+    if before == 0 or text[before - 1] not in " \t\"“'":
+        return False
+    return _NAMED_BEFORE.search(text, max(0, before - 80), before) is not None
+
+
+def _definition_follows(text: str, after: int, expansion: str, surface: str) -> bool:
+    """`TTFT: time …` / `KV cache - a store …` at a line start, or a definition list. For a
+    term with an expansion, what follows spells it out (the glossary's words, or words whose
+    initials are the acronym's: `NIC: Network Interface Card`) or opens with an article
+    (`ZeRO - a sharded …`): a list of answers (`1. ZeRO - may or may not be faster`) is not a
+    definition."""
     if _DEFINITION_LIST_NEXT.match(text, after):
         return True
     separator = _SEPARATOR.match(text, after)
@@ -146,35 +236,81 @@ def _definition_follows(text: str, after: int, expansion: str) -> bool:
         return False
     line_end = text.find("\n", separator.end())
     rest = text[separator.end() : line_end if line_end >= 0 else len(text)]
-    return len(rest.split()) >= _MIN_DEFINITION_WORDS or (
-        bool(expansion) and squash(rest).startswith(expansion)
-    )
+    if expansion and (squash(rest).startswith(expansion) or _initials_spell(surface, rest)):
+        return True
+    if len(rest.split()) < _MIN_DEFINITION_WORDS or not rest.lstrip(" \t*_")[:1].isalpha():
+        return False  # `- NVIDIA: \`nvidia-smi …\``: a label for a command, not a definition
+    if _PROSE_WORD.search(rest) is None:
+        return False  # `- NVIDIA: V100, A100, H100`: a label for a list of names
+    return not expansion or _ARTICLE.match(rest.lstrip(_MARKUP_BEFORE + " \t")) is not None
 
 
-def _in_first_table_cell(text: str, before: int, after: int) -> bool:
+def _initials_spell(acronym: str, rest: str) -> bool:
+    """Whether the words that open `rest` have the acronym's letters as their initials
+    (`NIC` ← "Network Interface Card", `RAG` ← "Retrieval-Augmented Generation"), small
+    words aside."""
+    letters = "".join(char for char in acronym if char.isalpha()).casefold()
+    if not 2 <= len(letters) <= _MAX_ACRONYM_LETTERS:
+        return False
+    words = _EXPANSION_WORD.findall(rest[: 20 * len(letters)])
+    words = [word for word in words if word.casefold() not in _SMALL_WORDS]
+    return "".join(word[0] for word in words[: len(letters)]).casefold() == letters
+
+
+def _in_glossary_table_row(text: str, before: int, after: int, expansion: str) -> bool:
+    """`| TTFT | Time to first token |`: the term is a body row's first cell, and the row spells
+    out its expansion or the table is a glossary (`| Term | Definition |`). A table of
+    measurements or products whose first column happens to hold the term (`| GPU | TFLOPS |`,
+    its header row included) is not where the term is introduced."""
     line_start = text.rfind("\n", 0, before) + 1
-    head = text[line_start:before]
-    if head.strip() != "|":
+    if text[line_start:before].strip() != "|":
         return False
     line_end = text.find("\n", after)
-    rest = text[after : line_end if line_end >= 0 else len(text)]
-    cells = rest.split("|")
-    return len(cells) >= 3 and not cells[0].strip() and bool(cells[1].strip("-: \t"))
+    cells = text[after : line_end if line_end >= 0 else len(text)].split("|")
+    if len(cells) < 3 or cells[0].strip() or not cells[1].strip("-: \t"):
+        return False
+    header = _table_header(text, line_start)
+    if header is None:
+        return False  # the header row itself, or not a table
+    if expansion and squash(cells[1]).startswith(expansion):
+        return True
+    return squash(header[0]) in _TERM_HEADERS and squash(header[1]) in _DEFINITION_HEADERS
+
+
+def _table_header(text: str, line_start: int) -> list[str] | None:
+    """The header cells of the table a body row (at `line_start`) is in: the row above its
+    delimiter row (`|---|---|`); None for a header or delimiter row, or outside a table."""
+    rows: list[int] = []
+    start = line_start
+    while start > 0 and len(rows) < _MAX_TABLE_ROWS:
+        start = text.rfind("\n", 0, start - 1) + 1
+        if not _TABLE_ROW.match(text, start):
+            break
+        rows.append(start)
+    if len(rows) < 2:
+        return None
+    header, delimiter = rows[-1], rows[-2]
+    if not _TABLE_DELIMITER.match(text[delimiter : text.find("\n", delimiter)]):
+        return None
+    cells = text[header : text.find("\n", header)].strip().strip("|").split("|")
+    return cells if len(cells) >= 2 else None
 
 
 def opens_heading(text: str, start: int, end: int, is_title: bool) -> bool:
     """Whether an occurrence is a section about the term: it opens the module's title
     (`# Transformers, what can they do?`, `# 3. Tokenizers`) or is a heading's whole text
-    (`## KV cache`). A heading that only mentions it (`## Preprocessing with a tokenizer`,
-    `# 6. Llama 3.1 8B` deep in a notebook) is not."""
+    (`## KV cache`), also when it asks about it (`## What is function calling?`, `##
+    Introduction to tokenizers`). A heading that only mentions it (`## Preprocessing with a
+    tokenizer`, `# 6. Llama 3.1 8B` deep in a notebook) is not."""
     line_start = text.rfind("\n", 0, start) + 1
     opening = _HEADING_LINE.match(text, line_start)
     if opening is None:
         return False
     before = _NUMBERING.sub("", text[opening.end() : start])
-    if any(char.isalpha() for char in before):
+    asks = _ABOUT_PREFIX.match(before) is not None  # then only about the whole of it
+    if not asks and any(char.isalpha() for char in before):
         return False
-    if is_title:
+    if is_title and not asks:
         return True
     line_end = text.find("\n", end)
     after = _ANCHOR.sub("", text[end : line_end if line_end >= 0 else len(text)])

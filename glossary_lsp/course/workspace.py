@@ -19,6 +19,7 @@ from wcmatch import glob as wcglob
 
 from glossary_lsp.course.defining import (
     defines,
+    describes_linked_lesson,
     first_heading_line,
     link_text,
     opens_heading,
@@ -54,7 +55,8 @@ _LANGUAGE_IDS = {".qmd": "markdown"}  # Quarto's Markdown, read as Markdown
 # `course.defining` recognises, searched in the raw text (the matcher then decides)
 _KIND_PATTERNS = {
     "defined": r"\({name}|^[ \t>|*+-]*[*_`\[]*{name}|{name}[*_`\]]*(?:\([^)\n]*\))?[ \t]*"
-    r"(?:\(|:|[-–—=][ \t]|,|\n[ \t]*:|[ \t]+(?:is|are|stand|refer))",
+    r"(?:\(|:|[-–—=][ \t]|,|\n[ \t]*:|[ \t]+(?:is|are|stand|refer))"
+    r"|(?:called|named|termed|as)[ \t]+[\"“']?[*_`\[]*{name}",
     "heading": r"^[ ]{0,3}#{1,6}[ \t][^\n]*?{name}",
 }
 
@@ -716,13 +718,14 @@ def _classified(
     region: Region, start: int, end: int, term: Term, title: tuple[int, int] | None
 ) -> tuple[Region, int, int, Term, bool, bool, bool]:
     """A match with what it is: (…, written as its introduction, a section about it, a link's
-    text)."""
+    text or the description of a linked lesson: a reference to where it is taught)."""
     text = region.text
     link = link_text(text, start, end)
     is_title = (region.index, text.rfind("\n", 0, start) + 1) == title
     heading = region.kind == "markdown" and opens_heading(text, start, end, is_title)
     defined = link != "part" and defines(text, start, end, term)
-    return region, start, end, term, defined, heading, link is not None
+    reference = link is not None or describes_linked_lesson(text, start)
+    return region, start, end, term, defined, heading, reference
 
 
 def _title_line(view: DocumentView) -> tuple[int, int] | None:

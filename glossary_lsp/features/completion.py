@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from glossary_lsp.course.workspace import WorkspaceIndex
 from glossary_lsp.features.base import GlossaryVersion
@@ -107,14 +108,19 @@ def _near_miss_score(typed: str, candidate: Candidate) -> float:
 
 
 def documentation(
-    version: GlossaryVersion, name: str, index: WorkspaceIndex | None = None
+    version: GlossaryVersion,
+    name: str,
+    index: WorkspaceIndex | None = None,
+    path: Path | None = None,
 ) -> str | None:
     """The Markdown a completion item shows once the editor asks for it (resolve); with an
-    index, where the course introduces the term."""
+    index, where the course of the document at `path` (another language's file: that
+    language's course) introduces the term."""
     term = version.glossary.lookup(name)
     if term is None:
         return None
     introduced = None
     if index is not None:
-        introduced = introduction_line(version.glossary, index, index.course(), term, None, None)
+        course = index.course(path)
+        introduced = introduction_line(version.glossary, index, course, term, path, None)
     return describe_term(version.glossary, term, introduced)

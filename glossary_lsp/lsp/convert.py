@@ -87,18 +87,25 @@ def hover(snapshot: Snapshot, view: DocumentView, result: HoverResult) -> types.
 
 
 def completion_list(
-    snapshot: Snapshot, view: DocumentView, result: CompletionResult
+    snapshot: Snapshot, view: DocumentView, result: CompletionResult, uri: str | None = None
 ) -> types.CompletionList:
+    """`uri`, the document's, rides on each item (`data`) so that resolving it names the
+    introduction in that document's course."""
     replace = lsp_range(snapshot, view.lines, result.start, result.end)
+    data = {"uri": uri} if uri is not None else None
     items = [
-        completion_item(entry, rank, result.typed, replace)
+        completion_item(entry, rank, result.typed, replace, data)
         for rank, entry in enumerate(result.entries)
     ]
     return types.CompletionList(is_incomplete=True, items=items)
 
 
 def completion_item(
-    entry: CompletionEntry, rank: int, typed: str, replace: types.Range
+    entry: CompletionEntry,
+    rank: int,
+    typed: str,
+    replace: types.Range,
+    data: dict[str, str] | None = None,
 ) -> types.CompletionItem:
     """The item for one entry, shaped so that the editors' own filter and sort keep our order.
 
@@ -118,6 +125,7 @@ def completion_item(
         label_details=types.CompletionItemLabelDetails(description=f"alias: {entry.matched}")
         if entry.via_alias
         else None,
+        data=data,
     )
 
 

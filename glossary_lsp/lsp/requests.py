@@ -148,12 +148,16 @@ async def completion(session: Session, params: types.CompletionParams) -> types.
         return empty
     snapshot, view, offset = found
     result = completion_feature.complete(snapshot.glossary, view, offset)
-    return convert.completion_list(snapshot, view, result) if result is not None else empty
+    if result is None:
+        return empty
+    return convert.completion_list(snapshot, view, result, params.text_document.uri)
 
 
 async def resolve_completion(session: Session, item: types.CompletionItem) -> types.CompletionItem:
     await wait_for_index(session)  # the module listing: where this course introduces the term
-    text = completion_feature.documentation(session.glossary, item.label, session.index)
+    uri = item.data.get("uri") if isinstance(item.data, dict) else None
+    path = uri_to_path(uri) if isinstance(uri, str) else None
+    text = completion_feature.documentation(session.glossary, item.label, session.index, path)
     if text is not None:
         item.documentation = convert.markdown(text)
     return item

@@ -77,7 +77,7 @@ class CourseDiagnostics:
         analysis = analyse_view(version, view)
         if analysis.error is None and module is not None and module.error:
             analysis.error = (module.error, error_offset(view.lines, module.error))
-        facts = CourseFacts(self, version, index, rules)
+        facts = CourseFacts(self, version, index, rules, index.course(path))
         if module is not None:
             facts.override(module, analysis, view)
         return diagnose(version, facts, module, analysis, rules)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Protocol
 
 from glossary_lsp.course.introduction import DEFINED, GLOSSARY, find_introduction
-from glossary_lsp.course.workspace import ModuleFile, WorkspaceIndex
+from glossary_lsp.course.workspace import Course, ModuleFile, WorkspaceIndex
 from glossary_lsp.features.base import GlossaryVersion
 from glossary_lsp.features.diagnostics.analysis import ModuleAnalysis, TermUse
 from glossary_lsp.features.diagnostics.expansion import is_acronym_like
@@ -53,12 +53,13 @@ class CourseFacts:
         version: GlossaryVersion,
         index: WorkspaceIndex,
         rules: RuleSettings,
+        course: Course | None = None,
     ) -> None:
         self.analyses = analyses
         self.version = version
         self.index = index
         self.rules = rules
-        self.course = index.course()
+        self.course = course or index.course()
         self.modules = self.course.modules
         self.rank = self.course.rank
         self._overrides: dict[Path, tuple[ModuleAnalysis, DocumentView]] = {}
