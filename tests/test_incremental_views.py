@@ -143,3 +143,27 @@ def test_an_edit_that_opens_a_fence_reparses_to_the_end() -> None:
     new, spliced = edited(view, text, at, at, "```\n")
     assert_same(spliced, fresh(new))
     assert spliced.regions[0].prose[-1][1] <= at  # everything after the fence is code
+
+
+def test_an_open_document_splices_its_views_across_edits() -> None:
+    from lsprotocol import types
+
+    from glossary_lsp.lsp.documents import OpenDocuments
+
+    uri = "file:///course/01-module.md"
+    text = "# Title\n\n" + "Prose about the KV cache.\n\n" * 3000
+    store = OpenDocuments()
+    store.open_text(types.TextDocumentItem(uri, "markdown", 1, text))
+    store.current().text(uri).view()
+    for version, line in ((2, 4000), (3, 10), (4, 5000)):  # version 3's view is never built
+        at = types.Position(line, 0)
+        change = types.TextDocumentContentChangePartial(
+            range=types.Range(at, at), text="More words about FSDP.\n\n"
+        )
+        identifier = types.VersionedTextDocumentIdentifier(uri=uri, version=version)
+        snapshot = store.change_text(identifier, [change], "utf-16")
+        assert snapshot is not None
+        if version != 3:
+            view = snapshot.view()
+            assert view.restarts is not None  # spliced
+            assert_same(view, fresh(snapshot.text))
