@@ -11,7 +11,7 @@ import logging
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -630,28 +630,31 @@ class WorkspaceIndex:
 
     def occurrences_in(self, module: ModuleFile, term: Term) -> list[Occurrence]:
         """Every prose occurrence of `term` in one module, in document order."""
+        return list(self._iter_occurrences(module, term))
+
+    def _iter_occurrences(self, module: ModuleFile, term: Term) -> Iterator[Occurrence]:
+        """The occurrences, found as they are read: the first one costs no more than itself."""
         entry = self._cached(module.path)
         if entry is None:
-            return []
+            return
         if entry.matches is None and self.matcher is not None:
-            matches = self._term_matches(entry.view, term)  # not matched whole yet: this term
+            matches: Iterable = self._term_matches(entry.view, term)  # not matched whole yet
         else:
             matches = self._matches(module)
-        return [
-            Occurrence(module, entry.view, region, start, end, found, defined, heading, link)
-            for region, start, end, found, defined, heading, link in matches
-            if found.key == term.key
-        ]
+        for region, start, end, found, defined, heading, link in matches:
+            if found.key == term.key:
+                yield Occurrence(
+                    module, entry.view, region, start, end, found, defined, heading, link
+                )
 
     def _term_matches(
         self, view: DocumentView, term: Term
-    ) -> list[tuple[Region, int, int, Term, bool, bool, bool]]:
+    ) -> Iterator[tuple[Region, int, int, Term, bool, bool, bool]]:
         """One term's matches in a view, found where its names occur and confirmed by the
         matcher: what matching the whole module would give for it, at a fraction of the cost."""
         assert self.matcher is not None
         title = _title_line(view)
         pattern = self._pattern(term)
-        found = []
         for region in view.regions:
             seen = -1
             for start, end in region.prose:
@@ -662,8 +665,7 @@ class WorkspaceIndex:
                     if match.start < start or match.end > end:
                         continue
                     seen = match.start
-                    found.append(_classified(region, match.start, match.end, term, title))
-        return found
+                    yield _classified(region, match.start, match.end, term, title)
 
     def may_introduce(self, module: ModuleFile, term: Term, kind: str) -> bool:
         """Whether a module has an occurrence of the term of a kind (`defined`: written with
@@ -673,7 +675,7 @@ class WorkspaceIndex:
             keys = {"defined": module.defines, "heading": module.headings, "plain": module.plain}
             return term.key in keys.get(kind, module.terms)
         return self._may_use(module, term, kind) and any(
-            _is_kind(occurrence, kind) for occurrence in self.occurrences_in(module, term)
+            _is_kind(occurrence, kind) for occurrence in self._iter_occurrences(module, term)
         )
 
     def occurrences(
@@ -701,9 +703,10 @@ class WorkspaceIndex:
             if candidate.terms_known and not self.may_introduce(candidate, term, kind):
                 continue
             if self._may_use(candidate, term):
-                found = [o for o in self.occurrences_in(candidate, term) if _is_kind(o, kind)]
-                if found:
-                    return found[0]
+                occurrences = self._iter_occurrences(candidate, term)
+                found = next((o for o in occurrences if _is_kind(o, kind)), None)
+                if found is not None:
+                    return found
         return None
 
 
