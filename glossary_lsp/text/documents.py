@@ -108,6 +108,8 @@ def _spliced(source: str, language: str, edited: tuple[DocumentView, Edit]) -> D
     if not old.regions or old.regions[0].language != language:
         return None
     front_matter = front_matter_span(old.source)
+    if front_matter_span(source) != front_matter:  # an edit that makes or ends front matter
+        return None
     front_matter_end = front_matter[2] if front_matter is not None else 0
     if old.restarts is None:
         old.restarts = _restarts(old.source, front_matter_end)

@@ -45,10 +45,13 @@ _OPTIONS = (
 _PARSER = pyromark.Markdown(options=_OPTIONS)
 T = TypeVar("T")
 
-_WHOLE_DOCUMENT_SYNTAX = re.compile(
-    r"^[ ]{0,3}\[[^\]\n]*\]:|:::|\$\$|\\begin\{|\r|^[ ]{0,3}\([^()\s]+\)=|^(?:import|export)\b"
-    r"|(?i:<(?:script|style|pre|code|textarea|kbd|samp|var|tt|math|svg|template)\b)",
-    re.M,
+# Whole-document syntax, each shape behind a literal that is searched first (in C, fast).
+_WHOLE_DOCUMENT_LITERALS = (":::", "$$", "\\begin{", "\r")
+_WHOLE_DOCUMENT_SHAPES = (
+    ("]:", re.compile(r"^[ ]{0,3}\[[^\]\n]*\]:", re.M)),
+    (")=", re.compile(r"^[ ]{0,3}\([^()\s]+\)=", re.M)),
+    ("port", re.compile(r"^(?:import|export)\b", re.M)),
+    ("<", re.compile(r"<(?i:script|style|pre|code|textarea|kbd|samp|var|tt|math|svg|template)\b")),
 )
 _BLANK_LINE = re.compile(r"[ \t]*\n")
 # Lines that may continue the block before a blank line (a list item, a quote, a definition,
@@ -61,8 +64,14 @@ _MAX_RETRIES = 3
 
 def spliceable(text: str, front_matter_end: int) -> bool:
     """Whether `text` has no syntax that reaches across the whole document."""
-    return _WHOLE_DOCUMENT_SYNTAX.search(text, front_matter_end) is None and (
-        front_matter_end == 0 or "\r" not in text[:front_matter_end]
+    if front_matter_end:
+        if "\r" in text[:front_matter_end]:
+            return False
+        text = text[front_matter_end:]
+    if any(literal in text for literal in _WHOLE_DOCUMENT_LITERALS):
+        return False
+    return not any(
+        literal in text and shape.search(text) for literal, shape in _WHOLE_DOCUMENT_SHAPES
     )
 
 
@@ -120,8 +129,9 @@ def spliced_view(
     starts = restarts
     line_start = old.source.rfind("\n", 0, edit.prefix) + 1
     first = bisect.bisect_left(starts, line_start) - 1
-    restart = starts[first] if first >= 0 else None
-    if restart is None or restart <= front_matter_end:
+    # the start of a document without front matter is a restart point too
+    restart = starts[first] if first >= 0 else (0 if front_matter_end == 0 else None)
+    if restart is None or (front_matter_end and restart <= front_matter_end):
         return None
     after = bisect.bisect_left(starts, old_end)
     for _attempt in range(_MAX_RETRIES):
