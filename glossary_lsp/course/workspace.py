@@ -49,6 +49,9 @@ MAX_MODULE_BYTES = MAX_FILE_BYTES
 VIEW_CACHE_SIZE = 32
 HEADING_SEARCH_CHARS = 20_000
 _HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
+# An open module this large keeps answering from the terms found in its settled text until
+# its edits settle (the documented rule): searching its text on every keystroke costs seconds.
+STALE_TERMS_TRUSTED_FROM = 1_000_000
 _LANGUAGE_IDS = {".qmd": "markdown"}  # Quarto's Markdown, read as Markdown
 # Before a module is indexed, whether it can hold an occurrence of a kind: a superset of what
 # `course.defining` recognises, searched in the raw text (the matcher then decides)
@@ -555,7 +558,11 @@ class WorkspaceIndex:
         terms (found in the text it has now), else a quick text search (a superset: the matcher
         decides)."""
         open_text = self._open_text(module.path) if self.open_source is not None else None
-        if module.terms_known and (open_text is None or module.terms_stamp == id(open_text)):
+        if module.terms_known and (
+            open_text is None
+            or module.terms_stamp == id(open_text)
+            or len(open_text) > STALE_TERMS_TRUSTED_FROM
+        ):
             return term.key in module.terms
         if module.path.suffix == ".ipynb":
             return True  # names may be JSON-escaped there; the matcher decides

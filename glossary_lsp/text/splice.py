@@ -60,6 +60,7 @@ _CONTINUING_LINE = re.compile(r"[ \t>:|*+\-]|\d{1,9}[.)]")
 _FRONT_MATTER_MARGIN = 4
 _MIN_WINDOW = 4096  # the window parsed again grows to at least this many characters
 _MAX_RETRIES = 3
+_MAX_CANDIDATES = 4096  # restart points looked at for one window
 
 
 def spliceable(text: str, front_matter_end: int) -> bool:
@@ -135,7 +136,7 @@ def spliced_view(
         return None
     after = bisect.bisect_left(starts, old_end)
     for _attempt in range(_MAX_RETRIES):
-        candidates = [b for b in starts[after:] if _untouched_line_before(old.source, b, old_end)]
+        candidates = _candidates(old.source, starts, after, old_end, restart)
         window_end = _window_end(candidates, restart, len(old.source))
         found = _reparse(source, restart, window_end + delta if window_end else len(source))
         if found is None:
@@ -155,8 +156,16 @@ def spliced_view(
     )
 
 
-def _untouched_line_before(text: str, start: int, old_end: int) -> bool:
-    return text.rfind("\n", 0, start - 1) + 1 >= old_end
+def _candidates(text: str, starts: list[int], after: int, old_end: int, restart: int) -> list[int]:
+    """The restart points from `starts[after]` on whose blank line before is untouched by the
+    edit, up to the window's end (see `_window_end`)."""
+    found: list[int] = []
+    for start in starts[after : after + _MAX_CANDIDATES]:
+        if text.rfind("\n", 0, start - 1) + 1 >= old_end:
+            found.append(start)
+            if len(found) >= 2 and start - restart >= _MIN_WINDOW:
+                break
+    return found
 
 
 def _window_end(candidates: list[int], restart: int, length: int) -> int:
