@@ -49,8 +49,9 @@ MAX_MODULE_BYTES = MAX_FILE_BYTES
 VIEW_CACHE_SIZE = 32
 HEADING_SEARCH_CHARS = 20_000
 _HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
-# An open module this large keeps answering from the terms found in its settled text until
-# its edits settle (the documented rule): searching its text on every keystroke costs seconds.
+# A module this large answers from its indexed terms only: while its edits settle, from the
+# terms of its settled text (the documented rule); before it is indexed, as using none.
+# Searching its text per request (per keystroke) costs seconds.
 STALE_TERMS_TRUSTED_FROM = 1_000_000
 _LANGUAGE_IDS = {".qmd": "markdown"}  # Quarto's Markdown, read as Markdown
 # Before a module is indexed, whether it can hold an occurrence of a kind: a superset of what
@@ -567,6 +568,8 @@ class WorkspaceIndex:
         if module.path.suffix == ".ipynb":
             return True  # names may be JSON-escaped there; the matcher decides
         source = open_text if open_text is not None else self._source(module.path)[0]
+        if source is not None and len(source) > STALE_TERMS_TRUSTED_FROM:
+            return False  # a module this large is not searched per request: once indexed
         return source is not None and self._pattern(term, kind).search(source) is not None
 
     def _pattern(self, term: Term, kind: str = "use") -> re.Pattern[str]:
