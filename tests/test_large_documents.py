@@ -47,3 +47,24 @@ def test_views_are_shared_by_source_and_let_go_with_it() -> None:
     del view
     gc.collect()
     assert alive() is None  # the shared views keep no closed document's view alive
+
+
+def test_a_large_module_answers_from_its_indexed_terms_only(tmp_path) -> None:  # noqa: ANN001
+    from glossary_lsp.course.workspace import STALE_TERMS_TRUSTED_FROM, WorkspaceIndex
+
+    version = GlossaryVersion.build(load_glossary_text(GLOSSARY, "glossary.yaml"))
+    text = "# Large\n\n" + PARAGRAPH * (STALE_TERMS_TRUSTED_FROM // len(PARAGRAPH) + 1)
+    path = tmp_path / "01-large.md"
+    path.write_text(text, encoding="utf-8")
+    index = WorkspaceIndex([tmp_path], matcher=version.matcher)
+    index.list_modules()
+    module = index.module_at(path)
+    term = version.glossary.lookup("KV cache")
+    assert module is not None and term is not None and not module.terms_known
+    assert not index.may_introduce(module, term, "defined")  # not searched per request
+    index.index_terms()
+    module = index.module_at(path)
+    assert module is not None and module.terms_known
+    assert index.may_introduce(module, term, "use")
+    first = index.first_occurrence(term, module)
+    assert first is not None and first.source_range()[0] == text.index("KV cache")
