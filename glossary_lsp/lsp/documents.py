@@ -21,9 +21,18 @@ from lsprotocol import types
 
 from glossary_lsp.lsp.positions import Encoding
 from glossary_lsp.lsp.sync import apply_changes, position_offset
-from glossary_lsp.text.documents import DocumentView, Edit, notebook_json, view_document
+from glossary_lsp.text.documents import (
+    DocumentView,
+    Edit,
+    notebook_json,
+    prepare_edits,
+    view_document,
+)
 from glossary_lsp.text.positions import LineIndex
 from glossary_lsp.text.uris import path_to_uri, uri_key, uri_to_path
+
+# From this size on, an open Markdown document's restart points are found with its first view.
+LARGE_DOCUMENT_CHARS = 256 * 1024
 
 
 class _Lazy:
@@ -80,7 +89,10 @@ class TextSnapshot:
     def _build_view(self) -> DocumentView:
         # Runs under the lazy lock: the previous version's view is taken once, then let go.
         edited = self._lazy.take("edited")
-        return view_document(self.uri, self.text, self.language_id, self.cell_kind, edited=edited)
+        view = view_document(self.uri, self.text, self.language_id, self.cell_kind, edited=edited)
+        if len(self.text) >= LARGE_DOCUMENT_CHARS:
+            prepare_edits(view)  # an open document gets edited: its first edit is spliced too
+        return view
 
     def edited_from(self, old: TextSnapshot, edit: Edit | None) -> None:
         """This version is `old` after `edit`: its view is spliced from `old`'s (or from the

@@ -20,7 +20,15 @@ from .splice import Edit, block_starts, spliceable, spliced_view
 from .views import CODE, MARKDOWN, DocumentView, Region
 
 # The server (lsp/) imports these from here.
-__all__ = ["DocumentView", "Edit", "Region", "notebook_json", "read_document", "view_document"]
+__all__ = [
+    "DocumentView",
+    "Edit",
+    "Region",
+    "notebook_json",
+    "prepare_edits",
+    "read_document",
+    "view_document",
+]
 
 MARKDOWN_LANGUAGES = {"markdown", "mdx", "quarto", "rmd"}
 MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdx", ".qmd", ".rmd"}
@@ -114,6 +122,15 @@ def _spliced(source: str, language: str, edited: tuple[DocumentView, Edit]) -> D
     if old.restarts is None:
         old.restarts = _restarts(old.source, front_matter_end)
     return spliced_view(old, old.restarts, source, edit, front_matter_end)
+
+
+def prepare_edits(view: DocumentView) -> None:
+    """Find a Markdown view's restart points now (off the event loop), so that the first edit
+    of a large document is spliced as fast as the ones after it."""
+    if view.restarts is not None or len(view.regions) != 1 or view.regions[0].kind != MARKDOWN:
+        return
+    front_matter = front_matter_span(view.source)
+    view.restarts = _restarts(view.source, front_matter[2] if front_matter is not None else 0)
 
 
 def _restarts(source: str, front_matter_end: int) -> list[int]:
