@@ -68,3 +68,44 @@ def test_a_large_module_answers_from_its_indexed_terms_only(tmp_path) -> None:  
     assert index.may_introduce(module, term, "use")
     first = index.first_occurrence(term, module)
     assert first is not None and first.source_range()[0] == text.index("KV cache")
+
+
+def test_edits_settling_during_a_refresh_coalesce_into_one_more(tmp_path) -> None:  # noqa: ANN001
+    import asyncio
+    from types import SimpleNamespace
+
+    from glossary_lsp.lsp import lifecycle
+    from glossary_lsp.lsp.session import Session
+
+    path = tmp_path / "01-module.md"
+    path.write_text("# A module\n", encoding="utf-8")
+    uri = path.as_uri()
+    refreshed: list[tuple] = []
+    settled: list[str] = []
+
+    async def scenario() -> None:
+        session = Session()
+        session.roots = [tmp_path]
+        session.take_settings({}, force=True)
+        gate = asyncio.Event()
+
+        async def run(work, *args):  # noqa: ANN001, ANN202 - the executor, held at a gate
+            refreshed.append(args)
+            await gate.wait()
+
+        session.run = run  # type: ignore[method-assign]
+        diagnostics = SimpleNamespace(document_settled=settled.append)
+        ls = SimpleNamespace(session=session, pending_edits={}, diagnostics=diagnostics)
+        first = asyncio.create_task(lifecycle.settle_document(ls, uri))  # type: ignore[arg-type]
+        await asyncio.sleep(0)
+        more = [  # three more edits settle while the first refresh runs
+            asyncio.create_task(lifecycle.settle_document(ls, uri))  # type: ignore[arg-type]
+            for _ in range(3)
+        ]
+        await asyncio.sleep(0)
+        gate.set()
+        await asyncio.gather(first, *more)
+
+    asyncio.run(scenario())
+    assert len(refreshed) == 2  # the running refresh, then one for the newest text
+    assert settled == [uri]
