@@ -55,17 +55,17 @@ def document(rng: random.Random, blocks: int) -> str:
     return head + "\n".join(parts)
 
 
-def fresh(text: str) -> DocumentView:
+def fresh(text: str, language: str = "markdown") -> DocumentView:
     copy = (text + "x")[:-1]  # another string object: the shared view of `text` is not reused
-    return view_document("file:///course/01-module.md", copy, "markdown")
+    return view_document("file:///course/01-module.md", copy, language)
 
 
 def edited(
-    old: DocumentView, text: str, start: int, end: int, insert: str
+    old: DocumentView, text: str, start: int, end: int, insert: str, language: str = "markdown"
 ) -> tuple[str, DocumentView]:
     new = text[:start] + insert + text[end:]
     edit = Edit(start, len(text) - end)
-    return new, view_document("file:///course/01-module.md", new, "markdown", edited=(old, edit))
+    return new, view_document("file:///course/01-module.md", new, language, edited=(old, edit))
 
 
 def front_matter_end(text: str) -> int:
@@ -86,25 +86,37 @@ def assert_same(spliced: DocumentView, full: DocumentView) -> None:
         assert [r for r in spliced.restarts if r > after] == [r for r in expected if r > after]
 
 
-def random_edits(seed: int) -> int:
+MDX_BLOCKS = '<Card title="Attention">\n\nInside a {props.name} component.\n\n</Card>\n'
+MDX_SNIPPETS = ["{props.x}", "{", "}", "<Note>\n\n", "</Note>", "export const a = 1\n"]
+
+
+def random_edits(seed: int, language: str = "markdown") -> int:
     """Edit a document at random; every view must be the full parse's. How many were spliced."""
     rng = random.Random(seed)
     text = document(rng, rng.choice([5, 40]))
-    view = fresh(text)
+    snippets = SNIPPETS
+    if language == "mdx":
+        text, snippets = text + "\n" + MDX_BLOCKS, SNIPPETS + MDX_SNIPPETS
+    view = fresh(text, language)
     spliced = 0
     for _ in range(30):
         start = rng.randrange(len(text) + 1)
         end = min(len(text), start + rng.choice([0, 0, 1, 3, 20, 200]))
-        insert = rng.choice(SNIPPETS) if rng.random() < 0.7 else ""
-        text, view = edited(view, text, start, end, insert)
+        insert = rng.choice(snippets) if rng.random() < 0.7 else ""
+        text, view = edited(view, text, start, end, insert, language)
         spliced += view.restarts is not None
-        assert_same(view, fresh(text))
+        assert_same(view, fresh(text, language))
     return spliced
 
 
 @pytest.mark.parametrize("seed", range(16))
 def test_random_edits_splice_to_the_full_parse(seed: int) -> None:
     random_edits(seed)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_random_edits_of_mdx_splice_to_the_full_parse(seed: int) -> None:
+    random_edits(seed, "mdx")
 
 
 def test_the_random_edits_are_mostly_spliced() -> None:

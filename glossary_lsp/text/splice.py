@@ -138,7 +138,8 @@ def spliced_view(
     for _attempt in range(_MAX_RETRIES):
         candidates = _candidates(old.source, starts, after, old_end, restart)
         window_end = _window_end(candidates, restart, len(old.source))
-        found = _reparse(source, restart, window_end + delta if window_end else len(source))
+        end = window_end + delta if window_end else len(source)
+        found = _reparse(source, restart, end, mdx=region.language == "mdx")
         if found is None:
             return None
         if not spliceable(source[restart : window_end + delta if window_end else None], 0):
@@ -191,10 +192,10 @@ def _meeting_point(
 
 
 def _reparse(
-    source: str, start: int, end: int
+    source: str, start: int, end: int, mdx: bool
 ) -> tuple[list[int], list[tuple[int, int]], list[Role]] | None:
     window = source[start:end]
-    analysed = analyse_markdown(window, front_matter=False)
+    analysed = analyse_markdown(window, front_matter=False, mdx=mdx)
     prose = [(a + start, b + start) for a, b in analysed.spans]
     roles = [_shifted_role(role, start) for role in analysed.roles]
     return [start, *block_starts(window, start)], prose, roles  # `start` stays a restart
