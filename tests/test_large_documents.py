@@ -68,6 +68,12 @@ def test_a_large_module_answers_from_its_indexed_terms_only(tmp_path) -> None:  
     assert index.may_introduce(module, term, "use")
     first = index.first_occurrence(term, module)
     assert first is not None and first.source_range()[0] == text.index("KV cache")
+    view = index.view(module)
+    assert view is not None
+    alive = weakref.ref(view)
+    del view, first
+    gc.collect()
+    assert alive() is None  # a huge file on disk is read again when needed, not kept
 
 
 def test_edits_settling_during_a_refresh_coalesce_into_one_more(tmp_path) -> None:  # noqa: ANN001

@@ -535,6 +535,8 @@ class WorkspaceIndex:
         if source is None:
             return None
         entry = _CachedModule(stamp, view_module(path, source))
+        if len(source) > STALE_TERMS_TRUSTED_FROM and self._open_text(path) is None:
+            return entry  # a huge file on disk is read again when needed, not kept in memory
         with self._lock:
             self._views[path] = entry
             while len(self._views) > self.cache_size:
