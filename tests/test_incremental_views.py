@@ -179,3 +179,12 @@ def test_an_open_document_splices_its_views_across_edits() -> None:
             view = snapshot.view()
             assert view.restarts is not None  # spliced
             assert_same(view, fresh(snapshot.text))
+
+
+def test_a_lone_surrogate_is_spliced_as_the_full_parse_reads_it() -> None:
+    text = "# Title\n\n" + "Words \ud800 about the KV cache.\n\n" * 400
+    view = fresh(text)
+    at = text.index("Words", 6000)
+    new, spliced = edited(view, text, at, at, "More \udfff words. ")
+    assert view.restarts  # restart points found despite the surrogates
+    assert_same(spliced, fresh(new))

@@ -6,6 +6,7 @@ raw `.ipynb` has one region per cell (`notebook.py`). Prose is found by `prose.p
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from pathlib import Path, PurePosixPath
@@ -29,6 +30,8 @@ __all__ = [
     "read_document",
     "view_document",
 ]
+
+log = logging.getLogger(__name__)
 
 MARKDOWN_LANGUAGES = {"markdown", "mdx", "quarto", "rmd"}
 MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdx", ".qmd", ".rmd"}
@@ -102,7 +105,12 @@ def _markdown_view(
         return known
     if "\0" in source[:_BINARY_PROBE]:
         return _refused(source, "line 1: a binary file (NUL bytes), not Markdown")
-    view = _spliced(source, language, edited) if edited is not None else None
+    view = None
+    if edited is not None:
+        try:
+            view = _spliced(source, language, edited)
+        except Exception:  # never worse than a full parse
+            log.exception("splicing the view of an edit failed; parsing the whole document")
     if view is None:
         region = cell_region(MARKDOWN, source, 0, language, code_comments=False)
         view = DocumentView(source, LineIndex(source), [region], _front_matter(region))

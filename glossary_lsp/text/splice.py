@@ -53,6 +53,7 @@ _WHOLE_DOCUMENT_SHAPES = (
     ("port", re.compile(r"^(?:import|export)\b", re.M)),
     ("<", re.compile(r"<(?i:script|style|pre|code|textarea|kbd|samp|var|tt|math|svg|template)\b")),
 )
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _BLANK_LINE = re.compile(r"[ \t]*\n")
 # Lines that may continue the block before a blank line (a list item, a quote, a definition,
 # an indented line) are never taken as a boundary, whatever the parser said.
@@ -79,7 +80,11 @@ def spliceable(text: str, front_matter_end: int) -> bool:
 def block_starts(text: str, base: int = 0) -> list[int]:
     """Where a parse of a Markdown text may restart: the starts of top-level blocks that
     follow a blank line, as offsets plus `base`."""
-    data = text.encode("utf-8", errors="surrogatepass")
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate (from a notebook's JSON) reads as U+FFFD
+        text = _LONE_SURROGATE.sub("\ufffd", text)
+        data = text.encode("utf-8")
     found: list[int] = []
     depth = 0
     for event, where in _PARSER.events_with_range(text):
