@@ -14,6 +14,7 @@ import pytest
 
 from glossary_lsp.text.documents import Edit, view_document
 from glossary_lsp.text.front_matter import front_matter_span
+from glossary_lsp.text.positions import LineIndex
 from glossary_lsp.text.splice import block_starts, spliceable
 from glossary_lsp.text.views import DocumentView
 
@@ -73,12 +74,25 @@ def front_matter_end(text: str) -> int:
     return span[2] if span is not None else 0
 
 
+def same_lines(lines: LineIndex, expected: LineIndex) -> bool:
+    count = expected.line_count
+    return (
+        lines.text == expected.text
+        and lines.line_count == count
+        and all(
+            (lines.line_start(n), lines.line_end(n))
+            == (expected.line_start(n), expected.line_end(n))
+            for n in range(count)
+        )
+    )
+
+
 def assert_same(spliced: DocumentView, full: DocumentView) -> None:
     assert spliced.source == full.source
     assert spliced.regions[0].prose == full.regions[0].prose
     assert spliced.regions[0].roles == full.regions[0].roles
     assert spliced.front_matter == full.front_matter
-    assert spliced.lines.line_count == full.lines.line_count
+    assert same_lines(spliced.lines, full.lines)
     if spliced.restarts:  # a spliced view's restart points are those of a fresh parse
         end = front_matter_end(full.source)
         expected = block_starts(re.sub("[^\n]", " ", full.source[:end]) + full.source[end:])
@@ -187,4 +201,27 @@ def test_a_lone_surrogate_is_spliced_as_the_full_parse_reads_it() -> None:
     at = text.index("Words", 6000)
     new, spliced = edited(view, text, at, at, "More \udfff words. ")
     assert view.restarts  # restart points found despite the surrogates
+    assert_same(spliced, fresh(new))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_line_index_after_an_edit_is_the_index_of_the_new_text(seed: int) -> None:
+    rng = random.Random(seed)
+    text = "".join(rng.choice(["a", "bc ", "\n", "\n\n", "\u00e9"]) for _ in range(300))
+    lines = LineIndex(text)
+    for _ in range(60):
+        start = rng.randrange(len(text) + 1)
+        end = min(len(text), start + rng.choice([0, 1, 5, 40]))
+        insert = rng.choice(["", "x", "\n", "a\nb\n", "\r\n", "\r"])
+        new = text[:start] + insert + text[end:]
+        lines = LineIndex.after_edit(lines, new, start, len(text) - end)
+        assert same_lines(lines, LineIndex(new))
+        text = new
+
+
+def test_an_edit_that_removes_the_only_carriage_return_parses_whole() -> None:
+    text = "Title\r\n\n" + "Words about the KV cache.\n\n" * 300
+    view = fresh(text)
+    new, spliced = edited(view, text, 5, 6, "")  # the `\r` goes
+    assert view.restarts == []  # the old text could not be spliced
     assert_same(spliced, fresh(new))

@@ -123,8 +123,8 @@ def spliced_view(
 ) -> DocumentView | None:
     """The view of `source` from `old` (the view before `edit`); None when a full parse is
     needed (the edit reaches the front matter, whole-document syntax, no re-synchronisation)."""
-    if len(old.regions) != 1 or old.error is not None:
-        return None
+    if not restarts or len(old.regions) != 1 or old.error is not None:
+        return None  # [] : the old text cannot be spliced (or has no block to restart at)
     region = old.regions[0]
     if region.kind != MARKDOWN or region.text is not old.source:
         return None
@@ -157,9 +157,8 @@ def spliced_view(
     else:
         return None
     resync = meeting if meeting is not None else len(old.source)
-    return _spliced(
-        old, region, source, restart, resync, delta, (new_starts, prose, roles), restarts
-    )
+    window = (new_starts, prose, roles)
+    return _spliced(old, region, source, edit, (restart, resync, delta), window, restarts)
 
 
 def _candidates(text: str, starts: list[int], after: int, old_end: int, restart: int) -> list[int]:
@@ -218,12 +217,12 @@ def _spliced(
     old: DocumentView,
     region: Region,
     source: str,
-    restart: int,
-    resync: int,
-    delta: int,
+    edit: Edit,
+    cut: tuple[int, int, int],
     window: tuple[list[int], list[tuple[int, int]], list[Role]],
     restarts: list[int],
 ) -> DocumentView:
+    restart, resync, delta = cut
     new_starts, window_prose, window_roles = window
     limit = resync + delta  # the window's results stop where the old ones take over again
     prose = _join(
@@ -256,7 +255,8 @@ def _spliced(
     new_region = Region(
         MARKDOWN, source, region.index, prose, ShiftMap(0, len(source)), region.language, roles
     )
-    view = DocumentView(source, LineIndex(source), [new_region], old.front_matter)
+    lines = LineIndex.after_edit(old.lines, source, edit.prefix, edit.suffix)
+    view = DocumentView(source, lines, [new_region], old.front_matter)
     view.restarts = starts
     return view
 
