@@ -11,7 +11,7 @@ import logging
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,6 +50,10 @@ MAX_MODULE_BYTES = MAX_FILE_BYTES
 VIEW_CACHE_SIZE = 32
 HEADING_SEARCH_CHARS = 20_000
 _HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
+# A module this large answers from its indexed terms only: while its edits settle, from the
+# terms of its settled text (the documented rule); before it is indexed, as using none.
+# Searching its text per request (per keystroke) costs seconds.
+STALE_TERMS_TRUSTED_FROM = 1_000_000
 _LANGUAGE_IDS = {".qmd": "markdown"}  # Quarto's Markdown, read as Markdown
 # Before a module is indexed, whether it can hold an occurrence of a kind: a superset of what
 # `course.defining` recognises, searched in the raw text (the matcher then decides)
@@ -538,6 +542,8 @@ class WorkspaceIndex:
         if source is None:
             return None
         entry = _CachedModule(stamp, view_module(path, source))
+        if len(source) > STALE_TERMS_TRUSTED_FROM and self._open_text(path) is None:
+            return entry  # a huge file on disk is read again when needed, not kept in memory
         with self._lock:
             self._views[path] = entry
             while len(self._views) > self.cache_size:
@@ -562,11 +568,17 @@ class WorkspaceIndex:
         terms (found in the text it has now), else a quick text search (a superset: the matcher
         decides)."""
         open_text = self._open_text(module.path) if self.open_source is not None else None
-        if module.terms_known and (open_text is None or module.terms_stamp == id(open_text)):
+        if module.terms_known and (
+            open_text is None
+            or module.terms_stamp == id(open_text)
+            or len(open_text) > STALE_TERMS_TRUSTED_FROM
+        ):
             return term.key in module.terms
         if module.path.suffix == ".ipynb":
             return True  # names may be JSON-escaped there; the matcher decides
         source = open_text if open_text is not None else self._source(module.path)[0]
+        if source is not None and len(source) > STALE_TERMS_TRUSTED_FROM:
+            return False  # a module this large is not searched per request: once indexed
         return source is not None and self._pattern(term, kind).search(source) is not None
 
     def _pattern(self, term: Term, kind: str = "use") -> re.Pattern[str]:
@@ -637,28 +649,31 @@ class WorkspaceIndex:
 
     def occurrences_in(self, module: ModuleFile, term: Term) -> list[Occurrence]:
         """Every prose occurrence of `term` in one module, in document order."""
+        return list(self._iter_occurrences(module, term))
+
+    def _iter_occurrences(self, module: ModuleFile, term: Term) -> Iterator[Occurrence]:
+        """The occurrences, found as they are read: the first one costs no more than itself."""
         entry = self._cached(module.path)
         if entry is None:
-            return []
+            return
         if entry.matches is None and self.matcher is not None:
-            matches = self._term_matches(entry.view, term)  # not matched whole yet: this term
+            matches: Iterable = self._term_matches(entry.view, term)  # not matched whole yet
         else:
             matches = self._matches(module)
-        return [
-            Occurrence(module, entry.view, region, start, end, found, defined, heading, link)
-            for region, start, end, found, defined, heading, link in matches
-            if found.key == term.key
-        ]
+        for region, start, end, found, defined, heading, link in matches:
+            if found.key == term.key:
+                yield Occurrence(
+                    module, entry.view, region, start, end, found, defined, heading, link
+                )
 
     def _term_matches(
         self, view: DocumentView, term: Term
-    ) -> list[tuple[Region, int, int, Term, bool, bool, bool]]:
+    ) -> Iterator[tuple[Region, int, int, Term, bool, bool, bool]]:
         """One term's matches in a view, found where its names occur and confirmed by the
         matcher: what matching the whole module would give for it, at a fraction of the cost."""
         assert self.matcher is not None
         title = _title_line(view)
         pattern = self._pattern(term)
-        found = []
         for region in view.regions:
             seen = -1
             for start, end in region.prose:
@@ -669,8 +684,7 @@ class WorkspaceIndex:
                     if match.start < start or match.end > end:
                         continue
                     seen = match.start
-                    found.append(_classified(region, match.start, match.end, term, title))
-        return found
+                    yield _classified(region, match.start, match.end, term, title)
 
     def may_introduce(self, module: ModuleFile, term: Term, kind: str) -> bool:
         """Whether a module has an occurrence of the term of a kind (`defined`: written with
@@ -680,7 +694,7 @@ class WorkspaceIndex:
             keys = {"defined": module.defines, "heading": module.headings, "plain": module.plain}
             return term.key in keys.get(kind, module.terms)
         return self._may_use(module, term, kind) and any(
-            _is_kind(occurrence, kind) for occurrence in self.occurrences_in(module, term)
+            _is_kind(occurrence, kind) for occurrence in self._iter_occurrences(module, term)
         )
 
     def occurrences(
@@ -708,9 +722,10 @@ class WorkspaceIndex:
             if candidate.terms_known and not self.may_introduce(candidate, term, kind):
                 continue
             if self._may_use(candidate, term):
-                found = [o for o in self.occurrences_in(candidate, term) if _is_kind(o, kind)]
-                if found:
-                    return found[0]
+                occurrences = self._iter_occurrences(candidate, term)
+                found = next((o for o in occurrences if _is_kind(o, kind)), None)
+                if found is not None:
+                    return found
         return None
 
 

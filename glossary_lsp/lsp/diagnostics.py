@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from glossary_lsp.features.course import module_name_findings, toc_findings
@@ -146,13 +147,34 @@ class Diagnostics:
                 publications += self._glossary(snapshot, path)
                 continue
             view = document.view()
-            findings = self.analyses.document(
-                snapshot.glossary, snapshot.index, path, view, snapshot.rules()
-            )
+            superseded = self._superseded(uri, document.version)
+            if superseded():
+                continue  # the loop analyses the newest version next
+            try:
+                findings = self.analyses.document(
+                    snapshot.glossary,
+                    snapshot.index,
+                    path,
+                    cancellable(view, superseded),
+                    snapshot.rules(),
+                )
+            except Superseded:
+                continue
             findings += source_findings(snapshot, path, view)
             diagnostics = [convert.diagnostic(snapshot, view.lines, f) for f in findings]
             publications.append((uri, diagnostics, document.version))
         return publications
+
+    def _superseded(self, uri: str, version: int) -> Callable[[], bool]:
+        """Whether the document moved past `version` (or the server is stopping): read from a
+        worker thread, between chunks of an analysis."""
+        documents, stopping = self.session.documents, self.session.shutting_down
+
+        def superseded() -> bool:
+            current = documents.current().text(uri)
+            return stopping.is_set() or current is None or current.version != version
+
+        return superseded
 
     def _notebook_module(self, snapshot: Snapshot, path: Path) -> list[Publication]:
         """Runs off the event loop: the index reads the notebook's cells as the editor has them."""
@@ -281,6 +303,34 @@ class Diagnostics:
                 self.publisher.publish(STRUCTURE, uri, [])
         for uri, diagnostics, version in structure:
             self.publisher.publish(STRUCTURE, uri, diagnostics, version)
+
+
+class Superseded(Exception):
+    """The document changed while its analysis ran: the analysis stops."""
+
+
+class _CheckedSpans(list):
+    """Prose spans that, as an analysis reads them, stop it once its document has moved on."""
+
+    __slots__ = ("_superseded",)
+    EVERY = 64
+
+    def __init__(self, spans: list[tuple[int, int]], superseded: Callable[[], bool]) -> None:
+        super().__init__(spans)
+        self._superseded = superseded
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        for number, span in enumerate(super().__iter__()):
+            if number % self.EVERY == 0 and self._superseded():
+                raise Superseded()
+            yield span
+
+
+def cancellable(view: DocumentView, superseded: Callable[[], bool]) -> DocumentView:
+    """The view, its prose read in chunks between which a superseded analysis stops (the rules
+    read prose span by span: cancellation at the view, the rules unchanged)."""
+    regions = [replace(r, prose=_CheckedSpans(r.prose, superseded)) for r in view.regions]
+    return replace(view, regions=regions)
 
 
 def source_findings(snapshot: Snapshot, path: Path | None, view: DocumentView) -> list[Finding]:

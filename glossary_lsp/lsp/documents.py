@@ -20,10 +20,19 @@ from typing import Any
 from lsprotocol import types
 
 from glossary_lsp.lsp.positions import Encoding
-from glossary_lsp.lsp.sync import apply_changes
-from glossary_lsp.text.documents import DocumentView, notebook_json, view_document
+from glossary_lsp.lsp.sync import apply_changes, position_offset
+from glossary_lsp.text.documents import (
+    DocumentView,
+    Edit,
+    notebook_json,
+    prepare_edits,
+    view_document,
+)
 from glossary_lsp.text.positions import LineIndex
 from glossary_lsp.text.uris import path_to_uri, uri_key, uri_to_path
+
+# From this size on, an open Markdown document's restart points are found with its first view.
+LARGE_DOCUMENT_CHARS = 256 * 1024
 
 
 class _Lazy:
@@ -43,6 +52,10 @@ class _Lazy:
                 if value is None:
                     value = self._values[name] = build()
         return value
+
+    def take(self, name: str) -> Any:
+        """A value handed over once (the view of the version before an edit)."""
+        return self._values.pop(name, None)
 
     def built(self, name: str) -> bool:
         return name in self._values
@@ -71,9 +84,30 @@ class TextSnapshot:
         return self._lazy.get("lines", lambda: LineIndex(self.text))
 
     def view(self) -> DocumentView:
-        return self._lazy.get(
-            "view", lambda: view_document(self.uri, self.text, self.language_id, self.cell_kind)
-        )
+        return self._lazy.get("view", self._build_view)
+
+    def _build_view(self) -> DocumentView:
+        # Runs under the lazy lock: the previous version's view is taken once, then let go.
+        edited = self._lazy.take("edited")
+        view = view_document(self.uri, self.text, self.language_id, self.cell_kind, edited=edited)
+        if len(self.text) >= LARGE_DOCUMENT_CHARS:
+            prepare_edits(view)  # an open document gets edited: its first edit is spliced too
+        return view
+
+    def edited_from(self, old: TextSnapshot, edit: Edit | None) -> None:
+        """This version is `old` after `edit`: its view is spliced from `old`'s (or from the
+        view `old` would itself have been spliced from, when it never built one)."""
+        if edit is None:
+            return
+        before = old._lazy._values.get("view")
+        if before is not None:
+            self._lazy._values["edited"] = (before, edit)
+            return
+        pending = old._lazy._values.get("edited")
+        if pending is not None:
+            view, first = pending
+            combined = Edit(min(first.prefix, edit.prefix), min(first.suffix, edit.suffix))
+            self._lazy._values["edited"] = (view, combined)
 
     def has_view(self) -> bool:
         return self._lazy.built("view")
@@ -104,6 +138,29 @@ class NotebookSnapshot:
             if uri_key(cell.uri) == key:
                 return number
         return None
+
+
+def changed_text(
+    text: str,
+    changes: list[types.TextDocumentContentChangeEvent],
+    codec: Encoding,
+    lines: LineIndex | None,
+) -> tuple[str, Edit | None]:
+    """The text after the changes, and the edit as the prefix and suffix the new text shares
+    with the old one (None after a full-text change)."""
+    if not all(isinstance(c, types.TextDocumentContentChangePartial) for c in changes):
+        return apply_changes(text, changes, codec, lines), None
+    prefix = suffix = len(text)
+    for change in changes:
+        assert isinstance(change, types.TextDocumentContentChangePartial)
+        lines = lines if lines is not None and lines.text is text else LineIndex(text)
+        start = position_offset(lines, change.range.start, codec)
+        end = position_offset(lines, change.range.end, codec)
+        start, end = min(start, end), max(start, end)
+        prefix, suffix = min(prefix, start), min(suffix, len(text) - end)
+        text = text[:start] + change.text + text[end:]
+        lines = None
+    return text, Edit(prefix, suffix)
 
 
 def cell_kind(cell: types.NotebookCell | types.NotebookCellKind) -> str:
@@ -208,8 +265,9 @@ class OpenDocuments:
         if old is None:
             return None
         lines = old.lines if old.has_view() or old._lazy.built("lines") else None
-        text = apply_changes(old.text, changes, codec, lines)
+        text, edit = changed_text(old.text, changes, codec, lines)
         snapshot = TextSnapshot(old.uri, identifier.version, text, old.language_id, old.cell_kind)
+        snapshot.edited_from(old, edit)
         self._commit(texts={**self._current.texts, key: snapshot})
         return snapshot
 

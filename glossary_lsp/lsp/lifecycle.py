@@ -324,7 +324,18 @@ async def settle_document(ls: GlossaryServer, uri: str) -> None:
         and not session.is_glossary_path(path)
         and session.index.is_module_path(path)
     ):
-        await session.run(session.index.refresh, path)
+        if path in session.refreshing:  # one refresh per module at a time; it runs again after
+            session.refreshing[path] = True
+            return
+        session.refreshing[path] = False
+        try:
+            while True:
+                await session.run(session.index.refresh, path)
+                if not session.refreshing.get(path):
+                    break
+                session.refreshing[path] = False
+        finally:
+            session.refreshing.pop(path, None)
     ls.diagnostics.document_settled(uri)
 
 

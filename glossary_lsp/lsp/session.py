@@ -208,6 +208,9 @@ class Session:
         self.executor = ThreadPoolExecutor(ANALYSIS_WORKERS, thread_name_prefix="glossary-lsp")
         self.request_executor = ThreadPoolExecutor(1, thread_name_prefix="glossary-lsp-request")
         self._glossary_files: dict[tuple[Path, int], GlossaryFile] = {}
+        # Modules whose index entry is being refreshed after an edit; True: edited meanwhile,
+        # refresh again (superseded refreshes of a large module never pile up on the workers).
+        self.refreshing: dict[Path, bool] = {}
 
     def _new_index(self, roots: list[Path]) -> WorkspaceIndex:
         return WorkspaceIndex(

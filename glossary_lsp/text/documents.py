@@ -6,17 +6,32 @@ raw `.ipynb` has one region per cell (`notebook.py`). Prose is found by `prose.p
 
 from __future__ import annotations
 
+import logging
+import re
+import threading
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
+from weakref import WeakValueDictionary
 
-from .front_matter import front_matter_of
+from .front_matter import front_matter_of, front_matter_span
 from .notebook import notebook_json, view_notebook
 from .positions import LineIndex
 from .prose import cell_region
+from .splice import Edit, block_starts, spliceable, spliced_view
 from .views import CODE, MARKDOWN, DocumentView, Region
 
-# The server (lsp/) imports these three from here.
-__all__ = ["DocumentView", "Region", "notebook_json", "read_document", "view_document"]
+# The server (lsp/) imports these from here.
+__all__ = [
+    "DocumentView",
+    "Edit",
+    "Region",
+    "notebook_json",
+    "prepare_edits",
+    "read_document",
+    "view_document",
+]
+
+log = logging.getLogger(__name__)
 
 MARKDOWN_LANGUAGES = {"markdown", "mdx", "quarto", "rmd"}
 MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdx", ".qmd", ".rmd"}
@@ -34,8 +49,13 @@ def view_document(
     language_id: str | None = None,
     cell_kind: str | None = None,
     code_comments: bool = False,
+    edited: tuple[DocumentView, Edit] | None = None,
 ) -> DocumentView:
-    """The view of a document, chosen from the cell kind, the language id and the path."""
+    """The view of a document, chosen from the cell kind, the language id and the path.
+
+    `edited`: the view of the version before an edit, and the edit: a Markdown file's view is
+    then spliced from it (`splice.py`), the same as a full parse, for a fraction of the cost.
+    """
     if len(source) > MAX_DOCUMENT_CHARS:
         return _refused(source, f"{len(source):,} characters is over the "
                         f"{MAX_DOCUMENT_CHARS:,} character limit: not analysed")  # fmt: skip
@@ -48,7 +68,7 @@ def view_document(
         return DocumentView(source, LineIndex(source), [region], _front_matter(region))
     suffix = _suffix(path_or_uri)
     if language in MARKDOWN_LANGUAGES:
-        return _markdown_view(source, language)
+        return _markdown_view(source, language, edited)
     if suffix == ".ipynb" or language in _NOTEBOOK_LANGUAGES:
         return view_notebook(source, code_comments=code_comments)
     if language == "json" or suffix == ".json":
@@ -59,7 +79,7 @@ def view_document(
             view.error = None  # some other JSON file: nothing to say about it
         return view
     if suffix in MARKDOWN_SUFFIXES:
-        return _markdown_view(source, "mdx" if suffix == ".mdx" else MARKDOWN)
+        return _markdown_view(source, "mdx" if suffix == ".mdx" else MARKDOWN, edited)
     return DocumentView(source, LineIndex(source), [])
 
 
@@ -67,11 +87,67 @@ def _refused(source: str, error: str) -> DocumentView:
     return DocumentView(source, LineIndex(source), [], {}, error)
 
 
-def _markdown_view(source: str, language: str) -> DocumentView:
+# The Markdown views alive, by (id of the source, language): the server's snapshot of a
+# document and the course index share one view of a version instead of parsing it twice. Weak:
+# a view goes when nothing else keeps it (a closed document keeps no memory here).
+_VIEWS: WeakValueDictionary[tuple[int, str], DocumentView] = WeakValueDictionary()
+_VIEWS_LOCK = threading.Lock()
+_BLANKED = re.compile(r"[^\n]")
+
+
+def _markdown_view(
+    source: str, language: str, edited: tuple[DocumentView, Edit] | None = None
+) -> DocumentView:
+    key = (id(source), language)
+    with _VIEWS_LOCK:
+        known = _VIEWS.get(key)
+    if known is not None and known.source is source:
+        return known
     if "\0" in source[:_BINARY_PROBE]:
         return _refused(source, "line 1: a binary file (NUL bytes), not Markdown")
-    region = cell_region(MARKDOWN, source, 0, language, code_comments=False)
-    return DocumentView(source, LineIndex(source), [region], _front_matter(region))
+    view = None
+    if edited is not None:
+        try:
+            view = _spliced(source, language, edited)
+        except Exception:  # never worse than a full parse
+            log.exception("splicing the view of an edit failed; parsing the whole document")
+    if view is None:
+        region = cell_region(MARKDOWN, source, 0, language, code_comments=False)
+        view = DocumentView(source, LineIndex(source), [region], _front_matter(region))
+    with _VIEWS_LOCK:
+        _VIEWS[key] = view
+    return view
+
+
+def _spliced(source: str, language: str, edited: tuple[DocumentView, Edit]) -> DocumentView | None:
+    old, edit = edited
+    if not old.regions or old.regions[0].language != language:
+        return None
+    front_matter = front_matter_span(old.source)
+    if front_matter_span(source) != front_matter:  # an edit that makes or ends front matter
+        return None
+    front_matter_end = front_matter[2] if front_matter is not None else 0
+    if old.restarts is None:
+        old.restarts = _restarts(old.source, front_matter_end)
+    return spliced_view(old, old.restarts, source, edit, front_matter_end)
+
+
+def prepare_edits(view: DocumentView) -> None:
+    """Find a Markdown view's restart points now (off the event loop), so that the first edit
+    of a large document is spliced as fast as the ones after it."""
+    if view.restarts is not None or len(view.regions) != 1 or view.regions[0].kind != MARKDOWN:
+        return
+    front_matter = front_matter_span(view.source)
+    view.restarts = _restarts(view.source, front_matter[2] if front_matter is not None else 0)
+
+
+def _restarts(source: str, front_matter_end: int) -> list[int]:
+    """Where a parse of a whole document may restart; [] when it cannot be spliced."""
+    if not spliceable(source, front_matter_end):
+        return []
+    if front_matter_end:  # parsed as `prose.py` parses it: the front matter blanked
+        source = _BLANKED.sub(" ", source[:front_matter_end]) + source[front_matter_end:]
+    return block_starts(source)
 
 
 def _suffix(path_or_uri: str) -> str:

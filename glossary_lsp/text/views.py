@@ -158,6 +158,9 @@ class DocumentView:
     regions: list[Region]
     front_matter: dict = field(default_factory=dict)
     error: str | None = None
+    # Where a parse of the source may restart (`splice.py`): found on the first edit, kept
+    # up to date by the edits after; [] when the document cannot be spliced.
+    restarts: list[int] | None = field(default=None, repr=False, compare=False)
 
     def locate(self, source_offset: int) -> tuple[Region, int] | None:
         """The region containing a source offset and the logical offset in it."""
