@@ -160,11 +160,63 @@ class Course:
         return module is not None and module.path in self.rank
 
 
+# A match with what it is: (region, start, end, term, written as its introduction, a section about
+# it, a link's text)
+Classified = tuple[Region, int, int, Term, bool, bool, bool]
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleTerms:
+    """What the index keeps of one module's matches: plain, small (sent between processes)."""
+
+    terms: frozenset[str]
+    defines: frozenset[str]
+    headings: frozenset[str]
+    plain: frozenset[str]
+
+    @classmethod
+    def none(cls) -> ModuleTerms:
+        return cls(frozenset(), frozenset(), frozenset(), frozenset())
+
+    @classmethod
+    def of(cls, matches: Sequence[Classified]) -> ModuleTerms:
+        return cls(
+            frozenset(m[3].key for m in matches),
+            frozenset(m[3].key for m in matches if m[4]),
+            frozenset(m[3].key for m in matches if m[5]),
+            frozenset(m[3].key for m in matches if not m[6]),
+        )
+
+
+def classified_matches(matcher: TermMatcher, view: DocumentView) -> list[Classified]:
+    """Every prose match of a view, classified (see `Classified`)."""
+    title = _title_line(view)
+    return [
+        _classified(region, start, end, term, title)
+        for region in view.regions
+        for start, end, term in prose_matches(matcher, region)
+    ]
+
+
+def module_terms(matcher: TermMatcher, path: Path, source: str) -> ModuleTerms:
+    """The terms a module's text uses, as the index records them (`WorkspaceIndex.adopt_terms`)."""
+    return ModuleTerms.of(classified_matches(matcher, view_module(path, source)))
+
+
+def file_stamp(path: Path) -> object:
+    """What says a file on disk is unchanged (see `WorkspaceIndex._stamp`)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
 @dataclass(slots=True)
 class _CachedModule:
     stamp: object
     view: DocumentView
-    matches: list[tuple[Region, int, int, Term, bool, bool, bool]] | None = None
+    matches: list[Classified] | None = None
 
 
 def markdown_header(source: str) -> tuple[dict, str | None]:
@@ -391,27 +443,88 @@ class WorkspaceIndex:
 
     def record_terms(self, module: ModuleFile, keys: Iterable[str]) -> None:
         """The terms another pass over the module's prose found (a caller's own analysis)."""
+        _set_terms(module, ModuleTerms.of(self._matches(module)))
         module.terms = frozenset(keys)
-        self._record_introductions(module, self._matches(module))
         module.terms_known = True
 
-    @staticmethod
-    def _record_introductions(
-        module: ModuleFile, matches: list[tuple[Region, int, int, Term, bool, bool, bool]]
-    ) -> None:
-        module.defines = frozenset(m[3].key for m in matches if m[4])
-        module.headings = frozenset(m[3].key for m in matches if m[5])
-        module.plain = frozenset(m[3].key for m in matches if not m[6])
+    # -- indexing in other processes (see `course.pool`) -----------------------------------------
 
-    def set_matcher(self, matcher: TermMatcher) -> None:
-        """A new glossary version: every module's terms are found again."""
+    def pending_terms(self) -> list[tuple[Path, object, str | None]]:
+        """The modules whose terms are not indexed yet, the course's first: (path, the stamp of
+        the text to read, the editor's text when open, else None: read from disk)."""
+        course = self.modules()
+        in_course = {module.path for module in course}
+        others = [m for m in self._modules.values() if m.path not in in_course]
+        pending: list[tuple[Path, object, str | None]] = []
+        for module in (*course, *others):
+            if not module.terms_known:
+                text = self._open_text(module.path)
+                stamp = id(text) if text is not None else None
+                pending.append((module.path, stamp, text))
+        return pending
+
+    def adopt_terms(self, path: Path, stamp: object, terms: ModuleTerms) -> bool:
+        """The terms another process found in a module's text of `stamp`; taken only when the
+        module is still not indexed and its text is still that one."""
+        with self._lock:
+            module = self._modules.get(path)
+            if module is None or module.terms_known or self.matcher is None:
+                return False
+            if stamp is None or self._stamp(path) != stamp:
+                return False
+            _set_terms(module, terms)
+            module.terms_known = True
+            module.terms_stamp = stamp
+            return True
+
+    def terms_of(self, path: Path) -> ModuleTerms | None:
+        """What the index knows of a module's terms (None: not indexed)."""
+        module = self._modules.get(path)
+        if module is None or not module.terms_known:
+            return None
+        return ModuleTerms(module.terms, module.defines, module.headings, module.plain)
+
+    def replica(self, open_texts: dict[Path, str]) -> WorkspaceIndex:
+        """A copy to send to another process: the modules and what is indexed of them, the
+        editor's texts of open modules as they are now; no views, no matcher (the receiver sets
+        its own), the courses ordered again when first asked for."""
+        with self._lock:
+            copy = WorkspaceIndex(
+                roots=list(self.roots),
+                include=list(self.include),
+                exclude=list(self.exclude),
+                cache_size=self.cache_size,
+                toc=self.toc,
+                language=self.language,
+            )
+            copy._modules = dict(self._modules)
+            copy._roots = dict(self._roots)
+            copy._open = dict(open_texts)
+            return copy
+
+    def __getstate__(self) -> dict:
+        state = {name: getattr(self, name) for name in _PICKLED}
+        state["_open"] = dict(self._open)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        fields = {name: state[name] for name in _PICKLED if not name.startswith("_")}
+        self.__dict__.update(WorkspaceIndex(**fields).__dict__)
+        self._modules = state["_modules"]
+        self._roots = state["_roots"]
+        self._open = state["_open"]
+
+    def set_matcher(self, matcher: TermMatcher, index: bool = True) -> None:
+        """A new glossary version: every module's terms are found again (now, or by whoever
+        takes `pending_terms`)."""
         with self._lock:
             self.matcher = matcher
             self._views.clear()
             self._patterns.clear()
             for module in self._modules.values():
                 module.terms_known = False
-        self.index_terms()
+        if index:
+            self.index_terms()
 
     def refresh(self, path: Path) -> None:
         """Index one file again (after an edit, a save or a file event)."""
@@ -499,9 +612,7 @@ class WorkspaceIndex:
 
     def _find_terms(self, module: ModuleFile) -> None:
         stamp = self._stamp(module.path)
-        matches = self._matches(module)
-        module.terms = frozenset(match[3].key for match in matches)
-        self._record_introductions(module, matches)
+        _set_terms(module, ModuleTerms.of(self._matches(module)))
         module.terms_known = self.matcher is not None
         module.terms_stamp = stamp
 
@@ -513,11 +624,7 @@ class WorkspaceIndex:
         source = self._open_text(path)
         if source is not None:
             return id(source)
-        try:
-            stat = path.stat()
-        except OSError:
-            return None
-        return stat.st_mtime_ns, stat.st_size
+        return file_stamp(path)
 
     def _cached(self, path: Path) -> _CachedModule | None:
         """The module's view and prose matches, reused while its text is unchanged."""
@@ -537,17 +644,12 @@ class WorkspaceIndex:
                 self._views.popitem(last=False)
         return entry
 
-    def _matches(self, module: ModuleFile) -> list[tuple[Region, int, int, Term, bool, bool, bool]]:
+    def _matches(self, module: ModuleFile) -> list[Classified]:
         entry = self._cached(module.path)
         if entry is None or self.matcher is None:
             return []
         if entry.matches is None:
-            title = _title_line(entry.view)
-            entry.matches = [
-                _classified(region, start, end, term, title)
-                for region in entry.view.regions
-                for start, end, term in prose_matches(self.matcher, region)
-            ]
+            entry.matches = classified_matches(self.matcher, entry.view)
         return entry.matches
 
     def _may_use(self, module: ModuleFile, term: Term, kind: str = "use") -> bool:
@@ -643,9 +745,7 @@ class WorkspaceIndex:
             if found.key == term.key
         ]
 
-    def _term_matches(
-        self, view: DocumentView, term: Term
-    ) -> list[tuple[Region, int, int, Term, bool, bool, bool]]:
+    def _term_matches(self, view: DocumentView, term: Term) -> list[Classified]:
         """One term's matches in a view, found where its names occur and confirmed by the
         matcher: what matching the whole module would give for it, at a fraction of the cost."""
         assert self.matcher is not None
@@ -709,9 +809,8 @@ class WorkspaceIndex:
 
 def _classified(
     region: Region, start: int, end: int, term: Term, title: tuple[int, int] | None
-) -> tuple[Region, int, int, Term, bool, bool, bool]:
-    """A match with what it is: (…, written as its introduction, a section about it, a link's
-    text)."""
+) -> Classified:
+    """A match with what it is (see `Classified`)."""
     text = region.text
     link = link_text(text, start, end)
     is_title = (region.index, text.rfind("\n", 0, start) + 1) == title
@@ -738,6 +837,14 @@ def _is_kind(occurrence: Occurrence, kind: str) -> bool:
     if kind == "plain":
         return not occurrence.in_link
     return True
+
+
+_PICKLED = ("roots", "include", "exclude", "cache_size", "toc", "language", "_modules", "_roots")
+
+
+def _set_terms(module: ModuleFile, terms: ModuleTerms) -> None:
+    module.terms, module.defines = terms.terms, terms.defines
+    module.headings, module.plain = terms.headings, terms.plain
 
 
 def _undescribed(path: Path) -> ModuleFile:

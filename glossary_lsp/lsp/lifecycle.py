@@ -17,6 +17,7 @@ from typing import Any
 from lsprotocol import types
 
 from glossary_lsp.glossary.store import WORKSPACE_GLOSSARY
+from glossary_lsp.lsp import course_pass
 from glossary_lsp.lsp.capabilities import ClientFeatures
 from glossary_lsp.lsp.server import GlossaryServer
 from glossary_lsp.text.uris import uri_key, uri_to_path
@@ -107,7 +108,8 @@ async def index_workspace(ls: GlossaryServer) -> None:
     index.matcher = session.glossary.matcher
     await session.run(index.list_modules)
     session.indexed.set()  # modules known: definition can answer, searching as it goes
-    await session.run(index.index_terms, report)
+    if not await course_pass.index_terms(session, index, report):
+        return  # superseded by a new index or glossary version, which indexes again
     if progress:
         ls.work_done_progress.end(
             token, types.WorkDoneProgressEnd(message=f"{len(index.modules())} modules")
@@ -125,8 +127,10 @@ def notify_course_changed(ls: GlossaryServer) -> None:
 async def rematch_workspace(ls: GlossaryServer) -> None:
     """A new glossary version: find every module's terms again, then the course's findings."""
     session = ls.session
-    await session.run(session.index.set_matcher, session.glossary.matcher)
-    ls.diagnostics.schedule_workspace_pass(delay=0)
+    index = session.index
+    index.set_matcher(session.glossary.matcher, index=False)
+    if await course_pass.index_terms(session, index):
+        ls.diagnostics.schedule_workspace_pass(delay=0)
 
 
 async def begin_progress(ls: GlossaryServer, token: str) -> bool:
@@ -306,7 +310,13 @@ async def settle_document(ls: GlossaryServer, uri: str) -> None:
         and not session.is_glossary_path(path)
         and session.index.is_module_path(path)
     ):
-        await session.run(session.index.refresh, path)
+        index = session.index
+        before = index.terms_of(path)
+        await session.run(index.refresh, path)
+        ls.diagnostics.document_settled(uri)
+        if index is session.index:
+            ls.diagnostics.module_changed(path, before, index.terms_of(path))
+        return
     ls.diagnostics.document_settled(uri)
 
 

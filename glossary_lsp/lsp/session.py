@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
+from glossary_lsp.course.pool import CoursePool, Shared
 from glossary_lsp.course.workspace import MODULE_SUFFIXES, WorkspaceIndex, read_module_text
 from glossary_lsp.features.base import GlossaryVersion
 from glossary_lsp.features.code_actions import IGNORE_FILE, parse_ignore_file
@@ -207,6 +208,10 @@ class Session:
         # Analyses and indexing; requests have their own thread so they never queue behind them.
         self.executor = ThreadPoolExecutor(ANALYSIS_WORKERS, thread_name_prefix="glossary-lsp")
         self.request_executor = ThreadPoolExecutor(1, thread_name_prefix="glossary-lsp-request")
+        # Course-wide passes (the term index, the course's diagnostics): worker processes, so
+        # that they never hold this process's interpreter lock; in-thread when they cannot start.
+        self.pool = CoursePool(self.executor)
+        self._shared_glossary: tuple[GlossaryVersion, Shared] | None = None
         self._glossary_files: dict[tuple[Path, int], GlossaryFile] = {}
 
     def _new_index(self, roots: list[Path]) -> WorkspaceIndex:
@@ -295,8 +300,17 @@ class Session:
         """Run a request's slow step (building a view) off the event loop, ahead of analyses."""
         return await asyncio.get_running_loop().run_in_executor(self.request_executor, work, *args)
 
+    async def shared_glossary(self, version: GlossaryVersion) -> Shared:
+        """The glossary of a version as the pool's workers load it, written once per version."""
+        if self._shared_glossary is None or self._shared_glossary[0] is not version:
+            handle = await self.run(self.pool.share_glossary, version.glossary)
+            self._shared_glossary = (version, handle)
+        return self._shared_glossary[1]
+
     def close(self) -> None:
-        """The connection ends: running analyses see `shutting_down`, queued ones never start."""
+        """The connection ends: running analyses see `shutting_down`, queued ones never start,
+        the worker processes end."""
         self.shutting_down.set()
+        self.pool.close()
         self.executor.shutdown(wait=False, cancel_futures=True)
         self.request_executor.shutdown(wait=False, cancel_futures=True)
