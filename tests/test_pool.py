@@ -22,7 +22,8 @@ from glossary_lsp.course.pool import CoursePool, chunks, index_chunk, shared, wo
 from glossary_lsp.course.workspace import ModuleTerms
 from glossary_lsp.features.diagnostics import CourseFacts
 from glossary_lsp.lsp import course_pass
-from glossary_lsp.lsp.diagnostics import changed_terms
+from glossary_lsp.lsp.diagnostics import Diagnostics, changed_terms
+from glossary_lsp.lsp.publisher import DiagnosticsPublisher
 from glossary_lsp.lsp.session import Session
 
 MODULES = {
@@ -213,3 +214,65 @@ def test_only_the_terms_whose_place_changed_reach_other_modules():
     assert changed_terms(before, terms({"fsdp", "kv"})) == {"fsdp"}  # no longer defined here
     assert changed_terms(before, terms({"fsdp", "kv"}, {"fsdp"}, {"kv"})) == {"kv"}
     assert changed_terms(before, terms({"fsdp", "kv"}, {"fsdp"}, plain={"kv"})) == {"fsdp"}
+
+
+def course_session(root: Path) -> Session:
+    session = Session()
+    session.roots = [root]
+    session.take_settings({}, force=True)
+    session.reload_glossary(force=True)
+    session.index.scan()
+    return session
+
+
+def test_an_edit_rediagnoses_only_the_modules_using_a_term_whose_place_changed(tmp_path):
+    root = write_course(tmp_path / "course", MODULES)
+    session = course_session(root)
+    sent: list = []
+    diagnostics = Diagnostics(session, DiagnosticsPublisher(sent.append, lambda uri: None))
+    index = session.index
+    edited = root / "03-serving.md"
+
+    async def scenario() -> list[set[Path] | None]:
+        scopes = []
+        before = index.terms_of(edited)
+        edited.write_text(edited.read_text() + "\nA longer sentence, no new term.\n")
+        index.refresh(edited)
+        diagnostics.module_changed(edited, before, index.terms_of(edited))
+        scopes.append(diagnostics._scope)  # nothing can change elsewhere: no pass
+        before = index.terms_of(edited)
+        edited.write_text(edited.read_text() + "\nFSDP (Fully Sharded Data Parallel) here.\n")
+        index.refresh(edited)
+        diagnostics.module_changed(edited, before, index.terms_of(edited))
+        scopes.append(set(diagnostics._scope or ()))
+        diagnostics.cancel_all()
+        return scopes
+
+    nothing, fsdp = asyncio.run(scenario())
+    assert nothing == set()
+    # FSDP is now defined in 03 as well: 01 and 02 use it; 04 (no FSDP) is not diagnosed again
+    assert fsdp == {root / "01-intro.md", root / "02-training.md", edited}
+    session.close()
+
+
+def test_a_course_pass_on_the_pool_publishes_every_closed_module(tmp_path, monkeypatch):
+    files = {f"{n:02d}-m.md": f"# M{n}\n\nWe use the KV cache in {n}.\n" for n in range(1, 45)}
+    files["45-m.md"] = "# M45\n\nThe KV cache (key-value cache) is introduced here.\n"
+    root = write_course(tmp_path / "course", files)
+    session = course_session(root)
+    sent: list = []
+    diagnostics = Diagnostics(session, DiagnosticsPublisher(sent.append, lambda uri: None))
+    session.indexed.set()
+
+    async def scenario() -> None:
+        diagnostics.schedule_workspace_pass(delay=0)
+        await asyncio.sleep(0.05)
+        await asyncio.wait_for(diagnostics._current_pass, 60)
+
+    asyncio.run(scenario())
+    assert session.pool.processes(), "the pass ran in worker processes"
+    published = {Path(params.uri.removeprefix("file://")).name for params in sent}
+    assert {f"{n:02d}-m.md" for n in range(1, 45)} <= published  # used before 45 introduces it
+    codes = {d.code for params in sent if params.uri.endswith("-m.md") for d in params.diagnostics}
+    assert codes == {"usedBeforeIntroduced"}
+    session.close()

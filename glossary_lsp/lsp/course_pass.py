@@ -15,7 +15,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from glossary_lsp.course.pool import CHUNK, chunks, glossary_of, index_chunk, shared
+from glossary_lsp.course.pool import CHUNK, chunks, index_chunk, matcher_of, shared
 from glossary_lsp.course.workspace import ModuleFile, WorkspaceIndex
 from glossary_lsp.features.base import GlossaryVersion
 from glossary_lsp.features.diagnostics import (
@@ -159,6 +159,8 @@ class KeptAnalyses(CourseDiagnostics):
             and kept[2] == rules.code_comments
         ):
             return kept[3]
+        if kept is not None and kept[1] is not version.matcher:
+            self._kept.clear()  # a new glossary version: every analysis is made again
         analysis = super().analysis(version, index, module, rules)
         if isinstance(stamp, tuple):  # a file on disk (an open text's stamp is its id there)
             self._kept[module.path] = (stamp, version.matcher, rules.code_comments, analysis)
@@ -177,16 +179,13 @@ _analyses = KeptAnalyses()
 _state: _PassState | None = None
 
 
-def version_of(data: Any) -> GlossaryVersion:
-    return GlossaryVersion.build(glossary_of(data))
-
-
 def _pass_state(context: Any, glossary: Any) -> _PassState:
     global _state
     key = (context.key, glossary.key)
     if _state is None or _state.key != key:
         course: CourseContext = shared(context)
-        version: GlossaryVersion = shared(glossary, version_of)
+        matcher: TermMatcher = shared(glossary, matcher_of)  # the one the index chunks use
+        version = GlossaryVersion(matcher.glossary, matcher)
         index = course.index
         index.matcher, index.cache_size = version.matcher, WORKER_VIEW_CACHE
         snapshot = Snapshot(

@@ -302,6 +302,11 @@ class Diagnostics:
             return
         index = self.session.index
         users = {m.path for m in index.modules() if m.path != path and not keys.isdisjoint(m.terms)}
+        documents = self.session.documents.current()
+        for uri in {uri_key(n) for n in documents.notebooks} | set(documents.texts):
+            other = uri_to_path(uri)
+            if other in users and documents.notebook_of_cell(uri) is None:
+                self.document_settled(uri)  # an open module: its own analysis, now
         self.schedule_workspace_pass(only=users | {path})
 
     def _workspace(
