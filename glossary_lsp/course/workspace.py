@@ -217,6 +217,7 @@ class _CachedModule:
     stamp: object
     view: DocumentView
     matches: list[Classified] | None = None
+    by_term: dict[str, list[Classified]] = field(default_factory=dict)  # before `matches`
 
 
 def markdown_header(source: str) -> tuple[dict, str | None]:
@@ -736,7 +737,9 @@ class WorkspaceIndex:
         if entry is None:
             return []
         if entry.matches is None and self.matcher is not None:
-            matches = self._term_matches(entry.view, term)  # not matched whole yet: this term
+            matches = entry.by_term.get(term.key)  # not matched whole yet: this term's
+            if matches is None:
+                matches = entry.by_term[term.key] = self._term_matches(entry.view, term)
         else:
             matches = self._matches(module)
         return [

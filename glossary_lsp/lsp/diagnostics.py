@@ -65,6 +65,12 @@ class Diagnostics:
             return
         self._running[key] = self._spawn(self._document_loop(uri, key))
 
+    async def analysed(self, uri: str) -> None:
+        """When the open document's analysis (if one runs) has ended."""
+        task = self._running.get(uri_key(uri))
+        if task is not None:
+            await asyncio.wait({task})
+
     def schedule_workspace_pass(
         self, delay: float = WORKSPACE_PASS_DELAY, only: set[Path] | None = None
     ) -> None:
@@ -305,8 +311,8 @@ class Diagnostics:
         documents = self.session.documents.current()
         for uri in {uri_key(n) for n in documents.notebooks} | set(documents.texts):
             other = uri_to_path(uri)
-            if other in users and documents.notebook_of_cell(uri) is None:
-                self.document_settled(uri)  # an open module: its own analysis, now
+            if (other in users or other == path) and documents.notebook_of_cell(uri) is None:
+                self.document_settled(uri)  # an open module (this one too): analysed again
         self.schedule_workspace_pass(only=users | {path})
 
     def _workspace(

@@ -302,22 +302,20 @@ def document_changed(ls: GlossaryServer, uri: str, delay: float = EDIT_DEBOUNCE_
 
 
 async def settle_document(ls: GlossaryServer, uri: str) -> None:
+    """The edits settled: the document's own findings first, then the index's terms of the
+    module, then (only if a term's place in it changed) the modules that can change with it."""
     ls.pending_edits.pop(uri_key(uri), None)
     session = ls.session
     path = uri_to_path(uri)
-    if (
-        path is not None
-        and not session.is_glossary_path(path)
-        and session.index.is_module_path(path)
-    ):
-        index = session.index
-        before = index.terms_of(path)
-        await session.run(index.refresh, path)
-        ls.diagnostics.document_settled(uri)
-        if index is session.index:
-            ls.diagnostics.module_changed(path, before, index.terms_of(path))
-        return
     ls.diagnostics.document_settled(uri)
+    if path is None or session.is_glossary_path(path) or not session.index.is_module_path(path):
+        return
+    index = session.index
+    before = index.terms_of(path)
+    await ls.diagnostics.analysed(uri)  # the own analysis has the interpreter first
+    await session.run(index.refresh, path)
+    if index is session.index:
+        ls.diagnostics.module_changed(path, before, index.terms_of(path))
 
 
 def document_closed(ls: GlossaryServer, uri: str, cell_uris: list[str] | None = None) -> None:
