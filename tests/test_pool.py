@@ -130,7 +130,7 @@ def test_the_course_pass_in_a_worker_publishes_what_the_thread_does(tmp_path, fa
     pool = CoursePool(fallback, workers=1)
     try:
         glossary = pool.share_glossary(snapshot.glossary.glossary)
-        context = pool.share("course", course_pass.course_context(snapshot))
+        context = course_pass.share_course(pool, snapshot)
         found = asyncio.run(pool.run(course_pass.diagnose_chunk, context, glossary, paths))
         assert not pool.in_thread
         assert found == expected

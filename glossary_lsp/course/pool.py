@@ -45,7 +45,7 @@ log = logging.getLogger(__name__)
 CHUNK = 20  # modules per task: a second or so of work, the unit of cancellation
 PARENT_POLL_SECONDS = 1.0
 WORKER_NICENESS = 5  # the event loop's process comes first on a busy machine
-TERMS_PER_SLICE = 1000  # a glossary is pickled in slices: no long hold of the lock
+ITEMS_PER_SLICE = 500  # long lists are pickled in slices: no long hold of the lock
 
 T = TypeVar("T")
 
@@ -145,14 +145,19 @@ def index_chunk(
 
 @dataclass
 class _Sliced:
-    """The header of a value pickled as slices of a list (see `CoursePool.share_glossary`)."""
+    """The head of a value pickled as slices of a list: `join(head, items)` in the worker."""
 
     slices: int
-    fields: tuple
+    head: Any
+    join: Callable[[Any, list], Any]
 
-    def rebuild(self, items: list) -> tuple:
-        modules, unattributed, sources, version = self.fields
-        return modules, items, unattributed, sources, version
+    def rebuild(self, items: list) -> Any:
+        return self.join(self.head, items)
+
+
+def _glossary_join(head: tuple, terms: list) -> tuple:
+    modules, unattributed, sources, version = head
+    return modules, terms, unattributed, sources, version
 
 
 class CoursePool:
@@ -177,10 +182,18 @@ class CoursePool:
     def share_glossary(self, glossary: Glossary) -> Shared:
         """A glossary version for the workers, pickled slice by slice (a 10,000-term glossary is
         a few MB: one `dump` would hold the interpreter lock for most of 100 ms)."""
-        terms = glossary.terms
-        slices = [terms[i : i + TERMS_PER_SLICE] for i in range(0, len(terms), TERMS_PER_SLICE)]
-        fields = (glossary.modules, glossary.unattributed, glossary.sources, glossary.version)
-        return self._write("glossary", [_Sliced(len(slices), fields), *slices])
+        head = (glossary.modules, glossary.unattributed, glossary.sources, glossary.version)
+        return self.share_sliced("glossary", head, glossary.terms, _glossary_join)
+
+    def share_sliced(
+        self, kind: str, head: Any, items: Sequence[Any], join: Callable[[Any, list], Any]
+    ) -> Shared:
+        """`join(head, items)` for the workers, the items pickled a slice at a time (`join` is a
+        module-level function: it travels by name)."""
+        slices = [
+            list(items[i : i + ITEMS_PER_SLICE]) for i in range(0, len(items), ITEMS_PER_SLICE)
+        ]
+        return self._write(kind, [_Sliced(len(slices), head, join), *slices])
 
     def _write(self, kind: str, parts: list[Any]) -> Shared:
         key = f"{kind}-{os.getpid()}-{next(self._counter)}"

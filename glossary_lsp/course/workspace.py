@@ -503,6 +503,14 @@ class WorkspaceIndex:
             copy._open = dict(open_texts)
             return copy
 
+    def take_modules(self) -> dict[Path, ModuleFile]:
+        """A replica's modules, taken out of it (to send them apart, see `give_modules`)."""
+        modules, self._modules = self._modules, {}
+        return modules
+
+    def give_modules(self, modules: dict[Path, ModuleFile]) -> None:
+        self._modules = modules
+
     def __getstate__(self) -> dict:
         state = {name: getattr(self, name) for name in _PICKLED}
         state["_open"] = dict(self._open)

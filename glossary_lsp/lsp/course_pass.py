@@ -15,7 +15,15 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from glossary_lsp.course.pool import CHUNK, chunks, index_chunk, matcher_of, shared
+from glossary_lsp.course.pool import (
+    CHUNK,
+    CoursePool,
+    Shared,
+    chunks,
+    index_chunk,
+    matcher_of,
+    shared,
+)
 from glossary_lsp.course.workspace import ModuleFile, WorkspaceIndex
 from glossary_lsp.features.base import GlossaryVersion
 from glossary_lsp.features.diagnostics import (
@@ -122,6 +130,18 @@ def course_context(snapshot: Snapshot) -> CourseContext:
         snapshot.glossary_sources,
         snapshot.session_ignore,
     )
+
+
+def share_course(pool: CoursePool, snapshot: Snapshot) -> Shared:
+    """A pass's context for the workers, its modules pickled a slice at a time."""
+    context = course_context(snapshot)
+    modules = context.index.take_modules()
+    return pool.share_sliced("course", context, list(modules.items()), _course_join)
+
+
+def _course_join(context: CourseContext, modules: list) -> CourseContext:
+    context.index.give_modules(dict(modules))
+    return context
 
 
 def closed_modules(snapshot: Snapshot, only: set[Path] | None = None) -> list[Path]:

@@ -250,9 +250,7 @@ class Diagnostics:
         tasks: list[asyncio.Future] = []
         try:
             glossary = await session.shared_glossary(snapshot.glossary)
-            context = await session.run(
-                lambda: session.pool.share("course", course_pass.course_context(snapshot))
-            )
+            context = await session.run(course_pass.share_course, session.pool, snapshot)
             tasks = [
                 asyncio.ensure_future(
                     session.pool.run(course_pass.diagnose_chunk, context, glossary, chunk)
