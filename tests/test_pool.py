@@ -276,3 +276,49 @@ def test_a_course_pass_on_the_pool_publishes_every_closed_module(tmp_path, monke
     codes = {d.code for params in sent if params.uri.endswith("-m.md") for d in params.diagnostics}
     assert codes == {"usedBeforeIntroduced"}
     session.close()
+
+
+NOTEBOOKS = [
+    notebook(
+        ("markdown", '---\ntitle: Serving\norder: 3\n---\n# The \\"KV\\" cache\n'),
+        ("code", "x = 1"),
+    ),
+    notebook(("raw", "---\nid: raw-first\n---\n"), ("markdown", "Intro.\n\n# Heading later\n")),
+    notebook(
+        ("code", "# not a heading: code\n"), ("markdown", "# Caf\u00e9 \u00e9t\u00e9 \U0001f9e0\n")
+    ),
+    notebook(("markdown", "No heading at all, but LayerNorm\nsplit across lines.")),
+    notebook(),
+]
+
+
+@pytest.mark.parametrize("source", NOTEBOOKS)
+def test_a_notebook_is_described_without_reading_its_prose_alike(tmp_path, source):
+    from glossary_lsp.course.workspace import heading_of, notebook_header, view_module
+
+    view = view_module(tmp_path / "n.ipynb", source)
+    assert notebook_header(source) == (view.front_matter, heading_of(view))
+
+
+def test_a_notebook_not_in_plain_nbformat_4_is_left_to_the_notebook_reader():
+    from glossary_lsp.course.workspace import notebook_header, notebook_text
+
+    v3 = '{"nbformat": 3, "worksheets": [{"cells": [{"cell_type": "heading", "source": "x"}]}]}'
+    for source in ("{not json", "[]", v3, '{"nbformat": 4, "cells": [{"source": 3}]}'):
+        assert notebook_header(source) is None and notebook_text(source) is None
+    assert "LayerNorm\nsplit" in notebook_text(NOTEBOOKS[3])
+
+
+def test_an_unindexed_notebook_is_searched_in_its_cells_text(tmp_path):
+    files = {
+        "01-a.md": "# A\n\nNothing.\n",
+        "02-nb.ipynb": notebook(("markdown", "# NB\n\nThe KV\ncache, split by a line break.")),
+        "03-c.md": "# C\n\nThe KV cache again.\n",
+    }
+    root = write_course(tmp_path / "course", files)
+    version, index = build(root)
+    index.set_matcher(version.matcher, index=False)  # nothing indexed: searched in the text
+    term = version.glossary.lookup("KV cache")
+    found = index.first_occurrence(term)
+    assert found is not None and found.module.path.name == "02-nb.ipynb"
+    assert index.first_occurrence(version.glossary.lookup("HBM")) is None

@@ -7,6 +7,7 @@ so a course of thousands of files costs little memory.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import threading
@@ -37,7 +38,7 @@ from glossary_lsp.glossary.model import Term
 from glossary_lsp.matching import TermMatcher
 from glossary_lsp.text.documents import MAX_FILE_BYTES, view_document
 from glossary_lsp.text.documents import read_document as read_module_text
-from glossary_lsp.text.front_matter import front_matter_span, load_front_matter
+from glossary_lsp.text.front_matter import front_matter_of, front_matter_span, load_front_matter
 from glossary_lsp.text.uris import path_to_uri
 from glossary_lsp.text.views import DocumentView, Region
 
@@ -227,6 +228,52 @@ def markdown_header(source: str) -> tuple[dict, str | None]:
     body = span[2] if span else 0
     heading = _HEADING.search(source, body, body + HEADING_SEARCH_CHARS)
     return front_matter, heading.group(1) if heading else None
+
+
+def _nbformat4_cells(source: str) -> list[tuple[str, str]] | None:
+    """(cell type, source) of a plain nbformat 4 notebook's cells; None for anything else."""
+    try:
+        notebook = json.loads(source)
+    except ValueError:
+        return None
+    if not isinstance(notebook, dict) or notebook.get("nbformat") != 4:
+        return None
+    cells = notebook.get("cells")
+    if not isinstance(cells, list):
+        return None
+    found = []
+    for cell in cells:
+        text = cell.get("source", "") if isinstance(cell, dict) else None
+        if isinstance(text, list) and all(isinstance(line, str) for line in text):
+            text = "".join(text)
+        if not isinstance(text, str):
+            return None
+        found.append((str(cell.get("cell_type")), text))
+    return found
+
+
+def notebook_header(source: str) -> tuple[dict, str | None] | None:
+    """A notebook's front matter (its first cell's, when Markdown or raw) and first `# heading`
+    of a Markdown cell, read without finding the prose of every cell (what `heading_of` and the
+    notebook view give); None when it is not plain nbformat 4."""
+    cells = _nbformat4_cells(source)
+    if cells is None:
+        return None
+    front_matter: dict = {}
+    if cells and cells[0][0] in ("markdown", "raw"):
+        front_matter = front_matter_of(cells[0][1])
+    for kind, text in cells:
+        heading = _HEADING.search(text) if kind == "markdown" else None
+        if heading:
+            return front_matter, heading.group(1)
+    return front_matter, None
+
+
+def notebook_text(source: str) -> str | None:
+    """Every cell's text of a plain nbformat 4 notebook, decoded (for a quick search: a
+    superset of its prose)."""
+    cells = _nbformat4_cells(source)
+    return None if cells is None else "\n".join(text for _kind, text in cells)
 
 
 def prose_matches(matcher: TermMatcher, region: Region) -> Iterable[tuple[int, int, Term]]:
@@ -600,8 +647,11 @@ class WorkspaceIndex:
 
     def _describe(self, path: Path) -> ModuleFile:
         source, problem = self._source(path)
-        if path.suffix == ".ipynb" and source is not None:
-            view = view_module(path, source)
+        header = notebook_header(source) if path.suffix == ".ipynb" and source else None
+        if header is not None:
+            front_matter, heading = header
+        elif path.suffix == ".ipynb" and source is not None:
+            view = view_module(path, source)  # not plain nbformat 4: the notebook reader decides
             front_matter, heading = view.front_matter, heading_of(view)
             problem = problem or view.error
         else:
@@ -668,9 +718,11 @@ class WorkspaceIndex:
         open_text = self._open_text(module.path) if self.open_source is not None else None
         if module.terms_known and (open_text is None or module.terms_stamp == id(open_text)):
             return term.key in module.terms
-        if module.path.suffix == ".ipynb":
-            return True  # names may be JSON-escaped there; the matcher decides
         source = open_text if open_text is not None else self._source(module.path)[0]
+        if source is not None and module.path.suffix == ".ipynb":
+            source = notebook_text(source)  # names may be JSON-escaped or split across lines
+            if source is None:
+                return True  # not plain nbformat 4: the matcher decides
         return source is not None and self._pattern(term, kind).search(source) is not None
 
     def _pattern(self, term: Term, kind: str = "use") -> re.Pattern[str]:
