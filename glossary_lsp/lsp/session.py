@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 import threading
 from collections.abc import Collection, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -39,6 +40,7 @@ from glossary_lsp.text.uris import path_to_uri, uri_to_path
 log = logging.getLogger(__name__)
 
 ANALYSIS_WORKERS = 2
+SWITCH_INTERVAL = 0.001  # seconds
 
 
 @dataclass(frozen=True)
@@ -207,6 +209,9 @@ class Session:
         self.shutting_down = threading.Event()
         # Analyses and indexing; requests have their own thread so they never queue behind them.
         self.executor = ThreadPoolExecutor(ANALYSIS_WORKERS, thread_name_prefix="glossary-lsp")
+        # What still runs on those threads (a document's own analysis) hands the interpreter
+        # lock back to the event loop every millisecond instead of every 5.
+        sys.setswitchinterval(SWITCH_INTERVAL)
         self.request_executor = ThreadPoolExecutor(1, thread_name_prefix="glossary-lsp-request")
         # Course-wide passes (the term index, the course's diagnostics): worker processes, so
         # that they never hold this process's interpreter lock; in-thread when they cannot start.
