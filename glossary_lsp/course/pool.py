@@ -20,7 +20,6 @@ import asyncio
 import contextlib
 import itertools
 import logging
-import multiprocessing
 import os
 import pickle
 import shutil
@@ -30,15 +29,17 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import BrokenExecutor, Executor, Future
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from glossary_lsp.course.workspace import ModuleTerms, file_stamp, module_terms, read_module_text
 from glossary_lsp.glossary.model import Glossary
 from glossary_lsp.matching import TermMatcher
+
+if TYPE_CHECKING:  # multiprocessing is imported when the first worker starts, not at startup
+    from concurrent.futures import ProcessPoolExecutor
 
 log = logging.getLogger(__name__)
 
@@ -230,7 +231,7 @@ class CoursePool:
         if not self.in_thread and not self._closed:
             try:
                 return await asyncio.wrap_future(self._submit(work, *args))
-            except (BrokenProcessPool, OSError, pickle.PicklingError) as error:
+            except (BrokenExecutor, OSError, pickle.PicklingError) as error:
                 if self._closed:
                     raise asyncio.CancelledError from error
                 self._fall_back(error)
@@ -242,11 +243,13 @@ class CoursePool:
             return
         try:
             self._submit(os.getpid).add_done_callback(lambda future: future.exception())
-        except (BrokenProcessPool, OSError) as error:
+        except (BrokenExecutor, OSError) as error:
             self._fall_back(error)
 
     def _submit(self, work: Callable[..., T], *args: Any) -> Future[T]:
         if self._pool is None:
+            from concurrent.futures import ProcessPoolExecutor
+
             self._pool = ProcessPoolExecutor(
                 self.workers,
                 mp_context=_context(),
@@ -287,6 +290,8 @@ class CoursePool:
 def _context() -> Any:
     # spawn: a fresh interpreter (never a fork of a process with threads), and the server is the
     # workers' parent, which lets them notice when it dies
+    import multiprocessing
+
     return multiprocessing.get_context("spawn")
 
 
