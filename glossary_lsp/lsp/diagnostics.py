@@ -233,8 +233,8 @@ class Diagnostics:
             return
         generation = self._generation
         snapshot = self.session.snapshot()
-        small = scope is not None and len(scope) <= course_pass.IN_THREAD_MODULES
-        if small or self.session.pool.in_thread:
+        small = len(course_pass.closed_modules(snapshot, scope)) <= course_pass.IN_THREAD_MODULES
+        if small or self.session.pool.in_thread:  # in-thread: sooner than a process starts
             await self._workspace_in_thread(snapshot, generation, scope)
         else:
             await self._workspace_in_pool(snapshot, scope)
