@@ -18,6 +18,7 @@ unchanged.
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import random
 import re
@@ -180,18 +181,42 @@ def _module_blocks(
         yield block
 
 
-def _notebook_json(cells: list[tuple[str, str]]) -> str:
+def _outputs(number: int) -> list[dict]:
+    """What an executed code cell keeps: a log on stdout, a result and a small plot."""
+    log = [
+        f"step {step:4d}  loss {2.5 / (step + 1):.4f}  tokens/s {1200 + step}\n"
+        for step in range(8)
+    ]
+    image = base64.b64encode(random.Random(number).randbytes(600)).decode("ascii")
+    return [
+        {"output_type": "stream", "name": "stdout", "text": log},
+        {
+            "output_type": "execute_result",
+            "execution_count": number,
+            "metadata": {},
+            "data": {"text/plain": [f"TrainOutput(global_step=1000, loss={number / 997:.4f})"]},
+        },
+        {
+            "output_type": "display_data",
+            "metadata": {},
+            "data": {"image/png": image, "text/plain": ["<Figure size 640x480 with 1 Axes>"]},
+        },
+    ]
+
+
+def _notebook_json(cells: list[tuple[str, str]], outputs: bool = False) -> str:
     def cell(kind: str, text: str) -> dict:
         if kind == "code":
             text = text.removeprefix("```python\n").removesuffix("\n```")
         lines = text.split("\n")
         source = [line + "\n" for line in lines[:-1]] + [lines[-1]]
         if kind == "code":
+            number = len(source) + len(text)
             return {
                 "cell_type": "code",
-                "execution_count": None,
+                "execution_count": number if outputs else None,
                 "metadata": {},
-                "outputs": [],
+                "outputs": _outputs(number) if outputs else [],
                 "source": source,
             }
         return {"cell_type": "markdown", "metadata": {}, "source": source}
@@ -300,6 +325,104 @@ def build_course(
     return course
 
 
+def lesson_folder(number: int) -> str:
+    return f"{number:03d}-lesson-{number:03d}"
+
+
+def build_shaped_course(
+    n_modules: int, n_terms: int = 10_000, module_bytes: int = 30_000, work_dir: Path = WORK_DIR
+) -> SyntheticCourse:
+    """A course shaped like the real ones next to the flat numbered one: two languages, `en/`
+    (the course: `n_modules` modules) and `fr/` (its first half translated), each with a
+    Jupyter Book `_toc.yml`; lesson folders holding a `README.md` and a `lesson.ipynb` with its
+    outputs (a log, a result, a plot). The glossary and the target term are those of the flat
+    course of the same size; the probe is in the last lesson's README. `n_modules`, `total_bytes`
+    count every course file of both languages (what the server reads)."""
+    parameters = {
+        "n_modules": n_modules,
+        "n_terms": n_terms,
+        "module_bytes": module_bytes,
+        "format": FORMAT_VERSION,
+        "shape": "toc-lessons-en-fr",
+    }
+    directory = work_dir / f"shaped-{n_modules}-{n_terms}"
+    course_root = directory / "course"
+    if cached := _manifest_matches(directory, parameters):
+        return _course_from_dict(cached["result"])
+    _clear(directory)
+    glossary_text = synthetic_glossary_yaml(n_terms, n_modules=n_modules)
+    glossary_path = directory / "glossary.yaml"
+    glossary_path.write_text(glossary_text, encoding="utf-8")
+    terms_by_module: dict[str, list[str]] = {}
+    for term, module in glossary_terms(glossary_text):
+        terms_by_module.setdefault(module or "", []).append(term)
+    lessons = max(1, n_modules // 2)
+    target_number = max(1, round(n_modules * 0.9))
+    target_term = terms_by_module[module_id(target_number)][0]
+    pool: list[str] = list(terms_by_module.get("", []))
+    total_bytes = files = notebooks = 0
+    probe = (course_root, 0, 0)
+    target_path = course_root
+    for language in ("en", "fr"):
+        tree = course_root / language
+        tree.mkdir(parents=True)
+        translated = lessons if language == "en" else max(1, lessons // 2)
+        toc = ["format: jb-book", "root: intro", "chapters:"]
+        (tree / "intro.md").write_text("# Introduction\n\nWhat this course covers.\n")
+        for lesson in range(1, translated + 1):
+            folder = lesson_folder(lesson)
+            (tree / folder).mkdir()
+            for part, name in ((0, "README.md"), (1, "lesson.ipynb")):
+                number = 2 * lesson - 1 + part
+                own = [t for t in terms_by_module.get(module_id(number), []) if t != target_term]
+                if language == "en":
+                    pool.extend(own)
+                rng = random.Random(number)
+                blocks = [("markdown", f"# {_EMOJI[number % len(_EMOJI)]} Lesson {lesson}")]
+                if number == target_number:
+                    blocks.append(("markdown", f"This lesson introduces **{target_term}**."))
+                is_probe = language == "en" and lesson == lessons and part == 0
+                if is_probe:
+                    blocks.append(("markdown", f"We come back to {target_term} here."))
+                blocks.extend(_module_blocks(rng, pool, own, module_bytes))
+                path = tree / folder / name
+                if part:
+                    text = _notebook_json(blocks, outputs=True)
+                    notebooks += 1
+                else:
+                    text = "\n\n".join(block for _, block in blocks) + "\n"
+                path.write_text(text, encoding="utf-8")
+                total_bytes += len(text.encode("utf-8"))
+                files += 1
+                toc.append(f"  - file: {folder}/{name.rsplit('.', 1)[0]}")
+                if language == "en" and number == target_number:
+                    target_path = path
+                if is_probe:
+                    line = 2
+                    column = text.split("\n")[line].index(target_term)
+                    probe = (path, line, utf16_length(text.split("\n")[line][:column]))
+        (tree / "_toc.yml").write_text("\n".join(toc) + "\n", encoding="utf-8")
+    course = SyntheticCourse(
+        root=course_root,
+        glossary_path=glossary_path,
+        n_modules=files,
+        n_notebooks=notebooks,
+        total_bytes=total_bytes,
+        target_term=target_term,
+        target_module_path=target_path,
+        probe_path=probe[0],
+        probe_line=probe[1],
+        probe_character=probe[2],
+    )
+    _write_manifest(directory, parameters, _course_to_dict(course))
+    return course
+
+
+def course_files(course: SyntheticCourse) -> list[Path]:
+    """Every module file of a synthetic course (flat or shaped), in path order."""
+    return sorted(p for p in course.root.rglob("*") if p.suffix in (".md", ".ipynb"))
+
+
 def _course_to_dict(course: SyntheticCourse) -> dict:
     return {
         key: str(value) if isinstance(value, Path) else value
@@ -372,8 +495,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("modules", type=int, help="number of modules, e.g. 840")
     parser.add_argument("--terms", type=int, default=10_000, help="glossary terms (10000)")
     parser.add_argument("--module-bytes", type=int, default=30_000, help="bytes per module")
+    parser.add_argument("--shaped", action="store_true", help="a _toc.yml, lessons, en/ + fr/")
     args = parser.parse_args(argv)
-    course = build_course(args.modules, args.terms, args.module_bytes)
+    build = build_shaped_course if args.shaped else build_course
+    course = build(args.modules, args.terms, args.module_bytes)
     print(
         f"{course.root}: {course.n_modules} modules ({course.n_notebooks} notebooks), "
         f"{course.megabytes:.1f} MB; target {course.target_term!r} "

@@ -88,6 +88,7 @@ def test_edits_settling_during_a_refresh_coalesce_into_one_more(tmp_path) -> Non
     uri = path.as_uri()
     refreshed: list[tuple] = []
     settled: list[str] = []
+    changed: list[object] = []
 
     async def scenario() -> None:
         session = Session()
@@ -100,7 +101,15 @@ def test_edits_settling_during_a_refresh_coalesce_into_one_more(tmp_path) -> Non
             await gate.wait()
 
         session.run = run  # type: ignore[method-assign]
-        diagnostics = SimpleNamespace(document_settled=settled.append)
+
+        async def analysed(uri: str) -> None:
+            return None
+
+        diagnostics = SimpleNamespace(
+            document_settled=settled.append,
+            analysed=analysed,
+            module_changed=lambda path, before, after: changed.append(path),
+        )
         ls = SimpleNamespace(session=session, pending_edits={}, diagnostics=diagnostics)
         first = asyncio.create_task(lifecycle.settle_document(ls, uri))  # type: ignore[arg-type]
         await asyncio.sleep(0)
@@ -114,4 +123,22 @@ def test_edits_settling_during_a_refresh_coalesce_into_one_more(tmp_path) -> Non
 
     asyncio.run(scenario())
     assert len(refreshed) == 2  # the running refresh, then one for the newest text
-    assert settled == [uri]
+    assert settled == [uri] * 4  # each settle has its own analysis looked at (they coalesce)
+    assert changed == [path]  # the course hears once, after the newest text's refresh
+
+
+def test_background_work_after_the_session_closes_is_cancelled_not_an_error() -> None:
+    import asyncio
+
+    from glossary_lsp.lsp.session import Session
+
+    session = Session()
+    session.close()
+
+    async def scenario() -> None:
+        with pytest.raises(asyncio.CancelledError):
+            await session.run(len, "text")
+        with pytest.raises(asyncio.CancelledError):
+            await session.run_for_request(len, "text")
+
+    asyncio.run(scenario())

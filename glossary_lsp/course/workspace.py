@@ -7,6 +7,7 @@ so a course of thousands of files costs little memory.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import threading
@@ -38,7 +39,7 @@ from glossary_lsp.glossary.model import Term
 from glossary_lsp.matching import TermMatcher
 from glossary_lsp.text.documents import MAX_FILE_BYTES, view_document
 from glossary_lsp.text.documents import read_document as read_module_text
-from glossary_lsp.text.front_matter import front_matter_span, load_front_matter
+from glossary_lsp.text.front_matter import front_matter_of, front_matter_span, load_front_matter
 from glossary_lsp.text.uris import path_to_uri
 from glossary_lsp.text.views import DocumentView, Region
 
@@ -166,11 +167,64 @@ class Course:
         return module is not None and module.path in self.rank
 
 
+# A match with what it is: (region, start, end, term, written as its introduction, a section about
+# it, a link's text)
+Classified = tuple[Region, int, int, Term, bool, bool, bool]
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleTerms:
+    """What the index keeps of one module's matches: plain, small (sent between processes)."""
+
+    terms: frozenset[str]
+    defines: frozenset[str]
+    headings: frozenset[str]
+    plain: frozenset[str]
+
+    @classmethod
+    def none(cls) -> ModuleTerms:
+        return cls(frozenset(), frozenset(), frozenset(), frozenset())
+
+    @classmethod
+    def of(cls, matches: Sequence[Classified]) -> ModuleTerms:
+        return cls(
+            frozenset(m[3].key for m in matches),
+            frozenset(m[3].key for m in matches if m[4]),
+            frozenset(m[3].key for m in matches if m[5]),
+            frozenset(m[3].key for m in matches if not m[6]),
+        )
+
+
+def classified_matches(matcher: TermMatcher, view: DocumentView) -> list[Classified]:
+    """Every prose match of a view, classified (see `Classified`)."""
+    title = _title_line(view)
+    return [
+        _classified(region, start, end, term, title)
+        for region in view.regions
+        for start, end, term in prose_matches(matcher, region)
+    ]
+
+
+def module_terms(matcher: TermMatcher, path: Path, source: str) -> ModuleTerms:
+    """The terms a module's text uses, as the index records them (`WorkspaceIndex.adopt_terms`)."""
+    return ModuleTerms.of(classified_matches(matcher, view_module(path, source)))
+
+
+def file_stamp(path: Path) -> object:
+    """What says a file on disk is unchanged (see `WorkspaceIndex._stamp`)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
 @dataclass(slots=True)
 class _CachedModule:
     stamp: object
     view: DocumentView
-    matches: list[tuple[Region, int, int, Term, bool, bool, bool]] | None = None
+    matches: list[Classified] | None = None
+    by_term: dict[str, list[Classified]] = field(default_factory=dict)  # before `matches`
 
 
 def markdown_header(source: str) -> tuple[dict, str | None]:
@@ -180,6 +234,52 @@ def markdown_header(source: str) -> tuple[dict, str | None]:
     body = span[2] if span else 0
     heading = _HEADING.search(source, body, body + HEADING_SEARCH_CHARS)
     return front_matter, heading.group(1) if heading else None
+
+
+def _nbformat4_cells(source: str) -> list[tuple[str, str]] | None:
+    """(cell type, source) of a plain nbformat 4 notebook's cells; None for anything else."""
+    try:
+        notebook = json.loads(source)
+    except ValueError:
+        return None
+    if not isinstance(notebook, dict) or notebook.get("nbformat") != 4:
+        return None
+    cells = notebook.get("cells")
+    if not isinstance(cells, list):
+        return None
+    found = []
+    for cell in cells:
+        text = cell.get("source", "") if isinstance(cell, dict) else None
+        if isinstance(text, list) and all(isinstance(line, str) for line in text):
+            text = "".join(text)
+        if not isinstance(text, str):
+            return None
+        found.append((str(cell.get("cell_type")), text))
+    return found
+
+
+def notebook_header(source: str) -> tuple[dict, str | None] | None:
+    """A notebook's front matter (its first cell's, when Markdown or raw) and first `# heading`
+    of a Markdown cell, read without finding the prose of every cell (what `heading_of` and the
+    notebook view give); None when it is not plain nbformat 4."""
+    cells = _nbformat4_cells(source)
+    if cells is None:
+        return None
+    front_matter: dict = {}
+    if cells and cells[0][0] in ("markdown", "raw"):
+        front_matter = front_matter_of(cells[0][1])
+    for kind, text in cells:
+        heading = _HEADING.search(text) if kind == "markdown" else None
+        if heading:
+            return front_matter, heading.group(1)
+    return front_matter, None
+
+
+def notebook_text(source: str) -> str | None:
+    """Every cell's text of a plain nbformat 4 notebook, decoded (for a quick search: a
+    superset of its prose)."""
+    cells = _nbformat4_cells(source)
+    return None if cells is None else "\n".join(text for _kind, text in cells)
 
 
 def prose_matches(matcher: TermMatcher, region: Region) -> Iterable[tuple[int, int, Term]]:
@@ -402,27 +502,96 @@ class WorkspaceIndex:
 
     def record_terms(self, module: ModuleFile, keys: Iterable[str]) -> None:
         """The terms another pass over the module's prose found (a caller's own analysis)."""
+        _set_terms(module, ModuleTerms.of(self._matches(module)))
         module.terms = frozenset(keys)
-        self._record_introductions(module, self._matches(module))
         module.terms_known = True
 
-    @staticmethod
-    def _record_introductions(
-        module: ModuleFile, matches: list[tuple[Region, int, int, Term, bool, bool, bool]]
-    ) -> None:
-        module.defines = frozenset(m[3].key for m in matches if m[4])
-        module.headings = frozenset(m[3].key for m in matches if m[5])
-        module.plain = frozenset(m[3].key for m in matches if not m[6])
+    # -- indexing in other processes (see `course.pool`) -----------------------------------------
 
-    def set_matcher(self, matcher: TermMatcher) -> None:
-        """A new glossary version: every module's terms are found again."""
+    def pending_terms(self) -> list[tuple[Path, object, str | None]]:
+        """The modules whose terms are not indexed yet, the course's first: (path, the stamp of
+        the text to read, the editor's text when open, else None: read from disk)."""
+        course = self.modules()
+        in_course = {module.path for module in course}
+        others = [m for m in self._modules.values() if m.path not in in_course]
+        pending: list[tuple[Path, object, str | None]] = []
+        for module in (*course, *others):
+            if not module.terms_known:
+                text = self._open_text(module.path)
+                stamp = id(text) if text is not None else None
+                pending.append((module.path, stamp, text))
+        return pending
+
+    def adopt_terms(self, path: Path, stamp: object, terms: ModuleTerms) -> bool:
+        """The terms another process found in a module's text of `stamp`; taken only when the
+        module is still not indexed and its text is still that one."""
+        with self._lock:
+            module = self._modules.get(path)
+            if module is None or module.terms_known or self.matcher is None:
+                return False
+            if stamp is None or self._stamp(path) != stamp:
+                return False
+            _set_terms(module, terms)
+            module.terms_known = True
+            module.terms_stamp = stamp
+            return True
+
+    def terms_of(self, path: Path) -> ModuleTerms | None:
+        """What the index knows of a module's terms (None: not indexed)."""
+        module = self._modules.get(path)
+        if module is None or not module.terms_known:
+            return None
+        return ModuleTerms(module.terms, module.defines, module.headings, module.plain)
+
+    def replica(self, open_texts: dict[Path, str]) -> WorkspaceIndex:
+        """A copy to send to another process: the modules and what is indexed of them, the
+        editor's texts of open modules as they are now; no views, no matcher (the receiver sets
+        its own), the courses ordered again when first asked for."""
+        with self._lock:
+            copy = WorkspaceIndex(
+                roots=list(self.roots),
+                include=list(self.include),
+                exclude=list(self.exclude),
+                cache_size=self.cache_size,
+                toc=self.toc,
+                language=self.language,
+            )
+            copy._modules = dict(self._modules)
+            copy._roots = dict(self._roots)
+            copy._open = dict(open_texts)
+            return copy
+
+    def take_modules(self) -> dict[Path, ModuleFile]:
+        """A replica's modules, taken out of it (to send them apart, see `give_modules`)."""
+        modules, self._modules = self._modules, {}
+        return modules
+
+    def give_modules(self, modules: dict[Path, ModuleFile]) -> None:
+        self._modules = modules
+
+    def __getstate__(self) -> dict:
+        state = {name: getattr(self, name) for name in _PICKLED}
+        state["_open"] = dict(self._open)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        fields = {name: state[name] for name in _PICKLED if not name.startswith("_")}
+        self.__dict__.update(WorkspaceIndex(**fields).__dict__)
+        self._modules = state["_modules"]
+        self._roots = state["_roots"]
+        self._open = state["_open"]
+
+    def set_matcher(self, matcher: TermMatcher, index: bool = True) -> None:
+        """A new glossary version: every module's terms are found again (now, or by whoever
+        takes `pending_terms`)."""
         with self._lock:
             self.matcher = matcher
             self._views.clear()
             self._patterns.clear()
             for module in self._modules.values():
                 module.terms_known = False
-        self.index_terms()
+        if index:
+            self.index_terms()
 
     def refresh(self, path: Path) -> None:
         """Index one file again (after an edit, a save or a file event)."""
@@ -489,8 +658,11 @@ class WorkspaceIndex:
 
     def _describe(self, path: Path) -> ModuleFile:
         source, problem = self._source(path)
-        if path.suffix == ".ipynb" and source is not None:
-            view = view_module(path, source)
+        header = notebook_header(source) if path.suffix == ".ipynb" and source else None
+        if header is not None:
+            front_matter, heading = header
+        elif path.suffix == ".ipynb" and source is not None:
+            view = view_module(path, source)  # not plain nbformat 4: the notebook reader decides
             front_matter, heading = view.front_matter, heading_of(view)
             problem = problem or view.error
         else:
@@ -510,9 +682,7 @@ class WorkspaceIndex:
 
     def _find_terms(self, module: ModuleFile) -> None:
         stamp = self._stamp(module.path)
-        matches = self._matches(module)
-        module.terms = frozenset(match[3].key for match in matches)
-        self._record_introductions(module, matches)
+        _set_terms(module, ModuleTerms.of(self._matches(module)))
         module.terms_known = self.matcher is not None
         module.terms_stamp = stamp
 
@@ -524,11 +694,7 @@ class WorkspaceIndex:
         source = self._open_text(path)
         if source is not None:
             return id(source)
-        try:
-            stat = path.stat()
-        except OSError:
-            return None
-        return stat.st_mtime_ns, stat.st_size
+        return file_stamp(path)
 
     def _cached(self, path: Path) -> _CachedModule | None:
         """The module's view and prose matches, reused while its text is unchanged."""
@@ -550,17 +716,12 @@ class WorkspaceIndex:
                 self._views.popitem(last=False)
         return entry
 
-    def _matches(self, module: ModuleFile) -> list[tuple[Region, int, int, Term, bool, bool, bool]]:
+    def _matches(self, module: ModuleFile) -> list[Classified]:
         entry = self._cached(module.path)
         if entry is None or self.matcher is None:
             return []
         if entry.matches is None:
-            title = _title_line(entry.view)
-            entry.matches = [
-                _classified(region, start, end, term, title)
-                for region in entry.view.regions
-                for start, end, term in prose_matches(self.matcher, region)
-            ]
+            entry.matches = classified_matches(self.matcher, entry.view)
         return entry.matches
 
     def _may_use(self, module: ModuleFile, term: Term, kind: str = "use") -> bool:
@@ -574,11 +735,13 @@ class WorkspaceIndex:
             or len(open_text) > STALE_TERMS_TRUSTED_FROM
         ):
             return term.key in module.terms
-        if module.path.suffix == ".ipynb":
-            return True  # names may be JSON-escaped there; the matcher decides
         source = open_text if open_text is not None else self._source(module.path)[0]
         if source is not None and len(source) > STALE_TERMS_TRUSTED_FROM:
             return False  # a module this large is not searched per request: once indexed
+        if source is not None and module.path.suffix == ".ipynb":
+            source = notebook_text(source)  # names may be JSON-escaped or split across lines
+            if source is None:
+                return True  # not plain nbformat 4: the matcher decides
         return source is not None and self._pattern(term, kind).search(source) is not None
 
     def _pattern(self, term: Term, kind: str = "use") -> re.Pattern[str]:
@@ -657,7 +820,11 @@ class WorkspaceIndex:
         if entry is None:
             return
         if entry.matches is None and self.matcher is not None:
-            matches: Iterable = self._term_matches(entry.view, term)  # not matched whole yet
+            matches: Iterable[Classified] | None = entry.by_term.get(term.key)
+            if matches is None:  # not matched whole yet: this term's matches, kept when small
+                matches = self._term_matches(entry.view, term)
+                if _view_size(entry.view) <= STALE_TERMS_TRUSTED_FROM:
+                    matches = entry.by_term[term.key] = list(matches)
         else:
             matches = self._matches(module)
         for region, start, end, found, defined, heading, link in matches:
@@ -666,9 +833,7 @@ class WorkspaceIndex:
                     module, entry.view, region, start, end, found, defined, heading, link
                 )
 
-    def _term_matches(
-        self, view: DocumentView, term: Term
-    ) -> Iterator[tuple[Region, int, int, Term, bool, bool, bool]]:
+    def _term_matches(self, view: DocumentView, term: Term) -> Iterator[Classified]:
         """One term's matches in a view, found where its names occur and confirmed by the
         matcher: what matching the whole module would give for it, at a fraction of the cost."""
         assert self.matcher is not None
@@ -731,7 +896,7 @@ class WorkspaceIndex:
 
 def _classified(
     region: Region, start: int, end: int, term: Term, title: tuple[int, int] | None
-) -> tuple[Region, int, int, Term, bool, bool, bool]:
+) -> Classified:
     """A match with what it is: (…, written as its introduction, a section about it, a link's
     text or the description of a linked lesson: a reference to where it is taught)."""
     text = region.text
@@ -763,14 +928,21 @@ def _is_kind(occurrence: Occurrence, kind: str) -> bool:
     return True
 
 
+_PICKLED = ("roots", "include", "exclude", "cache_size", "toc", "language", "_modules", "_roots")
+
+
+def _set_terms(module: ModuleFile, terms: ModuleTerms) -> None:
+    module.terms, module.defines = terms.terms, terms.defines
+    module.headings, module.plain = terms.headings, terms.plain
+
+
 def _keep_terms(found: ModuleFile, into: ModuleFile) -> None:
-    into.terms, into.defines, into.headings, into.plain = (
-        found.terms,
-        found.defines,
-        found.headings,
-        found.plain,
-    )
+    _set_terms(into, ModuleTerms(found.terms, found.defines, found.headings, found.plain))
     into.terms_known, into.terms_stamp = True, found.terms_stamp
+
+
+def _view_size(view: DocumentView) -> int:
+    return sum(len(region.text) for region in view.regions)
 
 
 def _undescribed(path: Path) -> ModuleFile:

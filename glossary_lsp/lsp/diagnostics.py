@@ -17,23 +17,22 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
+from glossary_lsp.course.pool import chunks
+from glossary_lsp.course.workspace import ModuleTerms
 from glossary_lsp.features.course import module_name_findings, toc_findings
 from glossary_lsp.features.diagnostics import (
-    GLOSSARY_SCHEMA,
-    SEVERITY_RANK,
-    Finding,
+    CourseFacts,
     glossary_findings,
 )
-from glossary_lsp.glossary.problems import LoadProblem
-from glossary_lsp.lsp import convert
+from glossary_lsp.lsp import convert, course_pass
 from glossary_lsp.lsp.convert import Publication
+from glossary_lsp.lsp.course_pass import problem_findings, source_findings
 from glossary_lsp.lsp.publisher import DiagnosticsPublisher
 from glossary_lsp.lsp.session import Session, Snapshot, resolved_path
-from glossary_lsp.text.positions import LineIndex
 from glossary_lsp.text.uris import path_to_uri, uri_key, uri_to_path
 from glossary_lsp.text.views import DocumentView
 
@@ -54,6 +53,8 @@ class Diagnostics:
         self._dirty: set[str] = set()
         self._generation = 0
         self._pending_pass: asyncio.TimerHandle | None = None
+        self._current_pass: asyncio.Task | None = None
+        self._scope: set[Path] | None = set()  # the modules the next pass diagnoses; None: all
         self._tasks: set[asyncio.Task] = set()
 
     # -- scheduling ------------------------------------------------------------------------------
@@ -66,10 +67,21 @@ class Diagnostics:
             return
         self._running[key] = self._spawn(self._document_loop(uri, key))
 
-    def schedule_workspace_pass(self, delay: float = WORKSPACE_PASS_DELAY) -> None:
+    async def analysed(self, uri: str) -> None:
+        """When the open document's analysis (if one runs) has ended."""
+        task = self._running.get(uri_key(uri))
+        if task is not None:
+            await asyncio.wait({task})
+
+    def schedule_workspace_pass(
+        self, delay: float = WORKSPACE_PASS_DELAY, only: set[Path] | None = None
+    ) -> None:
+        """A course pass after `delay`: over every module, or (`only`) over some, joining what
+        is already scheduled; a pass already running is overtaken."""
         if self._pending_pass is not None:
             self._pending_pass.cancel()
-        self._generation += 1  # a pass already running is overtaken
+        self._widen_scope(only)
+        self._generation += 1  # a pass already running (in-thread) is overtaken
         loop = asyncio.get_running_loop()
         self._pending_pass = loop.call_later(delay, lambda: self._spawn(self.workspace_pass()))
 
@@ -116,7 +128,6 @@ class Diagnostics:
                     break
         finally:
             self._running.pop(key, None)
-        self.schedule_workspace_pass()
 
     async def _diagnose_open(self, uri: str) -> None:
         snapshot = self.session.snapshot()
@@ -232,49 +243,119 @@ class Diagnostics:
     # -- the course --------------------------------------------------------------------------
 
     async def workspace_pass(self) -> None:
-        """Findings of every module and workspace glossary; dropped when overtaken."""
+        """Findings of the modules in scope (every module, or those an edit can change), the
+        workspace glossaries and the TOC files. A pass still running is cancelled first, and what
+        it had not published yet joins this pass's scope."""
         self._pending_pass = None
+        previous, self._current_pass = self._current_pass, asyncio.current_task()
+        if previous is not None and not previous.done():
+            previous.cancel()
+            await asyncio.wait({previous})
+        scope, self._scope = self._scope, set()
+        if scope is not None and not scope:
+            return
         generation = self._generation
         snapshot = self.session.snapshot()
-        found = await self.session.run(self._workspace, snapshot, generation)
+        small = len(course_pass.closed_modules(snapshot, scope)) <= course_pass.IN_THREAD_MODULES
+        if small or self.session.pool.in_thread:  # in-thread: sooner than a process starts
+            await self._workspace_in_thread(snapshot, generation, scope)
+        else:
+            await self._workspace_in_pool(snapshot, scope)
+        if scope is None:  # introductions may have moved: the open documents again
+            documents = self.session.documents.current()
+            for uri in {uri_key(n) for n in documents.notebooks} | set(documents.texts):
+                if documents.notebook_of_cell(uri) is None:
+                    self.document_settled(uri)
+
+    async def _workspace_in_pool(self, snapshot: Snapshot, scope: set[Path] | None) -> None:
+        session = self.session
+        remaining = set(course_pass.closed_modules(snapshot, scope))
+        tasks: list[asyncio.Future] = []
+        try:
+            glossary = await session.shared_glossary(snapshot.glossary)
+            context = await session.run(course_pass.share_course, session.pool, snapshot)
+            tasks = [
+                asyncio.ensure_future(
+                    session.pool.run(course_pass.diagnose_chunk, context, glossary, chunk)
+                )
+                for chunk in chunks(course_pass.closed_modules(snapshot, scope))
+            ]
+            for next_done in asyncio.as_completed(tasks):
+                publications = await next_done
+                remaining.difference_update(uri_to_path(p[0]) for p in publications)
+                self._publish_closed(snapshot, publications)
+            found = await session.run(self._course_files, snapshot)
+            self._publish_closed(snapshot, found[0])
+            self._publish_structure(found[1])
+        except asyncio.CancelledError:
+            self._widen_scope(remaining)  # overtaken: the next pass does the rest
+            raise
+        finally:
+            for task in tasks:
+                task.cancel()
+
+    async def _workspace_in_thread(
+        self, snapshot: Snapshot, generation: int, scope: set[Path] | None
+    ) -> None:
+        found = await self.session.run(self._workspace, snapshot, generation, scope)
         if generation != self._generation or found is None:
+            self._widen_scope(scope)
             return
-        publications, structure = found
-        open_uris = {uri_key(uri) for uri in snapshot.documents.texts}
+        publications, (glossaries, structure) = found
+        self._publish_closed(snapshot, publications + glossaries)
+        self._publish_structure(structure)
+
+    def _widen_scope(self, paths: set[Path] | None) -> None:
+        if self._scope is not None:
+            self._scope = None if paths is None else self._scope | paths
+
+    def _publish_closed(self, snapshot: Snapshot, publications: list[Publication]) -> None:
+        """Publications of files not open now (an open one has its own, fresher, analysis)."""
+        documents = self.session.documents.current()
+        open_uris = {uri_key(uri) for uri in documents.texts}
         closed = [p for p in publications if uri_key(p[0]) not in open_uris]
         self._publish(closed, source_for=lambda u: self._source_of(snapshot, u))
-        self._publish_structure(structure)
+
+    def module_changed(
+        self, path: Path, before: ModuleTerms | None, after: ModuleTerms | None
+    ) -> None:
+        """A module's terms were indexed again (an edit settled): the other modules whose
+        findings can change are those using a term whose place in this module changed (used,
+        defined, a heading, a link's text only); only they are diagnosed again."""
+        if after is None:
+            return  # not indexed (yet): the indexing's pass diagnoses the course
+        keys = changed_terms(before or ModuleTerms.none(), after)
+        if not keys:
+            return
+        index = self.session.index
+        users = {m.path for m in index.modules() if m.path != path and not keys.isdisjoint(m.terms)}
         documents = self.session.documents.current()
         for uri in {uri_key(n) for n in documents.notebooks} | set(documents.texts):
-            if documents.notebook_of_cell(uri) is None:
-                self.document_settled(uri)
+            other = uri_to_path(uri)
+            if (other in users or other == path) and documents.notebook_of_cell(uri) is None:
+                self.document_settled(uri)  # an open module (this one too): analysed again
+        self.schedule_workspace_pass(only=users | {path})
 
     def _workspace(
-        self, snapshot: Snapshot, generation: int
-    ) -> tuple[list[Publication], list[Publication]] | None:
-        """Runs off the event loop: the modules' and glossaries' publications, and the TOC
-        files'; None when overtaken before it could start."""
+        self, snapshot: Snapshot, generation: int, only: set[Path] | None = None
+    ) -> tuple[list[Publication], tuple[list[Publication], list[Publication]]] | None:
+        """Runs off the event loop: the modules' publications (those of `only`, when given), the
+        glossaries' and the TOC files'; None when overtaken before it could start."""
         if generation != self._generation or self.session.shutting_down.is_set():
             return None
+        index = snapshot.index
+        if only is None:
+            self.analyses.forget({module.path for module in index.modules()})
+        facts = CourseFacts(self.analyses, snapshot.glossary, index, snapshot.rules())
+        paths = course_pass.closed_modules(snapshot, only)
+        publications = course_pass.diagnose_modules(snapshot, facts, paths)
+        return publications, self._course_files(snapshot)
+
+    def _course_files(self, snapshot: Snapshot) -> tuple[list[Publication], list[Publication]]:
+        """Runs off the event loop: the workspace glossaries' publications and the TOC files'."""
         open_uris = {uri_key(uri) for uri in snapshot.documents.open_uris()}
         index = snapshot.index
-        results = self.analyses.workspace(snapshot.glossary, index, snapshot.rules())
         publications: list[Publication] = []
-        for path, findings in results.items():
-            uri = path_to_uri(path)
-            if uri_key(uri) in open_uris:
-                continue
-            module = index.module_at(path)
-            is_source = resolved_path(path) in snapshot.glossary_sources
-            view = index.view(module) if module is not None and (findings or is_source) else None
-            if view is not None and is_source:  # a glossary page: its problems as a source
-                findings = [*findings, *source_findings(snapshot, path, view)]
-            if not findings:
-                view = None
-            if view is None:
-                publications.append((uri, [], None))
-            else:
-                publications += convert.module_publications(snapshot, path, view, findings)
         for path in self._workspace_glossaries(snapshot):
             if uri_key(path_to_uri(path)) not in open_uris:
                 publications += self._glossary(snapshot, path)
@@ -333,20 +414,13 @@ def cancellable(view: DocumentView, superseded: Callable[[], bool]) -> DocumentV
     return replace(view, regions=regions)
 
 
-def source_findings(snapshot: Snapshot, path: Path | None, view: DocumentView) -> list[Finding]:
-    """A Markdown glossary source is a module page too: its problems as a source join in."""
-    if path is None or resolved_path(path) not in snapshot.glossary_sources:
-        return []
-    resolved = resolved_path(path)
-    problems = [*snapshot.load_problems.get(resolved, ()), *snapshot.load_notes.get(resolved, ())]
-    return problem_findings(problems, view.lines)
-
-
-def problem_findings(problems: Iterable[LoadProblem], lines: LineIndex) -> list[Finding]:
-    """A glossary source's problems and hints as findings, each with its own severity."""
-    findings = []
-    for problem in problems:
-        offset = lines.offset(max(problem.line - 1, 0), max(problem.column - 1, 0)) or 0
-        severity = problem.severity if problem.severity in SEVERITY_RANK else "error"
-        findings.append(Finding(GLOSSARY_SCHEMA, severity, problem.message, offset, offset))
-    return findings
+def changed_terms(before: ModuleTerms, after: ModuleTerms) -> set[str]:
+    """The terms whose place in a module changed: used or not, defined, a heading, plain."""
+    changed: set[str] = set()
+    for old, new in zip(
+        (before.terms, before.defines, before.headings, before.plain),
+        (after.terms, after.defines, after.headings, after.plain),
+        strict=True,
+    ):
+        changed |= old ^ new
+    return changed

@@ -17,8 +17,10 @@ from typing import Any
 from lsprotocol import types
 
 from glossary_lsp.glossary.store import WORKSPACE_GLOSSARY
+from glossary_lsp.lsp import course_pass
 from glossary_lsp.lsp.capabilities import ClientFeatures
 from glossary_lsp.lsp.server import GlossaryServer
+from glossary_lsp.lsp.session import Session
 from glossary_lsp.text.uris import uri_key, uri_to_path
 
 log = logging.getLogger(__name__)
@@ -107,7 +109,8 @@ async def index_workspace(ls: GlossaryServer) -> None:
     index.matcher = session.glossary.matcher
     await session.run(index.list_modules)
     session.indexed.set()  # modules known: definition can answer, searching as it goes
-    await session.run(index.index_terms, report)
+    if not await course_pass.index_terms(session, index, report):
+        return  # superseded by a new index or glossary version, which indexes again
     if progress:
         ls.work_done_progress.end(
             token, types.WorkDoneProgressEnd(message=f"{len(index.modules())} modules")
@@ -125,8 +128,10 @@ def notify_course_changed(ls: GlossaryServer) -> None:
 async def rematch_workspace(ls: GlossaryServer) -> None:
     """A new glossary version: find every module's terms again, then the course's findings."""
     session = ls.session
-    await session.run(session.index.set_matcher, session.glossary.matcher)
-    ls.diagnostics.schedule_workspace_pass(delay=0)
+    index = session.index
+    index.set_matcher(session.glossary.matcher, index=False)
+    if await course_pass.index_terms(session, index):
+        ls.diagnostics.schedule_workspace_pass(delay=0)
 
 
 async def begin_progress(ls: GlossaryServer, token: str) -> bool:
@@ -316,27 +321,38 @@ def document_changed(ls: GlossaryServer, uri: str, delay: float = EDIT_DEBOUNCE_
 
 
 async def settle_document(ls: GlossaryServer, uri: str) -> None:
+    """The edits settled: the document's own findings first, then the index's terms of the
+    module, then (only if a term's place in it changed) the modules that can change with it."""
     ls.pending_edits.pop(uri_key(uri), None)
     session = ls.session
     path = uri_to_path(uri)
-    if (
-        path is not None
-        and not session.is_glossary_path(path)
-        and session.index.is_module_path(path)
-    ):
-        if path in session.refreshing:  # one refresh per module at a time; it runs again after
-            session.refreshing[path] = True
-            return
-        session.refreshing[path] = False
-        try:
-            while True:
-                await session.run(session.index.refresh, path)
-                if not session.refreshing.get(path):
-                    break
-                session.refreshing[path] = False
-        finally:
-            session.refreshing.pop(path, None)
     ls.diagnostics.document_settled(uri)
+    if path is None or session.is_glossary_path(path) or not session.index.is_module_path(path):
+        return
+    index = session.index
+    before = index.terms_of(path)
+    await ls.diagnostics.analysed(uri)  # the own analysis has the interpreter first
+    if not await refresh_module(session, path):
+        return  # a refresh of this module is running: it runs once more and reports
+    if index is session.index:
+        ls.diagnostics.module_changed(path, before, index.terms_of(path))
+
+
+async def refresh_module(session: Session, path: Path) -> bool:
+    """The index re-reads a module's terms, one refresh per module at a time: asked while one
+    runs, that one runs once more after (False: this call joined it)."""
+    if path in session.refreshing:
+        session.refreshing[path] = True
+        return False
+    session.refreshing[path] = False
+    try:
+        while True:
+            await session.run(session.index.refresh, path)
+            if not session.refreshing.get(path):
+                return True
+            session.refreshing[path] = False
+    finally:
+        session.refreshing.pop(path, None)
 
 
 def document_closed(ls: GlossaryServer, uri: str, cell_uris: list[str] | None = None) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 import threading
 from collections.abc import Collection, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
+from glossary_lsp.course.pool import CoursePool, Shared
 from glossary_lsp.course.workspace import MODULE_SUFFIXES, WorkspaceIndex, read_module_text
 from glossary_lsp.features.base import GlossaryVersion
 from glossary_lsp.features.code_actions import IGNORE_FILE, parse_ignore_file
@@ -38,6 +40,7 @@ from glossary_lsp.text.uris import path_to_uri, uri_to_path
 log = logging.getLogger(__name__)
 
 ANALYSIS_WORKERS = 2
+SWITCH_INTERVAL = 0.001  # seconds
 
 
 @dataclass(frozen=True)
@@ -206,7 +209,14 @@ class Session:
         self.shutting_down = threading.Event()
         # Analyses and indexing; requests have their own thread so they never queue behind them.
         self.executor = ThreadPoolExecutor(ANALYSIS_WORKERS, thread_name_prefix="glossary-lsp")
+        # What still runs on those threads (a document's own analysis) hands the interpreter
+        # lock back to the event loop every millisecond instead of every 5.
+        sys.setswitchinterval(SWITCH_INTERVAL)
         self.request_executor = ThreadPoolExecutor(1, thread_name_prefix="glossary-lsp-request")
+        # Course-wide passes (the term index, the course's diagnostics): worker processes, so
+        # that they never hold this process's interpreter lock; in-thread when they cannot start.
+        self.pool = CoursePool(self.executor)
+        self._shared_glossary: tuple[GlossaryVersion, Shared] | None = None
         self._glossary_files: dict[tuple[Path, int], GlossaryFile] = {}
         # Modules whose index entry is being refreshed after an edit; True: edited meanwhile,
         # refresh again (superseded refreshes of a large module never pile up on the workers).
@@ -291,15 +301,35 @@ class Session:
     # -- work off the event loop ---------------------------------------------------------------
 
     async def run(self, work, *args):  # noqa: ANN001, ANN201 - any callable and its result
-        """Run background work `work(*args)` (an analysis, indexing) on the session's executor."""
-        return await asyncio.get_running_loop().run_in_executor(self.executor, work, *args)
+        """Run background work `work(*args)` (an analysis, indexing) on the session's executor;
+        after `close` the work is cancelled instead (`asyncio.CancelledError`)."""
+        return await self._run_on(self.executor, work, *args)
 
     async def run_for_request(self, work, *args):  # noqa: ANN001, ANN201
         """Run a request's slow step (building a view) off the event loop, ahead of analyses."""
-        return await asyncio.get_running_loop().run_in_executor(self.request_executor, work, *args)
+        return await self._run_on(self.request_executor, work, *args)
+
+    async def _run_on(self, executor, work, *args):  # noqa: ANN001, ANN202
+        if self.shutting_down.is_set():
+            raise asyncio.CancelledError("the session is closed")
+        try:
+            return await asyncio.get_running_loop().run_in_executor(executor, work, *args)
+        except RuntimeError:
+            if self.shutting_down.is_set():  # "cannot schedule new futures after shutdown"
+                raise asyncio.CancelledError("the session is closed") from None
+            raise
+
+    async def shared_glossary(self, version: GlossaryVersion) -> Shared:
+        """The glossary of a version as the pool's workers load it, written once per version."""
+        if self._shared_glossary is None or self._shared_glossary[0] is not version:
+            handle = await self.run(self.pool.share_glossary, version.glossary)
+            self._shared_glossary = (version, handle)
+        return self._shared_glossary[1]
 
     def close(self) -> None:
-        """The connection ends: running analyses see `shutting_down`, queued ones never start."""
+        """The connection ends: running analyses see `shutting_down`, queued ones never start,
+        the worker processes end."""
         self.shutting_down.set()
+        self.pool.close()
         self.executor.shutdown(wait=False, cancel_futures=True)
         self.request_executor.shutdown(wait=False, cancel_futures=True)
