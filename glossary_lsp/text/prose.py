@@ -234,76 +234,95 @@ class _Walker:
             self._walk_events(data, text, depth)
 
     def _walk_events(self, data: bytes, text: str, depth: int) -> None:
+        # One pass over the parser's events, the hot loop of prose detection: the checks are
+        # ordered by how often each event comes (text first) and do no work an event does not
+        # need; spans that touch the previous one extend it instead of adding a span.
         spans = self.spans
+        append = spans.append
+        find = data.find
         skip = 0  # > 0 inside autolinks and inline raw HTML elements
         code_block: list | None = None
         html_block: list[int] | None = None
         role: tuple[int, int] | None = None  # (text end, `{` offset) of a role name just seen
         joined = -1  # where the last span ends when only emphasis markers came after it
+        roles_possible = b"}`" in data
         events: Iterable[tuple[Any, Any]] = _PARSER.events_with_range(text, **_EVENT_OPTIONS)
         for event, where in events:
             if type(event) is str:  # SoftBreak, HardBreak, Rule
                 if event != "Rule" and not skip and code_block is None:
-                    start, end = where["start"], where["end"]
-                    if joined >= 0 and data.find(b"_", joined, start) < 0:
+                    start = where["start"]
+                    end = where["end"]
+                    if joined >= 0 and find(b"_", joined, start) < 0:
                         spans[-1] = (spans[-1][0], end)
                     else:
-                        spans.append((start, end))
+                        append((start, end))
                     joined = end
                 continue
-            value = event.get("Text")
-            if value is not None:
-                start, end = where["start"], where["end"]
+            if "Text" in event:
+                start = where["start"]
+                end = where["end"]
                 if code_block is not None:
                     code_block.append((start, end))
                 elif skip:
                     joined = -1
                 else:
                     # `_` markers are word characters: a span never covers them
-                    if joined >= 0 and data.find(b"_", joined, start) < 0:
+                    if joined >= 0 and find(b"_", joined, start) < 0:
                         spans[-1] = (spans[-1][0], end)
                     else:
-                        spans.append((start, end))
+                        append((start, end))
                     joined = end
-                    if data[end - 1] == 0x7D:  # `}`: perhaps a role's name
+                    if roles_possible and data[end - 1] == 0x7D:  # `}`: perhaps a role's name
                         role = (end, data.rfind(b"{", start, end))
                 continue
-            value = event.get("Start") or event.get("End")
-            if type(value) is str and value in _EMPHASIS:
-                continue  # the markers between two texts join them (no words in `*`, `~~`)
+            value = event.get("Start")
+            if value is not None:
+                if type(value) is str:
+                    if value in _EMPHASIS:
+                        continue  # the markers between two texts join them (no words in `*`)
+                    if value == "HtmlBlock":
+                        html_block = []
+                elif "CodeBlock" in value:
+                    code_block = [value["CodeBlock"], where["start"]]
+                elif "Link" in value and value["Link"]["link_type"] in _AUTOLINKS:
+                    skip += 1
+                joined = -1
+                continue
+            value = event.get("End")
+            if value is not None:
+                if type(value) is str:
+                    if value in _EMPHASIS:
+                        continue
+                    if value == "CodeBlock":
+                        if code_block is not None:
+                            self._code_block(data, code_block, depth)
+                            code_block = None
+                    elif value == "HtmlBlock":
+                        if html_block:
+                            spans.extend(html.visible_text(data, html_block[0], html_block[1]))
+                            html_block = None
+                    elif value in _INLINE_CONTAINERS:
+                        skip = 0
+                    elif value == "Link" and skip:
+                        skip -= 1
+                elif "Heading" in value:
+                    skip = 0
+                joined = -1
+                continue
             joined = -1
-            if value is None:
-                if "Code" in event:
-                    if role is not None and role[0] == where["start"]:
-                        self._role(data, role[1], where["start"], where["end"])
-                    role = None
-                elif "Html" in event:
-                    if html_block is not None:
-                        if not html_block:
-                            html_block.append(where["start"])
-                        html_block[1:] = [where["end"]]
-                elif "InlineHtml" in event:
-                    tag = html.tag_name(data[where["start"] : where["end"]])
-                    if tag is not None and tag[0] in html.RAW_ELEMENTS:
-                        skip = max(0, skip - 1) if tag[1] else skip + 1
-            elif "Start" in event:
-                if type(value) is dict:
-                    if "CodeBlock" in value:
-                        code_block = [value["CodeBlock"], where["start"]]
-                    elif "Link" in value and value["Link"]["link_type"] in _AUTOLINKS:
-                        skip += 1
-                elif value == "HtmlBlock":
-                    html_block = []
-            elif value == "CodeBlock" and code_block is not None:
-                self._code_block(data, code_block, depth)
-                code_block = None
-            elif value == "HtmlBlock" and html_block:
-                spans.extend(html.visible_text(data, html_block[0], html_block[1]))
-                html_block = None
-            elif (value in _INLINE_CONTAINERS) if type(value) is str else "Heading" in value:
-                skip = 0
-            elif value == "Link" and skip:
-                skip -= 1
+            if "Code" in event:
+                if role is not None and role[0] == where["start"]:
+                    self._role(data, role[1], where["start"], where["end"])
+                role = None
+            elif "Html" in event:
+                if html_block is not None:
+                    if not html_block:
+                        html_block.append(where["start"])
+                    html_block[1:] = [where["end"]]
+            elif "InlineHtml" in event:
+                tag = html.tag_name(data[where["start"] : where["end"]])
+                if tag is not None and tag[0] in html.RAW_ELEMENTS:
+                    skip = max(0, skip - 1) if tag[1] else skip + 1
 
     def _role(self, data: bytes, brace: int, code_start: int, code_end: int) -> None:
         name_match = _ROLE_NAME.match(data, brace, code_start)
