@@ -568,7 +568,7 @@ def _policy_exclusions(
     done = 0  # marks before this were covered by an earlier token
     marks = data.translate(_MARK_BYTES)
     position = marks.find(_MARK)
-    while position >= 0:
+    while position >= 0:  # inline, no call per mark: a page may have one in every word
         if position >= next_start:
             index = bisect.bisect_right(starts, position) - 1
             start, end = spans[index]
@@ -576,50 +576,38 @@ def _policy_exclusions(
         if position >= end:  # between spans: go on at the next one, past its marks
             position = marks.find(_MARK, next_start)
             continue
-        done = _exclude_at_mark(data, position, max(start, done), end, mdx, excluded)
-        position = marks.find(_MARK, max(position + 1, done))
+        byte = data[position]
+        found: re.Match[bytes] | None
+        if byte == 0x26:  # `&`
+            found = _CHARACTER_REFERENCE.match(data, position, end)
+            if found is not None and (found.group(1) is None or found.group(1) in _ENTITIES):
+                excluded.append(found.span())  # `&nbsp;` is no word of the text
+        elif byte == 0x24:  # `$`
+            found = _LOOSE_MATH.match(data, position, end)
+            if found is not None:
+                excluded.append(found.span())
+                done = found.end()
+        elif byte == 0x7B:  # `{`
+            found = _AT_BRACE.match(data, position, end) or (
+                _MDX_EXPRESSION.match(data, position, end) if mdx else None
+            )
+            if found is not None:
+                excluded.append(found.span())
+                done = found.end()
+        elif byte == 0x5C and (found := _BEGIN.match(data, position, end)) is not None:
+            excluded.append(found.span())  # `\\begin{…}`, a LaTeX opener
+            done = found.end()
+        elif byte != 0x5C or (position > 0 and data[position - 1] == 0x3A):  # `C:\\`
+            token_start, token_end = _token_around(data, position, max(start, done), end)
+            shapes = _TOKEN_SHAPES.finditer(data, token_start, token_end)
+            excluded.extend(shape.span() for shape in shapes)
+            done = token_end
+        position = marks.find(_MARK, position + 1 if position >= done else done)
     for literal, shape in ((b"www.", _TOKEN_SHAPES), (b"[!", _ALERT_MARKER)):
         excluded.extend(_shapes_at(data, literal, shape, spans, starts))
     if b"\\begin{" in data:
         excluded.extend(_math_environments(data))
     return _merge(excluded)
-
-
-def _exclude_at_mark(
-    data: bytes, position: int, start: int, end: int, mdx: bool, excluded: list[Span]
-) -> int:
-    """Add what the policies take out at the mark `data[position]`, in prose [start, end)
-    (start: past what earlier marks covered); returns where the covered text ends."""
-    byte = data[position]
-    if byte == 0x26:  # `&`
-        found = _CHARACTER_REFERENCE.match(data, position, end)
-        if found is not None and (found.group(1) is None or found.group(1) in _ENTITIES):
-            excluded.append(found.span())  # `&nbsp;` is no word of the text
-        return start
-    if byte == 0x24:  # `$`
-        found = _LOOSE_MATH.match(data, position, end)
-        if found is None:
-            return start
-        excluded.append(found.span())
-        return found.end()
-    if byte == 0x7B:  # `{`
-        found = _AT_BRACE.match(data, position, end) or (
-            _MDX_EXPRESSION.match(data, position, end) if mdx else None
-        )
-        if found is None:
-            return start
-        excluded.append(found.span())
-        return found.end()
-    if byte == 0x5C:  # `\\`: a LaTeX opener, or a Windows path after `C:`
-        found = _BEGIN.match(data, position, end)
-        if found is not None:
-            excluded.append(found.span())
-            return found.end()
-        if position == 0 or data[position - 1] != 0x3A:
-            return start
-    token_start, token_end = _token_around(data, position, start, end)
-    excluded.extend(found.span() for found in _TOKEN_SHAPES.finditer(data, token_start, token_end))
-    return token_end
 
 
 def _token_around(data: bytes, position: int, start: int, end: int) -> Span:
