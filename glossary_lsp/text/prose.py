@@ -182,6 +182,23 @@ def markdown_prose(text: str, front_matter: bool = True, mdx: bool = False) -> l
     return analyse_markdown(text, front_matter, mdx).spans
 
 
+def prose_spans(
+    text: str,
+    start: int = 0,
+    end: int | None = None,
+    front_matter: bool = True,
+    mdx: bool = False,
+) -> list[Span]:
+    """Prose spans (code points of `text`) of the slice `text[start:end]`, read alone.
+
+    The slice should start and end at top-level block boundaries (a line after a blank line,
+    outside any fence, HTML block or `$$` block, not indented): then its blocks parse as in
+    the whole text, except reference links (`[a][ref]`) whose definition lies outside it.
+    Front matter is only looked for when the slice starts the text."""
+    spans = analyse_markdown(text[start:end], front_matter and start == 0, mdx).spans
+    return [(low + start, high + start) for low, high in spans] if start else spans
+
+
 def analyse_markdown(text: str, front_matter: bool = True, mdx: bool = False) -> MarkdownProse:
     """Prose spans and MyST roles of Markdown, in code point offsets of `text`."""
     with _collector_paused():
