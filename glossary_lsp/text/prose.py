@@ -105,6 +105,8 @@ TITLED_DIRECTIVES = frozenset({
     "exercise", "rubric", "margin",
 })  # fmt: skip
 _MAX_DIRECTIVE_DEPTH = 8
+_MARKDOWN_DIRECTIVE_NAMES = frozenset(name.encode() for name in MARKDOWN_DIRECTIVES)
+_TITLED_DIRECTIVE_NAMES = frozenset(name.encode() for name in TITLED_DIRECTIVES)
 
 _ROLE_NAME = re.compile(rb"\{([A-Za-z][\w:.+\-]*)\}\Z")
 _DIRECTIVE_INFO = re.compile(r"\{([A-Za-z][\w:.+\-]*)\}[ \t]*(.*)")
@@ -500,12 +502,13 @@ def _code_content(data: bytes, start: int, end: int) -> Span:
     return content_start, max(content_start, content_end)
 
 
-def _colon_fences(data: bytes, titles: list[Span]) -> Iterable[Span]:
+def _colon_fences(data: bytes, titles: list[Span]) -> list[Span]:
     """Colon fence lines (and the bodies of directives that are not Markdown) to blank; the
     titles of titled directives are added to `titles`."""
+    blanks: list[Span] = []
     stack: list[tuple[int, bytes | None, int]] = []  # (colons, name, offset after the line)
     for line in _COLON_FENCE.finditer(data):
-        colons = len(line.group("colons"))
+        colons = line.end("colons") - line.start("colons")
         name = line.group("name")
         if name is None:
             while stack and stack[-1][0] > colons:
@@ -513,17 +516,19 @@ def _colon_fences(data: bytes, titles: list[Span]) -> Iterable[Span]:
             if not stack:
                 continue
             _, open_name, body_start = stack.pop()
-            if open_name is not None and open_name.decode() not in MARKDOWN_DIRECTIVES:
-                yield body_start, line.start()
-            yield line.span()
+            if open_name is not None and open_name not in _MARKDOWN_DIRECTIVE_NAMES:
+                blanks.append((body_start, line.start()))
+            blanks.append(line.span())
             continue
-        stack.append((colons, name, line.end()))
-        yield line.span()
-        if name.decode() in TITLED_DIRECTIVES and line.group("argument").strip():
+        line_end = line.end()
+        stack.append((colons, name, line_end))
+        blanks.append(line.span())
+        if name in _TITLED_DIRECTIVE_NAMES and line.group("argument").strip():
             titles.append(line.span("argument"))
-        options = _DIRECTIVE_OPTIONS.match(data, _next_line(data, line.end()))
+        options = _DIRECTIVE_OPTIONS.match(data, _next_line(data, line_end))
         if options is not None:
-            yield options.span()
+            blanks.append(options.span())
+    return blanks
 
 
 def _next_line(data: bytes, offset: int) -> int:
