@@ -30,6 +30,8 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html.entities import html5 as html5_entities
+from itertools import chain, islice
+from operator import itemgetter, lt
 from typing import Any
 
 import pyromark
@@ -41,6 +43,8 @@ from .positions import code_point_offsets
 from .views import CODE, MARKDOWN, OffsetMap, Region, Role
 
 Span = tuple[int, int]
+# name, start, end, visible text start, visible text end, in bytes
+_ByteRole = tuple[bytes, int, int, int, int]
 
 _OPTIONS = (
     pyromark.Options.ENABLE_TABLES
@@ -70,11 +74,12 @@ _EVENT_OPTIONS = _merging_text()
 
 
 @contextmanager
-def _collector_paused_for_tuples() -> Iterator[None]:
-    """pyromark 0.9 builds all events at once, as one tuple kept alive through the walk: the
-    collector would walk that heap again and again (2-3x the work), so it is paused for the
-    walk. 0.10 yields events lazily and needs no pause."""
-    if _EVENT_OPTIONS or not gc.isenabled():
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused: prose detection builds tens of thousands of small
+    tuples per MB (spans, roles; with pyromark 0.9 also all events at once), none in a cycle,
+    and the collector would walk them again and again (up to 2x the work, measured on 40,000
+    roles)."""
+    if not gc.isenabled():
         yield
         return
     gc.disable()
@@ -85,6 +90,7 @@ def _collector_paused_for_tuples() -> Iterator[None]:
 
 
 PROSE_ROLES = frozenset({"term", "abbr", "index"})
+_PROSE_ROLE_NAMES = frozenset(name.encode() for name in PROSE_ROLES)
 # Directives whose body is Markdown; any other directive's body is not prose.
 MARKDOWN_DIRECTIVES = frozenset({
     "admonition", "attention", "caution", "danger", "error", "hint", "important", "note",
@@ -99,6 +105,8 @@ TITLED_DIRECTIVES = frozenset({
     "exercise", "rubric", "margin",
 })  # fmt: skip
 _MAX_DIRECTIVE_DEPTH = 8
+_MARKDOWN_DIRECTIVE_NAMES = frozenset(name.encode() for name in MARKDOWN_DIRECTIVES)
+_TITLED_DIRECTIVE_NAMES = frozenset(name.encode() for name in TITLED_DIRECTIVES)
 
 _ROLE_NAME = re.compile(rb"\{([A-Za-z][\w:.+\-]*)\}\Z")
 _DIRECTIVE_INFO = re.compile(r"\{([A-Za-z][\w:.+\-]*)\}[ \t]*(.*)")
@@ -119,7 +127,10 @@ _MDX_STATEMENT = re.compile(rb"^(?:import|export)[ \t{*][^\r\n]*", re.M)
 
 # Inline policies over the parser's text. Each shape has a mark (`/`, `\\`, `@`, `{`, `[!`,
 # `www.`); only marks inside prose are looked at, so the cost follows the marks, not the text.
-_MARKS = re.compile(rb"[/\\@{$&]")
+# Marks are found with `bytes.find` in a copy where each mark is 1 (a regex over a MB costs
+# ~10 ms, `translate` and `find` well under one).
+_MARK_BYTES = bytes(1 if chr(byte) in "/\\@{$&" else 0 for byte in range(256))
+_MARK = b"\x01"
 # Shapes within one whitespace-separated token around a mark.
 _TOKEN_SHAPES = re.compile(
     rb"""
@@ -173,43 +184,87 @@ def markdown_prose(text: str, front_matter: bool = True, mdx: bool = False) -> l
     return analyse_markdown(text, front_matter, mdx).spans
 
 
+def prose_spans(
+    text: str,
+    start: int = 0,
+    end: int | None = None,
+    front_matter: bool = True,
+    mdx: bool = False,
+) -> list[Span]:
+    """Prose spans (code points of `text`) of the slice `text[start:end]`, read alone.
+
+    The slice should start and end at top-level block boundaries (a line after a blank line,
+    outside any fence, HTML block or `$$` block, not indented): then its blocks parse as in
+    the whole text, except reference links (`[a][ref]`) whose definition lies outside it.
+    Front matter is only looked for when the slice starts the text."""
+    spans = analyse_markdown(text[start:end], front_matter and start == 0, mdx).spans
+    return [(low + start, high + start) for low, high in spans] if start else spans
+
+
 def analyse_markdown(text: str, front_matter: bool = True, mdx: bool = False) -> MarkdownProse:
     """Prose spans and MyST roles of Markdown, in code point offsets of `text`."""
-    clean = _without_lone_surrogates(text)
-    data = clean.encode("utf-8")
-    skip = 0
-    if front_matter:
-        span = front_matter_span(clean)
-        if span is not None:
-            skip = len(clean[: span[2]].encode("utf-8"))
+    with _collector_paused():
+        return _analyse(text, front_matter, mdx)
+
+
+def _analyse(text: str, front_matter: bool, mdx: bool) -> MarkdownProse:
+    clean, data = _utf8(text)
     walker = _Walker(mdx)
-    walker.walk(_blank(data, [(0, skip)]) if skip else data)
-    merged = _merge(walker.spans)
-    spans = _subtract(merged, _policy_exclusions(data, merged, walker.excluded, mdx))
-    points = code_point_offsets(clean, data, [offset for span in spans for offset in span])
-    pairs = zip(points[0::2], points[1::2], strict=True)
-    prose = [(start, end) for start, end in pairs if start < end]
-    # Roles never overlap: (start, text start, text end, end) of each, in order, ascend.
-    roles = sorted(walker.roles, key=lambda role: role[1])
-    corners = code_point_offsets(
-        clean, data, [offset for _, start, end, a, b in roles for offset in (start, a, b, end)]
-    )
-    converted = [
-        Role(role[0].decode(), (start, end), (text_start, text_end))
-        for role, start, text_start, text_end, end in zip(
-            roles, corners[0::4], corners[1::4], corners[2::4], corners[3::4], strict=True
+    skip = _front_matter_end(clean) if front_matter else 0
+    if skip:
+        walker.walk(_blank(data, [(0, skip)]))
+    else:
+        walker.walk(data, text=clean)
+    if _apart(walker.spans):
+        merged = walker.spans
+        holes = _policy_exclusions(data, merged, walker.excluded, mdx)
+        spans = _subtract(_cut(merged, walker.name_cuts), holes)
+    else:  # spans out of order or touching (rare): the name cuts' indices would move
+        merged = _merge(walker.spans)
+        holes = _policy_exclusions(data, merged, walker.excluded + walker.name_holes(), mdx)
+        spans = _subtract(merged, holes)
+    # One conversion to code points for the spans and the roles' four columns of offsets
+    roles = sorted(walker.roles, key=itemgetter(1))  # roles never overlap: each column ascends
+    offsets = list(chain.from_iterable(spans))
+    count = len(offsets)
+    offsets += chain.from_iterable(map(itemgetter(column), roles) for column in range(1, 5))
+    points = code_point_offsets(clean, data, offsets)
+    # no span is empty, nor becomes empty
+    prose = list(zip(points[0:count:2], points[1:count:2], strict=True))
+    return MarkdownProse(prose, _converted_roles(roles, points[count:]))
+
+
+def _converted_roles(roles: list[_ByteRole], columns: list[int]) -> list[Role]:
+    """`roles` with the offsets of `columns` (their starts, ends, text starts, text ends)."""
+    count = len(roles)
+    names = {name: name.decode() for name in set(map(itemgetter(0), roles))}
+    return [
+        Role(names[role[0]], (start, end), (text_start, text_end))
+        for role, start, end, text_start, text_end in zip(
+            roles,
+            columns[:count],
+            columns[count : 2 * count],
+            columns[2 * count : 3 * count],
+            columns[3 * count :],
+            strict=True,
         )
     ]
-    return MarkdownProse(prose, converted)
 
 
-def _without_lone_surrogates(text: str) -> str:
-    """A lone surrogate (a notebook's `"\\ud800"`) becomes U+FFFD: one code point either way."""
+def _utf8(text: str) -> tuple[str, bytes]:
+    """`text` and its UTF-8; a lone surrogate (a notebook's `"\\ud800"`) becomes U+FFFD: one
+    code point either way."""
     try:
-        text.encode("utf-8")
+        return text, text.encode("utf-8")
     except UnicodeEncodeError:
-        return re.sub("[\ud800-\udfff]", "\ufffd", text)
-    return text
+        clean = re.sub("[\ud800-\udfff]", "\ufffd", text)
+        return clean, clean.encode("utf-8")
+
+
+def _front_matter_end(text: str) -> int:
+    """The byte offset where front matter at the top of `text` ends, 0 when it has none."""
+    span = front_matter_span(text)
+    return 0 if span is None else len(text[: span[2]].encode("utf-8"))
 
 
 # ----------------------------------------------------------------------------- the parser walk
@@ -222,97 +277,134 @@ class _Walker:
         self.mdx = mdx
         self.spans: list[Span] = []
         self.excluded: list[Span] = []
-        self.roles: list[tuple[bytes, int, int, int, int]] = []
+        self.roles: list[_ByteRole] = []
+        # (index in `spans`, offset): role names (`{term}`) that end those spans, cut off
+        # by index after the policies (not one more hole each: a page may have 40,000 roles)
+        self.name_cuts: list[tuple[int, int]] = []
+        self._role_names: dict[bytes, bytes | None] = {}  # `{name}` → name, None if no role
 
-    def walk(self, data: bytes, depth: int = 0) -> None:
-        """Add the prose of `data`; offsets are `data`'s, the caller maps a nested walk back."""
+    def name_holes(self) -> list[Span]:
+        """The role names of `name_cuts` as holes in `spans`."""
+        return [(brace, self.spans[index][1]) for index, brace in self.name_cuts]
+
+    def walk(self, data: bytes, depth: int = 0, text: str | None = None) -> None:
+        """Add the prose of `data`; offsets are `data`'s, the caller maps a nested walk back.
+        `text`: `data` decoded, when the caller has it."""
+        source = data
         data = self._blank_blocks(data)
         if b"\r" in data:  # pulldown-cmark misreads fences ended by a lone CR: same length
             data = _LONE_CR.sub(b"\n", data)
-        text = data.decode("utf-8", errors="replace")
-        with _collector_paused_for_tuples():
-            self._walk_events(data, text, depth)
+        if text is None or data is not source:
+            text = data.decode("utf-8", errors="replace")
+        self._walk_events(data, text, depth)
 
     def _walk_events(self, data: bytes, text: str, depth: int) -> None:
+        # One pass over the parser's events, the hot loop of prose detection: the checks are
+        # ordered by how often each event comes (text first) and do no work an event does not
+        # need; text after nothing but emphasis markers extends the previous span.
         spans = self.spans
+        append = spans.append
+        find = data.find
         skip = 0  # > 0 inside autolinks and inline raw HTML elements
         code_block: list | None = None
         html_block: list[int] | None = None
         role: tuple[int, int] | None = None  # (text end, `{` offset) of a role name just seen
         joined = -1  # where the last span ends when only emphasis markers came after it
+        roles_possible = b"}`" in data
         events: Iterable[tuple[Any, Any]] = _PARSER.events_with_range(text, **_EVENT_OPTIONS)
         for event, where in events:
             if type(event) is str:  # SoftBreak, HardBreak, Rule
                 if event != "Rule" and not skip and code_block is None:
-                    start, end = where["start"], where["end"]
-                    if joined >= 0 and data.find(b"_", joined, start) < 0:
+                    start = where["start"]
+                    end = where["end"]
+                    if joined >= 0 and find(b"_", joined, start) < 0:
                         spans[-1] = (spans[-1][0], end)
                     else:
-                        spans.append((start, end))
+                        append((start, end))
                     joined = end
                 continue
-            value = event.get("Text")
-            if value is not None:
-                start, end = where["start"], where["end"]
+            if "Text" in event:
+                start = where["start"]
+                end = where["end"]
                 if code_block is not None:
                     code_block.append((start, end))
                 elif skip:
                     joined = -1
                 else:
                     # `_` markers are word characters: a span never covers them
-                    if joined >= 0 and data.find(b"_", joined, start) < 0:
+                    if joined >= 0 and find(b"_", joined, start) < 0:
                         spans[-1] = (spans[-1][0], end)
                     else:
-                        spans.append((start, end))
+                        append((start, end))
                     joined = end
-                    if data[end - 1] == 0x7D:  # `}`: perhaps a role's name
+                    if roles_possible and data[end - 1] == 0x7D:  # `}`: perhaps a role's name
                         role = (end, data.rfind(b"{", start, end))
                 continue
-            value = event.get("Start") or event.get("End")
-            if type(value) is str and value in _EMPHASIS:
-                continue  # the markers between two texts join them (no words in `*`, `~~`)
+            value = event.get("Start")
+            if value is not None:
+                if type(value) is str:
+                    if value in _EMPHASIS:
+                        continue  # the markers between two texts join them (no words in `*`)
+                    if value == "HtmlBlock":
+                        html_block = []
+                elif "CodeBlock" in value:
+                    code_block = [value["CodeBlock"], where["start"]]
+                elif "Link" in value and value["Link"]["link_type"] in _AUTOLINKS:
+                    skip += 1
+                joined = -1
+                continue
+            value = event.get("End")
+            if value is not None:
+                if type(value) is str:
+                    if value in _EMPHASIS:
+                        continue
+                    if value == "CodeBlock":
+                        if code_block is not None:
+                            self._code_block(data, code_block, depth)
+                            code_block = None
+                    elif value == "HtmlBlock":
+                        if html_block:
+                            spans.extend(html.visible_text(data, html_block[0], html_block[1]))
+                            html_block = None
+                    elif value in _INLINE_CONTAINERS:
+                        skip = 0
+                    elif value == "Link" and skip:
+                        skip -= 1
+                elif "Heading" in value:
+                    skip = 0
+                joined = -1
+                continue
             joined = -1
-            if value is None:
-                if "Code" in event:
-                    if role is not None and role[0] == where["start"]:
-                        self._role(data, role[1], where["start"], where["end"])
-                    role = None
-                elif "Html" in event:
-                    if html_block is not None:
-                        if not html_block:
-                            html_block.append(where["start"])
-                        html_block[1:] = [where["end"]]
-                elif "InlineHtml" in event:
-                    tag = html.tag_name(data[where["start"] : where["end"]])
-                    if tag is not None and tag[0] in html.RAW_ELEMENTS:
-                        skip = max(0, skip - 1) if tag[1] else skip + 1
-            elif "Start" in event:
-                if type(value) is dict:
-                    if "CodeBlock" in value:
-                        code_block = [value["CodeBlock"], where["start"]]
-                    elif "Link" in value and value["Link"]["link_type"] in _AUTOLINKS:
-                        skip += 1
-                elif value == "HtmlBlock":
-                    html_block = []
-            elif value == "CodeBlock" and code_block is not None:
-                self._code_block(data, code_block, depth)
-                code_block = None
-            elif value == "HtmlBlock" and html_block:
-                spans.extend(html.visible_text(data, html_block[0], html_block[1]))
-                html_block = None
-            elif (value in _INLINE_CONTAINERS) if type(value) is str else "Heading" in value:
-                skip = 0
-            elif value == "Link" and skip:
-                skip -= 1
+            if "Code" in event:
+                if role is not None and role[0] == where["start"]:
+                    self._role(data, role[1], where["start"], where["end"])
+                role = None
+            elif "Html" in event:
+                if html_block is not None:
+                    if not html_block:
+                        html_block.append(where["start"])
+                    html_block[1:] = [where["end"]]
+            elif "InlineHtml" in event:
+                tag = html.tag_name(data[where["start"] : where["end"]])
+                if tag is not None and tag[0] in html.RAW_ELEMENTS:
+                    skip = max(0, skip - 1) if tag[1] else skip + 1
 
     def _role(self, data: bytes, brace: int, code_start: int, code_end: int) -> None:
-        name_match = _ROLE_NAME.match(data, brace, code_start)
-        if brace < 0 or name_match is None:
+        if brace < 0:
             return
-        name = name_match.group(1)
-        self.excluded.append((brace, code_start))
+        written = data[brace:code_start]
+        name = self._role_names.get(written, b"")
+        if name == b"":  # a page repeats its few role names: each is checked once
+            found = _ROLE_NAME.fullmatch(written)
+            name = self._role_names[written] = found.group(1) if found else None
+        if name is None:
+            return
+        if self.spans[-1][1] == code_start:
+            self.name_cuts.append((len(self.spans) - 1, brace))
+        else:
+            self.excluded.append((brace, code_start))
         content_start, content_end = _code_content(data, code_start, code_end)
-        if name.decode() in PROSE_ROLES:
+        if name in _PROSE_ROLE_NAMES:
             visible_end = _visible_end(data, name, content_start, content_end)
             self.spans.append((content_start, visible_end))
         else:
@@ -346,7 +438,7 @@ class _Walker:
         pieces_map = _PieceMap(pieces)
         for span in nested.spans:
             self.spans.extend(pieces_map.spans(span))
-        for span in nested.excluded:
+        for span in nested.excluded + nested.name_holes():
             self.excluded.extend(pieces_map.spans(span))
         for name, *offsets in nested.roles:
             start, end, text_start, text_end = (pieces_map.offset(o) for o in offsets)
@@ -394,9 +486,12 @@ def _visible_end(data: bytes, name: bytes, start: int, end: int) -> int:
 
 def _code_content(data: bytes, start: int, end: int) -> Span:
     """The content of a code span `data[start:end]`, without its backticks (and one space)."""
-    ticks = 0
-    while start + ticks < end and data[start + ticks] == 0x60:
-        ticks += 1
+    if data[start] == 0x60 and data[start + 1] != 0x60:
+        ticks = 1  # the usual `code`
+    else:
+        ticks = 0
+        while start + ticks < end and data[start + ticks] == 0x60:
+            ticks += 1
     content_start, content_end = start + ticks, end - ticks
     if (
         content_end - content_start >= 2
@@ -407,12 +502,13 @@ def _code_content(data: bytes, start: int, end: int) -> Span:
     return content_start, max(content_start, content_end)
 
 
-def _colon_fences(data: bytes, titles: list[Span]) -> Iterable[Span]:
+def _colon_fences(data: bytes, titles: list[Span]) -> list[Span]:
     """Colon fence lines (and the bodies of directives that are not Markdown) to blank; the
     titles of titled directives are added to `titles`."""
+    blanks: list[Span] = []
     stack: list[tuple[int, bytes | None, int]] = []  # (colons, name, offset after the line)
     for line in _COLON_FENCE.finditer(data):
-        colons = len(line.group("colons"))
+        colons = line.end("colons") - line.start("colons")
         name = line.group("name")
         if name is None:
             while stack and stack[-1][0] > colons:
@@ -420,17 +516,19 @@ def _colon_fences(data: bytes, titles: list[Span]) -> Iterable[Span]:
             if not stack:
                 continue
             _, open_name, body_start = stack.pop()
-            if open_name is not None and open_name.decode() not in MARKDOWN_DIRECTIVES:
-                yield body_start, line.start()
-            yield line.span()
+            if open_name is not None and open_name not in _MARKDOWN_DIRECTIVE_NAMES:
+                blanks.append((body_start, line.start()))
+            blanks.append(line.span())
             continue
-        stack.append((colons, name, line.end()))
-        yield line.span()
-        if name.decode() in TITLED_DIRECTIVES and line.group("argument").strip():
+        line_end = line.end()
+        stack.append((colons, name, line_end))
+        blanks.append(line.span())
+        if name in _TITLED_DIRECTIVE_NAMES and line.group("argument").strip():
             titles.append(line.span("argument"))
-        options = _DIRECTIVE_OPTIONS.match(data, _next_line(data, line.end()))
+        options = _DIRECTIVE_OPTIONS.match(data, _next_line(data, line_end))
         if options is not None:
-            yield options.span()
+            blanks.append(options.span())
+    return blanks
 
 
 def _next_line(data: bytes, offset: int) -> int:
@@ -486,45 +584,47 @@ def _policy_exclusions(
     paths, math, markers, …"""
     excluded = list(excluded)
     starts = [start for start, _ in spans]
+    beyond = len(data) + 1
+    start = end = -1  # the span the last mark was in, or the one before the gap it was in
+    next_start = starts[0] if starts else beyond
     done = 0  # marks before this were covered by an earlier token
-    for mark in _MARKS.finditer(data):
-        position = mark.start()
-        index = bisect.bisect_right(starts, position) - 1
-        if position < done or index < 0 or position >= spans[index][1]:
+    marks = data.translate(_MARK_BYTES)
+    position = marks.find(_MARK)
+    while position >= 0:  # inline, no call per mark: a page may have one in every word
+        if position >= next_start:
+            index = bisect.bisect_right(starts, position) - 1
+            start, end = spans[index]
+            next_start = starts[index + 1] if index + 1 < len(starts) else beyond
+        if position >= end:  # between spans: go on at the next one, past its marks
+            position = marks.find(_MARK, next_start)
             continue
-        start, end = spans[index]
-        if data[position] == 0x26:  # `&`
+        byte = data[position]
+        found: re.Match[bytes] | None
+        if byte == 0x26:  # `&`
             found = _CHARACTER_REFERENCE.match(data, position, end)
             if found is not None and (found.group(1) is None or found.group(1) in _ENTITIES):
                 excluded.append(found.span())  # `&nbsp;` is no word of the text
-            continue
-        if data[position] == 0x24:  # `$`
+        elif byte == 0x24:  # `$`
             found = _LOOSE_MATH.match(data, position, end)
             if found is not None:
                 excluded.append(found.span())
                 done = found.end()
-            continue
-        if data[position] == 0x7B:  # `{`
+        elif byte == 0x7B:  # `{`
             found = _AT_BRACE.match(data, position, end) or (
                 _MDX_EXPRESSION.match(data, position, end) if mdx else None
             )
             if found is not None:
                 excluded.append(found.span())
                 done = found.end()
-            continue
-        if data[position] == 0x5C:  # `\\`: a LaTeX opener, or a Windows path after `C:`
-            found = _BEGIN.match(data, position, end)
-            if found is not None:
-                excluded.append(found.span())
-                done = found.end()
-                continue
-            if position == 0 or data[position - 1] != 0x3A:
-                continue
-        token_start, token_end = _token_around(data, position, max(start, done), end)
-        excluded.extend(
-            found.span() for found in _TOKEN_SHAPES.finditer(data, token_start, token_end)
-        )
-        done = token_end
+        elif byte == 0x5C and (found := _BEGIN.match(data, position, end)) is not None:
+            excluded.append(found.span())  # `\\begin{…}`, a LaTeX opener
+            done = found.end()
+        elif byte != 0x5C or (position > 0 and data[position - 1] == 0x3A):  # `C:\\`
+            token_start, token_end = _token_around(data, position, max(start, done), end)
+            shapes = _TOKEN_SHAPES.finditer(data, token_start, token_end)
+            excluded.extend(shape.span() for shape in shapes)
+            done = token_end
+        position = marks.find(_MARK, position + 1 if position >= done else done)
     for literal, shape in ((b"www.", _TOKEN_SHAPES), (b"[!", _ALERT_MARKER)):
         excluded.extend(_shapes_at(data, literal, shape, spans, starts))
     if b"\\begin{" in data:
@@ -569,8 +669,13 @@ def _math_environments(data: bytes) -> Iterable[Span]:
 
 
 def _merge(spans: list[Span]) -> list[Span]:
+    """The union of `spans` as sorted, disjoint, non-empty spans (touching ones joined)."""
+    if _apart(spans):
+        return list(spans)
     merged: list[Span] = []
     for start, end in sorted(spans):
+        if start >= end:
+            continue
         if merged and start <= merged[-1][1]:
             if end > merged[-1][1]:
                 merged[-1] = (merged[-1][0], end)
@@ -579,25 +684,53 @@ def _merge(spans: list[Span]) -> list[Span]:
     return merged
 
 
+def _cut(spans: list[Span], cuts: list[tuple[int, int]]) -> list[Span]:
+    """`spans` with `spans[index]` ending at `offset` for each (index, offset) of `cuts`."""
+    if not cuts:
+        return spans
+    cut = list(spans)
+    emptied = False
+    for index, offset in cuts:
+        start = cut[index][0]
+        cut[index] = (start, offset)
+        emptied = emptied or offset <= start
+    return [span for span in cut if span[0] < span[1]] if emptied else cut
+
+
+def _apart(spans: list[Span]) -> bool:
+    """Whether `spans` are already sorted, non-empty and neither touch nor overlap: the usual
+    case, as the parser reports text in order; checked in C, as there are thousands."""
+    offsets = list(chain.from_iterable(spans))
+    return all(map(lt, offsets, islice(offsets, 1, None)))
+
+
 def _subtract(spans: list[Span], holes: list[Span]) -> list[Span]:
-    """The parts of the sorted, disjoint `spans` outside the sorted, disjoint `holes`."""
+    """The parts of the sorted, disjoint `spans` outside the sorted, disjoint `holes`; spans
+    no hole touches are copied in runs (holes are few, spans many)."""
     if not holes:
         return spans
+    ends = [end for _, end in spans]
     result: list[Span] = []
-    index = 0
-    for start, end in spans:
-        while index < len(holes) and holes[index][1] <= start:
-            index += 1
-        position = start
-        scan = index
-        while scan < len(holes) and holes[scan][0] < end:
-            hole_start, hole_end = holes[scan]
+    copied = 0  # spans[:copied] are done
+    hole = 0
+    while hole < len(holes):
+        index = bisect.bisect_right(ends, holes[hole][0], copied)  # the first span it may cut
+        result += spans[copied:index]
+        if index == len(spans):
+            return result
+        position, end = spans[index]
+        while hole < len(holes) and holes[hole][0] < end:
+            hole_start, hole_end = holes[hole]
             if hole_start > position:
                 result.append((position, hole_start))
             position = max(position, hole_end)
-            scan += 1
+            if hole_end > end:
+                break  # it may cut the next span too
+            hole += 1
         if position < end:
             result.append((position, end))
+        copied = index + 1
+    result += spans[copied:]
     return result
 
 
