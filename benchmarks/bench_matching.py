@@ -1,6 +1,12 @@
 """Benchmark the term matcher and the document views on synthetic glossaries and documents.
 
     python benchmarks/bench_matching.py [--sizes 150 10000 100000] [--repeat 5]
+    python benchmarks/bench_matching.py --document-size 1 10 [--profile]
+
+With `--document-size`, measures in-process (no server) the matching (`find_all` over every
+prose span) and `analyse_view` of generated Markdown documents of that many MB, with the bundled
+glossary, in ms/MB; the document is the one `bench_large_document.py` opens. `--profile` prints
+the top of a cProfile of `analyse_view`.
 
 Reports the median of `--repeat` runs for: building a TermMatcher, the first completion (which
 builds the completion index, left out of the matcher's build), find_all on a ~30 KB module,
@@ -188,12 +194,54 @@ def bench_documents(repeat: int) -> None:
     )
 
 
+LARGE_LINE = "Some prose about FSDP and the KV cache, with a prefill phase. " * 16 + "\n\n"
+
+
+def bench_large_document(megabytes: float, repeat: int, profile: bool) -> None:
+    from glossary_lsp.features.base import GlossaryVersion
+    from glossary_lsp.features.diagnostics import analyse_view
+    from glossary_lsp.glossary.loader import load_glossaries
+
+    glossary, _ = load_glossaries([])
+    version = GlossaryVersion.build(glossary)
+    text = "# Large\n\n" + LARGE_LINE * int(megabytes * 1_000_000 / len(LARGE_LINE))
+    size = len(text) / 1e6
+    view = view_document("file:///large/01-large.md", text, "markdown")
+    print(f"\n{size:.1f} MB Markdown, {len(glossary.terms)} terms (bundled glossary)")
+
+    def match_all() -> int:
+        return sum(
+            len(version.matcher.find_all(region.text, start, end))
+            for region in view.regions
+            for start, end in region.prose
+        )
+
+    print(f"  {match_all()} matches")
+    seconds = median_time(match_all, repeat)
+    print(f"  {'find_all over every prose span':<44}{seconds * 1e3 / size:9.0f} ms/MB")
+    seconds = median_time(lambda: analyse_view(version, view), repeat)
+    print(f"  {'analyse_view':<44}{seconds * 1e3 / size:9.0f} ms/MB")
+    if profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.runcall(analyse_view, version, view)
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[150, 10_000, 100_000])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--skip-documents", action="store_true")
+    parser.add_argument("--document-size", type=float, nargs="+", metavar="MB")
+    parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
+    if args.document_size:
+        for megabytes in args.document_size:
+            bench_large_document(megabytes, args.repeat, args.profile)
+        return
     for size in args.sizes:
         bench_size(size, args.repeat)
     if not args.skip_documents:

@@ -660,7 +660,18 @@ def is_code_like(text: str, start: int, end: int) -> bool:
     not an unknown acronym. Abbreviations (`e.g.`), versions (`GPT-3.5`) and prose slashes
     (`encoder/decoder`, `TP/PP`) are not code.
     """
-    return looks_like_code(code_like_token(text, start, end))
+    token = code_like_token(text, start, end)
+    verdict = _CODE_LIKE_VERDICTS.get(token)
+    if verdict is None:
+        verdict = looks_like_code(token)
+        if len(_CODE_LIKE_VERDICTS) >= _MAX_REMEMBERED_TOKENS:
+            _CODE_LIKE_VERDICTS.clear()
+        _CODE_LIKE_VERDICTS[token] = verdict
+    return verdict
+
+
+# `looks_like_code` by token: a document repeats its words, and the verdict depends on nothing else
+_CODE_LIKE_VERDICTS: dict[str, bool] = {}
 
 
 def looks_like_code(token: str) -> bool:

@@ -24,6 +24,7 @@ from glossary_lsp.features.diagnostics.findings import MAX_FINDINGS_PER_RULE
 from glossary_lsp.features.diagnostics.sentences import sentence_around
 from glossary_lsp.features.diagnostics.spelling import (
     SpellingIndex,
+    SurfaceFacts,
     in_package_name,
     spelling_index,
 )
@@ -126,13 +127,11 @@ def _record_use(
     if names_a_library(region.text, match.start, match.end, match.term):
         return
     term = match.term
-    key = term.key
     text = region.text
-    acronym = (
-        is_acronym_like(match.name)
-        and is_acronym_like(term.term)
-        and not names_something_else(text, match.start, match.end)
-    )
+    surface = text[match.start : match.end]
+    facts = spelling.surface_facts(surface, match, _facts_of_surface)
+    key = facts.key
+    acronym = facts.acronym_like and not names_something_else(text, match.start, match.end)
     expanded = bool(term.expansion) and (
         written_with_expansion(text, match.start, match.end, term.expansion)
         or (
@@ -145,8 +144,7 @@ def _record_use(
         )
         or (acronym and explained_by_apposition(text, match.end))
     )
-    surface = region.text[match.start : match.end]
-    explained = expanded or bool(term.expansion and spells_out(squash(surface), term.expansion))
+    explained = expanded or facts.spelled_out
     bare = (
         not explained
         and key not in analysis.first_bare_use
@@ -173,7 +171,7 @@ def _record_use(
             analysis.first_explained.setdefault(key, use)
         if bare:
             analysis.first_bare_use.setdefault(key, use)
-    replacement = spelling.noncanonical_match(surface, match)
+    replacement = facts.replacement
     if (
         replacement is not None
         and not in_package_name(text, match)
@@ -181,6 +179,17 @@ def _record_use(
     ):
         word = Word(region.to_source(match.start), region.to_source(match.end), surface)
         analysis.misspellings.append(Misspelling(word, replacement, term))
+
+
+def _facts_of_surface(spelling: SpellingIndex, surface: str, match: Match) -> SurfaceFacts:
+    term = match.term
+    return SurfaceFacts(
+        term,
+        term.key,
+        is_acronym_like(match.name) and is_acronym_like(term.term),
+        bool(term.expansion and spells_out(squash(surface), term.expansion)),
+        spelling.noncanonical_match(surface, match),
+    )
 
 
 _TRAILING_NUMBER = re.compile(r"(?<=[A-Z])\d+$")
@@ -238,7 +247,7 @@ def _scan_gap(
     words = list(WORD.finditer(text, start, end))
     taken_until = start
     for position, first in enumerate(words):
-        if first.start() < taken_until:
+        if first.start() < taken_until or not spelling.may_miss(text, first):
             continue
         if first.group(0).isdigit() or is_code_like(text, first.start(), first.end()):
             continue

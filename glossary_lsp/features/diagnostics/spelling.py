@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from glossary_lsp.course.defining import squash
 from glossary_lsp.glossary.english import is_english_word
@@ -43,6 +45,22 @@ def _loose(text: str) -> str:
     return "".join(chars)
 
 
+# Entries of a spelling index's memos (by surface, by word); cleared when this full.
+_MAX_REMEMBERED = 100_000
+
+
+@dataclass(frozen=True, slots=True)
+class SurfaceFacts:
+    """What a term use's surface says whatever its context: the same for every occurrence of
+    one spelling of one name, so computed once per glossary version (`surface_facts`)."""
+
+    term: Term
+    key: str
+    acronym_like: bool  # the name and the term are written like acronyms
+    spelled_out: bool  # the surface ends with the term's expansion
+    replacement: str | None  # `SpellingIndex.noncanonical_match`
+
+
 class SpellingIndex:
     """Every glossary name by its squashed form, and names by length for fuzzy comparison."""
 
@@ -67,6 +85,39 @@ class SpellingIndex:
             if len(key) >= _FUZZY_MIN_LENGTH - 1:
                 self.by_length.setdefault(len(key), []).append(key)
         self._fuzzy_memo: dict[str, tuple[str, Term] | None] = {}
+        self._surface_memo: dict[tuple[str, str, int], SurfaceFacts] = {}
+        self._squash_memo: dict[str, str] = {}
+
+    def surface_facts(
+        self,
+        surface: str,
+        match: Match,
+        compute: Callable[[SpellingIndex, str, Match], SurfaceFacts],
+    ) -> SurfaceFacts:
+        """`compute(self, surface, match)`, remembered by surface, name and term."""
+        memo_key = (surface, match.name, id(match.term))
+        facts = self._surface_memo.get(memo_key)
+        if facts is None or facts.term is not match.term:  # an id may be reused by another term
+            facts = compute(self, surface, match)
+            if len(self._surface_memo) >= _MAX_REMEMBERED:
+                self._surface_memo.clear()
+            self._surface_memo[memo_key] = facts
+        return facts
+
+    def _squash(self, word: str) -> str:
+        squashed = self._squash_memo.get(word)
+        if squashed is None:
+            squashed = squash(word)
+            if len(self._squash_memo) >= _MAX_REMEMBERED:
+                self._squash_memo.clear()
+            self._squash_memo[word] = squashed
+        return squashed
+
+    def may_miss(self, text: str, word: re.Match[str]) -> bool:
+        """False when `near_miss` at this word is certainly None: its squash starts no name
+        and it does not look technical (a cheap test for the commonest case, plain words)."""
+        key = self._squash(word.group(0))
+        return key in self.prefixes or key[:-1] in self.by_squash or _looks_technical(text, word)
 
     def noncanonical_match(self, surface: str, match: Match) -> str | None:
         """The spelling to use instead of a matched surface, or None if it is written right."""
@@ -88,7 +139,7 @@ class SpellingIndex:
         runs = []
         key = ""
         for count in range(1, min(_MAX_NGRAM, len(words) - position) + 1):
-            key += squash(words[position + count - 1].group(0))
+            key += self._squash(words[position + count - 1].group(0))
             if key not in self.prefixes and key[:-1] not in self.by_squash:
                 break
             if count > 1 and not _joined(text, words, position, count):
