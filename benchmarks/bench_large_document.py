@@ -35,7 +35,9 @@ async def measure(
     root = Path(tempfile.mkdtemp(prefix="glossary-lsp-large-"))
     path = root / "01-large.md"
     line = LINE if one_paragraph else LINE + "\n"
-    text = "# Large\n\n" + line * int(megabytes * 1_000_000 / len(line))
+    count = int(megabytes * 1_000_000 / len(line))
+    # numbered, so that no two paragraphs are the same text (the matcher remembers spans)
+    text = "# Large\n\n" + "".join(f"Paragraph {n}. {line}" for n in range(count))
     path.write_text(text, encoding="utf-8")
     session = Session("glossary-lsp", SERVER_COMMAND, root)
     await session.start()
@@ -45,9 +47,11 @@ async def measure(
     print(f"document: {len(text) / 1e6:.1f} MB; RSS before open {rss():.0f} MB")
     session.open(path, text)
     uri = path.as_uri()
-    hover_line = len(text.split("\n")) // 2
+    lines = text.split("\n")
+    hover_line = len(lines) // 2
     hover_line -= hover_line % 2 if not one_paragraph else 0  # a line of prose, not a blank one
-    position = types.Position(line=hover_line, character=LINE.index("FSDP") + 1)
+    position = types.Position(line=hover_line, character=lines[hover_line].index("FSDP") + 1)
+    del lines
 
     async def hover() -> float:
         started = time.perf_counter()
