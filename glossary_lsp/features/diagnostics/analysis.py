@@ -244,6 +244,8 @@ def _scan_gap(
             word,
             sentence_around(text, token.start()) if shown else "",
         )
+    if spelling.quiet(text[start:end]):
+        return
     words = list(WORD.finditer(text, start, end))
     taken_until = start
     for position, first in enumerate(words):

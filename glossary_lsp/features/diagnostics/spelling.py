@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from glossary_lsp.course.defining import squash
+from glossary_lsp.features.diagnostics.acronyms import WORD
 from glossary_lsp.glossary.english import is_english_word
 from glossary_lsp.glossary.model import Term, singular_forms
 from glossary_lsp.matching import Match, TermMatcher, at_sentence_start, code_like_token
@@ -87,6 +88,8 @@ class SpellingIndex:
         self._fuzzy_memo: dict[str, tuple[str, Term] | None] = {}
         self._surface_memo: dict[tuple[str, str, int], SurfaceFacts] = {}
         self._squash_memo: dict[str, str] = {}
+        self._start_memo: dict[str, bool] = {}
+        self._quiet_memo: dict[str, bool] = {}
 
     def surface_facts(
         self,
@@ -104,6 +107,30 @@ class SpellingIndex:
             self._surface_memo[memo_key] = facts
         return facts
 
+    def quiet(self, gap: str) -> bool:
+        """Whether no word of `gap` (prose between term uses) may be a near miss, wherever the
+        gap is: no word starts a name's spelling and none may look technical. Remembered."""
+        quiet = self._quiet_memo.get(gap)
+        if quiet is None:
+            quiet = not any(
+                self._may_start(word) or _may_look_technical(word) for word in WORD.findall(gap)
+            )
+            if len(self._quiet_memo) >= _MAX_REMEMBERED:
+                self._quiet_memo.clear()
+            self._quiet_memo[gap] = quiet
+        return quiet
+
+    def _may_start(self, word: str) -> bool:
+        """Whether a run of words starting with `word` may spell a name (see `near_miss`)."""
+        starts = self._start_memo.get(word)
+        if starts is None:
+            key = self._squash(word)
+            starts = key in self.prefixes or key[:-1] in self.by_squash
+            if len(self._start_memo) >= _MAX_REMEMBERED:
+                self._start_memo.clear()
+            self._start_memo[word] = starts
+        return starts
+
     def _squash(self, word: str) -> str:
         squashed = self._squash_memo.get(word)
         if squashed is None:
@@ -116,8 +143,10 @@ class SpellingIndex:
     def may_miss(self, text: str, word: re.Match[str]) -> bool:
         """False when `near_miss` at this word is certainly None: its squash starts no name
         and it does not look technical (a cheap test for the commonest case, plain words)."""
-        key = self._squash(word.group(0))
-        return key in self.prefixes or key[:-1] in self.by_squash or _looks_technical(text, word)
+        surface = word.group(0)
+        return self._may_start(surface) or (
+            len(surface) >= _FUZZY_MIN_LENGTH and _looks_technical(text, word)
+        )
 
     def noncanonical_match(self, surface: str, match: Match) -> str | None:
         """The spelling to use instead of a matched surface, or None if it is written right."""
@@ -237,6 +266,15 @@ def _joined(text: str, words: list[re.Match[str]], position: int, count: int) ->
         if not gap or gap.strip() or gap.count("\n") > 1:
             return False
     return True
+
+
+def _may_look_technical(surface: str) -> bool:
+    """Whether `_looks_technical` may say yes of this word somewhere."""
+    return (
+        len(surface) >= _FUZZY_MIN_LENGTH
+        and not surface.isdigit()
+        and (surface[0].isupper() or bool(_CAMEL.search(surface) or _DIGIT.search(surface)))
+    )
 
 
 def _looks_technical(text: str, word: re.Match[str]) -> bool:
