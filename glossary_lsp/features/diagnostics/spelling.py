@@ -48,6 +48,7 @@ def _loose(text: str) -> str:
 
 # Entries of a spelling index's memos (by surface, by word); cleared when this full.
 _MAX_REMEMBERED = 100_000
+_MAX_REMEMBERED_GAP = 200  # characters: a longer gap is rare, and would cost memory
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +116,8 @@ class SpellingIndex:
             quiet = not any(
                 self._may_start(word) or _may_look_technical(word) for word in WORD.findall(gap)
             )
+            if len(gap) > _MAX_REMEMBERED_GAP:
+                return quiet
             if len(self._quiet_memo) >= _MAX_REMEMBERED:
                 self._quiet_memo.clear()
             self._quiet_memo[gap] = quiet
