@@ -122,14 +122,16 @@ def _record_use(
     spelling: SpellingIndex,
     sentence: list | None = None,
 ) -> None:
-    if is_code_like(region.text, match.start, match.end):
-        return  # `torch.nn.MultiheadAttention`, `Org/Model-7B`: an identifier, not the term
-    if names_a_library(region.text, match.start, match.end, match.term):
-        return
-    term = match.term
     text = region.text
     surface = text[match.start : match.end]
     facts = spelling.surface_facts(surface, match, _facts_of_surface)
+    if _nothing_to_record(analysis, facts):
+        return
+    if is_code_like(text, match.start, match.end):
+        return  # `torch.nn.MultiheadAttention`, `Org/Model-7B`: an identifier, not the term
+    if names_a_library(text, match.start, match.end, match.term):
+        return
+    term = match.term
     key = facts.key
     acronym = facts.acronym_like and not names_something_else(text, match.start, match.end)
     expanded = bool(term.expansion) and (
@@ -179,6 +181,22 @@ def _record_use(
     ):
         word = Word(region.to_source(match.start), region.to_source(match.end), surface)
         analysis.misspellings.append(Misspelling(word, replacement, term))
+
+
+def _nothing_to_record(analysis: ModuleAnalysis, facts: SurfaceFacts) -> bool:
+    """Whether a use with these facts can add nothing, wherever it is: every first use it could
+    be is known already, and its spelling is right."""
+    key = facts.key
+    return (
+        facts.replacement is None
+        and key in analysis.first_use
+        and key in analysis.first_explained
+        and key in analysis.first_bare_use
+        and (
+            not facts.acronym_like
+            or (key in analysis.first_acronym_use and key in analysis.first_body_acronym_use)
+        )
+    )
 
 
 def _facts_of_surface(spelling: SpellingIndex, surface: str, match: Match) -> SurfaceFacts:
