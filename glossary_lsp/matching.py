@@ -162,11 +162,10 @@ class TermMatcher:
         self._insensitive_longer = _first_keys_of_longer_names(self._insensitive)
         self._lookahead = max(self._sensitive.max_tokens, self._insensitive.max_tokens) + 1
         self._single_tokens: dict[str, _TokenOutcome] = {}
-        # The remembered spans of the last large text matched and of the one before (by id:
-        # the text itself is not kept), so that a document edited finds its spans.
+        # Remembered spans of large texts, shared by every text (the index's copy of a document
+        # and the editor's, versions before and after an edit; threads match concurrently): a
+        # span found again replaces its entry, so each holds the matches last returned.
         self._spans: dict[_SpanKey, tuple[int, tuple[Match, ...]]] = {}
-        self._spans_before: dict[_SpanKey, tuple[int, tuple[Match, ...]]] = {}
-        self._spans_of = 0
         self._remembered_chars = 0
         self._scanner = (
             StartScanner(
@@ -240,22 +239,19 @@ class TermMatcher:
         key = _span_key(text, start, end)
         if key is None:
             return list(self.iter_matches(text, start, end))
-        if id(text) != self._spans_of:  # another text: what the one before had is kept too
-            self._spans_of = id(text)
-            self._spans_before, self._spans = self._spans, {}
-            self._remembered_chars = 0
-        remembered = self._spans.get(key) or self._spans_before.get(key)
-        if remembered is None:
-            found = list(self.iter_matches(text, start, end))
-        else:
+        remembered = self._spans.get(key)
+        if remembered is not None:
             base, matches = remembered
+            if base == start:
+                return list(matches)
             shift = start - base
             found = [
-                match
-                if not shift
-                else Match(match.start + shift, match.end + shift, match.term, match.name)
+                Match(match.start + shift, match.end + shift, match.term, match.name)
                 for match in matches
             ]
+            self._spans[key] = (start, tuple(found))  # the old ones are let go
+            return found
+        found = list(self.iter_matches(text, start, end))
         if self._remembered_chars + len(key[4]) > _MAX_REMEMBERED_SPAN_CHARS:
             self._spans.clear()
             self._remembered_chars = 0
@@ -648,7 +644,7 @@ class _CompletionIndex:
 # matched again faster than they would be looked up) and only spans this long.
 _REMEMBER_SPANS_OF_TEXTS_FROM = 200_000
 _MIN_REMEMBERED_SPAN = 64
-# Characters of remembered spans (with their context) per text; all forgotten when more.
+# Characters of remembered spans (with their context) per matcher; all forgotten when more.
 _MAX_REMEMBERED_SPAN_CHARS = 40_000_000
 # How far before a span matching reads: `_bounded` looks back over 64 underscores and one more
 # character; `at_sentence_start` back to the nearest letter, digit or sentence punctuation,
