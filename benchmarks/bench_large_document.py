@@ -2,7 +2,7 @@
 the last edit to its diagnostics, and the server's memory open, edited and after closing.
 
     python benchmarks/bench_large_document.py [--megabytes 10] [--edits 8] [--gap 0.5]
-        [--one-paragraph]
+        [--one-paragraph] [--settle] [--timeout 300]
 
 The module is paragraphs of about 1 KB separated by blank lines, as Markdown is written;
 `--one-paragraph` leaves the blank lines out (one 10 MB paragraph: no block boundary to
@@ -30,12 +30,14 @@ LINE = "Some prose about FSDP and the KV cache, with a prefill phase. " * 16 + "
 
 
 async def measure(
-    megabytes: float, edits: int, gap: float, one_paragraph: bool, timeout: float
+    megabytes: float, edits: int, gap: float, one_paragraph: bool, timeout: float, settle: bool
 ) -> None:
     root = Path(tempfile.mkdtemp(prefix="glossary-lsp-large-"))
     path = root / "01-large.md"
     line = LINE if one_paragraph else LINE + "\n"
-    text = "# Large\n\n" + line * int(megabytes * 1_000_000 / len(line))
+    count = int(megabytes * 1_000_000 / len(line))
+    # numbered, so that no two paragraphs are the same text (the matcher remembers spans)
+    text = "# Large\n\n" + "".join(f"Paragraph {n}. {line}" for n in range(count))
     path.write_text(text, encoding="utf-8")
     session = Session("glossary-lsp", SERVER_COMMAND, root)
     await session.start()
@@ -45,9 +47,11 @@ async def measure(
     print(f"document: {len(text) / 1e6:.1f} MB; RSS before open {rss():.0f} MB")
     session.open(path, text)
     uri = path.as_uri()
-    hover_line = len(text.split("\n")) // 2
+    lines = text.split("\n")
+    hover_line = len(lines) // 2
     hover_line -= hover_line % 2 if not one_paragraph else 0  # a line of prose, not a blank one
-    position = types.Position(line=hover_line, character=LINE.index("FSDP") + 1)
+    position = types.Position(line=hover_line, character=lines[hover_line].index("FSDP") + 1)
+    del lines
 
     async def hover() -> float:
         started = time.perf_counter()
@@ -57,7 +61,12 @@ async def measure(
         assert answer is not None and "FSDP" in answer.contents.value, answer
         return time.perf_counter() - started
 
+    opened = time.perf_counter()
     print(f"first hover after open: {1000 * await hover():.0f} ms; RSS {rss():.0f} MB")
+    if settle:
+        first = await session.wait_for_diagnostics(uri, lambda *_: True, timeout=timeout)
+        waited = "none" if first is None else f"{first - opened:.2f} s"
+        print(f"diagnostics of the opened document (waited for before editing): {waited}")
     latencies = []
     last_edit = 0.0
     for version in range(2, edits + 2):
@@ -106,8 +115,16 @@ def main() -> None:
     parser.add_argument("--gap", type=float, default=0.5, help="seconds between edits")
     parser.add_argument("--one-paragraph", action="store_true", help="no blank lines")
     parser.add_argument("--timeout", type=float, default=300, help="seconds to wait")
+    parser.add_argument(
+        "--settle",
+        action="store_true",
+        help="wait for the opened document's diagnostics before editing (else the open's "
+        "analysis may still run when the edits come)",
+    )
     args = parser.parse_args()
-    asyncio.run(measure(args.megabytes, args.edits, args.gap, args.one_paragraph, args.timeout))
+    asyncio.run(
+        measure(args.megabytes, args.edits, args.gap, args.one_paragraph, args.timeout, args.settle)
+    )
 
 
 if __name__ == "__main__":

@@ -1,11 +1,12 @@
 """Benchmark the term matcher and the document views on synthetic glossaries and documents.
 
     python benchmarks/bench_matching.py [--sizes 150 10000 100000] [--repeat 5]
+    python benchmarks/bench_matching.py --document-size 1 10 [--profile]
 
-Reports the median of `--repeat` runs for: building a TermMatcher, the first completion (which
-builds the completion index, left out of the matcher's build), find_all on a ~30 KB module,
-match_at (random offsets in the module, and in a 100,000-character line and a 10 MB file),
-complete (prefix and fuzzy queries), and the Markdown/notebook views of big documents.
+With `--document-size`, measures in-process (no server) the matching (`find_all` over every
+prose span) and `analyse_view` of generated Markdown documents of that many MB (numbered
+paragraphs, as `bench_large_document.py` opens) with the bundled glossary, in ms/MB: first, and
+after an edit near the start. `--profile` prints the top of a cProfile of the latter.
 """
 
 from __future__ import annotations
@@ -17,10 +18,15 @@ import statistics
 import string
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from glossary_lsp.glossary.model import Glossary, Term
 from glossary_lsp.matching import TermMatcher
 from glossary_lsp.text.documents import view_document
+from glossary_lsp.text.views import DocumentView
+
+if TYPE_CHECKING:
+    from glossary_lsp.features.base import GlossaryVersion
 
 WORDS = (  # noqa: SIM905 - easier to read as prose
     "attention cache gradient tensor parallel sharded data pipeline token embedding model "
@@ -188,12 +194,90 @@ def bench_documents(repeat: int) -> None:
     )
 
 
+LARGE_LINE = "Some prose about FSDP and the KV cache, with a prefill phase. " * 16 + "\n\n"
+
+
+def large_markdown(megabytes: float) -> str:
+    """Paragraphs of about 1 KB, numbered so that no two are the same text (a real document
+    seldom repeats a paragraph, and repeated ones would flatter the matcher's memory)."""
+    count = int(megabytes * 1_000_000 / len(LARGE_LINE))
+    return "# Large\n\n" + "".join(f"Paragraph {n}. {LARGE_LINE}" for n in range(count))
+
+
+def bench_large_document(megabytes: float, repeat: int, profile: bool) -> None:
+    """Matching and analysis of a large document, first and after an edit near its start (the
+    matcher then finds the unchanged spans' matches remembered, moved by the edit)."""
+    from glossary_lsp.features.base import GlossaryVersion
+    from glossary_lsp.features.diagnostics import analyse_view
+    from glossary_lsp.glossary.loader import load_glossaries
+
+    glossary, _ = load_glossaries([])
+    text = large_markdown(megabytes)
+    size = len(text) / 1e6
+    view = view_document("file:///large/01-large.md", text, "markdown")
+    print(f"\n{size:.1f} MB Markdown, {len(glossary.terms)} terms (bundled glossary)")
+
+    def match_all(version: GlossaryVersion, view: DocumentView) -> int:
+        return sum(
+            len(version.matcher.find_all(region.text, start, end))
+            for region in view.regions
+            for start, end in region.prose
+        )
+
+    def fresh() -> GlossaryVersion:
+        return GlossaryVersion.build(glossary)  # nothing remembered
+
+    def per_mb(seconds: float) -> str:
+        return f"{seconds * 1e3 / size:9.0f} ms/MB"
+
+    print(f"  {match_all(fresh(), view)} matches")
+    for label, action in (
+        ("find_all over every prose span, first", lambda version: match_all(version, view)),
+        ("analyse_view, first", lambda version: analyse_view(version, view)),
+    ):
+        seconds = statistics.median(_timed(action, fresh()) for _ in range(repeat))
+        print(f"  {label:<44}{per_mb(seconds)}")
+    edited_text = text[:9] + "An inserted sentence about TTFT. " + text[9:]
+    edited = view_document("file:///large/01-large.md", edited_text, "markdown")
+    for label, action in (
+        ("find_all after an edit", lambda version: match_all(version, edited)),
+        ("analyse_view after an edit", lambda version: analyse_view(version, edited)),
+    ):
+        timings = []
+        for _ in range(repeat):
+            version = fresh()
+            analyse_view(version, view)
+            timings.append(_timed(action, version))
+        print(f"  {label:<44}{per_mb(statistics.median(timings))}")
+    if profile:
+        import cProfile
+        import pstats
+
+        version = fresh()
+        analyse_view(version, view)
+        profiler = cProfile.Profile()
+        profiler.runcall(analyse_view, version, edited)
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+
+
+def _timed(action: Callable[[GlossaryVersion], object], version: GlossaryVersion) -> float:
+    started = time.perf_counter()
+    action(version)
+    return time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[150, 10_000, 100_000])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--skip-documents", action="store_true")
+    parser.add_argument("--document-size", type=float, nargs="+", metavar="MB")
+    parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
+    if args.document_size:
+        for megabytes in args.document_size:
+            bench_large_document(megabytes, args.repeat, args.profile)
+        return
     for size in args.sizes:
         bench_size(size, args.repeat)
     if not args.skip_documents:

@@ -162,6 +162,11 @@ class TermMatcher:
         self._insensitive_longer = _first_keys_of_longer_names(self._insensitive)
         self._lookahead = max(self._sensitive.max_tokens, self._insensitive.max_tokens) + 1
         self._single_tokens: dict[str, _TokenOutcome] = {}
+        # Remembered spans of large texts, shared by every text (the index's copy of a document
+        # and the editor's, versions before and after an edit; threads match concurrently): a
+        # span found again replaces its entry, so each holds the matches last returned.
+        self._spans: dict[_SpanKey, tuple[int, tuple[Match, ...]]] = {}
+        self._remembered_chars = 0
         self._scanner = (
             StartScanner(
                 self._sensitive_starts,
@@ -222,9 +227,37 @@ class TermMatcher:
     def find_all(self, text: str, start: int = 0, end: int | None = None) -> list[Match]:
         """Every occurrence in `text[start:end]`, left to right, non-overlapping, longest first.
 
-        Offsets are into `text`. A word cut by `start` or `end` is not matched.
+        Offsets are into `text`. A word cut by `start` or `end` is not matched. In a large text
+        the matches of a span are remembered by the span and the context they depend on
+        (`_span_key`), so that matching a large document again after an edit only matches the
+        spans the edit changed; the others' matches are moved by how far the edit moved them.
         """
-        return list(self.iter_matches(text, start, end))
+        end = len(text) if end is None else min(end, len(text))
+        start = max(0, start)
+        if len(text) < _REMEMBER_SPANS_OF_TEXTS_FROM or end - start < _MIN_REMEMBERED_SPAN:
+            return list(self.iter_matches(text, start, end))
+        key = _span_key(text, start, end)
+        if key is None:
+            return list(self.iter_matches(text, start, end))
+        remembered = self._spans.get(key)
+        if remembered is not None:
+            base, matches = remembered
+            if base == start:
+                return list(matches)
+            shift = start - base
+            found = [
+                Match(match.start + shift, match.end + shift, match.term, match.name)
+                for match in matches
+            ]
+            self._spans[key] = (start, tuple(found))  # the old ones are let go
+            return found
+        found = list(self.iter_matches(text, start, end))
+        if self._remembered_chars + len(key[4]) > _MAX_REMEMBERED_SPAN_CHARS:
+            self._spans.clear()
+            self._remembered_chars = 0
+        self._spans[key] = (start, tuple(found))
+        self._remembered_chars += len(key[4])
+        return found
 
     def iter_matches(self, text: str, start: int = 0, end: int | None = None) -> Iterator[Match]:
         """`find_all`, one match at a time: a caller may stop early.
@@ -605,6 +638,50 @@ class _CompletionIndex:
         return [Candidate(name, term, -score, False) for score, _, name, term in scored[:limit]]
 
 
+# ------------------------------------------------------------------------ remembered spans
+
+# Spans are remembered only in texts this long (a large document edited: smaller ones are
+# matched again faster than they would be looked up) and only spans this long.
+_REMEMBER_SPANS_OF_TEXTS_FROM = 200_000
+_MIN_REMEMBERED_SPAN = 64
+# Characters of remembered spans (with their context) per matcher; all forgotten when more.
+_MAX_REMEMBERED_SPAN_CHARS = 40_000_000
+# How far before a span matching reads: `_bounded` looks back over 64 underscores and one more
+# character; `at_sentence_start` back to the nearest letter, digit or sentence punctuation,
+# which is looked for this far at most (the span is not remembered when it is farther).
+_CONTEXT_BEFORE = 65
+_MAX_CONTEXT_BEFORE = 1_000
+# (characters of context before the span, the span's length, whether the context reaches the
+# text's start, whether it reaches its end, context + span + context)
+_SpanKey = tuple[int, int, bool, bool, str]
+
+
+def _span_key(text: str, start: int, end: int) -> _SpanKey | None:
+    """`text[start:end]` with all the text around it that its matches depend on, or None when
+    that reaches too far back.
+
+    Matching a span reads outside it only: before it, up to 65 characters (`_bounded`'s
+    underscores, `_joins`, a token's previous character) and, from `at_sentence_start`, back to
+    the nearest letter, digit or `.!?:` (the previous line is tested for being blank, which
+    the character found answers); after it, its first character and, when that is `_`, the run
+    of underscores and the character after it. And whether the text starts or ends there.
+    """
+    low = max(0, start - _CONTEXT_BEFORE)
+    stop = start - 1
+    limit = max(-1, start - _MAX_CONTEXT_BEFORE)
+    while stop > limit and not (text[stop].isalnum() or text[stop] in ".!?:"):
+        stop -= 1
+    if stop == limit and limit >= 0:
+        return None
+    low = min(low, max(stop, 0))
+    high = end
+    if high < len(text) and text[high] == "_":
+        underscores = _UNDERSCORES.match(text, high)
+        high = underscores.end() if underscores is not None else high
+    high = min(high + 1, len(text))
+    return (start - low, end - start, low == 0, high == len(text), text[low:high])
+
+
 def _decapitalised(word: str) -> str:
     """`Perplexity` → `perplexity`; a word with other capitals (`PyTorch`, `FSDP`) unchanged."""
     if word[:1].isupper() and word[1:].islower():
@@ -660,7 +737,18 @@ def is_code_like(text: str, start: int, end: int) -> bool:
     not an unknown acronym. Abbreviations (`e.g.`), versions (`GPT-3.5`) and prose slashes
     (`encoder/decoder`, `TP/PP`) are not code.
     """
-    return looks_like_code(code_like_token(text, start, end))
+    token = code_like_token(text, start, end)
+    verdict = _CODE_LIKE_VERDICTS.get(token)
+    if verdict is None:
+        verdict = looks_like_code(token)
+        if len(_CODE_LIKE_VERDICTS) >= _MAX_REMEMBERED_TOKENS:
+            _CODE_LIKE_VERDICTS.clear()
+        _CODE_LIKE_VERDICTS[token] = verdict
+    return verdict
+
+
+# `looks_like_code` by token: a document repeats its words, and the verdict depends on nothing else
+_CODE_LIKE_VERDICTS: dict[str, bool] = {}
 
 
 def looks_like_code(token: str) -> bool:

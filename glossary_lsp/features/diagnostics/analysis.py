@@ -24,6 +24,7 @@ from glossary_lsp.features.diagnostics.findings import MAX_FINDINGS_PER_RULE
 from glossary_lsp.features.diagnostics.sentences import sentence_around
 from glossary_lsp.features.diagnostics.spelling import (
     SpellingIndex,
+    SurfaceFacts,
     in_package_name,
     spelling_index,
 )
@@ -121,18 +122,18 @@ def _record_use(
     spelling: SpellingIndex,
     sentence: list | None = None,
 ) -> None:
-    if is_code_like(region.text, match.start, match.end):
+    text = region.text
+    surface = text[match.start : match.end]
+    facts = spelling.surface_facts(surface, match, _facts_of_surface)
+    if _nothing_to_record(analysis, facts):
+        return
+    if is_code_like(text, match.start, match.end):
         return  # `torch.nn.MultiheadAttention`, `Org/Model-7B`: an identifier, not the term
-    if names_a_library(region.text, match.start, match.end, match.term):
+    if names_a_library(text, match.start, match.end, match.term):
         return
     term = match.term
-    key = term.key
-    text = region.text
-    acronym = (
-        is_acronym_like(match.name)
-        and is_acronym_like(term.term)
-        and not names_something_else(text, match.start, match.end)
-    )
+    key = facts.key
+    acronym = facts.acronym_like and not names_something_else(text, match.start, match.end)
     expanded = bool(term.expansion) and (
         written_with_expansion(text, match.start, match.end, term.expansion)
         or (
@@ -145,8 +146,7 @@ def _record_use(
         )
         or (acronym and explained_by_apposition(text, match.end))
     )
-    surface = region.text[match.start : match.end]
-    explained = expanded or bool(term.expansion and spells_out(squash(surface), term.expansion))
+    explained = expanded or facts.spelled_out
     bare = (
         not explained
         and key not in analysis.first_bare_use
@@ -173,7 +173,7 @@ def _record_use(
             analysis.first_explained.setdefault(key, use)
         if bare:
             analysis.first_bare_use.setdefault(key, use)
-    replacement = spelling.noncanonical_match(surface, match)
+    replacement = facts.replacement
     if (
         replacement is not None
         and not in_package_name(text, match)
@@ -181,6 +181,33 @@ def _record_use(
     ):
         word = Word(region.to_source(match.start), region.to_source(match.end), surface)
         analysis.misspellings.append(Misspelling(word, replacement, term))
+
+
+def _nothing_to_record(analysis: ModuleAnalysis, facts: SurfaceFacts) -> bool:
+    """Whether a use with these facts can add nothing, wherever it is: every first use it could
+    be is known already, and its spelling is right."""
+    key = facts.key
+    return (
+        facts.replacement is None
+        and key in analysis.first_use
+        and key in analysis.first_explained
+        and key in analysis.first_bare_use
+        and (
+            not facts.acronym_like
+            or (key in analysis.first_acronym_use and key in analysis.first_body_acronym_use)
+        )
+    )
+
+
+def _facts_of_surface(spelling: SpellingIndex, surface: str, match: Match) -> SurfaceFacts:
+    term = match.term
+    return SurfaceFacts(
+        term,
+        term.key,
+        is_acronym_like(match.name) and is_acronym_like(term.term),
+        bool(term.expansion and spells_out(squash(surface), term.expansion)),
+        spelling.noncanonical_match(surface, match),
+    )
 
 
 _TRAILING_NUMBER = re.compile(r"(?<=[A-Z])\d+$")
@@ -235,10 +262,12 @@ def _scan_gap(
             word,
             sentence_around(text, token.start()) if shown else "",
         )
+    if spelling.quiet(text[start:end]):
+        return
     words = list(WORD.finditer(text, start, end))
     taken_until = start
     for position, first in enumerate(words):
-        if first.start() < taken_until:
+        if first.start() < taken_until or not spelling.may_miss(text, first):
             continue
         if first.group(0).isdigit() or is_code_like(text, first.start(), first.end()):
             continue

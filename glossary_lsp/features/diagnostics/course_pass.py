@@ -77,6 +77,9 @@ class CourseDiagnostics:
         analysis = analyse_view(version, view)
         if analysis.error is None and module is not None and module.error:
             analysis.error = (module.error, error_offset(view.lines, module.error))
+        if module is not None and _as_the_index_reads_it(index, module, view, rules):
+            # the course pass that follows an edit would analyse the same text again
+            self._cache[module.path] = (module, version.matcher, rules.code_comments, analysis)
         facts = CourseFacts(self, version, index, rules, index.course(path))
         if module is not None:
             facts.override(module, analysis, view)
@@ -95,6 +98,20 @@ class CourseDiagnostics:
             )
             for module in modules
         }
+
+
+def _as_the_index_reads_it(
+    index: WorkspaceIndex, module: ModuleFile, view: DocumentView, rules: RuleSettings
+) -> bool:
+    """Whether `view` is the view `CourseDiagnostics.analysis` would analyse for the module."""
+    known = index.view(module)
+    if known is None or (rules.code_comments and any(r.kind == "code" for r in known.regions)):
+        return False
+    if known is view:
+        return True
+    return (
+        known.source == view.source and known.error == view.error and known.regions == view.regions
+    )
 
 
 def module_view(

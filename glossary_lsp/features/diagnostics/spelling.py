@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from glossary_lsp.course.defining import squash
+from glossary_lsp.features.diagnostics.acronyms import WORD
 from glossary_lsp.glossary.english import is_english_word
 from glossary_lsp.glossary.model import Term, singular_forms
 from glossary_lsp.matching import Match, TermMatcher, at_sentence_start, code_like_token
@@ -43,6 +46,23 @@ def _loose(text: str) -> str:
     return "".join(chars)
 
 
+# Entries of a spelling index's memos (by surface, by word); cleared when this full.
+_MAX_REMEMBERED = 100_000
+_MAX_REMEMBERED_GAP = 200  # characters: a longer gap is rare, and would cost memory
+
+
+@dataclass(frozen=True, slots=True)
+class SurfaceFacts:
+    """What a term use's surface says whatever its context: the same for every occurrence of
+    one spelling of one name, so computed once per glossary version (`surface_facts`)."""
+
+    term: Term
+    key: str
+    acronym_like: bool  # the name and the term are written like acronyms
+    spelled_out: bool  # the surface ends with the term's expansion
+    replacement: str | None  # `SpellingIndex.noncanonical_match`
+
+
 class SpellingIndex:
     """Every glossary name by its squashed form, and names by length for fuzzy comparison."""
 
@@ -67,6 +87,69 @@ class SpellingIndex:
             if len(key) >= _FUZZY_MIN_LENGTH - 1:
                 self.by_length.setdefault(len(key), []).append(key)
         self._fuzzy_memo: dict[str, tuple[str, Term] | None] = {}
+        self._surface_memo: dict[tuple[str, str, int], SurfaceFacts] = {}
+        self._squash_memo: dict[str, str] = {}
+        self._start_memo: dict[str, bool] = {}
+        self._quiet_memo: dict[str, bool] = {}
+
+    def surface_facts(
+        self,
+        surface: str,
+        match: Match,
+        compute: Callable[[SpellingIndex, str, Match], SurfaceFacts],
+    ) -> SurfaceFacts:
+        """`compute(self, surface, match)`, remembered by surface, name and term."""
+        memo_key = (surface, match.name, id(match.term))
+        facts = self._surface_memo.get(memo_key)
+        if facts is None or facts.term is not match.term:  # an id may be reused by another term
+            facts = compute(self, surface, match)
+            if len(self._surface_memo) >= _MAX_REMEMBERED:
+                self._surface_memo.clear()
+            self._surface_memo[memo_key] = facts
+        return facts
+
+    def quiet(self, gap: str) -> bool:
+        """Whether no word of `gap` (prose between term uses) may be a near miss, wherever the
+        gap is: no word starts a name's spelling and none may look technical. Remembered."""
+        quiet = self._quiet_memo.get(gap)
+        if quiet is None:
+            quiet = not any(
+                self._may_start(word) or _may_look_technical(word) for word in WORD.findall(gap)
+            )
+            if len(gap) > _MAX_REMEMBERED_GAP:
+                return quiet
+            if len(self._quiet_memo) >= _MAX_REMEMBERED:
+                self._quiet_memo.clear()
+            self._quiet_memo[gap] = quiet
+        return quiet
+
+    def _may_start(self, word: str) -> bool:
+        """Whether a run of words starting with `word` may spell a name (see `near_miss`)."""
+        starts = self._start_memo.get(word)
+        if starts is None:
+            key = self._squash(word)
+            starts = key in self.prefixes or key[:-1] in self.by_squash
+            if len(self._start_memo) >= _MAX_REMEMBERED:
+                self._start_memo.clear()
+            self._start_memo[word] = starts
+        return starts
+
+    def _squash(self, word: str) -> str:
+        squashed = self._squash_memo.get(word)
+        if squashed is None:
+            squashed = squash(word)
+            if len(self._squash_memo) >= _MAX_REMEMBERED:
+                self._squash_memo.clear()
+            self._squash_memo[word] = squashed
+        return squashed
+
+    def may_miss(self, text: str, word: re.Match[str]) -> bool:
+        """False when `near_miss` at this word is certainly None: its squash starts no name
+        and it does not look technical (a cheap test for the commonest case, plain words)."""
+        surface = word.group(0)
+        return self._may_start(surface) or (
+            len(surface) >= _FUZZY_MIN_LENGTH and _looks_technical(text, word)
+        )
 
     def noncanonical_match(self, surface: str, match: Match) -> str | None:
         """The spelling to use instead of a matched surface, or None if it is written right."""
@@ -88,7 +171,7 @@ class SpellingIndex:
         runs = []
         key = ""
         for count in range(1, min(_MAX_NGRAM, len(words) - position) + 1):
-            key += squash(words[position + count - 1].group(0))
+            key += self._squash(words[position + count - 1].group(0))
             if key not in self.prefixes and key[:-1] not in self.by_squash:
                 break
             if count > 1 and not _joined(text, words, position, count):
@@ -186,6 +269,15 @@ def _joined(text: str, words: list[re.Match[str]], position: int, count: int) ->
         if not gap or gap.strip() or gap.count("\n") > 1:
             return False
     return True
+
+
+def _may_look_technical(surface: str) -> bool:
+    """Whether `_looks_technical` may say yes of this word somewhere."""
+    return (
+        len(surface) >= _FUZZY_MIN_LENGTH
+        and not surface.isdigit()
+        and (surface[0].isupper() or bool(_CAMEL.search(surface) or _DIGIT.search(surface)))
+    )
 
 
 def _looks_technical(text: str, word: re.Match[str]) -> bool:
