@@ -46,7 +46,8 @@ Span = tuple[int, int]
 # name, start, end, visible text start, visible text end, in bytes
 _ByteRole = tuple[bytes, int, int, int, int]
 
-_OPTIONS = (
+# The parser's options: every reader of a Markdown text's block structure parses with these.
+PARSER_OPTIONS = (
     pyromark.Options.ENABLE_TABLES
     | pyromark.Options.ENABLE_FOOTNOTES
     | pyromark.Options.ENABLE_STRIKETHROUGH
@@ -56,7 +57,7 @@ _OPTIONS = (
     | pyromark.Options.ENABLE_GFM
     | pyromark.Options.ENABLE_DEFINITION_LIST
 )
-_PARSER = pyromark.Markdown(options=_OPTIONS)
+PARSER = pyromark.Markdown(options=PARSER_OPTIONS)
 
 
 def _merging_text() -> dict[str, bool]:
@@ -64,7 +65,7 @@ def _merging_text() -> dict[str, bool]:
     adjacent text events come as one, so `[a](b [a](b …` is one event, not three per link."""
     try:
         # pyromark 0.9's stub has no `merge_text` (call-arg there); 0.10's has (unused-ignore)
-        list(_PARSER.events_with_range("", merge_text=True))  # type: ignore[call-arg, unused-ignore]
+        list(PARSER.events_with_range("", merge_text=True))  # type: ignore[call-arg, unused-ignore]
     except TypeError:
         return {}
     return {"merge_text": True}
@@ -311,7 +312,7 @@ class _Walker:
         role: tuple[int, int] | None = None  # (text end, `{` offset) of a role name just seen
         joined = -1  # where the last span ends when only emphasis markers came after it
         roles_possible = b"}`" in data
-        events: Iterable[tuple[Any, Any]] = _PARSER.events_with_range(text, **_EVENT_OPTIONS)
+        events: Iterable[tuple[Any, Any]] = PARSER.events_with_range(text, **_EVENT_OPTIONS)
         for event, where in events:
             if type(event) is str:  # SoftBreak, HardBreak, Rule
                 if event != "Rule" and not skip and code_block is None:

@@ -25,24 +25,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-import pyromark
-
 from .positions import LineIndex, code_point_offsets
-from .prose import analyse_markdown
+from .prose import PARSER, analyse_markdown
 from .views import MARKDOWN, DocumentView, Region, Role, ShiftMap
 
-# The options `prose.py` parses with: the block structure must be the one it sees.
-_OPTIONS = (
-    pyromark.Options.ENABLE_TABLES
-    | pyromark.Options.ENABLE_FOOTNOTES
-    | pyromark.Options.ENABLE_STRIKETHROUGH
-    | pyromark.Options.ENABLE_TASKLISTS
-    | pyromark.Options.ENABLE_HEADING_ATTRIBUTES
-    | pyromark.Options.ENABLE_MATH
-    | pyromark.Options.ENABLE_GFM
-    | pyromark.Options.ENABLE_DEFINITION_LIST
-)
-_PARSER = pyromark.Markdown(options=_OPTIONS)
 T = TypeVar("T")
 
 # Whole-document syntax, each shape behind a literal that is searched first (in C, fast).
@@ -87,7 +73,7 @@ def block_starts(text: str, base: int = 0) -> list[int]:
         data = text.encode("utf-8")
     found: list[int] = []
     depth = 0
-    for event, where in _PARSER.events_with_range(text):
+    for event, where in PARSER.events_with_range(text):
         if type(event) is str:
             if event == "Rule" and depth == 0:
                 found.append(where["start"])
