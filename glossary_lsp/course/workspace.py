@@ -15,6 +15,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from wcmatch import glob as wcglob
 
@@ -45,7 +46,14 @@ from glossary_lsp.text.views import DocumentView, Region
 
 log = logging.getLogger(__name__)
 
-__all__ = ["MODULE_SUFFIXES", "read_module_text", "WorkspaceIndex", "ModuleFile", "Occurrence"]
+__all__ = [
+    "MODULE_SUFFIXES",
+    "read_module_text",
+    "WorkspaceIndex",
+    "ModuleFile",
+    "Occurrence",
+    "Sighting",
+]
 
 MAX_MODULE_BYTES = MAX_FILE_BYTES
 VIEW_CACHE_SIZE = 32
@@ -120,6 +128,8 @@ class ModuleFile:
     defines: frozenset[str] = frozenset()  # terms written with their expansion or defined here
     headings: frozenset[str] = frozenset()  # terms a section here is about
     plain: frozenset[str] = frozenset()  # terms used here outside a link's text
+    # per term, its first occurrence of each kind of `KINDS` (see `Firsts`), found with `terms`
+    firsts: dict[str, Firsts] = field(default_factory=dict)
     heading: str | None = None
     front_matter: dict = field(default_factory=dict)
     described: bool = True  # False: a file of another language, not read yet
@@ -147,6 +157,22 @@ class Occurrence:
 
     def source_range(self) -> tuple[int, int]:
         return self.region.to_source(self.start), self.region.to_source(self.end)
+
+
+class Sighting(NamedTuple):
+    """An occurrence as the index keeps it, without the text: source offsets, the text there,
+    and whether it is written with its expansion or defined there."""
+
+    start: int
+    end: int
+    surface: str
+    defined: bool
+
+
+KINDS = ("use", "plain", "defined", "heading")  # the kinds of `may_introduce`, `Firsts`' order
+# A term's first occurrence in a module of each of `KINDS` (None: none of that kind), as plain
+# tuples (start, end, surface, defined): cheap to send between processes
+Firsts = tuple[tuple[int, int, str, bool] | None, ...]
 
 
 @dataclass
@@ -180,6 +206,7 @@ class ModuleTerms:
     defines: frozenset[str]
     headings: frozenset[str]
     plain: frozenset[str]
+    firsts: dict[str, Firsts] = field(default_factory=dict, compare=False)
 
     @classmethod
     def none(cls) -> ModuleTerms:
@@ -192,7 +219,29 @@ class ModuleTerms:
             frozenset(m[3].key for m in matches if m[4]),
             frozenset(m[3].key for m in matches if m[5]),
             frozenset(m[3].key for m in matches if not m[6]),
+            first_sightings(matches),
         )
+
+
+def first_sightings(matches: Sequence[Classified]) -> dict[str, Firsts]:
+    """Per term, its first match of each of `KINDS`, in document order."""
+    found: dict[str, list[tuple[int, int, str, bool] | None]] = {}
+    for region, start, end, term, defined, heading, link in matches:
+        firsts = found.get(term.key)
+        if firsts is None:
+            firsts = found[term.key] = [None, None, None, None]
+        elif all(firsts[1:3]) and (firsts[3] is not None or not heading):
+            continue
+        sighting = (
+            region.to_source(start),
+            region.to_source(end),
+            region.text[start:end],
+            defined,
+        )
+        for slot, wanted in enumerate((True, not link, defined, heading)):
+            if wanted and firsts[slot] is None:
+                firsts[slot] = sighting
+    return {key: tuple(firsts) for key, firsts in found.items()}
 
 
 def classified_matches(matcher: TermMatcher, view: DocumentView) -> list[Classified]:
@@ -503,6 +552,7 @@ class WorkspaceIndex:
     def record_terms(self, module: ModuleFile, keys: Iterable[str]) -> None:
         """The terms another pass over the module's prose found (a caller's own analysis)."""
         _set_terms(module, ModuleTerms.of(self._matches(module)))
+        module.firsts = {}  # these terms are another pass's: where they first occur is not known
         module.terms = frozenset(keys)
         module.terms_known = True
 
@@ -873,6 +923,26 @@ class WorkspaceIndex:
             for occurrence in self.occurrences_in(module, term)
         ]
 
+    def first_sighting(self, term: Term, module: ModuleFile, kind: str = "use") -> Sighting | None:
+        """The first prose occurrence of a kind in `module` (see `first_occurrence`), as the
+        index keeps it: no text is read when the module is indexed and unchanged since."""
+        if self._firsts_fresh(module):
+            firsts = module.firsts.get(term.key)
+            found = firsts[KINDS.index(kind)] if firsts is not None else None
+            return Sighting(*found) if found is not None else None
+        occurrence = self.first_occurrence(term, module, kind)
+        if occurrence is None:
+            return None
+        start, end = occurrence.source_range()
+        surface = occurrence.region.text[occurrence.start : occurrence.end]
+        return Sighting(start, end, surface, occurrence.defined)
+
+    def _firsts_fresh(self, module: ModuleFile) -> bool:
+        """Whether the module's `firsts` were found in the text it has now."""
+        if not module.terms_known or not (module.firsts or not module.terms):
+            return False
+        return module.terms_stamp is not None and module.terms_stamp == self._stamp(module.path)
+
     def first_occurrence(
         self, term: Term, module: ModuleFile | None = None, kind: str = "use"
     ) -> Occurrence | None:
@@ -934,10 +1004,12 @@ _PICKLED = ("roots", "include", "exclude", "cache_size", "toc", "language", "_mo
 def _set_terms(module: ModuleFile, terms: ModuleTerms) -> None:
     module.terms, module.defines = terms.terms, terms.defines
     module.headings, module.plain = terms.headings, terms.plain
+    module.firsts = terms.firsts
 
 
 def _keep_terms(found: ModuleFile, into: ModuleFile) -> None:
-    _set_terms(into, ModuleTerms(found.terms, found.defines, found.headings, found.plain))
+    kept = ModuleTerms(found.terms, found.defines, found.headings, found.plain, found.firsts)
+    _set_terms(into, kept)
     into.terms_known, into.terms_stamp = True, found.terms_stamp
 
 
