@@ -11,6 +11,8 @@ import json
 import logging
 import re
 import threading
+from array import array
+from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -128,8 +130,7 @@ class ModuleFile:
     defines: frozenset[str] = frozenset()  # terms written with their expansion or defined here
     headings: frozenset[str] = frozenset()  # terms a section here is about
     plain: frozenset[str] = frozenset()  # terms used here outside a link's text
-    # per term, its first occurrence of each kind of `KINDS` (see `Firsts`), found with `terms`
-    firsts: dict[str, Firsts] = field(default_factory=dict)
+    firsts: FirstSightings | None = None  # found with `terms`; None: not known
     heading: str | None = None
     front_matter: dict = field(default_factory=dict)
     described: bool = True  # False: a file of another language, not read yet
@@ -169,10 +170,32 @@ class Sighting(NamedTuple):
     defined: bool
 
 
-KINDS = ("use", "plain", "defined", "heading")  # the kinds of `may_introduce`, `Firsts`' order
-# A term's first occurrence in a module of each of `KINDS` (None: none of that kind), as plain
-# tuples (start, end, surface, defined): cheap to send between processes
-Firsts = tuple[tuple[int, int, str, bool] | None, ...]
+KINDS = ("use", "plain", "defined", "heading")  # the kinds of `may_introduce`
+_FIELDS = 3  # per kind: source start (-1: none of that kind), end, surface code (see below)
+
+
+@dataclass(frozen=True, slots=True)
+class FirstSightings:
+    """Each term's first occurrence in a module of each of `KINDS`, packed: a course of
+    thousands of modules with hundreds of terms each keeps them in little memory, and they are
+    sent between processes as bytes. A surface that is one of the term's names is kept as its
+    place among them; another (a plural, another case) in `odd`."""
+
+    keys: tuple[str, ...]  # term keys, sorted: the row of `packed` of each (a dict costs more)
+    packed: array  # per row, per kind: start, end, surface code * 2 + defined
+    odd: tuple[str, ...]  # surfaces that are not one of the term's names (code -1 - place)
+
+    def get(self, term: Term, kind: str) -> Sighting | None:
+        row = bisect_left(self.keys, term.key)
+        if row == len(self.keys) or self.keys[row] != term.key:
+            return None
+        at = (row * len(KINDS) + KINDS.index(kind)) * _FIELDS
+        start, end, code = self.packed[at : at + _FIELDS]
+        if start < 0:
+            return None
+        place = code >> 1
+        surface = term.names[place] if place >= 0 else self.odd[-1 - place]
+        return Sighting(start, end, surface, bool(code & 1))
 
 
 @dataclass
@@ -206,7 +229,7 @@ class ModuleTerms:
     defines: frozenset[str]
     headings: frozenset[str]
     plain: frozenset[str]
-    firsts: dict[str, Firsts] = field(default_factory=dict, compare=False)
+    firsts: FirstSightings | None = field(default=None, compare=False)
 
     @classmethod
     def none(cls) -> ModuleTerms:
@@ -214,34 +237,51 @@ class ModuleTerms:
 
     @classmethod
     def of(cls, matches: Sequence[Classified]) -> ModuleTerms:
+        # one key object per term: the sets and `firsts` share it, in memory and in a pickle
+        by_term: dict[int, str] = {}
+        keys = [by_term.get(id(m[3])) or by_term.setdefault(id(m[3]), m[3].key) for m in matches]
         return cls(
-            frozenset(m[3].key for m in matches),
-            frozenset(m[3].key for m in matches if m[4]),
-            frozenset(m[3].key for m in matches if m[5]),
-            frozenset(m[3].key for m in matches if not m[6]),
-            first_sightings(matches),
+            frozenset(keys),
+            frozenset(key for key, m in zip(keys, matches, strict=True) if m[4]),
+            frozenset(key for key, m in zip(keys, matches, strict=True) if m[5]),
+            frozenset(key for key, m in zip(keys, matches, strict=True) if not m[6]),
+            first_sightings(matches, keys),
         )
 
 
-def first_sightings(matches: Sequence[Classified]) -> dict[str, Firsts]:
-    """Per term, its first match of each of `KINDS`, in document order."""
-    found: dict[str, list[tuple[int, int, str, bool] | None]] = {}
-    for region, start, end, term, defined, heading, link in matches:
-        firsts = found.get(term.key)
-        if firsts is None:
-            firsts = found[term.key] = [None, None, None, None]
-        elif all(firsts[1:3]) and (firsts[3] is not None or not heading):
+def first_sightings(matches: Sequence[Classified], keys: Sequence[str]) -> FirstSightings:
+    """Per term, its first match of each of `KINDS`, in document order (`keys`: each match's
+    term key)."""
+    rows: dict[str, int] = {}
+    packed = array("i")  # a module is at most `MAX_MODULE_BYTES`: offsets fit in 31 bits
+    odd: dict[str, int] = {}
+    empty = [-1, -1, 0] * len(KINDS)
+    for (region, start, end, term, defined, heading, link), key in zip(matches, keys, strict=True):
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = len(rows)
+            packed.extend(empty)
+        at = row * len(KINDS) * _FIELDS
+        missing = [
+            kind
+            for kind, wanted in enumerate((True, not link, defined, heading))
+            if wanted and packed[at + kind * _FIELDS] < 0
+        ]
+        if not missing:
             continue
-        sighting = (
-            region.to_source(start),
-            region.to_source(end),
-            region.text[start:end],
-            defined,
-        )
-        for slot, wanted in enumerate((True, not link, defined, heading)):
-            if wanted and firsts[slot] is None:
-                firsts[slot] = sighting
-    return {key: tuple(firsts) for key, firsts in found.items()}
+        surface = region.text[start:end]
+        place = term.names.index(surface) if surface in term.names else None
+        if place is None:
+            place = -1 - odd.setdefault(surface, len(odd))
+        fields = (region.to_source(start), region.to_source(end), place * 2 + defined)
+        for kind in missing:
+            packed[at + kind * _FIELDS : at + (kind + 1) * _FIELDS] = array("i", fields)
+    ordered_keys = sorted(rows)
+    width = len(KINDS) * _FIELDS
+    ordered = array("i")
+    for key in ordered_keys:
+        ordered.extend(packed[rows[key] * width : (rows[key] + 1) * width])
+    return FirstSightings(tuple(ordered_keys), ordered, tuple(odd))
 
 
 def classified_matches(matcher: TermMatcher, view: DocumentView) -> list[Classified]:
@@ -552,7 +592,7 @@ class WorkspaceIndex:
     def record_terms(self, module: ModuleFile, keys: Iterable[str]) -> None:
         """The terms another pass over the module's prose found (a caller's own analysis)."""
         _set_terms(module, ModuleTerms.of(self._matches(module)))
-        module.firsts = {}  # these terms are another pass's: where they first occur is not known
+        module.firsts = None  # these terms are another pass's: where they first occur is unknown
         module.terms = frozenset(keys)
         module.terms_known = True
 
@@ -926,10 +966,8 @@ class WorkspaceIndex:
     def first_sighting(self, term: Term, module: ModuleFile, kind: str = "use") -> Sighting | None:
         """The first prose occurrence of a kind in `module` (see `first_occurrence`), as the
         index keeps it: no text is read when the module is indexed and unchanged since."""
-        if self._firsts_fresh(module):
-            firsts = module.firsts.get(term.key)
-            found = firsts[KINDS.index(kind)] if firsts is not None else None
-            return Sighting(*found) if found is not None else None
+        if module.firsts is not None and self._firsts_fresh(module):
+            return module.firsts.get(term, kind)
         occurrence = self.first_occurrence(term, module, kind)
         if occurrence is None:
             return None
@@ -939,7 +977,7 @@ class WorkspaceIndex:
 
     def _firsts_fresh(self, module: ModuleFile) -> bool:
         """Whether the module's `firsts` were found in the text it has now."""
-        if not module.terms_known or not (module.firsts or not module.terms):
+        if not module.terms_known or module.firsts is None:
             return False
         return module.terms_stamp is not None and module.terms_stamp == self._stamp(module.path)
 
