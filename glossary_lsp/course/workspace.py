@@ -252,36 +252,29 @@ class ModuleTerms:
 def first_sightings(matches: Sequence[Classified], keys: Sequence[str]) -> FirstSightings:
     """Per term, its first match of each of `KINDS`, in document order (`keys`: each match's
     term key)."""
-    rows: dict[str, int] = {}
-    packed = array("i")  # a module is at most `MAX_MODULE_BYTES`: offsets fit in 31 bits
+    found: dict[str, list[int]] = {}  # per term, per kind: start, end, surface code
+    filled: dict[str, int] = {}  # per term, a bit per kind of `KINDS` found already
     odd: dict[str, int] = {}
-    empty = [-1, -1, 0] * len(KINDS)
     for (region, start, end, term, defined, heading, link), key in zip(matches, keys, strict=True):
-        row = rows.get(key)
-        if row is None:
-            row = rows[key] = len(rows)
-            packed.extend(empty)
-        at = row * len(KINDS) * _FIELDS
-        missing = [
-            kind
-            for kind, wanted in enumerate((True, not link, defined, heading))
-            if wanted and packed[at + kind * _FIELDS] < 0
-        ]
-        if not missing:
-            continue
+        kinds = 1 | (0 if link else 2) | (4 if defined else 0) | (8 if heading else 0)
+        done = filled.get(key, 0)
+        if not kinds & ~done:
+            continue  # the common case: a term seen before, nothing new about it
+        filled[key] = done | kinds
+        fields = found.setdefault(key, [-1, 0, 0] * len(KINDS))
         surface = region.text[start:end]
         place = term.names.index(surface) if surface in term.names else None
         if place is None:
             place = -1 - odd.setdefault(surface, len(odd))
-        fields = (region.to_source(start), region.to_source(end), place * 2 + defined)
-        for kind in missing:
-            packed[at + kind * _FIELDS : at + (kind + 1) * _FIELDS] = array("i", fields)
-    ordered_keys = sorted(rows)
-    width = len(KINDS) * _FIELDS
-    ordered = array("i")
+        sighting = [region.to_source(start), region.to_source(end), place * 2 + defined]
+        for kind in range(len(KINDS)):
+            if kinds & ~done & (1 << kind):
+                fields[kind * _FIELDS : (kind + 1) * _FIELDS] = sighting
+    ordered_keys = sorted(found)
+    packed = array("i")  # a module is at most `MAX_MODULE_BYTES`: offsets fit in 31 bits
     for key in ordered_keys:
-        ordered.extend(packed[rows[key] * width : (rows[key] + 1) * width])
-    return FirstSightings(tuple(ordered_keys), ordered, tuple(odd))
+        packed.extend(found[key])
+    return FirstSightings(tuple(ordered_keys), packed, tuple(odd))
 
 
 def classified_matches(matcher: TermMatcher, view: DocumentView) -> list[Classified]:
