@@ -72,7 +72,6 @@ def find_introduction(
     (diagnostics, computed again once the index is complete).
     """
     course = course or index.course()
-    modules = [m for m in course.modules if m.terms_known] if indexed_only else course.modules
     home = course.resolve(term.module) if term.module else None
     if home is not None and (indexed_only and not home.terms_known):
         home = None
@@ -82,7 +81,7 @@ def find_introduction(
         )
         return _introduction(home, found, GLOSSARY, course.rank[home.path])
     for reason, kind in TIERS:
-        first = _first(index, term, modules, kind, locate)
+        first = _first(index, term, course.modules, kind, locate, indexed_only)
         if first is not None:
             module, found = first
             return _introduction(module, found, reason, course.rank[module.path])
@@ -108,9 +107,16 @@ def _locate(
 
 
 def _first(
-    index: WorkspaceIndex, term: Term, modules: list[ModuleFile], kind: str, locate: bool | str
+    index: WorkspaceIndex,
+    term: Term,
+    modules: list[ModuleFile],
+    kind: str,
+    locate: bool | str,
+    indexed_only: bool,
 ) -> tuple[ModuleFile, Occurrence | Sighting | None] | None:
     for module in modules:
+        if indexed_only and not module.terms_known:
+            continue
         if not index.may_introduce(module, term, kind):
             continue
         if not locate:
