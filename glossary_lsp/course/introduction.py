@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from glossary_lsp.course.workspace import Course, ModuleFile, Occurrence, WorkspaceIndex
+from glossary_lsp.course.workspace import Course, ModuleFile, Occurrence, Sighting, WorkspaceIndex
 from glossary_lsp.glossary.model import Term
 
 GLOSSARY = "glossary"  # the module the glossary names
@@ -38,12 +38,21 @@ class Introduction:
     occurrence: Occurrence | None  # None when only the module was asked for (`locate=False`)
     reason: str  # GLOSSARY, DEFINED, HEADING or FIRST_USE
     rank: int  # the module's place in the course
+    sighting: Sighting | None = None  # the occurrence without its text (`locate="sighting"`)
+
+    @property
+    def located(self) -> bool:
+        return self.occurrence is not None or self.sighting is not None
 
     @property
     def defined(self) -> bool:
+        if self.sighting is not None:
+            return self.sighting.defined
         return self.occurrence is not None and self.occurrence.defined
 
     def source_range(self) -> tuple[int, int]:
+        if self.sighting is not None:
+            return self.sighting.start, self.sighting.end
         return self.occurrence.source_range() if self.occurrence is not None else (0, 0)
 
 
@@ -51,45 +60,70 @@ def find_introduction(
     index: WorkspaceIndex,
     term: Term,
     course: Course | None = None,
-    locate: bool = True,
+    locate: bool | str = True,
     indexed_only: bool = False,
 ) -> Introduction | None:
     """Where `term` is introduced in `course` (default: the course language's course).
 
     `locate=False` only says which module (no module text is read when the index knows its
-    terms). `indexed_only` leaves out the modules whose terms are not indexed yet instead of
-    reading them (diagnostics, computed again once the index is complete).
+    terms); `locate="sighting"` gives the occurrence as a `Sighting`, which the index answers
+    without reading text when the modules asked are indexed and unchanged. `indexed_only`
+    leaves out the modules whose terms are not indexed yet instead of reading them
+    (diagnostics, computed again once the index is complete).
     """
     course = course or index.course()
-    modules = [m for m in course.modules if m.terms_known] if indexed_only else course.modules
     home = course.resolve(term.module) if term.module else None
     if home is not None and (indexed_only and not home.terms_known):
         home = None
     if home is not None and index.may_introduce(home, term, "use"):
-        occurrence = None
-        if locate:
-            occurrence = index.first_occurrence(term, home, "defined")
-            occurrence = occurrence or index.first_occurrence(term, home)
-        return Introduction(home, occurrence, GLOSSARY, course.rank[home.path])
+        found = _locate(index, term, home, "defined", locate) or _locate(
+            index, term, home, "use", locate
+        )
+        return _introduction(home, found, GLOSSARY, course.rank[home.path])
     for reason, kind in TIERS:
-        found = _first(index, term, modules, kind, locate)
-        if found is not None:
-            module, occurrence = found
-            return Introduction(module, occurrence, reason, course.rank[module.path])
+        first = _first(index, term, course.modules, kind, locate, indexed_only)
+        if first is not None:
+            module, found = first
+            return _introduction(module, found, reason, course.rank[module.path])
     return None
 
 
+def _introduction(
+    module: ModuleFile, found: Occurrence | Sighting | None, reason: str, rank: int
+) -> Introduction:
+    if isinstance(found, Sighting):
+        return Introduction(module, None, reason, rank, found)
+    return Introduction(module, found, reason, rank)
+
+
+def _locate(
+    index: WorkspaceIndex, term: Term, module: ModuleFile, kind: str, locate: bool | str
+) -> Occurrence | Sighting | None:
+    if not locate:
+        return None
+    if locate == "sighting":
+        return index.first_sighting(term, module, kind)
+    return index.first_occurrence(term, module, kind)
+
+
 def _first(
-    index: WorkspaceIndex, term: Term, modules: list[ModuleFile], kind: str, locate: bool
-) -> tuple[ModuleFile, Occurrence | None] | None:
+    index: WorkspaceIndex,
+    term: Term,
+    modules: list[ModuleFile],
+    kind: str,
+    locate: bool | str,
+    indexed_only: bool,
+) -> tuple[ModuleFile, Occurrence | Sighting | None] | None:
     for module in modules:
+        if indexed_only and not module.terms_known:
+            continue
         if not index.may_introduce(module, term, kind):
             continue
         if not locate:
             return module, None
-        occurrence = index.first_occurrence(term, module, kind)
-        if occurrence is not None:
-            return module, occurrence
+        found = _locate(index, term, module, kind, locate)
+        if found is not None:
+            return module, found
     return None
 
 
@@ -103,6 +137,6 @@ def comes_before(
     here = course.rank[path]
     if here != introduction.rank:
         return here < introduction.rank
-    if offset is None or introduction.occurrence is None:
+    if offset is None or not introduction.located:
         return False
     return offset < introduction.source_range()[0]

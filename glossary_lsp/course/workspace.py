@@ -11,10 +11,13 @@ import json
 import logging
 import re
 import threading
+from array import array
+from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from wcmatch import glob as wcglob
 
@@ -45,7 +48,14 @@ from glossary_lsp.text.views import DocumentView, Region
 
 log = logging.getLogger(__name__)
 
-__all__ = ["MODULE_SUFFIXES", "read_module_text", "WorkspaceIndex", "ModuleFile", "Occurrence"]
+__all__ = [
+    "MODULE_SUFFIXES",
+    "read_module_text",
+    "WorkspaceIndex",
+    "ModuleFile",
+    "Occurrence",
+    "Sighting",
+]
 
 MAX_MODULE_BYTES = MAX_FILE_BYTES
 VIEW_CACHE_SIZE = 32
@@ -120,6 +130,7 @@ class ModuleFile:
     defines: frozenset[str] = frozenset()  # terms written with their expansion or defined here
     headings: frozenset[str] = frozenset()  # terms a section here is about
     plain: frozenset[str] = frozenset()  # terms used here outside a link's text
+    firsts: FirstSightings | None = None  # found with `terms`; None: not known
     heading: str | None = None
     front_matter: dict = field(default_factory=dict)
     described: bool = True  # False: a file of another language, not read yet
@@ -147,6 +158,44 @@ class Occurrence:
 
     def source_range(self) -> tuple[int, int]:
         return self.region.to_source(self.start), self.region.to_source(self.end)
+
+
+class Sighting(NamedTuple):
+    """An occurrence as the index keeps it, without the text: source offsets, the text there,
+    and whether it is written with its expansion or defined there."""
+
+    start: int
+    end: int
+    surface: str
+    defined: bool
+
+
+KINDS = ("use", "plain", "defined", "heading")  # the kinds of `may_introduce`
+_FIELDS = 3  # per kind: source start (-1: none of that kind), end, surface code (see below)
+
+
+@dataclass(frozen=True, slots=True)
+class FirstSightings:
+    """Each term's first occurrence in a module of each of `KINDS`, packed: a course of
+    thousands of modules with hundreds of terms each keeps them in little memory, and they are
+    sent between processes as bytes. A surface that is one of the term's names is kept as its
+    place among them; another (a plural, another case) in `odd`."""
+
+    keys: tuple[str, ...]  # term keys, sorted: the row of `packed` of each (a dict costs more)
+    packed: array  # per row, per kind: start, end, surface code * 2 + defined
+    odd: tuple[str, ...]  # surfaces that are not one of the term's names (code -1 - place)
+
+    def get(self, term: Term, kind: str) -> Sighting | None:
+        row = bisect_left(self.keys, term.key)
+        if row == len(self.keys) or self.keys[row] != term.key:
+            return None
+        at = (row * len(KINDS) + KINDS.index(kind)) * _FIELDS
+        start, end, code = self.packed[at : at + _FIELDS]
+        if start < 0:
+            return None
+        place = code >> 1
+        surface = term.names[place] if place >= 0 else self.odd[-1 - place]
+        return Sighting(start, end, surface, bool(code & 1))
 
 
 @dataclass
@@ -180,6 +229,7 @@ class ModuleTerms:
     defines: frozenset[str]
     headings: frozenset[str]
     plain: frozenset[str]
+    firsts: FirstSightings | None = field(default=None, compare=False)
 
     @classmethod
     def none(cls) -> ModuleTerms:
@@ -187,12 +237,44 @@ class ModuleTerms:
 
     @classmethod
     def of(cls, matches: Sequence[Classified]) -> ModuleTerms:
+        # one key object per term: the sets and `firsts` share it, in memory and in a pickle
+        by_term: dict[int, str] = {}
+        keys = [by_term.get(id(m[3])) or by_term.setdefault(id(m[3]), m[3].key) for m in matches]
         return cls(
-            frozenset(m[3].key for m in matches),
-            frozenset(m[3].key for m in matches if m[4]),
-            frozenset(m[3].key for m in matches if m[5]),
-            frozenset(m[3].key for m in matches if not m[6]),
+            frozenset(keys),
+            frozenset(key for key, m in zip(keys, matches, strict=True) if m[4]),
+            frozenset(key for key, m in zip(keys, matches, strict=True) if m[5]),
+            frozenset(key for key, m in zip(keys, matches, strict=True) if not m[6]),
+            first_sightings(matches, keys),
         )
+
+
+def first_sightings(matches: Sequence[Classified], keys: Sequence[str]) -> FirstSightings:
+    """Per term, its first match of each of `KINDS`, in document order (`keys`: each match's
+    term key)."""
+    found: dict[str, list[int]] = {}  # per term, per kind: start, end, surface code
+    filled: dict[str, int] = {}  # per term, a bit per kind of `KINDS` found already
+    odd: dict[str, int] = {}
+    for (region, start, end, term, defined, heading, link), key in zip(matches, keys, strict=True):
+        kinds = 1 | (0 if link else 2) | (4 if defined else 0) | (8 if heading else 0)
+        done = filled.get(key, 0)
+        if not kinds & ~done:
+            continue  # the common case: a term seen before, nothing new about it
+        filled[key] = done | kinds
+        fields = found.setdefault(key, [-1, 0, 0] * len(KINDS))
+        surface = region.text[start:end]
+        place = term.names.index(surface) if surface in term.names else None
+        if place is None:
+            place = -1 - odd.setdefault(surface, len(odd))
+        sighting = [region.to_source(start), region.to_source(end), place * 2 + defined]
+        for kind in range(len(KINDS)):
+            if kinds & ~done & (1 << kind):
+                fields[kind * _FIELDS : (kind + 1) * _FIELDS] = sighting
+    ordered_keys = sorted(found)
+    packed = array("i")  # a module is at most `MAX_MODULE_BYTES`: offsets fit in 31 bits
+    for key in ordered_keys:
+        packed.extend(found[key])
+    return FirstSightings(tuple(ordered_keys), packed, tuple(odd))
 
 
 def classified_matches(matcher: TermMatcher, view: DocumentView) -> list[Classified]:
@@ -503,6 +585,7 @@ class WorkspaceIndex:
     def record_terms(self, module: ModuleFile, keys: Iterable[str]) -> None:
         """The terms another pass over the module's prose found (a caller's own analysis)."""
         _set_terms(module, ModuleTerms.of(self._matches(module)))
+        module.firsts = None  # these terms are another pass's: where they first occur is unknown
         module.terms = frozenset(keys)
         module.terms_known = True
 
@@ -873,6 +956,24 @@ class WorkspaceIndex:
             for occurrence in self.occurrences_in(module, term)
         ]
 
+    def first_sighting(self, term: Term, module: ModuleFile, kind: str = "use") -> Sighting | None:
+        """The first prose occurrence of a kind in `module` (see `first_occurrence`), as the
+        index keeps it: no text is read when the module is indexed and unchanged since."""
+        if module.firsts is not None and self._firsts_fresh(module):
+            return module.firsts.get(term, kind)
+        occurrence = self.first_occurrence(term, module, kind)
+        if occurrence is None:
+            return None
+        start, end = occurrence.source_range()
+        surface = occurrence.region.text[occurrence.start : occurrence.end]
+        return Sighting(start, end, surface, occurrence.defined)
+
+    def _firsts_fresh(self, module: ModuleFile) -> bool:
+        """Whether the module's `firsts` were found in the text it has now."""
+        if not module.terms_known or module.firsts is None:
+            return False
+        return module.terms_stamp is not None and module.terms_stamp == self._stamp(module.path)
+
     def first_occurrence(
         self, term: Term, module: ModuleFile | None = None, kind: str = "use"
     ) -> Occurrence | None:
@@ -934,10 +1035,12 @@ _PICKLED = ("roots", "include", "exclude", "cache_size", "toc", "language", "_mo
 def _set_terms(module: ModuleFile, terms: ModuleTerms) -> None:
     module.terms, module.defines = terms.terms, terms.defines
     module.headings, module.plain = terms.headings, terms.plain
+    module.firsts = terms.firsts
 
 
 def _keep_terms(found: ModuleFile, into: ModuleFile) -> None:
-    _set_terms(into, ModuleTerms(found.terms, found.defines, found.headings, found.plain))
+    kept = ModuleTerms(found.terms, found.defines, found.headings, found.plain, found.firsts)
+    _set_terms(into, kept)
     into.terms_known, into.terms_stamp = True, found.terms_stamp
 
 

@@ -111,14 +111,15 @@ class CourseFacts:
         return self._introductions[key]
 
     def _find_introduction(self, term: Term) -> Introduction | None:
-        found = find_introduction(self.index, term, self.course, indexed_only=True)
+        found = find_introduction(
+            self.index, term, self.course, locate="sighting", indexed_only=True
+        )
         if found is None:
             return None
-        occurrence = found.occurrence
-        if occurrence is None:
+        sighting = found.sighting
+        if sighting is None:
             return Introduction(found.module, None, found.reason)
-        start, end = occurrence.source_range()
-        surface = occurrence.region.text[occurrence.start : occurrence.end]
+        start, end, surface, defined = sighting
         acronym = is_acronym_like(surface) and is_acronym_like(term.term)
-        use = TermUse(start, end, surface, term, surface, occurrence.defined, acronym)
+        use = TermUse(start, end, surface, term, surface, defined, acronym)
         return Introduction(found.module, use, found.reason)
