@@ -292,6 +292,9 @@ def module_terms(matcher: TermMatcher, path: Path, source: str) -> ModuleTerms:
     return ModuleTerms.of(classified_matches(matcher, view_module(path, source)))
 
 
+_SEARCHED_BOUND = 200_000  # remembered searches before they are forgotten at once
+
+
 def file_stamp(path: Path) -> object:
     """What says a file on disk is unchanged (see `WorkspaceIndex._stamp`)."""
     try:
@@ -404,6 +407,9 @@ class WorkspaceIndex:
     _lock: threading.RLock = field(default_factory=threading.RLock)
     _views: OrderedDict[Path, _CachedModule] = field(default_factory=OrderedDict)
     _patterns: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    # (path, kind, term key) -> (the text's stamp, whether it may use the term): an unindexed
+    # module is searched once per text, not read from disk again for every request
+    _searched: dict[tuple[Path, str, str], tuple[object, bool]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.roots = [Path(root) for root in self.roots]
@@ -671,6 +677,7 @@ class WorkspaceIndex:
             self.matcher = matcher
             self._views.clear()
             self._patterns.clear()
+            self._searched.clear()
             for module in self._modules.values():
                 module.terms_known = False
         if index:
@@ -818,6 +825,20 @@ class WorkspaceIndex:
             or len(open_text) > STALE_TERMS_TRUSTED_FROM
         ):
             return term.key in module.terms
+        if open_text is not None:
+            return self._search(module, term, kind, open_text)
+        key, stamp = (module.path, kind, term.key), file_stamp(module.path)
+        searched = self._searched.get(key)
+        if searched is not None and stamp is not None and searched[0] == stamp:
+            return searched[1]
+        answer = self._search(module, term, kind, None)
+        if len(self._searched) >= _SEARCHED_BOUND:
+            self._searched.clear()
+        self._searched[key] = (stamp, answer)
+        return answer
+
+    def _search(self, module: ModuleFile, term: Term, kind: str, open_text: str | None) -> bool:
+        """A quick text search of a module for a term's names (a superset: the matcher decides)."""
         source = open_text if open_text is not None else self._source(module.path)[0]
         if source is not None and len(source) > STALE_TERMS_TRUSTED_FROM:
             return False  # a module this large is not searched per request: once indexed
