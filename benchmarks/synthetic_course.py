@@ -102,6 +102,13 @@ def utf16_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+def probe_position(path: Path, text: str, term: str) -> tuple[Path, int, int]:
+    """Where a probe request goes: the term on the module's third line (the heading, a blank line,
+    then the probe sentence), its column in UTF-16 code units."""
+    line = text.split("\n")[2]
+    return path, 2, utf16_length(line[: line.index(term)])
+
+
 def glossary_terms(yaml_text: str) -> list[tuple[str, str | None]]:
     """(term, module id) pairs in file order, read line by line from a block-style glossary."""
     pairs: list[tuple[str, str | None]] = []
@@ -305,9 +312,7 @@ def build_course(
         path.write_text(text, encoding="utf-8")
         total_bytes += len(text.encode("utf-8"))
         if probe_line_text or number == target_number == n_modules:
-            line = 2  # the heading, a blank line, then the probe sentence
-            column = text.split("\n")[line].index(target_term)
-            probe = (path, line, utf16_length(text.split("\n")[line][:column]))
+            probe = probe_position(path, text, target_term)
 
     course = SyntheticCourse(
         root=course_root,
@@ -398,9 +403,7 @@ def build_shaped_course(
                 if language == "en" and number == target_number:
                     target_path = path
                 if is_probe:
-                    line = 2
-                    column = text.split("\n")[line].index(target_term)
-                    probe = (path, line, utf16_length(text.split("\n")[line][:column]))
+                    probe = probe_position(path, text, target_term)
         (tree / "_toc.yml").write_text("\n".join(toc) + "\n", encoding="utf-8")
     course = SyntheticCourse(
         root=course_root,
