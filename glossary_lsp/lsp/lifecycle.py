@@ -386,4 +386,4 @@ def document_saved(ls: GlossaryServer, uri: str) -> None:
     elif session.index.is_structure_file(path):
         asyncio.get_running_loop().create_task(course_structure_changed(ls))
     if session.index.is_module_path(path) and not session.is_glossary_path(path):
-        session.executor.submit(session.index.refresh, path)
+        asyncio.get_running_loop().create_task(refresh_module(session, path))
