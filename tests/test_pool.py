@@ -322,3 +322,42 @@ def test_an_unindexed_notebook_is_searched_in_its_cells_text(tmp_path):
     found = index.first_occurrence(term)
     assert found is not None and found.module.path.name == "02-nb.ipynb"
     assert index.first_occurrence(version.glossary.lookup("HBM")) is None
+
+
+def test_a_whole_course_pass_overtaken_still_has_the_open_documents_analysed_again(tmp_path):
+    """Documents opened while the course indexed were analysed without the modules not indexed
+    yet: the pass over every module analyses them again, even when a pass for an edit cancels
+    it before its end (their stale first-use findings stayed published until the next edit)."""
+    from lsprotocol import types
+
+    root = write_course(tmp_path / "course", MODULES)
+    session = course_session(root)
+    opened = root / "03-serving.md"
+    session.documents.open_text(
+        types.TextDocumentItem(opened.as_uri(), "markdown", 1, opened.read_text())
+    )
+    diagnostics = Diagnostics(session, DiagnosticsPublisher(lambda params: None, lambda u: None))
+    settled: list[str] = []
+    diagnostics.document_settled = settled.append  # type: ignore[method-assign]
+    slow = diagnostics._workspace
+
+    def first_slow(*args):
+        if not settled and not getattr(first_slow, "ran", False):
+            first_slow.ran = True  # type: ignore[attr-defined]
+            time.sleep(0.3)  # the whole-course pass is still running when the edit's comes
+        return slow(*args)
+
+    diagnostics._workspace = first_slow  # type: ignore[method-assign]
+
+    async def scenario() -> list[str]:
+        diagnostics.schedule_workspace_pass(delay=0)  # after indexing: every module
+        await asyncio.sleep(0.1)
+        whole = diagnostics._current_pass
+        diagnostics.schedule_workspace_pass(delay=0, only={root / "01-intro.md"})  # an edit's
+        await asyncio.sleep(0.05)
+        assert whole is not None and whole.cancelled()
+        await asyncio.wait_for(diagnostics._current_pass, 30)
+        return settled
+
+    assert asyncio.run(scenario()) == [opened.as_uri()]
+    session.close()
