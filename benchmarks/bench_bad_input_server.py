@@ -460,6 +460,7 @@ async def bench_burst(
         await requests_during(report, label, floor, server, probes, burst)
         last_version = await burst
         burst_ended = time.perf_counter()
+        first_final = await first_publication(server, uri, lambda v: v == last_version, 60)
         await wait_quiet(server, uri, QUIET_SECONDS, 60)
         during = publications_of(server, uri)[before:]
         final = during[-1] if during else None
@@ -492,6 +493,8 @@ async def bench_burst(
             f"{len(during)} publications for the module after the burst started (versions "
             f"{[p.version for p in during]}), the last "
             + (f"{arrivals[-1] - burst_ended:.2f} s after the burst" if arrivals else "—")
+            + " (the first of the last version "
+            + (f"{first_final - burst_ended:.2f} s after it)" if first_final else "never)")
             + f" with {len(final.diagnostics) if final else 0} diagnostics; "
             + "; ".join(f"{name}: {'yes' if ok else 'NO'}" for name, ok in verdicts.items())
         )

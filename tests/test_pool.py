@@ -131,9 +131,14 @@ def test_the_course_pass_in_a_worker_publishes_what_the_thread_does(tmp_path, fa
     try:
         glossary = pool.share_glossary(snapshot.glossary.glossary)
         context = course_pass.share_course(pool, snapshot)
-        found = asyncio.run(pool.run(course_pass.diagnose_chunk, context, glossary, paths))
+        found, explained = asyncio.run(
+            pool.run(course_pass.diagnose_chunk, context, glossary, paths)
+        )
         assert not pool.in_thread
         assert found == expected
+        assert {path.name for path, _stamp, keys in explained if "fsdp" in keys} == {
+            "05-distributed-training.md"
+        }
     finally:
         pool.close()
         session.close()
@@ -360,4 +365,66 @@ def test_a_whole_course_pass_overtaken_still_has_the_open_documents_analysed_aga
         return settled
 
     assert asyncio.run(scenario()) == [opened.as_uri()]
+    session.close()
+
+
+def test_a_documents_diagnostics_take_what_workers_found_of_the_other_modules(tmp_path):
+    """After a pass in the workers, an edited document's diagnostics need no analysis of the
+    other modules in this process (each earlier user of its terms was analysed again, in-thread:
+    30 s of CPU in the middle of 840 modules), and are the same as with their full analyses."""
+    from glossary_lsp.features.diagnostics import CourseDiagnostics
+    from glossary_lsp.lsp.analyses import SessionAnalyses
+    from glossary_lsp.text.documents import view_document
+
+    course = copy_course(tmp_path)
+    session = course_session(course)
+    snapshot = session.snapshot()
+    rules = snapshot.rules()
+    explained: list = []
+    workers = CourseDiagnostics()  # what a worker holds
+    facts = CourseFacts(workers, snapshot.glossary, snapshot.index, rules)
+    course_pass.diagnose_modules(snapshot, facts, course_pass.closed_modules(snapshot), explained)
+    analyses = SessionAnalyses()
+    analyses.adopt_explained(snapshot.glossary.matcher, rules.code_comments, explained)
+    diagnosed: set[Path] = set()
+    rules_found: set[str] = set()
+    for name in ("03-self-attention.md", "06-serving.ipynb", "04-high-level-overview.md"):
+        path = course / name
+        diagnosed.add(path)
+        source = path.read_text(encoding="utf-8")
+        edited = source if path.suffix == ".ipynb" else source + "\nFSDP again, and the KV cache.\n"
+        view = view_document(str(path), edited)
+        light = analyses.document(snapshot.glossary, snapshot.index, path, view, rules)
+        full = CourseDiagnostics().document(snapshot.glossary, snapshot.index, path, view, rules)
+        assert light == full, name
+        assert set(analyses._cache) <= diagnosed, "no other module analysed here"
+        rules_found |= {finding.rule for finding in light}
+    assert "usedBeforeIntroduced" in rules_found
+    session.close()
+
+
+def test_a_document_diagnosed_before_any_pass_leaves_out_the_modules_not_analysed(tmp_path):
+    """Before a pass analysed the other modules (the first one runs for seconds in the workers),
+    a document's diagnostics leave them out rather than analyse them all here, say so
+    (`incomplete`), and are complete the next time (after the pass, or asked to be)."""
+    from glossary_lsp.features.diagnostics import CourseDiagnostics
+    from glossary_lsp.lsp.analyses import SessionAnalyses
+    from glossary_lsp.text.documents import view_document
+
+    course = copy_course(tmp_path)
+    session = course_session(course)
+    snapshot = session.snapshot()
+    rules = snapshot.rules()
+    path = course / "03-self-attention.md"
+    view = view_document(str(path), path.read_text(encoding="utf-8") + "\nFSDP again.\n")
+    analyses = SessionAnalyses()
+    analyses.document(snapshot.glossary, snapshot.index, path, view, rules)
+    assert analyses.incomplete[path] and path not in analyses.incomplete[path]
+    assert set(analyses._cache) <= {path}, "nothing else analysed"
+    analyses.diagnose_completely(path)
+    complete = analyses.document(snapshot.glossary, snapshot.index, path, view, rules)
+    assert path not in analyses.incomplete
+    assert complete == CourseDiagnostics().document(
+        snapshot.glossary, snapshot.index, path, view, rules
+    )
     session.close()

@@ -148,6 +148,16 @@ class Diagnostics:
         else:
             return
         self._publish(publications, source_for=lambda u: self._source_of(snapshot, u))
+        self._complete_later(uri)
+
+    def _complete_later(self, uri: str) -> None:
+        """The document was diagnosed without modules no pass had analysed yet: a pass over
+        them, unless one is coming (the end of each pass diagnoses such documents again)."""
+        path = uri_to_path(uri)
+        skipped = self.analyses.incomplete.get(path) if path is not None else None
+        running = self._current_pass is not None and not self._current_pass.done()
+        if skipped and self._pending_pass is None and not running:
+            self.schedule_workspace_pass(delay=0, only=set(skipped))
 
     def _texts(self, snapshot: Snapshot, uris: list[str]) -> list[Publication]:
         """Runs off the event loop."""
@@ -265,12 +275,17 @@ class Diagnostics:
             ended = await self._workspace_in_thread(snapshot, generation, scope)
         else:
             ended = await self._workspace_in_pool(snapshot, scope)
-        if ended and self._open_again:  # introductions may have moved: the open documents again
-            self._open_again = False
-            documents = self.session.documents.current()
-            for uri in {uri_key(n) for n in documents.notebooks} | set(documents.texts):
-                if documents.notebook_of_cell(uri) is None:
-                    self.document_settled(uri)
+        if not ended:
+            return
+        every, self._open_again = self._open_again, False  # introductions may have moved
+        documents = self.session.documents.current()
+        for uri in {uri_key(n) for n in documents.notebooks} | set(documents.texts):
+            path = uri_to_path(uri)
+            incomplete = path is not None and path in self.analyses.incomplete
+            if incomplete and path is not None:
+                self.analyses.diagnose_completely(path)  # once: then whatever it takes
+            if (every or incomplete) and documents.notebook_of_cell(uri) is None:
+                self.document_settled(uri)
 
     async def _workspace_in_pool(self, snapshot: Snapshot, scope: set[Path] | None) -> bool:
         session = self.session
@@ -285,10 +300,12 @@ class Diagnostics:
                 )
                 for chunk in chunks(course_pass.closed_modules(snapshot, scope))
             ]
+            matcher, code_comments = snapshot.glossary.matcher, snapshot.rules().code_comments
             for next_done in asyncio.as_completed(tasks):
-                publications = await next_done
+                publications, explained = await next_done
                 remaining.difference_update(uri_to_path(p[0]) for p in publications)
                 self._publish_closed(snapshot, publications)
+                self.analyses.adopt_explained(matcher, code_comments, explained)
             found = await session.run(self._course_files, snapshot)
             self._publish_closed(snapshot, found[0])
             self._publish_structure(found[1])
