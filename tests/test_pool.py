@@ -428,3 +428,17 @@ def test_a_document_diagnosed_before_any_pass_leaves_out_the_modules_not_analyse
         snapshot.glossary, snapshot.index, path, view, rules
     )
     session.close()
+
+
+def test_the_server_hands_the_interpreter_to_the_event_loop_within_a_millisecond():
+    """An analysis thread holds the interpreter lock for at most the switch interval while the
+    event loop waits for it (Python's default of 5 ms, several times per request)."""
+    from glossary_lsp.lsp.server import SWITCH_INTERVAL_SECONDS, GlossaryServer
+
+    default = sys.getswitchinterval()
+    try:
+        server = GlossaryServer()
+        assert sys.getswitchinterval() <= SWITCH_INTERVAL_SECONDS <= 0.001
+        server.session.close()
+    finally:
+        sys.setswitchinterval(default)
