@@ -442,3 +442,30 @@ def test_the_server_hands_the_interpreter_to_the_event_loop_within_a_millisecond
         server.session.close()
     finally:
         sys.setswitchinterval(default)
+
+
+def test_a_document_left_incomplete_gets_a_pass_over_what_it_left_out_then_again(tmp_path):
+    from lsprotocol import types
+
+    root = write_course(tmp_path / "course", MODULES)
+    session = course_session(root)
+    opened = root / "03-serving.md"
+    session.documents.open_text(
+        types.TextDocumentItem(opened.as_uri(), "markdown", 1, opened.read_text())
+    )
+    diagnostics = Diagnostics(session, DiagnosticsPublisher(lambda params: None, lambda u: None))
+    settled: list[str] = []
+    diagnostics.document_settled = settled.append  # type: ignore[method-assign]
+    session.analyses.incomplete[opened] = {root / "01-intro.md"}
+
+    async def scenario() -> set[Path]:
+        diagnostics._complete_later(opened.as_uri())
+        scope = set(diagnostics._scope or ())
+        await asyncio.sleep(0.05)
+        await asyncio.wait_for(diagnostics._current_pass, 30)
+        return scope
+
+    assert asyncio.run(scenario()) == {root / "01-intro.md"}
+    assert settled == [opened.as_uri()], "diagnosed again when the pass ended"
+    assert opened in session.analyses._complete_next, "this time nothing left out"
+    session.close()

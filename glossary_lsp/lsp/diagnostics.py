@@ -152,12 +152,16 @@ class Diagnostics:
 
     def _complete_later(self, uri: str) -> None:
         """The document was diagnosed without modules no pass had analysed yet: a pass over
-        them, unless one is coming (the end of each pass diagnoses such documents again)."""
+        them, unless one is coming (the end of each pass diagnoses such documents again; the
+        indexing ends with a pass over every module)."""
         path = uri_to_path(uri)
         skipped = self.analyses.incomplete.get(path) if path is not None else None
         running = self._current_pass is not None and not self._current_pass.done()
-        if skipped and self._pending_pass is None and not running:
-            self.schedule_workspace_pass(delay=0, only=set(skipped))
+        if not skipped or self._pending_pass is not None or running:
+            return
+        if any(not module.terms_known for module in self.session.index.modules()):
+            return  # still indexing
+        self.schedule_workspace_pass(delay=0, only=set(skipped))
 
     def _texts(self, snapshot: Snapshot, uris: list[str]) -> list[Publication]:
         """Runs off the event loop."""
