@@ -131,5 +131,5 @@ class SessionAnalyses(CourseDiagnostics):
     def forget(self, keep: Collection[Path]) -> None:
         super().forget(keep)
         for kept in (self._explained, self._light, self.incomplete):
-            for path in [path for path in kept if path not in keep]:
+            for path in [path for path in list(kept) if path not in keep]:  # shared by threads
                 kept.pop(path, None)
