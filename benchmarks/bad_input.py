@@ -64,6 +64,18 @@ def two_letter_glossary(count: int) -> tuple[str, list[str]]:
     return "version: 1\nterms:\n" + entries, names
 
 
+def acronym_text(
+    names: list[str], title: str, words: int, first: int = 0, per_paragraph: int = 100
+) -> str:
+    """A module whose every word (but its heading's) is one of `names`, `words` of them in
+    paragraphs, cycling through the names from `first`."""
+    picked = [names[(first + k) % len(names)] for k in range(words)]
+    paragraphs = (
+        " ".join(picked[i : i + per_paragraph]) + "." for i in range(0, words, per_paragraph)
+    )
+    return f"# {title}\n\n" + "\n\n".join(paragraphs) + "\n"
+
+
 def run_course(name: str, root: Path, glossary: str) -> None:
     (root / "glossary.yaml").write_text(glossary, encoding="utf-8")
     started = time.process_time()
@@ -127,11 +139,8 @@ def main() -> int:
         root.mkdir()
         glossary, names = two_letter_glossary(5000)
         for module in range(10):
-            words = " ".join(names[(module * 700 + k) % len(names)] for k in range(3000))
-            text = f"# Module {module}\n\n" + "\n\n".join(
-                f"The {words[i : i + 600]} end." for i in range(0, len(words), 600)
-            )
-            (root / f"{module:02d}-m.md").write_text(text + "\n", encoding="utf-8")
+            text = acronym_text(names, f"Module {module}", 3000, first=module * 700)
+            (root / f"{module:02d}-m.md").write_text(text, encoding="utf-8")
         run_course("5,000 two-character acronyms", root, glossary)
     return 0
 

@@ -19,6 +19,15 @@ process indexes the synthetic course (840 modules, 10,000 terms) in one of these
   indexing chunks of 20 modules; only the term keys per module come back.
 
 For each: round-trip median, p99 and max in ms, requests answered, and the indexing time.
+
+`--edit` measures the work that follows an edit instead (issue 17, the hover tail's cause 2):
+the course indexed in-process first, a thread diagnoses an edited ~30 KB module in the middle
+of it again and again (`CourseDiagnostics.document`, which updates the index's copy of the
+module too: what the server's analysis thread does after each settled edit) while requests are
+timed, with the interpreter's switch interval (`sys.setswitchinterval`: how long a thread that
+wants the interpreter lock waits before it asks the holder to drop it) at each of `--switch`
+milliseconds; `time.sleep(0)` slices are the `thread+sleep0` idea at the rules' level. The
+analyses done per second say what a shorter interval costs the analysis.
 """
 
 from __future__ import annotations
@@ -38,6 +47,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synthetic_course import build_course  # noqa: E402
 
+from glossary_lsp.course.workspace import WorkspaceIndex  # noqa: E402
+from glossary_lsp.features.base import GlossaryVersion  # noqa: E402
+from glossary_lsp.features.diagnostics import CourseDiagnostics, RuleSettings  # noqa: E402
 from glossary_lsp.glossary.loader import load_glossary_file  # noqa: E402
 from glossary_lsp.matching import TermMatcher  # noqa: E402
 from glossary_lsp.text.documents import view_document  # noqa: E402
@@ -98,6 +110,9 @@ class Harness:
         self.open_text = probe.read_text(encoding="utf-8")
         found = self.matcher.find_all(self.open_text)
         self.offsets = [match.start + 1 for match in found[:: max(1, len(found) // 50)]]
+        self._edit: tuple[GlossaryVersion, WorkspaceIndex, Path, str] | None = None
+        self._diagnostics = CourseDiagnostics()
+        self.last_count = 0
 
     def hover(self, number: int) -> str | None:
         match = self.matcher.match_at(self.open_text, self.offsets[number % len(self.offsets)])
@@ -131,7 +146,8 @@ class Harness:
         started = time.perf_counter()
         indexed = await self.index(mode)
         finished = time.perf_counter()
-        assert indexed == len(self.paths) or mode == "idle"
+        assert indexed == len(self.paths) or mode == "idle" or mode.startswith("edit")
+        self.last_count = indexed
         loop.remove_reader(to_server_read)
         os.close(from_server_write)
         output = await loop.run_in_executor(None, client.communicate)
@@ -143,8 +159,45 @@ class Harness:
                 times.append(took * 1e3)
         return times, finished - started
 
+    def edited_module(self) -> tuple[GlossaryVersion, WorkspaceIndex, Path, str]:
+        """The course indexed in-process, and a Markdown module in its middle (built once)."""
+        if self._edit is None:
+            version = GlossaryVersion.build(load_glossary_file(self.glossary_path))
+            index = WorkspaceIndex([self.course.root])
+            index.set_matcher(version.matcher, index=False)
+            index.scan()
+            middle = len(self.paths) // 2
+            path = next(Path(p) for p in self.paths[middle:] if p.endswith(".md"))
+            self._edit = (version, index, path, path.read_text(encoding="utf-8"))
+            started = time.process_time()
+            self.diagnose_edits(0)  # every earlier module's analysis, kept as the server keeps it
+            print(f"first diagnostics of {path.name}: {time.process_time() - started:.1f} s CPU")
+        return self._edit
+
+    def diagnose_edits(self, seconds: float) -> int:
+        """The edited module's own diagnostics, a new edit each time, for `seconds`."""
+        version, index, path, source = self.edited_module()
+        diagnostics, rules = self._diagnostics, RuleSettings.from_settings()
+        done = 0
+        deadline = time.perf_counter() + seconds
+        while done == 0 or time.perf_counter() < deadline:
+            view = view_document(str(path), source + f"\nAn edit, number {done}.\n")
+            diagnostics.document(version, index, path, view, rules)
+            done += 1
+        return done
+
     async def index(self, mode: str) -> int:
         loop = asyncio.get_running_loop()
+        if mode.startswith("edit"):
+            seconds = self.requests * 0.01
+            done: asyncio.Future[int] = loop.create_future()
+            threading.Thread(
+                target=lambda: loop.call_soon_threadsafe(
+                    done.set_result, self.diagnose_edits(seconds)
+                ),
+                daemon=True,
+            ).start()
+            return await done
         if mode == "idle":
             await asyncio.sleep(self.requests * 0.01)
             return 0
@@ -204,9 +257,24 @@ def main() -> None:
             "process pool (2)",
         ],
     )
+    parser.add_argument("--edit", action="store_true", help="the work after an edit instead")
+    parser.add_argument("--switch", nargs="+", type=float, default=[5.0, 1.0, 0.5])
     args = parser.parse_args()
     harness = Harness(args.modules, args.requests)
     print(f"{len(harness.paths)} modules, {harness.course.megabytes:.1f} MB; round trips in ms")
+    if args.edit:
+        harness.edited_module()
+        default = sys.getswitchinterval()
+        for milliseconds in args.switch:
+            sys.setswitchinterval(milliseconds / 1e3)
+            times, seconds = asyncio.run(harness.run("idle"))
+            summary(f"idle (switch {milliseconds:g} ms)", times, seconds)
+            times, seconds = asyncio.run(harness.run("edit"))
+            label = f"edits (switch {milliseconds:g} ms)"
+            summary(label, times, seconds)
+            print(f"  {'':<20} {harness.last_count / seconds:.1f} analyses per second")
+        sys.setswitchinterval(default)
+        return
     for mode in args.modes:
         times, index_seconds = asyncio.run(harness.run(mode))
         summary(mode, times, index_seconds)

@@ -113,6 +113,7 @@ class Session:
     text_sync: types.TextDocumentSyncKind = types.TextDocumentSyncKind.Full
     stderr_tail: deque[str] = field(default_factory=lambda: deque(maxlen=40))
     published: list[tuple[str, int | None, float]] = field(default_factory=list)
+    diagnostics: list[types.PublishDiagnosticsParams] = field(default_factory=list)
     _published_event: asyncio.Event = field(default_factory=asyncio.Event)
     _tasks: list[asyncio.Task] = field(default_factory=list)
 
@@ -137,6 +138,7 @@ class Session:
         @client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
         def on_diagnostics(params: types.PublishDiagnosticsParams) -> None:
             self.published.append((params.uri, params.version, time.perf_counter()))
+            self.diagnostics.append(params)  # in the order received, beside `published`
             self._published_event.set()
 
         @client.feature(types.WORKSPACE_CONFIGURATION)

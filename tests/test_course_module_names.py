@@ -103,3 +103,23 @@ def test_the_bundled_glossary_declares_every_module_its_terms_name():
     # is not in any workspace, so its names must all be declared
     glossary = load_glossary_file(bundled_glossary_path())
     assert [t.term for t in glossary.terms if t.module and glossary.module(t.module) is None] == []
+
+
+def test_a_module_read_again_takes_its_place_among_the_names_as_a_rebuild_would(tmp_path):
+    from glossary_lsp.course.identity import ModuleNames
+    from glossary_lsp.course.workspace import WorkspaceIndex
+
+    root = write_course(tmp_path / "course", FILES)
+    index = WorkspaceIndex([root])
+    index.scan()
+    edited = next(m for m in index.modules() if m.relative == "01-basics/README.md")
+    edited.path.write_text(edited.path.read_text() + "\nOne more line.\n")
+    index.refresh(edited.path)
+    course = index.course()
+    again = index.module_at(edited.path)
+    assert again is not None and again is not edited
+    rebuilt = ModuleNames(course.modules)
+    names = ["01-basics/README", "01-basics/README.md", "Basics", "basics", "01-basics", "notes"]
+    for name in names + [m.id for m in course.modules] + [m.title for m in course.modules]:
+        assert course.names.candidates(name) == rebuilt.candidates(name), name
+    assert course.names.resolve("01-basics/README") is again

@@ -131,9 +131,14 @@ def test_the_course_pass_in_a_worker_publishes_what_the_thread_does(tmp_path, fa
     try:
         glossary = pool.share_glossary(snapshot.glossary.glossary)
         context = course_pass.share_course(pool, snapshot)
-        found = asyncio.run(pool.run(course_pass.diagnose_chunk, context, glossary, paths))
+        found, explained = asyncio.run(
+            pool.run(course_pass.diagnose_chunk, context, glossary, paths)
+        )
         assert not pool.in_thread
         assert found == expected
+        assert {path.name for path, _stamp, keys in explained if "fsdp" in keys} == {
+            "05-distributed-training.md"
+        }
     finally:
         pool.close()
         session.close()
@@ -322,3 +327,145 @@ def test_an_unindexed_notebook_is_searched_in_its_cells_text(tmp_path):
     found = index.first_occurrence(term)
     assert found is not None and found.module.path.name == "02-nb.ipynb"
     assert index.first_occurrence(version.glossary.lookup("HBM")) is None
+
+
+def test_a_whole_course_pass_overtaken_still_has_the_open_documents_analysed_again(tmp_path):
+    """Documents opened while the course indexed were analysed without the modules not indexed
+    yet: the pass over every module analyses them again, even when a pass for an edit cancels
+    it before its end (their stale first-use findings stayed published until the next edit)."""
+    from lsprotocol import types
+
+    root = write_course(tmp_path / "course", MODULES)
+    session = course_session(root)
+    opened = root / "03-serving.md"
+    session.documents.open_text(
+        types.TextDocumentItem(opened.as_uri(), "markdown", 1, opened.read_text())
+    )
+    diagnostics = Diagnostics(session, DiagnosticsPublisher(lambda params: None, lambda u: None))
+    settled: list[str] = []
+    diagnostics.document_settled = settled.append  # type: ignore[method-assign]
+    slow = diagnostics._workspace
+
+    def first_slow(*args):
+        if not settled and not getattr(first_slow, "ran", False):
+            first_slow.ran = True  # type: ignore[attr-defined]
+            time.sleep(0.3)  # the whole-course pass is still running when the edit's comes
+        return slow(*args)
+
+    diagnostics._workspace = first_slow  # type: ignore[method-assign]
+
+    async def scenario() -> list[str]:
+        diagnostics.schedule_workspace_pass(delay=0)  # after indexing: every module
+        await asyncio.sleep(0.1)
+        whole = diagnostics._current_pass
+        diagnostics.schedule_workspace_pass(delay=0, only={root / "01-intro.md"})  # an edit's
+        await asyncio.sleep(0.05)
+        assert whole is not None and whole.cancelled()
+        await asyncio.wait_for(diagnostics._current_pass, 30)
+        return settled
+
+    assert asyncio.run(scenario()) == [opened.as_uri()]
+    session.close()
+
+
+def test_a_documents_diagnostics_take_what_workers_found_of_the_other_modules(tmp_path):
+    """After a pass in the workers, an edited document's diagnostics need no analysis of the
+    other modules in this process (each earlier user of its terms was analysed again, in-thread:
+    30 s of CPU in the middle of 840 modules), and are the same as with their full analyses."""
+    from glossary_lsp.features.diagnostics import CourseDiagnostics
+    from glossary_lsp.lsp.analyses import SessionAnalyses
+    from glossary_lsp.text.documents import view_document
+
+    course = copy_course(tmp_path)
+    session = course_session(course)
+    snapshot = session.snapshot()
+    rules = snapshot.rules()
+    explained: list = []
+    workers = CourseDiagnostics()  # what a worker holds
+    facts = CourseFacts(workers, snapshot.glossary, snapshot.index, rules)
+    course_pass.diagnose_modules(snapshot, facts, course_pass.closed_modules(snapshot), explained)
+    analyses = SessionAnalyses()
+    analyses.adopt_explained(snapshot.glossary.matcher, rules.code_comments, explained)
+    diagnosed: set[Path] = set()
+    rules_found: set[str] = set()
+    for name in ("03-self-attention.md", "06-serving.ipynb", "04-high-level-overview.md"):
+        path = course / name
+        diagnosed.add(path)
+        source = path.read_text(encoding="utf-8")
+        edited = source if path.suffix == ".ipynb" else source + "\nFSDP again, and the KV cache.\n"
+        view = view_document(str(path), edited)
+        light = analyses.document(snapshot.glossary, snapshot.index, path, view, rules)
+        full = CourseDiagnostics().document(snapshot.glossary, snapshot.index, path, view, rules)
+        assert light == full, name
+        assert set(analyses._cache) <= diagnosed, "no other module analysed here"
+        rules_found |= {finding.rule for finding in light}
+    assert "usedBeforeIntroduced" in rules_found
+    session.close()
+
+
+def test_a_document_diagnosed_before_any_pass_leaves_out_the_modules_not_analysed(tmp_path):
+    """Before a pass analysed the other modules (the first one runs for seconds in the workers),
+    a document's diagnostics leave them out rather than analyse them all here, say so
+    (`incomplete`), and are complete the next time (after the pass, or asked to be)."""
+    from glossary_lsp.features.diagnostics import CourseDiagnostics
+    from glossary_lsp.lsp.analyses import SessionAnalyses
+    from glossary_lsp.text.documents import view_document
+
+    course = copy_course(tmp_path)
+    session = course_session(course)
+    snapshot = session.snapshot()
+    rules = snapshot.rules()
+    path = course / "03-self-attention.md"
+    view = view_document(str(path), path.read_text(encoding="utf-8") + "\nFSDP again.\n")
+    analyses = SessionAnalyses()
+    analyses.document(snapshot.glossary, snapshot.index, path, view, rules)
+    assert analyses.incomplete[path] and path not in analyses.incomplete[path]
+    assert set(analyses._cache) <= {path}, "nothing else analysed"
+    analyses.diagnose_completely(path)
+    complete = analyses.document(snapshot.glossary, snapshot.index, path, view, rules)
+    assert path not in analyses.incomplete
+    assert complete == CourseDiagnostics().document(
+        snapshot.glossary, snapshot.index, path, view, rules
+    )
+    session.close()
+
+
+def test_the_server_hands_the_interpreter_to_the_event_loop_within_a_millisecond():
+    """An analysis thread holds the interpreter lock for at most the switch interval while the
+    event loop waits for it (Python's default of 5 ms, several times per request)."""
+    from glossary_lsp.lsp.server import SWITCH_INTERVAL_SECONDS, GlossaryServer
+
+    default = sys.getswitchinterval()
+    try:
+        server = GlossaryServer()
+        assert sys.getswitchinterval() <= SWITCH_INTERVAL_SECONDS <= 0.001
+        server.session.close()
+    finally:
+        sys.setswitchinterval(default)
+
+
+def test_a_document_left_incomplete_gets_a_pass_over_what_it_left_out_then_again(tmp_path):
+    from lsprotocol import types
+
+    root = write_course(tmp_path / "course", MODULES)
+    session = course_session(root)
+    opened = root / "03-serving.md"
+    session.documents.open_text(
+        types.TextDocumentItem(opened.as_uri(), "markdown", 1, opened.read_text())
+    )
+    diagnostics = Diagnostics(session, DiagnosticsPublisher(lambda params: None, lambda u: None))
+    settled: list[str] = []
+    diagnostics.document_settled = settled.append  # type: ignore[method-assign]
+    session.analyses.incomplete[opened] = {root / "01-intro.md"}
+
+    async def scenario() -> set[Path]:
+        diagnostics._complete_later(opened.as_uri())
+        scope = set(diagnostics._scope or ())
+        await asyncio.sleep(0.05)
+        await asyncio.wait_for(diagnostics._current_pass, 30)
+        return scope
+
+    assert asyncio.run(scenario()) == {root / "01-intro.md"}
+    assert settled == [opened.as_uri()], "diagnosed again when the pass ended"
+    assert opened in session.analyses._complete_next, "this time nothing left out"
+    session.close()

@@ -90,6 +90,19 @@ class ModuleNames:
                 if module not in found:
                     found.append(module)
 
+    def replace(self, before: Named, after: Named) -> None:
+        """`after` wherever `before` was: a module read again with the same id, path and title
+        (an edit), in place of building the names of every module again."""
+        keys = (before.id, before.relative, path_id(before.relative))
+        for table in (self._by_id, self._by_path):
+            for key in keys:
+                if table.get(key) is before:
+                    table[key] = after
+        for name in (before.title.casefold(), *short_names(before.relative)):
+            found = self._by_other.get(name)
+            if found and any(module is before for module in found):
+                self._by_other[name] = [after if module is before else module for module in found]
+
     def candidates(self, name: str) -> list[Named]:
         name = name.strip().strip("/")
         if name in self._by_id:

@@ -46,7 +46,7 @@ log = logging.getLogger(__name__)
 CHUNK = 20  # modules per task: a second or so of work, the unit of cancellation
 PARENT_POLL_SECONDS = 1.0
 WORKER_NICENESS = 5  # the event loop's process comes first on a busy machine
-ITEMS_PER_SLICE = 500  # long lists are pickled in slices: no long hold of the lock
+ITEMS_PER_SLICE = 100  # long lists are pickled in slices of ~10 ms (modules, terms): no long hold
 
 T = TypeVar("T")
 

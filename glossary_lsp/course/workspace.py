@@ -712,8 +712,9 @@ class WorkspaceIndex:
     def _replace(self, before: ModuleFile, module: ModuleFile) -> None:
         for course in (self._main, *self._courses.values()):
             if course is not None and before.path in course.rank:
-                course.modules[course.rank[before.path]] = module
-                course.names = ModuleNames(course.modules)
+                place = course.rank[before.path]
+                was, course.modules[place] = course.modules[place], module
+                course.names.replace(was, module)  # the same id, path and title
 
     def update(self, path: Path, source: str) -> None:
         """An open document's text, which wins over the disk until it is closed."""

@@ -38,6 +38,7 @@ from glossary_lsp.features.diagnostics import (
 )
 from glossary_lsp.glossary.problems import LoadProblem
 from glossary_lsp.lsp import convert
+from glossary_lsp.lsp.analyses import Explained, explained_of
 from glossary_lsp.lsp.capabilities import ClientFeatures
 from glossary_lsp.lsp.convert import Publication
 from glossary_lsp.lsp.documents import DocumentsSnapshot
@@ -227,16 +228,24 @@ def _pass_state(context: Any, glossary: Any) -> _PassState:
     return _state
 
 
-def diagnose_chunk(context: Any, glossary: Any, paths: list[Path]) -> list[Publication]:
-    """Runs in a worker: the publications of some modules of the course."""
+def diagnose_chunk(
+    context: Any, glossary: Any, paths: list[Path]
+) -> tuple[list[Publication], list[Explained]]:
+    """Runs in a worker: the publications of some modules of the course, and which terms each
+    explains (for the server's own diagnostics of a document, `SessionAnalyses`)."""
     state = _pass_state(context, glossary)
-    return diagnose_modules(state.snapshot, state.facts, paths)
+    explained: list[Explained] = []
+    return diagnose_modules(state.snapshot, state.facts, paths, explained), explained
 
 
 def diagnose_modules(
-    snapshot: Snapshot, facts: CourseFacts, paths: list[Path]
+    snapshot: Snapshot,
+    facts: CourseFacts,
+    paths: list[Path],
+    explained: list[Explained] | None = None,
 ) -> list[Publication]:
-    """The publications of some closed modules of the course (`facts` of the same snapshot)."""
+    """The publications of some closed modules of the course (`facts` of the same snapshot);
+    with `explained`, what each module on disk explains is added to it."""
     version, index = snapshot.glossary, snapshot.index
     publications: list[Publication] = []
     for path in paths:
@@ -246,6 +255,8 @@ def diagnose_modules(
         analysis = facts.analyses.analysis(version, index, module, facts.rules)
         findings = diagnose(version, facts, module, analysis, facts.rules)
         publications += module_publications_of(snapshot, path, findings)
+        if explained is not None and isinstance(module.terms_stamp, tuple):  # a file's stamp
+            explained.append(explained_of(path, module.terms_stamp, analysis))
     return publications
 
 

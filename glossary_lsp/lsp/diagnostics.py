@@ -55,6 +55,9 @@ class Diagnostics:
         self._pending_pass: asyncio.TimerHandle | None = None
         self._current_pass: asyncio.Task | None = None
         self._scope: set[Path] | None = set()  # the modules the next pass diagnoses; None: all
+        # a pass over every module ran or was asked for: the open documents are analysed again
+        # when a pass next ends (one overtaken before its end leaves this to the next)
+        self._open_again = False
         self._tasks: set[asyncio.Task] = set()
 
     # -- scheduling ------------------------------------------------------------------------------
@@ -145,6 +148,20 @@ class Diagnostics:
         else:
             return
         self._publish(publications, source_for=lambda u: self._source_of(snapshot, u))
+        self._complete_later(uri)
+
+    def _complete_later(self, uri: str) -> None:
+        """The document was diagnosed without modules no pass had analysed yet: a pass over
+        them, unless one is coming (the end of each pass diagnoses such documents again; the
+        indexing ends with a pass over every module)."""
+        path = uri_to_path(uri)
+        skipped = self.analyses.incomplete.get(path) if path is not None else None
+        running = self._current_pass is not None and not self._current_pass.done()
+        if not skipped or self._pending_pass is not None or running:
+            return
+        if any(not module.terms_known for module in self.session.index.modules()):
+            return  # still indexing
+        self.schedule_workspace_pass(delay=0, only=set(skipped))
 
     def _texts(self, snapshot: Snapshot, uris: list[str]) -> list[Publication]:
         """Runs off the event loop."""
@@ -252,22 +269,29 @@ class Diagnostics:
             previous.cancel()
             await asyncio.wait({previous})
         scope, self._scope = self._scope, set()
-        if scope is not None and not scope:
+        self._open_again = self._open_again or scope is None
+        if scope is not None and not scope and not self._open_again:
             return
         generation = self._generation
         snapshot = self.session.snapshot()
         small = len(course_pass.closed_modules(snapshot, scope)) <= course_pass.IN_THREAD_MODULES
         if small or self.session.pool.in_thread:  # in-thread: sooner than a process starts
-            await self._workspace_in_thread(snapshot, generation, scope)
+            ended = await self._workspace_in_thread(snapshot, generation, scope)
         else:
-            await self._workspace_in_pool(snapshot, scope)
-        if scope is None:  # introductions may have moved: the open documents again
-            documents = self.session.documents.current()
-            for uri in {uri_key(n) for n in documents.notebooks} | set(documents.texts):
-                if documents.notebook_of_cell(uri) is None:
-                    self.document_settled(uri)
+            ended = await self._workspace_in_pool(snapshot, scope)
+        if not ended:
+            return
+        every, self._open_again = self._open_again, False  # introductions may have moved
+        documents = self.session.documents.current()
+        for uri in {uri_key(n) for n in documents.notebooks} | set(documents.texts):
+            path = uri_to_path(uri)
+            incomplete = path is not None and path in self.analyses.incomplete
+            if incomplete and path is not None:
+                self.analyses.diagnose_completely(path)  # once: then whatever it takes
+            if (every or incomplete) and documents.notebook_of_cell(uri) is None:
+                self.document_settled(uri)
 
-    async def _workspace_in_pool(self, snapshot: Snapshot, scope: set[Path] | None) -> None:
+    async def _workspace_in_pool(self, snapshot: Snapshot, scope: set[Path] | None) -> bool:
         session = self.session
         remaining = set(course_pass.closed_modules(snapshot, scope))
         tasks: list[asyncio.Future] = []
@@ -280,13 +304,16 @@ class Diagnostics:
                 )
                 for chunk in chunks(course_pass.closed_modules(snapshot, scope))
             ]
+            matcher, code_comments = snapshot.glossary.matcher, snapshot.rules().code_comments
             for next_done in asyncio.as_completed(tasks):
-                publications = await next_done
+                publications, explained = await next_done
                 remaining.difference_update(uri_to_path(p[0]) for p in publications)
                 self._publish_closed(snapshot, publications)
+                self.analyses.adopt_explained(matcher, code_comments, explained)
             found = await session.run(self._course_files, snapshot)
             self._publish_closed(snapshot, found[0])
             self._publish_structure(found[1])
+            return True
         except asyncio.CancelledError:
             self._widen_scope(remaining)  # overtaken: the next pass does the rest
             raise
@@ -296,14 +323,16 @@ class Diagnostics:
 
     async def _workspace_in_thread(
         self, snapshot: Snapshot, generation: int, scope: set[Path] | None
-    ) -> None:
+    ) -> bool:
+        """False when overtaken (its scope joins the next pass's)."""
         found = await self.session.run(self._workspace, snapshot, generation, scope)
         if generation != self._generation or found is None:
             self._widen_scope(scope)
-            return
+            return False
         publications, (glossaries, structure) = found
         self._publish_closed(snapshot, publications + glossaries)
         self._publish_structure(structure)
+        return True
 
     def _widen_scope(self, paths: set[Path] | None) -> None:
         if self._scope is not None:

@@ -24,12 +24,13 @@ from glossary_lsp.course.workspace import MODULE_SUFFIXES, WorkspaceIndex, read_
 from glossary_lsp.features.base import GlossaryVersion
 from glossary_lsp.features.code_actions import IGNORE_FILE, parse_ignore_file
 from glossary_lsp.features.definition import read_from_disk
-from glossary_lsp.features.diagnostics import CourseDiagnostics, RuleSettings
+from glossary_lsp.features.diagnostics import RuleSettings
 from glossary_lsp.glossary.loader import GlossaryLoadError, LoadProblem, load_glossary_text
 from glossary_lsp.glossary.model import Glossary, Term
 from glossary_lsp.glossary.sources import read_source
 from glossary_lsp.glossary.sources.result import unique_terms
 from glossary_lsp.glossary.store import WORKSPACE_GLOSSARY, GlossaryStore, glossary_paths
+from glossary_lsp.lsp.analyses import SessionAnalyses
 from glossary_lsp.lsp.capabilities import ClientFeatures
 from glossary_lsp.lsp.documents import DocumentsSnapshot, OpenDocuments, TextSnapshot
 from glossary_lsp.settings import Settings
@@ -204,7 +205,7 @@ class Session:
         self.initialization_options: dict = {}
         self.raw_settings: object = None
         self.session_ignore: set[str] = set()
-        self.analyses = CourseDiagnostics()  # module analyses cached per glossary version
+        self.analyses = SessionAnalyses()  # module analyses cached per glossary version
         self.indexed = asyncio.Event()
         self.shutting_down = threading.Event()
         # Analyses and indexing; requests have their own thread so they never queue behind them.
