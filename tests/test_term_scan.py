@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from glossary_lsp import term_scan
 from glossary_lsp.glossary.loader import bundled_glossary_path, load_glossaries, load_glossary_file
 from glossary_lsp.glossary.model import Glossary, Term
 from glossary_lsp.matching import TermMatcher
-from glossary_lsp import term_scan
 from glossary_lsp.term_scan import _SPECIAL, StartScanner, special_characters
 from glossary_lsp.text.documents import view_document
 
