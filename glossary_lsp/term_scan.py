@@ -55,6 +55,10 @@ _DOTTED_CAPITAL_I = "\u0130"  # the one character whose lower case is two charac
 # A text at most this long is scanned whole on its first call and its candidates kept, so that
 # the calls for its other prose spans only look them up; a longer one is scanned span by span.
 _WHOLE_TEXT_LIMIT = 256_000
+# The candidates of the last texts scanned whole, per thread: requests alternate between the
+# documents open side by side, and rescanning a text costs far more than the request's own work.
+_REMEMBERED_TEXTS = 8
+_REMEMBERED_CHARS = 1_000_000
 
 # A candidate: (start, end) of a whole word found by an automaton, or (start, -1) for a token
 # the matcher must examine with its full rules (a word with a special character).
@@ -114,16 +118,34 @@ class StartScanner:
 
     def candidates(self, text: str, start: int, end: int) -> list[Candidate]:
         """Candidates with `start <= candidate start < end`, in text order."""
-        cache = self._cache
-        if getattr(cache, "text", None) is text:
-            found: list[Candidate] = cache.found
+        remembered = self._remembered()
+        entry = remembered.pop(id(text), None)
+        if entry is not None and entry[0] is text:
+            found: list[Candidate] = entry[1]
         elif len(text) <= _WHOLE_TEXT_LIMIT or 4 * (end - start) >= len(text):
             found = self._scan(text, 0, len(text))
-            cache.text, cache.found = text, found
+            self._forget_beyond(remembered, len(text))
         else:
             return self._scan(text, start, end)
+        remembered[id(text)] = (text, found)  # the most recent last
         low = bisect.bisect_left(found, start, key=_START)
         return found[low : bisect.bisect_left(found, end, low, key=_START)]
+
+    def _remembered(self) -> dict[int, tuple[str, list[Candidate]]]:
+        """This thread's texts scanned whole (held, so that their ids stay theirs): id -> (text,
+        candidates), least recently used first."""
+        remembered = getattr(self._cache, "texts", None)
+        if remembered is None:
+            remembered = self._cache.texts = {}
+        return remembered
+
+    @staticmethod
+    def _forget_beyond(remembered: dict[int, tuple[str, list[Candidate]]], incoming: int) -> None:
+        """Forget the least recently used texts until one more of `incoming` characters fits."""
+        chars = incoming + sum(len(text) for text, _found in remembered.values())
+        while remembered and (len(remembered) >= _REMEMBERED_TEXTS or chars > _REMEMBERED_CHARS):
+            text, _found = remembered.pop(next(iter(remembered)))
+            chars -= len(text)
 
     def _scan(self, text: str, start: int, end: int) -> list[Candidate]:
         piece = text[start:end] if start or end < len(text) else text

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from glossary_lsp import term_scan
 from glossary_lsp.glossary.loader import bundled_glossary_path, load_glossaries, load_glossary_file
 from glossary_lsp.glossary.model import Glossary, Term
 from glossary_lsp.matching import TermMatcher
@@ -184,6 +185,37 @@ def test_a_scanned_text_is_reused_across_its_spans() -> None:
     )
     assert {match.start for match in halves} <= {match.start for match in whole}
     assert whole == list(matcher.iter_matches_tokenwise(text))
+
+
+def test_texts_asked_in_turn_are_scanned_once_each(monkeypatch) -> None:
+    """Requests alternate between open documents: each text is scanned whole once, and the
+    least recently used is forgotten when more texts are asked than are remembered."""
+    scanner = StartScanner(["FSDP", "GPU"], [], ["policy"])
+    scanned: list[str] = []
+    scan = scanner._scan
+    monkeypatch.setattr(
+        scanner, "_scan", lambda text, s, e: scanned.append(text) or scan(text, s, e)
+    )
+    texts = [f"FSDP on GPU {number}, a policy." for number in range(term_scan._REMEMBERED_TEXTS)]
+    for _ in range(3):
+        for text in texts:
+            assert scanner.candidates(text, 0, len(text)) == scan(text, 0, len(text))
+    assert scanned == texts
+    one_more = "one more GPU"
+    scanner.candidates(one_more, 0, len(one_more))
+    scanner.candidates(texts[-1], 0, 4)
+    scanner.candidates(texts[0], 0, 4)  # the least recently used: forgotten, scanned again
+    assert scanned == [*texts, one_more, texts[0]]
+
+
+def test_remembered_texts_are_bounded_by_characters(monkeypatch) -> None:
+    monkeypatch.setattr(term_scan, "_REMEMBERED_CHARS", 100)
+    scanner = StartScanner(["GPU"], [], [])
+    texts = [f"GPU {'x' * 40} {number}" for number in range(4)]
+    for text in texts:
+        scanner.candidates(text, 0, len(text))
+    remembered = [text for text, _found in scanner._remembered().values()]
+    assert remembered == texts[-2:]  # two texts of ~47 characters fit in 100
 
 
 def test_special_characters_are_all_listed() -> None:

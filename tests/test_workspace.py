@@ -111,6 +111,28 @@ def test_first_occurrence_is_in_prose_in_course_order(tmp_path: Path):
     ]
 
 
+def test_occurrences_of_each_term_from_one_matched_module(tmp_path: Path):
+    """The module's matches are grouped by term once; each term asked gets only its own, in
+    document order, whatever the spelling (the key folds case and spacing)."""
+    path = write(tmp_path / "01-a.md", "FSDP and the KV cache. Then kv  cache, FSDP again.\n")
+    index = index_of(tmp_path)
+    module = index.module_at(path)
+    fsdp, kv = GLOSSARY.lookup("FSDP"), GLOSSARY.lookup("KV cache")
+    text = path.read_text(encoding="utf-8")
+
+    def surfaces(term: Term) -> list[str]:
+        return [text[slice(*o.source_range())] for o in index.occurrences_in(module, term)]
+
+    assert surfaces(fsdp) == ["FSDP", "FSDP"]
+    assert surfaces(kv) == ["KV cache", "kv  cache"]
+    assert surfaces(kv._replace(definition="another copy of the term")) == surfaces(kv)
+    assert index.occurrences_in(module, Term("GPU")) == []
+
+    index.update(path, "Only the KV cache now.\n")  # a new text: grouped again
+    assert surfaces(fsdp) == []
+    assert [o.start for o in index.occurrences_in(module, kv)] == [9]
+
+
 def test_open_text_wins_over_disk_until_closed(tmp_path: Path):
     path = write(tmp_path / "01-a.md", "Nothing yet.\n")
     index = index_of(tmp_path)

@@ -310,6 +310,7 @@ class _CachedModule:
     view: DocumentView
     matches: list[Classified] | None = None
     by_term: dict[str, list[Classified]] = field(default_factory=dict)  # before `matches`
+    by_key: dict[str, list[Classified]] | None = None  # `matches` by term key, once asked for
 
 
 def markdown_header(source: str) -> tuple[dict, str | None]:
@@ -931,12 +932,26 @@ class WorkspaceIndex:
                 if _view_size(entry.view) <= STALE_TERMS_TRUSTED_FROM:
                     matches = entry.by_term[term.key] = list(matches)
         else:
-            matches = self._matches(module)
+            matches = self._matches_by_key(entry).get(term.key, ())
         for region, start, end, found, defined, heading, link in matches:
-            if found.key == term.key:
-                yield Occurrence(
-                    module, entry.view, region, start, end, found, defined, heading, link
-                )
+            yield Occurrence(module, entry.view, region, start, end, found, defined, heading, link)
+
+    def _matches_by_key(self, entry: _CachedModule) -> dict[str, list[Classified]]:
+        """A module's matches grouped by term key: a request looks up one term, and folding the
+        key of every match of the module for it cost more than the rest of a hover."""
+        if entry.by_key is None:
+            if entry.matches is None:
+                if self.matcher is None:
+                    return {}
+                entry.matches = classified_matches(self.matcher, entry.view)
+            by_key: dict[str, list[Classified]] = {}
+            keys: dict[int, str] = {}  # one fold per term, not per match
+            for match in entry.matches:
+                term = match[3]
+                key = keys.get(id(term)) or keys.setdefault(id(term), term.key)
+                by_key.setdefault(key, []).append(match)
+            entry.by_key = by_key
+        return entry.by_key
 
     def _term_matches(self, view: DocumentView, term: Term) -> Iterator[Classified]:
         """One term's matches in a view, found where its names occur and confirmed by the

@@ -22,8 +22,10 @@ def path_to_uri(path: str | os.PathLike[str]) -> str:
     return Path(os.path.abspath(path)).as_uri()
 
 
+@functools.lru_cache(maxsize=4096)
 def uri_to_path(uri: str) -> Path | None:
-    """The path of a `file:` URI; None for any other scheme."""
+    """The path of a `file:` URI; None for any other scheme (remembered: every request on a
+    document asks it again)."""
     parts = urlsplit(uri)
     if parts.scheme != "file":
         return None
