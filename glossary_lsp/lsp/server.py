@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sys
 from collections.abc import Generator
 from typing import Any
 
@@ -26,12 +25,6 @@ from glossary_lsp.lsp.publisher import DiagnosticsPublisher
 from glossary_lsp.lsp.session import Session
 
 log = logging.getLogger(__name__)
-
-# How long a thread waiting for the interpreter lock lets the holder run before it asks for it
-# (Python's default: 5 ms). The event loop takes the lock several times per request (after each
-# read and write), so while an analysis thread runs each of those waits up to the interval: 5.4
-# ms median round trip at 5 ms, 1.3 ms at 1 ms, the analyses as fast (bench_background --edit).
-SWITCH_INTERVAL_SECONDS = 0.001
 
 NOTEBOOK_SYNC = types.NotebookDocumentSyncOptions(
     notebook_selector=[
@@ -149,7 +142,6 @@ class GlossaryServer(LanguageServer):
         self.shutdown_requested = False
         self.pending_edits: dict[str, asyncio.TimerHandle] = {}  # URI key -> settle timer
         self.shown_messages: set[str] = set()
-        sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL_SECONDS))
 
     def report_server_error(self, error: Exception, source: Any) -> None:
         """Log it; pygls' default also pops a message box in the editor for each one.
