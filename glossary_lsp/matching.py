@@ -16,7 +16,7 @@ import heapq
 import re
 import threading
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from operator import itemgetter
@@ -167,6 +167,9 @@ class TermMatcher:
         # span found again replaces its entry, so each holds the matches last returned.
         self._spans: dict[_SpanKey, tuple[int, tuple[Match, ...]]] = {}
         self._remembered_chars = 0
+        # What layers above derive from a large text's spans (an analysis, the index's
+        # classification), by kind, keyed by `span_context_keys`: valid for this glossary only.
+        self._derived: dict[str, dict[int, object]] = {}
         self._scanner = (
             StartScanner(
                 self._sensitive_starts,
@@ -258,6 +261,21 @@ class TermMatcher:
         self._spans[key] = (start, tuple(found))
         self._remembered_chars += len(key[4])
         return found
+
+    def remembered(self, kind: str) -> dict[int, object]:
+        """The results of `kind` derived from spans of large texts, by `span_context_keys`:
+        a dict the caller reads and fills (forgotten at once when it holds too many)."""
+        found = self._derived.get(kind)
+        if found is None or len(found) > _MAX_REMEMBERED_DERIVED:
+            found = self._derived[kind] = {}
+        return found
+
+    def forget_spans(self) -> None:
+        """Forget every remembered span and what was derived from spans (a large document
+        closed: nothing of it is kept alive)."""
+        self._spans = {}
+        self._remembered_chars = 0
+        self._derived = {}
 
     def iter_matches(self, text: str, start: int = 0, end: int | None = None) -> Iterator[Match]:
         """`find_all`, one match at a time: a caller may stop early.
@@ -680,6 +698,43 @@ def _span_key(text: str, start: int, end: int) -> _SpanKey | None:
         high = underscores.end() if underscores is not None else high
     high = min(high + 1, len(text))
     return (start - low, end - start, low == 0, high == len(text), text[low:high])
+
+
+# Results derived from spans (per kind) kept per matcher; all forgotten when more.
+_MAX_REMEMBERED_DERIVED = 400_000
+# How far around a span the results derived from it may read (whole lines beyond this): the
+# sentence around a use (2,000 characters each way), a quotation's lines (8,000 characters)
+# above a definition, the matcher's context (1,000 before).
+CONTEXT_MARGIN = 8_200
+
+
+def remembers_spans(text: str) -> bool:
+    """Whether spans of this text are remembered (a large document: see `find_all`)."""
+    return len(text) >= _REMEMBER_SPANS_OF_TEXTS_FROM
+
+
+def span_context_keys(
+    text: str, spans: Sequence[tuple[int, int]], margin: int = CONTEXT_MARGIN
+) -> list[tuple[int, int, int]]:
+    """Per span of `text`, (a key, the start and end of its context): the span's text and all
+    the text within `margin` of it, widened to whole lines and to the spans and gaps between
+    spans that hold it, with the span's place in it. Two spans with the same key have the same
+    text around them that far (up to a 64-bit hash collision among the remembered keys), so what
+    is derived from a span by reading no farther than that is the same for both, relative to the
+    span's start. Each piece of text is hashed once, whatever the margin."""
+    cuts = sorted({0, len(text), *(offset for span in spans for offset in span)})
+    hashes = [hash(text[low:high]) for low, high in zip(cuts, cuts[1:], strict=False)]
+    last = len(cuts) - 1
+    keys = []
+    for start, end in spans:
+        low = text.rfind("\n", 0, max(0, start - margin)) + 1
+        line_end = text.find("\n", min(len(text), end + margin))
+        high = len(text) if line_end < 0 else line_end + 1
+        first = bisect.bisect_right(cuts, low) - 1
+        after = max(bisect.bisect_left(cuts, high), first + 1)
+        context = (start - cuts[first], end - start, first == 0, after == last)
+        keys.append((hash((context, tuple(hashes[first:after]))), cuts[first], cuts[after]))
+    return keys
 
 
 def _decapitalised(word: str) -> str:
