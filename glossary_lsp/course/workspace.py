@@ -39,7 +39,7 @@ from glossary_lsp.course.languages import LanguageLayout, course_language, detec
 from glossary_lsp.course.order import front_matter_order
 from glossary_lsp.course.structure import CourseStructure, build_structure, may_state_order
 from glossary_lsp.glossary.model import Term
-from glossary_lsp.matching import TermMatcher
+from glossary_lsp.matching import TermMatcher, remembers_spans, span_context_keys
 from glossary_lsp.text.documents import MAX_FILE_BYTES, view_document
 from glossary_lsp.text.documents import read_document as read_module_text
 from glossary_lsp.text.front_matter import front_matter_of, front_matter_span, load_front_matter
@@ -289,7 +289,61 @@ def classified_matches(matcher: TermMatcher, view: DocumentView) -> list[Classif
 
 def module_terms(matcher: TermMatcher, path: Path, source: str) -> ModuleTerms:
     """The terms a module's text uses, as the index records them (`WorkspaceIndex.adopt_terms`)."""
-    return ModuleTerms.of(classified_matches(matcher, view_module(path, source)))
+    view = view_module(path, source)
+    if is_large(view):
+        return ModuleTerms.of(first_classified(matcher, view))
+    return ModuleTerms.of(classified_matches(matcher, view))
+
+
+def is_large(view: DocumentView) -> bool:
+    """A view whose prose spans the matcher remembers (see `first_classified`)."""
+    return any(remembers_spans(region.text) for region in view.regions)
+
+
+_REMEMBERED = "workspace.first_classified"
+# per span, its first matches of each kind per term: (start, end) from the span's start, the
+# term, written as its introduction, a section about it, a link's text
+_SpanFirsts = tuple[tuple[int, int, Term, bool, bool, bool], ...]
+
+
+def first_classified(matcher: TermMatcher, view: DocumentView) -> list[Classified]:
+    """Per prose span, each term's first match of each kind (of `ModuleTerms.of`: a use, not a
+    link's text, defined, a heading), classified: `ModuleTerms.of` of these is that of every
+    match. Each span's are remembered by the text around it (`span_context_keys`) and the place
+    of the module's title in it, so after an edit only the spans it changed are classified."""
+    title = _title_line(view)
+    remembered = matcher.remembered(_REMEMBERED)
+    found: list[Classified] = []
+    for region in view.regions:
+        keys = span_context_keys(region.text, region.prose)
+        for (start, end), (key, low, high) in zip(region.prose, keys, strict=True):
+            at_title = title is not None and title[0] == region.index and low <= title[1] < high
+            key = hash((key, region.kind, title[1] - low if at_title and title else None))
+            firsts = remembered.get(key)
+            if not isinstance(firsts, tuple):
+                firsts = remembered[key] = _span_firsts(matcher, region, start, end, title)
+            found += [
+                (region, start + first, start + last, term, defined, heading, link)
+                for first, last, term, defined, heading, link in firsts
+            ]
+    return found
+
+
+def _span_firsts(
+    matcher: TermMatcher, region: Region, start: int, end: int, title: tuple[int, int] | None
+) -> _SpanFirsts:
+    filled: dict[str, int] = {}
+    firsts = []
+    for match in matcher.find_all(region.text, start, end):
+        _, _, _, term, defined, heading, link = _classified(
+            region, match.start, match.end, match.term, title
+        )
+        kinds = 1 | (0 if link else 2) | (4 if defined else 0) | (8 if heading else 0)
+        done = filled.get(term.key, 0)
+        if kinds & ~done:
+            filled[term.key] = done | kinds
+            firsts.append((match.start - start, match.end - start, term, defined, heading, link))
+    return tuple(firsts)
 
 
 _SEARCHED_BOUND = 200_000  # remembered searches before they are forgotten at once
@@ -590,7 +644,7 @@ class WorkspaceIndex:
 
     def record_terms(self, module: ModuleFile, keys: Iterable[str]) -> None:
         """The terms another pass over the module's prose found (a caller's own analysis)."""
-        _set_terms(module, ModuleTerms.of(self._matches(module)))
+        _set_terms(module, self._module_terms(module))
         module.firsts = None  # these terms are another pass's: where they first occur is unknown
         module.terms = frozenset(keys)
         module.terms_known = True
@@ -772,7 +826,7 @@ class WorkspaceIndex:
 
     def _find_terms(self, module: ModuleFile) -> None:
         stamp = self._stamp(module.path)
-        _set_terms(module, ModuleTerms.of(self._matches(module)))
+        _set_terms(module, self._module_terms(module))
         module.terms_known = self.matcher is not None
         module.terms_stamp = stamp
 
@@ -806,8 +860,18 @@ class WorkspaceIndex:
                 self._views.popitem(last=False)
         return entry
 
-    def _matches(self, module: ModuleFile) -> list[Classified]:
+    def _module_terms(self, module: ModuleFile) -> ModuleTerms:
+        """What the index keeps of a module's matches; of a large one, found from each span's
+        first matches (remembered), its matches not kept (occurrences are found per term)."""
         entry = self._cached(module.path)
+        if entry is None or self.matcher is None:
+            return ModuleTerms.of([])
+        if entry.matches is None and is_large(entry.view):
+            return ModuleTerms.of(first_classified(self.matcher, entry.view))
+        return ModuleTerms.of(self._matches(module, entry))
+
+    def _matches(self, module: ModuleFile, entry: _CachedModule | None = None) -> list[Classified]:
+        entry = entry or self._cached(module.path)
         if entry is None or self.matcher is None:
             return []
         if entry.matches is None:
