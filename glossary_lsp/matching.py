@@ -15,6 +15,7 @@ import bisect
 import heapq
 import re
 import threading
+from array import array
 from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -163,10 +164,14 @@ class TermMatcher:
         self._lookahead = max(self._sensitive.max_tokens, self._insensitive.max_tokens) + 1
         self._single_tokens: dict[str, _TokenOutcome] = {}
         # Remembered spans of large texts, shared by every text (the index's copy of a document
-        # and the editor's, versions before and after an edit; threads match concurrently): a
-        # span found again replaces its entry, so each holds the matches last returned.
-        self._spans: dict[_SpanKey, tuple[int, tuple[Match, ...]]] = {}
+        # and the editor's, versions before and after an edit; threads match concurrently):
+        # per span, its matches packed (start and end from the span's start, the place of the
+        # term and name in `_named`): a large document's half a million matches in little memory.
+        self._spans: dict[_SpanKey, tuple[array, array]] = {}
         self._remembered_chars = 0
+        self._named: list[tuple[Term, str]] = []
+        self._named_places: dict[tuple[int, str], int] = {}
+        self._named_lock = threading.Lock()
         # What layers above derive from a large text's spans (an analysis, the index's
         # classification), by kind, keyed by `span_context_keys`: valid for this glossary only.
         self._derived: dict[str, dict[int, object]] = {}
@@ -244,23 +249,34 @@ class TermMatcher:
             return list(self.iter_matches(text, start, end))
         remembered = self._spans.get(key)
         if remembered is not None:
-            base, matches = remembered
-            if base == start:
-                return list(matches)
-            shift = start - base
-            found = [
-                Match(match.start + shift, match.end + shift, match.term, match.name)
-                for match in matches
+            offsets, places = remembered
+            named = self._named
+            return [
+                Match(start + offsets[2 * n], start + offsets[2 * n + 1], *named[place])
+                for n, place in enumerate(places)
             ]
-            self._spans[key] = (start, tuple(found))  # the old ones are let go
-            return found
         found = list(self.iter_matches(text, start, end))
-        if self._remembered_chars + len(key[4]) > _MAX_REMEMBERED_SPAN_CHARS:
+        if self._remembered_chars + key[5] > _MAX_REMEMBERED_SPAN_CHARS:
             self._spans.clear()
             self._remembered_chars = 0
-        self._spans[key] = (start, tuple(found))
-        self._remembered_chars += len(key[4])
+        offsets = array("i")
+        for match in found:
+            offsets.extend((match.start - start, match.end - start))
+        self._spans[key] = (offsets, array("i", [self._place_of(m.term, m.name) for m in found]))
+        self._remembered_chars += key[5]
         return found
+
+    def _place_of(self, term: Term, name: str) -> int:
+        """The place of (term, name) in `_named`, added the first time."""
+        place = self._named_places.get((id(term), name))
+        if place is None:
+            with self._named_lock:
+                place = self._named_places.get((id(term), name))
+                if place is None:
+                    place = len(self._named)
+                    self._named.append((term, name))
+                    self._named_places[(id(term), name)] = place
+        return place
 
     def remembered(self, kind: str) -> dict[int, object]:
         """The results of `kind` derived from spans of large texts, by `span_context_keys`:
@@ -670,8 +686,9 @@ _MAX_REMEMBERED_SPAN_CHARS = 40_000_000
 _CONTEXT_BEFORE = 65
 _MAX_CONTEXT_BEFORE = 1_000
 # (characters of context before the span, the span's length, whether the context reaches the
-# text's start, whether it reaches its end, context + span + context)
-_SpanKey = tuple[int, int, bool, bool, str]
+# text's start, whether it reaches its end, the hash of context + span + context, its length):
+# the text itself is not kept (two texts with one hash among the remembered: 1 in 10^9)
+_SpanKey = tuple[int, int, bool, bool, int, int]
 
 
 def _span_key(text: str, start: int, end: int) -> _SpanKey | None:
@@ -697,7 +714,7 @@ def _span_key(text: str, start: int, end: int) -> _SpanKey | None:
         underscores = _UNDERSCORES.match(text, high)
         high = underscores.end() if underscores is not None else high
     high = min(high + 1, len(text))
-    return (start - low, end - start, low == 0, high == len(text), text[low:high])
+    return (start - low, end - start, low == 0, high == len(text), hash(text[low:high]), high - low)
 
 
 # Results derived from spans (per kind) kept per matcher; all forgotten when more.

@@ -464,6 +464,9 @@ class WorkspaceIndex:
     # (path, kind, term key) -> (the text's stamp, whether it may use the term): an unindexed
     # module is searched once per text, not read from disk again for every request
     _searched: dict[tuple[Path, str, str], tuple[object, bool]] = field(default_factory=dict)
+    # one classification of a large module at a time: a second one (the refresh after an edit
+    # beside the analysis's, or the first indexing) waits and finds the spans remembered
+    _classifying: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         self.roots = [Path(root) for root in self.roots]
@@ -867,7 +870,8 @@ class WorkspaceIndex:
         if entry is None or self.matcher is None:
             return ModuleTerms.of([])
         if entry.matches is None and is_large(entry.view):
-            return ModuleTerms.of(first_classified(self.matcher, entry.view))
+            with self._classifying:
+                return ModuleTerms.of(first_classified(self.matcher, entry.view))
         return ModuleTerms.of(self._matches(module, entry))
 
     def _matches(self, module: ModuleFile, entry: _CachedModule | None = None) -> list[Classified]:
