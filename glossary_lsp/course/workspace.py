@@ -780,12 +780,19 @@ class WorkspaceIndex:
         self.refresh(path)
 
     def close(self, path: Path) -> None:
-        """The document closed: its file counts as on disk again; its cached view goes."""
-        self._open.pop(path, None)
+        """The document closed: its file counts as on disk again; its cached view goes, and
+        when it was large, what the matcher remembers of large texts' spans (after the file on
+        disk is indexed again, from them; another large open document is read again once)."""
+        text = self._open.pop(path, None)
         with self._lock:
-            self._views.pop(path, None)
+            entry = self._views.pop(path, None)
         if self.is_module_path(path):
             self.refresh(path)
+        large = (text is not None and remembers_spans(text)) or (
+            entry is not None and is_large(entry.view)
+        )
+        if large and self.matcher is not None:
+            self.matcher.forget_spans()
 
     def _open_text(self, path: Path) -> str | None:
         if self.open_source is not None:

@@ -10,6 +10,9 @@ on first use, and every request on that version shares them.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import gc
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -363,3 +366,35 @@ class OpenDocuments:
         notebooks.pop(key, None)
         self._commit(texts, notebooks, owners)
         return cell_uris
+
+
+# ----------------------------------------------------------------------------- memory
+
+
+def release_freed_memory() -> None:
+    """After a large document closed: collect what only cycles keep, and give the freed
+    memory back to the system. Python frees a large text's blocks to the C allocator, which
+    keeps them in its heap (glibc's dynamic mmap threshold grows past a 10 MB text once one is
+    freed); glibc's `malloc_trim` returns them. Elsewhere only the collection runs."""
+    gc.collect()
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+_TRIM: list = []  # the C function, looked up once (an empty list: not looked up yet)
+
+
+def _malloc_trim() -> Any:
+    if not _TRIM:
+        found = None
+        try:
+            library = ctypes.util.find_library("c")
+            found = getattr(ctypes.CDLL(library), "malloc_trim", None) if library else None
+        except OSError:
+            found = None
+        if found is not None:
+            found.argtypes = [ctypes.c_size_t]
+            found.restype = ctypes.c_int
+        _TRIM.append(found)
+    return _TRIM[0]
