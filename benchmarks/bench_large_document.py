@@ -103,6 +103,8 @@ async def measure(
     )
     await asyncio.sleep(5.0)
     print(f"RSS 5 s after close {rss():.0f} MB")
+    await asyncio.sleep(10.0)
+    print(f"RSS 15 s after close {rss():.0f} MB")
     started = time.perf_counter()
     await session.close()
     print(f"shutdown + exit: {time.perf_counter() - started:.2f} s")

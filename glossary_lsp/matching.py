@@ -232,13 +232,17 @@ class TermMatcher:
 
     # ----------------------------------------------------------------------------- matching
 
-    def find_all(self, text: str, start: int = 0, end: int | None = None) -> list[Match]:
+    def find_all(
+        self, text: str, start: int = 0, end: int | None = None, remember: bool = True
+    ) -> list[Match]:
         """Every occurrence in `text[start:end]`, left to right, non-overlapping, longest first.
 
         Offsets are into `text`. A word cut by `start` or `end` is not matched. In a large text
         the matches of a span are remembered by the span and the context they depend on
         (`_span_key`), so that matching a large document again after an edit only matches the
         spans the edit changed; the others' matches are moved by how far the edit moved them.
+        `remember=False` (a text the editor does not have open: it is not edited) only reads
+        what is remembered.
         """
         end = len(text) if end is None else min(end, len(text))
         start = max(0, start)
@@ -256,6 +260,8 @@ class TermMatcher:
                 for n, place in enumerate(places)
             ]
         found = list(self.iter_matches(text, start, end))
+        if not remember:
+            return found
         if self._remembered_chars + key[5] > _MAX_REMEMBERED_SPAN_CHARS:
             self._spans.clear()
             self._remembered_chars = 0

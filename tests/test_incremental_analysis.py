@@ -19,7 +19,12 @@ import pytest
 
 from glossary_lsp import matching
 from glossary_lsp.course.defining import link_text, spells_out, squash, written_with_expansion
-from glossary_lsp.course.workspace import ModuleTerms, classified_matches, first_classified
+from glossary_lsp.course.workspace import (
+    ModuleTerms,
+    WorkspaceIndex,
+    classified_matches,
+    first_classified,
+)
 from glossary_lsp.features.base import GlossaryVersion
 from glossary_lsp.features.diagnostics import analysis as analysis_module
 from glossary_lsp.features.diagnostics.acronyms import (
@@ -113,7 +118,9 @@ def test_edited_large_document_reads_as_from_scratch() -> None:
     for round_ in range(12):
         view = view_document("file:///course/01-large.md", text, "markdown")
         fresh = GlossaryVersion.build(glossary)
-        assert _plain(analyse_view(shared, view)) == _plain(_sequential(fresh, view)), round_
+        assert _plain(analyse_view(shared, view, remember=True)) == _plain(
+            _sequential(fresh, view)
+        ), round_
         assert _terms(ModuleTerms.of(first_classified(shared.matcher, view))) == _terms(
             ModuleTerms.of(classified_matches(fresh.matcher, view))
         ), round_
@@ -136,7 +143,9 @@ def test_the_same_span_in_another_context_is_read_again() -> None:
         for cut in range(1, len(paragraphs) + 1):
             view = view_document("file:///c/01.md", "\n\n".join(paragraphs[:cut]), "markdown")
             fresh = GlossaryVersion.build(glossary)
-            assert _plain(analyse_view(shared, view)) == _plain(_sequential(fresh, view))
+            assert _plain(analyse_view(shared, view, remember=True)) == _plain(
+                _sequential(fresh, view)
+            )
             assert _terms(ModuleTerms.of(first_classified(shared.matcher, view))) == _terms(
                 ModuleTerms.of(classified_matches(fresh.matcher, view))
             )
@@ -348,3 +357,29 @@ def _gap(version, spelling, analysis: ModuleAnalysis, region, start: int, end: i
 def _numbered_name(version: GlossaryVersion, word: str) -> bool:
     number = re.search(r"(?<=[A-Z])\d+$", word)
     return number is not None and version.glossary.lookup(word[: number.start()]) is not None
+
+
+def test_a_closed_large_document_leaves_nothing_remembered(tmp_path) -> None:  # noqa: ANN001
+    glossary = Glossary(terms=TERMS)
+    version = GlossaryVersion.build(glossary)
+    text = _document(random.Random(5))
+    path = tmp_path / "01-large.md"
+    path.write_text(text, encoding="utf-8")
+    index = WorkspaceIndex([tmp_path], matcher=version.matcher)
+    index.scan()
+    index.update(path, text + "\nAn edit about FSDP.\n")  # open in the editor, edited
+    assert version.matcher.remembered("workspace.first_classified")
+    index.close(path)
+    assert not version.matcher.remembered("workspace.first_classified")
+    assert index.terms_of(path) is not None  # indexed again from the file on disk
+    view = view_document(path.as_uri(), text, "markdown")
+    analyse_view(version, view)  # a module on disk (the course pass): not edited, not kept
+    assert not version.matcher.remembered("diagnostics.analysis")
+    assert _plain(analyse_view(version, view)) == _plain(_sequential(version, view))
+
+
+def test_freed_memory_is_given_back_without_failing() -> None:
+    from glossary_lsp.lsp.documents import release_freed_memory
+
+    release_freed_memory()
+    release_freed_memory()  # the C function looked up once, wherever it is missing

@@ -291,7 +291,7 @@ def module_terms(matcher: TermMatcher, path: Path, source: str) -> ModuleTerms:
     """The terms a module's text uses, as the index records them (`WorkspaceIndex.adopt_terms`)."""
     view = view_module(path, source)
     if is_large(view):
-        return ModuleTerms.of(first_classified(matcher, view))
+        return ModuleTerms.of(first_classified(matcher, view, remember=False))
     return ModuleTerms.of(classified_matches(matcher, view))
 
 
@@ -306,11 +306,14 @@ _REMEMBERED = "workspace.first_classified"
 _SpanFirsts = tuple[tuple[int, int, Term, bool, bool, bool], ...]
 
 
-def first_classified(matcher: TermMatcher, view: DocumentView) -> list[Classified]:
+def first_classified(
+    matcher: TermMatcher, view: DocumentView, remember: bool = True
+) -> list[Classified]:
     """Per prose span, each term's first match of each kind (of `ModuleTerms.of`: a use, not a
     link's text, defined, a heading), classified: `ModuleTerms.of` of these is that of every
-    match. Each span's are remembered by the text around it (`span_context_keys`) and the place
-    of the module's title in it, so after an edit only the spans it changed are classified."""
+    match. Each span's are remembered (`remember`: a text open in the editor, so edited) by the
+    text around it (`span_context_keys`) and the place of the module's title in it, so after an
+    edit only the spans it changed are classified."""
     title = _title_line(view)
     remembered = matcher.remembered(_REMEMBERED)
     found: list[Classified] = []
@@ -321,7 +324,9 @@ def first_classified(matcher: TermMatcher, view: DocumentView) -> list[Classifie
             key = hash((key, region.kind, title[1] - low if at_title and title else None))
             firsts = remembered.get(key)
             if not isinstance(firsts, tuple):
-                firsts = remembered[key] = _span_firsts(matcher, region, start, end, title)
+                firsts = _span_firsts(matcher, region, (start, end), title, remember)
+                if remember:
+                    remembered[key] = firsts
             found += [
                 (region, start + first, start + last, term, defined, heading, link)
                 for first, last, term, defined, heading, link in firsts
@@ -330,11 +335,16 @@ def first_classified(matcher: TermMatcher, view: DocumentView) -> list[Classifie
 
 
 def _span_firsts(
-    matcher: TermMatcher, region: Region, start: int, end: int, title: tuple[int, int] | None
+    matcher: TermMatcher,
+    region: Region,
+    span: tuple[int, int],
+    title: tuple[int, int] | None,
+    remember: bool,
 ) -> _SpanFirsts:
+    start, end = span
     filled: dict[str, int] = {}
     firsts = []
-    for match in matcher.find_all(region.text, start, end):
+    for match in matcher.find_all(region.text, start, end, remember):
         _, _, _, term, defined, heading, link = _classified(
             region, match.start, match.end, match.term, title
         )
@@ -877,8 +887,9 @@ class WorkspaceIndex:
         if entry is None or self.matcher is None:
             return ModuleTerms.of([])
         if entry.matches is None and is_large(entry.view):
+            remember = self._open_text(module.path) is not None  # edited: its spans remembered
             with self._classifying:
-                return ModuleTerms.of(first_classified(self.matcher, entry.view))
+                return ModuleTerms.of(first_classified(self.matcher, entry.view, remember))
         return ModuleTerms.of(self._matches(module, entry))
 
     def _matches(self, module: ModuleFile, entry: _CachedModule | None = None) -> list[Classified]:

@@ -98,13 +98,15 @@ class ModuleAnalysis:
     error: tuple[str, int] | None = None  # why the document cannot be read, and where
 
 
-def analyse_view(version: GlossaryVersion, view: DocumentView) -> ModuleAnalysis:
+def analyse_view(
+    version: GlossaryVersion, view: DocumentView, remember: bool = False
+) -> ModuleAnalysis:
     """One pass over a document's prose: term uses, unknown acronyms, misspellings.
 
     Each prose span is read on its own (`_span_analysis`: what it holds that may count, whatever
     came before it), and the spans are merged in order (`_merge`: what counts once per module).
-    In a large text the spans' readings are remembered by their context, so that after an edit
-    only the spans the edit changed are read again.
+    In a large text (`remember`: open in the editor, so edited) the spans' readings are
+    remembered by their context, so that after an edit only the spans it changed are read again.
     """
     analysis = ModuleAnalysis()
     if view.error:
@@ -118,7 +120,9 @@ def analyse_view(version: GlossaryVersion, view: DocumentView) -> ModuleAnalysis
                 key = hash((key, region.kind))
                 found = remembered.get(key)
                 if not isinstance(found, SpanAnalysis):
-                    found = remembered[key] = _span_analysis(version, spelling, region, start, end)
+                    found = _span_analysis(version, spelling, region, start, end, remember)
+                    if remember:
+                        remembered[key] = found
                 _merge(analysis, region, start, found)
         else:
             for start, end in region.prose:
@@ -178,9 +182,14 @@ class SpanAnalysis:
 
 
 def _span_analysis(
-    version: GlossaryVersion, spelling: SpellingIndex, region: Region, start: int, end: int
+    version: GlossaryVersion,
+    spelling: SpellingIndex,
+    region: Region,
+    start: int,
+    end: int,
+    remember: bool = False,
 ) -> SpanAnalysis:
-    matches = version.matcher.find_all(region.text, start, end)
+    matches = version.matcher.find_all(region.text, start, end, remember)
     uses: list[SpanUse] = []
     misspellings: list[tuple[int, int, str, str, Term]] = []
     filled: dict[str, int] = {}

@@ -74,7 +74,7 @@ class CourseDiagnostics:
             module = index.module_at(module.path)
         if rules.code_comments and any(region.kind == "code" for region in view.regions):
             view = view_document(str(path or ""), view.source, code_comments=True)
-        analysis = analyse_view(version, view)
+        analysis = analyse_view(version, view, remember=True)  # an open document: edited
         if analysis.error is None and module is not None and module.error:
             analysis.error = (module.error, error_offset(view.lines, module.error))
         if module is not None and _as_the_index_reads_it(index, module, view, rules):
