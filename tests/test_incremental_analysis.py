@@ -115,7 +115,7 @@ def test_edited_large_document_reads_as_from_scratch() -> None:
     glossary = Glossary(terms=TERMS)
     shared = GlossaryVersion.build(glossary)
     text = _document(rng)
-    for round_ in range(12):
+    for round_ in range(10):
         view = view_document("file:///course/01-large.md", text, "markdown")
         fresh = GlossaryVersion.build(glossary)
         assert _plain(analyse_view(shared, view, remember=True)) == _plain(
@@ -383,3 +383,25 @@ def test_freed_memory_is_given_back_without_failing() -> None:
 
     release_freed_memory()
     release_freed_memory()  # the C function looked up once, wherever it is missing
+
+
+def test_a_large_module_on_disk_is_remembered_until_closed_once(tmp_path) -> None:  # noqa: ANN001
+    """Indexed from disk, a large module is remembered (it is soon opened, the same text);
+    once closed, or in a replica (a course pass), it is not."""
+    version = GlossaryVersion.build(Glossary(terms=TERMS))
+    text = _document(random.Random(6))
+    path = tmp_path / "01-large.md"
+    path.write_text(text, encoding="utf-8")
+    index = WorkspaceIndex([tmp_path], matcher=version.matcher)
+    index.scan()
+    index.index_terms()
+    assert version.matcher.remembered("workspace.first_classified")
+    replica = index.replica({})
+    index.update(path, text)
+    index.close(path)
+    index.refresh(path)  # a file event after the close
+    assert not version.matcher.remembered("workspace.first_classified")
+    replica.set_matcher(version.matcher)
+    replica.index_terms()
+    assert not version.matcher.remembered("workspace.first_classified")
+    assert replica.terms_of(path) == index.terms_of(path)

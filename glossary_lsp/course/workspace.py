@@ -477,6 +477,8 @@ class WorkspaceIndex:
     # one classification of a large module at a time: a second one (the refresh after an edit
     # beside the analysis's, or the first indexing) waits and finds the spans remembered
     _classifying: threading.Lock = field(default_factory=threading.Lock)
+    remember_unopened: bool = True  # see `_remembers`
+    _closed_large: set[Path] = field(default_factory=set)  # large documents once closed
 
     def __post_init__(self) -> None:
         self.roots = [Path(root) for root in self.roots]
@@ -715,6 +717,7 @@ class WorkspaceIndex:
             copy._modules = dict(self._modules)
             copy._roots = dict(self._roots)
             copy._open = dict(open_texts)
+            copy.remember_unopened = False
             return copy
 
     def take_modules(self) -> dict[Path, ModuleFile]:
@@ -736,6 +739,7 @@ class WorkspaceIndex:
         self._modules = state["_modules"]
         self._roots = state["_roots"]
         self._open = state["_open"]
+        self.remember_unopened = False  # a replica in another process
 
     def set_matcher(self, matcher: TermMatcher, index: bool = True) -> None:
         """A new glossary version: every module's terms are found again (now, or by whoever
@@ -787,6 +791,7 @@ class WorkspaceIndex:
         if not self.is_module_path(path):
             return
         self._open[path] = source
+        self._closed_large.discard(path)
         self.refresh(path)
 
     def close(self, path: Path) -> None:
@@ -801,8 +806,10 @@ class WorkspaceIndex:
         large = (text is not None and remembers_spans(text)) or (
             entry is not None and is_large(entry.view)
         )
-        if large and self.matcher is not None:
-            self.matcher.forget_spans()
+        if large:
+            self._closed_large.add(path)
+            if self.matcher is not None:
+                self.matcher.forget_spans()
 
     def _open_text(self, path: Path) -> str | None:
         if self.open_source is not None:
@@ -887,10 +894,19 @@ class WorkspaceIndex:
         if entry is None or self.matcher is None:
             return ModuleTerms.of([])
         if entry.matches is None and is_large(entry.view):
-            remember = self._open_text(module.path) is not None  # edited: its spans remembered
             with self._classifying:
-                return ModuleTerms.of(first_classified(self.matcher, entry.view, remember))
+                return ModuleTerms.of(
+                    first_classified(self.matcher, entry.view, self._remembers(module.path))
+                )
         return ModuleTerms.of(self._matches(module, entry))
+
+    def _remembers(self, path: Path) -> bool:
+        """Whether a large module's spans are remembered: while it is open (edited), and on
+        disk until it was once closed (a large module indexed is soon opened, its text the
+        same); never in a replica (a course pass reads the modules once)."""
+        if self._open_text(path) is not None:
+            return True
+        return self.remember_unopened and path not in self._closed_large
 
     def _matches(self, module: ModuleFile, entry: _CachedModule | None = None) -> list[Classified]:
         entry = entry or self._cached(module.path)
