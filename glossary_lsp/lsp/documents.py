@@ -382,19 +382,38 @@ def release_freed_memory() -> None:
         trim(0)
 
 
-_TRIM: list = []  # the C function, looked up once (an empty list: not looked up yet)
+# glibc's `mallopt` parameter: blocks from this size on are mapped apart and unmapped when freed
+_M_MMAP_THRESHOLD = -3
+_LARGE_BLOCK = 256 * 1024
+
+
+def return_large_blocks() -> None:
+    """At the server's start: a block of 256 KB or more (a large document's text, its lists of
+    offsets) is given back to the system as soon as it is freed, whenever that is (glibc would
+    otherwise raise that threshold to the largest block freed so far and keep such blocks in
+    its heap). Elsewhere nothing."""
+    mallopt = _libc_function("mallopt", [ctypes.c_int, ctypes.c_int])
+    if mallopt is not None:
+        mallopt(_M_MMAP_THRESHOLD, _LARGE_BLOCK)
 
 
 def _malloc_trim() -> Any:
-    if not _TRIM:
+    return _libc_function("malloc_trim", [ctypes.c_size_t])
+
+
+_LIBC: dict[str, Any] = {}  # C functions looked up once (None: missing)
+
+
+def _libc_function(name: str, argtypes: list) -> Any:
+    if name not in _LIBC:
         found = None
         try:
             library = ctypes.util.find_library("c")
-            found = getattr(ctypes.CDLL(library), "malloc_trim", None) if library else None
+            found = getattr(ctypes.CDLL(library), name, None) if library else None
         except OSError:
             found = None
         if found is not None:
-            found.argtypes = [ctypes.c_size_t]
+            found.argtypes = argtypes
             found.restype = ctypes.c_int
-        _TRIM.append(found)
-    return _TRIM[0]
+        _LIBC[name] = found
+    return _LIBC[name]
