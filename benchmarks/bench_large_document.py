@@ -1,5 +1,5 @@
 """A 10 MB Markdown module, edited as an author does: hover latency after each edit, time from
-the last edit to its diagnostics, and the server's memory open, edited and after closing.
+the last edit to its diagnostics, the server's memory open, edited, 5 s and 15 s after closing.
 
     python benchmarks/bench_large_document.py [--megabytes 10] [--edits 8] [--gap 0.5]
         [--one-paragraph] [--settle] [--timeout 300]
