@@ -26,6 +26,7 @@ from glossary_lsp.course.workspace import (
     first_classified,
 )
 from glossary_lsp.features.base import GlossaryVersion
+from glossary_lsp.features.diagnostics import CourseDiagnostics
 from glossary_lsp.features.diagnostics import analysis as analysis_module
 from glossary_lsp.features.diagnostics.acronyms import (
     WORD,
@@ -45,6 +46,7 @@ from glossary_lsp.features.diagnostics.analysis import (
 )
 from glossary_lsp.features.diagnostics.expansion import expanded_in_sentence, is_acronym_like
 from glossary_lsp.features.diagnostics.findings import MAX_FINDINGS_PER_RULE
+from glossary_lsp.features.diagnostics.rule_settings import RuleSettings
 from glossary_lsp.features.diagnostics.sentences import sentence_around
 from glossary_lsp.features.diagnostics.spelling import (
     SurfaceFacts,
@@ -397,11 +399,19 @@ def test_a_large_module_on_disk_is_remembered_until_closed_once(tmp_path) -> Non
     index.scan()
     index.index_terms()
     assert version.matcher.remembered("workspace.first_classified")
+    module = index.module_at(path)
+    assert module is not None
+    CourseDiagnostics().analysis(version, index, module, RuleSettings.from_settings())
+    assert version.matcher.remembered("diagnostics.analysis")  # the course pass, before it opens
     replica = index.replica({})
     index.update(path, text)
     index.close(path)
     index.refresh(path)  # a file event after the close
     assert not version.matcher.remembered("workspace.first_classified")
+    module = index.module_at(path)
+    assert module is not None
+    CourseDiagnostics().analysis(version, index, module, RuleSettings.from_settings())
+    assert not version.matcher.remembered("diagnostics.analysis")  # closed once: not again
     replica.set_matcher(version.matcher)
     replica.index_terms()
     assert not version.matcher.remembered("workspace.first_classified")

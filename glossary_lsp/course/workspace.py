@@ -477,7 +477,7 @@ class WorkspaceIndex:
     # one classification of a large module at a time: a second one (the refresh after an edit
     # beside the analysis's, or the first indexing) waits and finds the spans remembered
     _classifying: threading.Lock = field(default_factory=threading.Lock)
-    remember_unopened: bool = True  # see `_remembers`
+    remember_unopened: bool = True  # see `remembers_spans_of`
     _closed_large: set[Path] = field(default_factory=set)  # large documents once closed
 
     def __post_init__(self) -> None:
@@ -896,11 +896,11 @@ class WorkspaceIndex:
         if entry.matches is None and is_large(entry.view):
             with self._classifying:
                 return ModuleTerms.of(
-                    first_classified(self.matcher, entry.view, self._remembers(module.path))
+                    first_classified(self.matcher, entry.view, self.remembers_spans_of(module.path))
                 )
         return ModuleTerms.of(self._matches(module, entry))
 
-    def _remembers(self, path: Path) -> bool:
+    def remembers_spans_of(self, path: Path) -> bool:
         """Whether a large module's spans are remembered: while it is open (edited), and on
         disk until it was once closed (a large module indexed is soon opened, its text the
         same); never in a replica (a course pass reads the modules once)."""

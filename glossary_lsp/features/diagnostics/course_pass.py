@@ -47,7 +47,8 @@ class CourseDiagnostics:
         if view is None:
             analysis = ModuleAnalysis(error=(module.error or "cannot be read", 0))
         else:
-            analysis = analyse_view(version, view)
+            # a large module on disk, soon opened with the same text: its spans remembered
+            analysis = analyse_view(version, view, index.remembers_spans_of(module.path))
             if analysis.error is None and module.error:
                 analysis.error = (module.error, error_offset(view.lines, module.error))
         self._cache[module.path] = (module, version.matcher, rules.code_comments, analysis)
