@@ -1,5 +1,5 @@
 """A 10 MB Markdown module, edited as an author does: hover latency after each edit, time from
-the last edit to its diagnostics, and the server's memory open, edited and after closing.
+the last edit to its diagnostics, the server's memory open, edited, 5 s and 15 s after closing.
 
     python benchmarks/bench_large_document.py [--megabytes 10] [--edits 8] [--gap 0.5]
         [--one-paragraph] [--settle] [--timeout 300]
@@ -103,6 +103,8 @@ async def measure(
     )
     await asyncio.sleep(5.0)
     print(f"RSS 5 s after close {rss():.0f} MB")
+    await asyncio.sleep(10.0)
+    print(f"RSS 15 s after close {rss():.0f} MB")
     started = time.perf_counter()
     await session.close()
     print(f"shutdown + exit: {time.perf_counter() - started:.2f} s")

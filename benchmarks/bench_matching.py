@@ -4,9 +4,10 @@
     python benchmarks/bench_matching.py --document-size 1 10 [--profile]
 
 With `--document-size`, measures in-process (no server) the matching (`find_all` over every
-prose span) and `analyse_view` of generated Markdown documents of that many MB (numbered
-paragraphs, as `bench_large_document.py` opens) with the bundled glossary, in ms/MB: first, and
-after an edit near the start. `--profile` prints the top of a cProfile of the latter.
+prose span), `analyse_view` and the index's terms of the module (`first_classified`) of
+generated Markdown documents of that many MB (numbered paragraphs, as `bench_large_document.py`
+opens) with the bundled glossary, in ms/MB: first, and after an edit near the start.
+`--profile` prints the top of a cProfile of the analysis after the edit.
 """
 
 from __future__ import annotations
@@ -207,6 +208,7 @@ def large_markdown(megabytes: float) -> str:
 def bench_large_document(megabytes: float, repeat: int, profile: bool) -> None:
     """Matching and analysis of a large document, first and after an edit near its start (the
     matcher then finds the unchanged spans' matches remembered, moved by the edit)."""
+    from glossary_lsp.course.workspace import ModuleTerms, first_classified
     from glossary_lsp.features.base import GlossaryVersion
     from glossary_lsp.features.diagnostics import analyse_view
     from glossary_lsp.glossary.loader import load_glossaries
@@ -224,6 +226,9 @@ def bench_large_document(megabytes: float, repeat: int, profile: bool) -> None:
             for start, end in region.prose
         )
 
+    def index_terms(version: GlossaryVersion, view: DocumentView) -> ModuleTerms:
+        return ModuleTerms.of(first_classified(version.matcher, view))
+
     def fresh() -> GlossaryVersion:
         return GlossaryVersion.build(glossary)  # nothing remembered
 
@@ -233,7 +238,8 @@ def bench_large_document(megabytes: float, repeat: int, profile: bool) -> None:
     print(f"  {match_all(fresh(), view)} matches")
     for label, action in (
         ("find_all over every prose span, first", lambda version: match_all(version, view)),
-        ("analyse_view, first", lambda version: analyse_view(version, view)),
+        ("analyse_view, first", lambda version: analyse_view(version, view, remember=True)),
+        ("the index's terms of the module, first", lambda version: index_terms(version, view)),
     ):
         seconds = statistics.median(_timed(action, fresh()) for _ in range(repeat))
         print(f"  {label:<44}{per_mb(seconds)}")
@@ -241,12 +247,17 @@ def bench_large_document(megabytes: float, repeat: int, profile: bool) -> None:
     edited = view_document("file:///large/01-large.md", edited_text, "markdown")
     for label, action in (
         ("find_all after an edit", lambda version: match_all(version, edited)),
-        ("analyse_view after an edit", lambda version: analyse_view(version, edited)),
+        (
+            "analyse_view after an edit",
+            lambda version: analyse_view(version, edited, remember=True),
+        ),
+        ("the index's terms after an edit", lambda version: index_terms(version, edited)),
     ):
         timings = []
         for _ in range(repeat):
             version = fresh()
-            analyse_view(version, view)
+            analyse_view(version, view, remember=True)
+            index_terms(version, view)
             timings.append(_timed(action, version))
         print(f"  {label:<44}{per_mb(statistics.median(timings))}")
     if profile:
@@ -254,7 +265,7 @@ def bench_large_document(megabytes: float, repeat: int, profile: bool) -> None:
         import pstats
 
         version = fresh()
-        analyse_view(version, view)
+        analyse_view(version, view, remember=True)
         profiler = cProfile.Profile()
         profiler.runcall(analyse_view, version, edited)
         pstats.Stats(profiler).sort_stats("tottime").print_stats(25)

@@ -15,8 +15,9 @@ import bisect
 import heapq
 import re
 import threading
+from array import array
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from operator import itemgetter
@@ -163,10 +164,17 @@ class TermMatcher:
         self._lookahead = max(self._sensitive.max_tokens, self._insensitive.max_tokens) + 1
         self._single_tokens: dict[str, _TokenOutcome] = {}
         # Remembered spans of large texts, shared by every text (the index's copy of a document
-        # and the editor's, versions before and after an edit; threads match concurrently): a
-        # span found again replaces its entry, so each holds the matches last returned.
-        self._spans: dict[_SpanKey, tuple[int, tuple[Match, ...]]] = {}
+        # and the editor's, versions before and after an edit; threads match concurrently):
+        # per span, its matches packed (start and end from the span's start, the place of the
+        # term and name in `_named`): a large document's half a million matches in little memory.
+        self._spans: dict[_SpanKey, tuple[array, array]] = {}
         self._remembered_chars = 0
+        self._named: list[tuple[Term, str]] = []
+        self._named_places: dict[tuple[int, str], int] = {}
+        self._named_lock = threading.Lock()
+        # What layers above derive from a large text's spans (an analysis, the index's
+        # classification), by kind, keyed by `span_context_keys`: valid for this glossary only.
+        self._derived: dict[str, dict[int, object]] = {}
         self._scanner = (
             StartScanner(
                 self._sensitive_starts,
@@ -224,13 +232,17 @@ class TermMatcher:
 
     # ----------------------------------------------------------------------------- matching
 
-    def find_all(self, text: str, start: int = 0, end: int | None = None) -> list[Match]:
+    def find_all(
+        self, text: str, start: int = 0, end: int | None = None, remember: bool = True
+    ) -> list[Match]:
         """Every occurrence in `text[start:end]`, left to right, non-overlapping, longest first.
 
         Offsets are into `text`. A word cut by `start` or `end` is not matched. In a large text
         the matches of a span are remembered by the span and the context they depend on
         (`_span_key`), so that matching a large document again after an edit only matches the
         spans the edit changed; the others' matches are moved by how far the edit moved them.
+        `remember=False` (a text the editor does not have open: it is not edited) only reads
+        what is remembered.
         """
         end = len(text) if end is None else min(end, len(text))
         start = max(0, start)
@@ -241,23 +253,51 @@ class TermMatcher:
             return list(self.iter_matches(text, start, end))
         remembered = self._spans.get(key)
         if remembered is not None:
-            base, matches = remembered
-            if base == start:
-                return list(matches)
-            shift = start - base
-            found = [
-                Match(match.start + shift, match.end + shift, match.term, match.name)
-                for match in matches
+            offsets, places = remembered
+            named = self._named
+            return [
+                Match(start + offsets[2 * n], start + offsets[2 * n + 1], *named[place])
+                for n, place in enumerate(places)
             ]
-            self._spans[key] = (start, tuple(found))  # the old ones are let go
-            return found
         found = list(self.iter_matches(text, start, end))
-        if self._remembered_chars + len(key[4]) > _MAX_REMEMBERED_SPAN_CHARS:
+        if not remember:
+            return found
+        if self._remembered_chars + key[5] > _MAX_REMEMBERED_SPAN_CHARS:
             self._spans.clear()
             self._remembered_chars = 0
-        self._spans[key] = (start, tuple(found))
-        self._remembered_chars += len(key[4])
+        offsets = array("i")
+        for match in found:
+            offsets.extend((match.start - start, match.end - start))
+        self._spans[key] = (offsets, array("i", [self._place_of(m.term, m.name) for m in found]))
+        self._remembered_chars += key[5]
         return found
+
+    def _place_of(self, term: Term, name: str) -> int:
+        """The place of (term, name) in `_named`, added the first time."""
+        place = self._named_places.get((id(term), name))
+        if place is None:
+            with self._named_lock:
+                place = self._named_places.get((id(term), name))
+                if place is None:
+                    place = len(self._named)
+                    self._named.append((term, name))
+                    self._named_places[(id(term), name)] = place
+        return place
+
+    def remembered(self, kind: str) -> dict[int, object]:
+        """The results of `kind` derived from spans of large texts, by `span_context_keys`:
+        a dict the caller reads and fills (forgotten at once when it holds too many)."""
+        found = self._derived.get(kind)
+        if found is None or len(found) > _MAX_REMEMBERED_DERIVED:
+            found = self._derived[kind] = {}
+        return found
+
+    def forget_spans(self) -> None:
+        """Forget every remembered span and what was derived from spans (a large document
+        closed: nothing of it is kept alive)."""
+        self._spans = {}
+        self._remembered_chars = 0
+        self._derived = {}
 
     def iter_matches(self, text: str, start: int = 0, end: int | None = None) -> Iterator[Match]:
         """`find_all`, one match at a time: a caller may stop early.
@@ -652,8 +692,9 @@ _MAX_REMEMBERED_SPAN_CHARS = 40_000_000
 _CONTEXT_BEFORE = 65
 _MAX_CONTEXT_BEFORE = 1_000
 # (characters of context before the span, the span's length, whether the context reaches the
-# text's start, whether it reaches its end, context + span + context)
-_SpanKey = tuple[int, int, bool, bool, str]
+# text's start, whether it reaches its end, the hash of context + span + context, its length):
+# the text itself is not kept (two texts with one hash among the remembered: 1 in 10^9)
+_SpanKey = tuple[int, int, bool, bool, int, int]
 
 
 def _span_key(text: str, start: int, end: int) -> _SpanKey | None:
@@ -679,7 +720,44 @@ def _span_key(text: str, start: int, end: int) -> _SpanKey | None:
         underscores = _UNDERSCORES.match(text, high)
         high = underscores.end() if underscores is not None else high
     high = min(high + 1, len(text))
-    return (start - low, end - start, low == 0, high == len(text), text[low:high])
+    return (start - low, end - start, low == 0, high == len(text), hash(text[low:high]), high - low)
+
+
+# Results derived from spans (per kind) kept per matcher; all forgotten when more.
+_MAX_REMEMBERED_DERIVED = 400_000
+# How far around a span the results derived from it may read (whole lines beyond this): the
+# sentence around a use (2,000 characters each way), a quotation's lines (8,000 characters)
+# above a definition, the matcher's context (1,000 before).
+CONTEXT_MARGIN = 8_200
+
+
+def remembers_spans(text: str) -> bool:
+    """Whether spans of this text are remembered (a large document: see `find_all`)."""
+    return len(text) >= _REMEMBER_SPANS_OF_TEXTS_FROM
+
+
+def span_context_keys(
+    text: str, spans: Sequence[tuple[int, int]], margin: int = CONTEXT_MARGIN
+) -> list[tuple[int, int, int]]:
+    """Per span of `text`, (a key, the start and end of its context): the span's text and all
+    the text within `margin` of it, widened to whole lines and to the spans and gaps between
+    spans that hold it, with the span's place in it. Two spans with the same key have the same
+    text around them that far (up to a 64-bit hash collision among the remembered keys), so what
+    is derived from a span by reading no farther than that is the same for both, relative to the
+    span's start. Each piece of text is hashed once, whatever the margin."""
+    cuts = sorted({0, len(text), *(offset for span in spans for offset in span)})
+    hashes = [hash(text[low:high]) for low, high in zip(cuts, cuts[1:], strict=False)]
+    last = len(cuts) - 1
+    keys = []
+    for start, end in spans:
+        low = text.rfind("\n", 0, max(0, start - margin)) + 1
+        line_end = text.find("\n", min(len(text), end + margin))
+        high = len(text) if line_end < 0 else line_end + 1
+        first = bisect.bisect_right(cuts, low) - 1
+        after = max(bisect.bisect_left(cuts, high), first + 1)
+        context = (start - cuts[first], end - start, first == 0, after == last)
+        keys.append((hash((context, tuple(hashes[first:after]))), cuts[first], cuts[after]))
+    return keys
 
 
 def _decapitalised(word: str) -> str:

@@ -39,7 +39,7 @@ from glossary_lsp.course.languages import LanguageLayout, course_language, detec
 from glossary_lsp.course.order import front_matter_order
 from glossary_lsp.course.structure import CourseStructure, build_structure, may_state_order
 from glossary_lsp.glossary.model import Term
-from glossary_lsp.matching import TermMatcher
+from glossary_lsp.matching import TermMatcher, remembers_spans, span_context_keys
 from glossary_lsp.text.documents import MAX_FILE_BYTES, view_document
 from glossary_lsp.text.documents import read_document as read_module_text
 from glossary_lsp.text.front_matter import front_matter_of, front_matter_span, load_front_matter
@@ -289,7 +289,71 @@ def classified_matches(matcher: TermMatcher, view: DocumentView) -> list[Classif
 
 def module_terms(matcher: TermMatcher, path: Path, source: str) -> ModuleTerms:
     """The terms a module's text uses, as the index records them (`WorkspaceIndex.adopt_terms`)."""
-    return ModuleTerms.of(classified_matches(matcher, view_module(path, source)))
+    view = view_module(path, source)
+    if is_large(view):
+        return ModuleTerms.of(first_classified(matcher, view, remember=False))
+    return ModuleTerms.of(classified_matches(matcher, view))
+
+
+def is_large(view: DocumentView) -> bool:
+    """A view whose prose spans the matcher remembers (see `first_classified`)."""
+    return any(remembers_spans(region.text) for region in view.regions)
+
+
+_REMEMBERED = "workspace.first_classified"
+# per span, its first matches of each kind per term: (start, end) from the span's start, the
+# term, written as its introduction, a section about it, a link's text
+_SpanFirsts = tuple[tuple[int, int, Term, bool, bool, bool], ...]
+
+
+def first_classified(
+    matcher: TermMatcher, view: DocumentView, remember: bool = True
+) -> list[Classified]:
+    """Per prose span, each term's first match of each kind (of `ModuleTerms.of`: a use, not a
+    link's text, defined, a heading), classified: `ModuleTerms.of` of these is that of every
+    match. Each span's are remembered (`remember`: a text open in the editor, so edited) by the
+    text around it (`span_context_keys`) and the place of the module's title in it, so after an
+    edit only the spans it changed are classified."""
+    title = _title_line(view)
+    remembered = matcher.remembered(_REMEMBERED)
+    found: list[Classified] = []
+    for region in view.regions:
+        keys = span_context_keys(region.text, region.prose)
+        for (start, end), (key, low, high) in zip(region.prose, keys, strict=True):
+            at_title = title is not None and title[0] == region.index and low <= title[1] < high
+            key = hash((key, region.kind, title[1] - low if at_title and title else None))
+            firsts = remembered.get(key)
+            if not isinstance(firsts, tuple):
+                firsts = _span_firsts(matcher, region, (start, end), title, remember)
+                if remember:
+                    remembered[key] = firsts
+            found += [
+                (region, start + first, start + last, term, defined, heading, link)
+                for first, last, term, defined, heading, link in firsts
+            ]
+    return found
+
+
+def _span_firsts(
+    matcher: TermMatcher,
+    region: Region,
+    span: tuple[int, int],
+    title: tuple[int, int] | None,
+    remember: bool,
+) -> _SpanFirsts:
+    start, end = span
+    filled: dict[str, int] = {}
+    firsts = []
+    for match in matcher.find_all(region.text, start, end, remember):
+        _, _, _, term, defined, heading, link = _classified(
+            region, match.start, match.end, match.term, title
+        )
+        kinds = 1 | (0 if link else 2) | (4 if defined else 0) | (8 if heading else 0)
+        done = filled.get(term.key, 0)
+        if kinds & ~done:
+            filled[term.key] = done | kinds
+            firsts.append((match.start - start, match.end - start, term, defined, heading, link))
+    return tuple(firsts)
 
 
 _SEARCHED_BOUND = 200_000  # remembered searches before they are forgotten at once
@@ -411,6 +475,11 @@ class WorkspaceIndex:
     # (path, kind, term key) -> (the text's stamp, whether it may use the term): an unindexed
     # module is searched once per text, not read from disk again for every request
     _searched: dict[tuple[Path, str, str], tuple[object, bool]] = field(default_factory=dict)
+    # one classification of a large module at a time: a second one (the refresh after an edit
+    # beside the analysis's, or the first indexing) waits and finds the spans remembered
+    _classifying: threading.Lock = field(default_factory=threading.Lock)
+    remember_unopened: bool = True  # see `remembers_spans_of`
+    _closed_large: set[Path] = field(default_factory=set)  # large documents once closed
 
     def __post_init__(self) -> None:
         self.roots = [Path(root) for root in self.roots]
@@ -591,7 +660,7 @@ class WorkspaceIndex:
 
     def record_terms(self, module: ModuleFile, keys: Iterable[str]) -> None:
         """The terms another pass over the module's prose found (a caller's own analysis)."""
-        _set_terms(module, ModuleTerms.of(self._matches(module)))
+        _set_terms(module, self._module_terms(module))
         module.firsts = None  # these terms are another pass's: where they first occur is unknown
         module.terms = frozenset(keys)
         module.terms_known = True
@@ -649,6 +718,7 @@ class WorkspaceIndex:
             copy._modules = dict(self._modules)
             copy._roots = dict(self._roots)
             copy._open = dict(open_texts)
+            copy.remember_unopened = False
             return copy
 
     def take_modules(self) -> dict[Path, ModuleFile]:
@@ -670,6 +740,7 @@ class WorkspaceIndex:
         self._modules = state["_modules"]
         self._roots = state["_roots"]
         self._open = state["_open"]
+        self.remember_unopened = False  # a replica in another process
 
     def set_matcher(self, matcher: TermMatcher, index: bool = True) -> None:
         """A new glossary version: every module's terms are found again (now, or by whoever
@@ -722,15 +793,25 @@ class WorkspaceIndex:
         if not self.is_module_path(path):
             return
         self._open[path] = source
+        self._closed_large.discard(path)
         self.refresh(path)
 
     def close(self, path: Path) -> None:
-        """The document closed: its file counts as on disk again; its cached view goes."""
-        self._open.pop(path, None)
+        """The document closed: its file counts as on disk again; its cached view goes, and
+        when it was large, what the matcher remembers of large texts' spans (after the file on
+        disk is indexed again, from them; another large open document is read again once)."""
+        text = self._open.pop(path, None)
         with self._lock:
-            self._views.pop(path, None)
+            entry = self._views.pop(path, None)
         if self.is_module_path(path):
             self.refresh(path)
+        large = (text is not None and remembers_spans(text)) or (
+            entry is not None and is_large(entry.view)
+        )
+        if large:
+            self._closed_large.add(path)
+            if self.matcher is not None:
+                self.matcher.forget_spans()
 
     def _open_text(self, path: Path) -> str | None:
         if self.open_source is not None:
@@ -774,7 +855,7 @@ class WorkspaceIndex:
 
     def _find_terms(self, module: ModuleFile) -> None:
         stamp = self._stamp(module.path)
-        _set_terms(module, ModuleTerms.of(self._matches(module)))
+        _set_terms(module, self._module_terms(module))
         module.terms_known = self.matcher is not None
         module.terms_stamp = stamp
 
@@ -808,8 +889,29 @@ class WorkspaceIndex:
                 self._views.popitem(last=False)
         return entry
 
-    def _matches(self, module: ModuleFile) -> list[Classified]:
+    def _module_terms(self, module: ModuleFile) -> ModuleTerms:
+        """What the index keeps of a module's matches; of a large one, found from each span's
+        first matches (remembered), its matches not kept (occurrences are found per term)."""
         entry = self._cached(module.path)
+        if entry is None or self.matcher is None:
+            return ModuleTerms.of([])
+        if entry.matches is None and is_large(entry.view):
+            with self._classifying:
+                return ModuleTerms.of(
+                    first_classified(self.matcher, entry.view, self.remembers_spans_of(module.path))
+                )
+        return ModuleTerms.of(self._matches(module, entry))
+
+    def remembers_spans_of(self, path: Path) -> bool:
+        """Whether a large module's spans are remembered: while it is open (edited), and on
+        disk until it was once closed (a large module indexed is soon opened, its text the
+        same); never in a replica (a course pass reads the modules once)."""
+        if self._open_text(path) is not None:
+            return True
+        return self.remember_unopened and path not in self._closed_large
+
+    def _matches(self, module: ModuleFile, entry: _CachedModule | None = None) -> list[Classified]:
+        entry = entry or self._cached(module.path)
         if entry is None or self.matcher is None:
             return []
         if entry.matches is None:

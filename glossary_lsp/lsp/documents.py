@@ -10,6 +10,9 @@ on first use, and every request on that version shares them.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import gc
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -363,3 +366,54 @@ class OpenDocuments:
         notebooks.pop(key, None)
         self._commit(texts, notebooks, owners)
         return cell_uris
+
+
+# ----------------------------------------------------------------------------- memory
+
+
+def release_freed_memory() -> None:
+    """After a large document closed: collect what only cycles keep, and give the freed
+    memory back to the system. Python frees a large text's blocks to the C allocator, which
+    keeps them in its heap (glibc's dynamic mmap threshold grows past a 10 MB text once one is
+    freed); glibc's `malloc_trim` returns them. Elsewhere only the collection runs."""
+    gc.collect()
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+# glibc's `mallopt` parameter: blocks from this size on are mapped apart and unmapped when freed
+_M_MMAP_THRESHOLD = -3
+_LARGE_BLOCK = 256 * 1024
+
+
+def return_large_blocks() -> None:
+    """At the server's start: a block of 256 KB or more (a large document's text, its lists of
+    offsets) is given back to the system as soon as it is freed, whenever that is (glibc would
+    otherwise raise that threshold to the largest block freed so far and keep such blocks in
+    its heap). Elsewhere nothing."""
+    mallopt = _libc_function("mallopt", [ctypes.c_int, ctypes.c_int])
+    if mallopt is not None:
+        mallopt(_M_MMAP_THRESHOLD, _LARGE_BLOCK)
+
+
+def _malloc_trim() -> Any:
+    return _libc_function("malloc_trim", [ctypes.c_size_t])
+
+
+_LIBC: dict[str, Any] = {}  # C functions looked up once (None: missing)
+
+
+def _libc_function(name: str, argtypes: list) -> Any:
+    if name not in _LIBC:
+        found = None
+        try:
+            library = ctypes.util.find_library("c")
+            found = getattr(ctypes.CDLL(library), name, None) if library else None
+        except OSError:
+            found = None
+        if found is not None:
+            found.argtypes = argtypes
+            found.restype = ctypes.c_int
+        _LIBC[name] = found
+    return _LIBC[name]

@@ -19,6 +19,7 @@ from pygls.exceptions import JsonRpcException
 
 from glossary_lsp.features import code_actions
 from glossary_lsp.lsp import lifecycle, requests
+from glossary_lsp.lsp.documents import return_large_blocks
 from glossary_lsp.lsp.server import GlossaryServer
 from glossary_lsp.lsp.session import Session
 
@@ -33,6 +34,7 @@ Ready = Callable[[Session, Any], bool]
 
 
 def create_server() -> GlossaryServer:
+    return_large_blocks()  # a closed large document's memory goes back to the system
     server = GlossaryServer()
     register(server)
     return server

@@ -16,9 +16,11 @@ from typing import Any
 
 from lsprotocol import types
 
+from glossary_lsp.course.workspace import WorkspaceIndex
 from glossary_lsp.glossary.store import WORKSPACE_GLOSSARY
 from glossary_lsp.lsp import course_pass
 from glossary_lsp.lsp.capabilities import ClientFeatures
+from glossary_lsp.lsp.documents import release_freed_memory
 from glossary_lsp.lsp.server import GlossaryServer
 from glossary_lsp.lsp.session import Session
 from glossary_lsp.text.uris import uri_key, uri_to_path
@@ -366,7 +368,7 @@ def document_closed(ls: GlossaryServer, uri: str, cell_uris: list[str] | None = 
     if cell_uris is not None:
         ls.diagnostics.notebook_closed(cell_uris)
     if path is not None and session.index.module_at(path) is not None:
-        session.executor.submit(session.index.close, path)
+        session.executor.submit(_close_module, session.index, path)
         ls.diagnostics.schedule_workspace_pass()
     elif path is not None and session.is_glossary_path(path):
         ls.diagnostics.glossaries_changed()
@@ -374,6 +376,13 @@ def document_closed(ls: GlossaryServer, uri: str, cell_uris: list[str] | None = 
         ls.publisher.clear(uri)
         if path is not None:
             session.executor.submit(session.index.close, path)
+
+
+def _close_module(index: WorkspaceIndex, path: Path) -> None:
+    """Off the event loop: the index reads the module on disk again; what a large document's
+    text held is given back."""
+    index.close(path)
+    release_freed_memory()
 
 
 def document_saved(ls: GlossaryServer, uri: str) -> None:

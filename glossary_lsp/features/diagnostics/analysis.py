@@ -37,7 +37,7 @@ from glossary_lsp.features.diagnostics.use_forms import (
     opens_a_label,
 )
 from glossary_lsp.glossary.model import Term
-from glossary_lsp.matching import Match, is_code_like
+from glossary_lsp.matching import Match, is_code_like, remembers_spans, span_context_keys
 from glossary_lsp.text.positions import LineIndex
 from glossary_lsp.text.views import DocumentView, Region
 
@@ -98,62 +98,241 @@ class ModuleAnalysis:
     error: tuple[str, int] | None = None  # why the document cannot be read, and where
 
 
-def analyse_view(version: GlossaryVersion, view: DocumentView) -> ModuleAnalysis:
-    """One pass over a document's prose: term uses, unknown acronyms, misspellings."""
+def analyse_view(
+    version: GlossaryVersion, view: DocumentView, remember: bool = False
+) -> ModuleAnalysis:
+    """One pass over a document's prose: term uses, unknown acronyms, misspellings.
+
+    Each prose span is read on its own (`_span_analysis`: what it holds that may count, whatever
+    came before it), and the spans are merged in order (`_merge`: what counts once per module).
+    In a large text (`remember`: open in the editor, so edited) the spans' readings are
+    remembered by their context, so that after an edit only the spans it changed are read again.
+    """
     analysis = ModuleAnalysis()
     if view.error:
         analysis.error = (view.error, error_offset(view.lines, view.error))
     spelling = spelling_index(version.matcher)
     for region in view.regions:
-        for start, end in region.prose:
-            matches = version.matcher.find_all(region.text, start, end)
-            sentence: list = []
-            for match in matches:
-                _record_use(analysis, region, match, spelling, sentence)
-            for gap_start, gap_end in unmatched_spans(matches, start, end):
-                _scan_gap(version, spelling, analysis, region, gap_start, gap_end)
+        if remembers_spans(region.text):
+            remembered = version.matcher.remembered(_REMEMBERED)
+            keys = span_context_keys(region.text, region.prose)
+            for (start, end), (key, _, _) in zip(region.prose, keys, strict=True):
+                key = hash((key, region.kind))
+                found = remembered.get(key)
+                if not isinstance(found, SpanAnalysis):
+                    found = _span_analysis(version, spelling, region, start, end, remember)
+                    if remember:
+                        remembered[key] = found
+                _merge(analysis, region, start, found)
+        else:
+            for start, end in region.prose:
+                _merge(
+                    analysis, region, start, _span_analysis(version, spelling, region, start, end)
+                )
     return analysis
 
 
-def _record_use(
-    analysis: ModuleAnalysis,
+_REMEMBERED = "diagnostics.analysis"
+
+# What a use may be the first of in its span (bits), and, when the span's first acronym use may
+# be expanded in its sentence (then it is not bare, as the module's first such use), whether
+# the next bare one is needed and found.
+_USE, _ACRONYM, _BODY, _EXPLAINED, _BARE, _NEXT_BARE_NEEDED, _NEXT_BARE = (1 << n for n in range(7))
+
+
+@dataclass(frozen=True, slots=True)
+class SpanUse:
+    """A use that may be the module's first of a kind, offsets from its span's start; `expanded`
+    without the sentence's and the heading's body (read in `_merge`, only when it counts)."""
+
+    start: int
+    end: int
+    surface: str
+    term: Term
+    name: str
+    key: str
+    acronym: bool
+    heading: bool
+    spelled_out: bool
+    expanded: bool
+    may_expand_in_sentence: bool
+    may_be_bare: bool  # not a link's text, not a list item's label
+
+
+@dataclass(frozen=True, slots=True)
+class SpanToken:
+    """A word in capitals no term covers, offsets from its span's start; `candidate`: worth an
+    entry the first time (known only for the span's first ones: later ones count as uses)."""
+
+    start: int
+    end: int
+    word: str
+    singular: str
+    candidate: bool
+    alone: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SpanAnalysis:
+    """What one prose span holds that may count, whatever came before it in its module."""
+
+    uses: tuple[SpanUse, ...]
+    tokens: tuple[SpanToken, ...]
+    misspellings: tuple[tuple[int, int, str, str, Term], ...]  # start, end, text, replacement
+
+
+def _span_analysis(
+    version: GlossaryVersion,
+    spelling: SpellingIndex,
     region: Region,
+    start: int,
+    end: int,
+    remember: bool = False,
+) -> SpanAnalysis:
+    matches = version.matcher.find_all(region.text, start, end, remember)
+    uses: list[SpanUse] = []
+    misspellings: list[tuple[int, int, str, str, Term]] = []
+    filled: dict[str, int] = {}
+    for match in matches:
+        _read_use(region.text, start, match, spelling, filled, uses, misspellings)
+    tokens: list[SpanToken] = []
+    candidates: set[str] = set()
+    for gap_start, gap_end in unmatched_spans(matches, start, end):
+        _scan_gap(version, spelling, region.text, start, (gap_start, gap_end), candidates, tokens)
+        _scan_spelling(spelling, region.text, start, gap_start, gap_end, misspellings)
+    return SpanAnalysis(tuple(uses), tuple(tokens), tuple(misspellings))
+
+
+def _all_known(filled: int, acronym_like: bool) -> bool:
+    """Whether a use can be the first of nothing more in its span (nor misspelled)."""
+    wanted = _USE | _EXPLAINED | _BARE | (_ACRONYM | _BODY if acronym_like else 0)
+    if filled & _NEXT_BARE_NEEDED:
+        wanted |= _NEXT_BARE
+    return filled & wanted == wanted
+
+
+def _read_use(
+    text: str,
+    base: int,
     match: Match,
     spelling: SpellingIndex,
-    sentence: list | None = None,
+    filled: dict[str, int],
+    uses: list[SpanUse],
+    misspellings: list[tuple[int, int, str, str, Term]],
 ) -> None:
-    text = region.text
     surface = text[match.start : match.end]
     facts = spelling.surface_facts(surface, match, _facts_of_surface)
-    if _nothing_to_record(analysis, facts):
+    key = facts.key
+    known = filled.get(key, 0)
+    if facts.replacement is None and _all_known(known, facts.acronym_like):
         return
     if is_code_like(text, match.start, match.end):
         return  # `torch.nn.MultiheadAttention`, `Org/Model-7B`: an identifier, not the term
     if names_a_library(text, match.start, match.end, match.term):
         return
     term = match.term
-    key = facts.key
     acronym = facts.acronym_like and not names_something_else(text, match.start, match.end)
     expanded = bool(term.expansion) and (
         written_with_expansion(text, match.start, match.end, term.expansion)
-        or (
-            acronym
-            and key not in analysis.first_acronym_use  # once per term and module: it costs
-            and (
-                expanded_in_sentence(text, match.start, term.expansion, sentence)
-                or expanded_below_heading(text, match.start, term.expansion)
-            )
-        )
         or (acronym and explained_by_apposition(text, match.end))
     )
+    may_expand = bool(term.expansion) and acronym and not expanded
     explained = expanded or facts.spelled_out
-    bare = (
-        not explained
-        and key not in analysis.first_bare_use
-        and link_text(text, match.start, match.end) is None
-        and not opens_a_label(text, match.start, match.end)
+    may_be_bare = link_text(text, match.start, match.end) is None and not opens_a_label(
+        text, match.start, match.end
     )
     heading = acronym and in_heading(text, match.start)
+    kinds = _USE
+    if acronym:
+        kinds |= _ACRONYM if heading else _ACRONYM | _BODY
+    if explained:
+        kinds |= _EXPLAINED
+    bare = not explained and may_be_bare
+    if bare:
+        kinds |= _BARE
+    gained = kinds & ~known
+    first_acronym = acronym and not known & _ACRONYM
+    if gained & _BARE and first_acronym and may_expand:
+        gained |= _NEXT_BARE_NEEDED  # expanded in its sentence, this one is not bare
+    elif bare and known & _NEXT_BARE_NEEDED and not known & _NEXT_BARE:
+        gained |= _NEXT_BARE
+    if gained:
+        filled[key] = known | gained
+        uses.append(
+            SpanUse(
+                match.start - base,
+                match.end - base,
+                surface,
+                term,
+                match.name,
+                key,
+                acronym,
+                heading,
+                facts.spelled_out,
+                expanded,
+                may_expand,
+                may_be_bare,
+            )
+        )
+    replacement = facts.replacement
+    if (
+        replacement is not None
+        and not in_package_name(text, match)
+        and not (surface.isupper() and shouted(line_around(text, match.start)))
+    ):
+        misspellings.append((match.start - base, match.end - base, surface, replacement, term))
+
+
+def _merge(analysis: ModuleAnalysis, region: Region, base: int, span: SpanAnalysis) -> None:
+    """Add a span's reading to the module's analysis of the spans before it: what counts once
+    per module is decided here, as if the module were read use by use."""
+    text = region.text
+    sentence: list = []
+    for use in span.uses:
+        _record_use(analysis, region, base, use, sentence)
+    for start, end, surface, replacement, term in span.misspellings:
+        word = Word(region.to_source(base + start), region.to_source(base + end), surface)
+        analysis.misspellings.append(Misspelling(word, replacement, term))
+    for token in span.tokens:
+        singular = token.singular
+        if singular in analysis.acronyms:
+            analysis.acronym_uses[singular] += 1
+            if token.alone:
+                analysis.acronyms_alone.add(singular)
+            continue
+        if not token.candidate:
+            continue
+        # the sentence goes into a quick fix's glossary entry: only findings shown need it
+        shown = len(analysis.acronyms) < 2 * MAX_FINDINGS_PER_RULE
+        start = base + token.start
+        analysis.acronym_uses[singular] = 1
+        if token.alone:
+            analysis.acronyms_alone.add(singular)
+        analysis.acronyms[singular] = Word(
+            region.to_source(start),
+            region.to_source(base + token.end),
+            token.word,
+            sentence_around(text, start) if shown else "",
+        )
+
+
+def _record_use(
+    analysis: ModuleAnalysis, region: Region, base: int, use: SpanUse, sentence: list
+) -> None:
+    text = region.text
+    key, term, acronym = use.key, use.term, use.acronym
+    start = base + use.start
+    expanded = use.expanded or (
+        use.may_expand_in_sentence
+        and key not in analysis.first_acronym_use  # once per term and module: it costs
+        and (
+            expanded_in_sentence(text, start, term.expansion, sentence)
+            or expanded_below_heading(text, start, term.expansion)
+        )
+    )
+    explained = expanded or use.spelled_out
+    bare = not explained and key not in analysis.first_bare_use and use.may_be_bare
+    heading = use.heading
     needed = (
         key not in analysis.first_use
         or (acronym and key not in analysis.first_acronym_use)
@@ -161,42 +340,21 @@ def _record_use(
         or (explained and key not in analysis.first_explained)
         or bare
     )
-    if needed:
-        start, end = region.to_source(match.start), region.to_source(match.end)
-        use = TermUse(start, end, surface, term, match.name, expanded, acronym, heading)
-        analysis.first_use.setdefault(key, use)
-        if acronym:
-            analysis.first_acronym_use.setdefault(key, use)
-            if not heading:
-                analysis.first_body_acronym_use.setdefault(key, use)
-        if explained:
-            analysis.first_explained.setdefault(key, use)
-        if bare:
-            analysis.first_bare_use.setdefault(key, use)
-    replacement = facts.replacement
-    if (
-        replacement is not None
-        and not in_package_name(text, match)
-        and not (surface.isupper() and shouted(line_around(text, match.start)))
-    ):
-        word = Word(region.to_source(match.start), region.to_source(match.end), surface)
-        analysis.misspellings.append(Misspelling(word, replacement, term))
-
-
-def _nothing_to_record(analysis: ModuleAnalysis, facts: SurfaceFacts) -> bool:
-    """Whether a use with these facts can add nothing, wherever it is: every first use it could
-    be is known already, and its spelling is right."""
-    key = facts.key
-    return (
-        facts.replacement is None
-        and key in analysis.first_use
-        and key in analysis.first_explained
-        and key in analysis.first_bare_use
-        and (
-            not facts.acronym_like
-            or (key in analysis.first_acronym_use and key in analysis.first_body_acronym_use)
-        )
+    if not needed:
+        return
+    source_start, source_end = region.to_source(start), region.to_source(base + use.end)
+    found = TermUse(
+        source_start, source_end, use.surface, term, use.name, expanded, acronym, heading
     )
+    analysis.first_use.setdefault(key, found)
+    if acronym:
+        analysis.first_acronym_use.setdefault(key, found)
+        if not heading:
+            analysis.first_body_acronym_use.setdefault(key, found)
+    if explained:
+        analysis.first_explained.setdefault(key, found)
+    if bare:
+        analysis.first_bare_use.setdefault(key, found)
 
 
 def _facts_of_surface(spelling: SpellingIndex, surface: str, match: Match) -> SurfaceFacts:
@@ -233,35 +391,38 @@ def unmatched_spans(matches: list[Match], start: int, end: int) -> Iterator[tupl
 def _scan_gap(
     version: GlossaryVersion,
     spelling: SpellingIndex,
-    analysis: ModuleAnalysis,
-    region: Region,
-    start: int,
-    end: int,
+    text: str,
+    base: int,
+    gap: tuple[int, int],
+    candidates: set[str],
+    tokens: list[SpanToken],
 ) -> None:
-    text = region.text
-    for token in acronym_tokens(text, start, end):
+    """The words in capitals of a gap between matches; `candidates`: the span's singulars found
+    worth an entry so far (a later use of one counts as a use, whatever its context)."""
+    for token in acronym_tokens(text, *gap):
         word = token.group(0)
         singular = word[:-1] if token.group(2) else word
-        if singular in analysis.acronyms:
-            analysis.acronym_uses[singular] += 1
-            if not part_of_a_name(text, token.end()):
-                analysis.acronyms_alone.add(singular)
-            continue
-        if version.glossary.lookup(word) is not None or _known_name_numbered(version, singular):
-            continue
-        if not is_acronym_candidate(text, token.start(), token.end(), singular):
-            continue
-        # the sentence goes into a quick fix's glossary entry: only findings shown need it
-        shown = len(analysis.acronyms) < 2 * MAX_FINDINGS_PER_RULE
-        analysis.acronym_uses[singular] = 1
-        if not part_of_a_name(text, token.end()):
-            analysis.acronyms_alone.add(singular)
-        analysis.acronyms[singular] = Word(
-            region.to_source(token.start()),
-            region.to_source(token.end()),
-            word,
-            sentence_around(text, token.start()) if shown else "",
+        alone = not part_of_a_name(text, token.end())
+        candidate = singular in candidates or (
+            version.glossary.lookup(word) is None
+            and not _known_name_numbered(version, singular)
+            and is_acronym_candidate(text, token.start(), token.end(), singular)
         )
+        if candidate:
+            candidates.add(singular)
+        tokens.append(
+            SpanToken(token.start() - base, token.end() - base, word, singular, candidate, alone)
+        )
+
+
+def _scan_spelling(
+    spelling: SpellingIndex,
+    text: str,
+    base: int,
+    start: int,
+    end: int,
+    misspellings: list[tuple[int, int, str, str, Term]],
+) -> None:
     if spelling.quiet(text[start:end]):
         return
     words = list(WORD.finditer(text, start, end))
@@ -274,12 +435,8 @@ def _scan_gap(
         found = spelling.near_miss(text, words, position)
         if found is not None:
             word_end, replacement, term = found
-            misspelled = Word(
-                region.to_source(first.start()),
-                region.to_source(word_end),
-                text[first.start() : word_end],
-            )
-            analysis.misspellings.append(Misspelling(misspelled, replacement, term))
+            surface = text[first.start() : word_end]
+            misspellings.append((first.start() - base, word_end - base, surface, replacement, term))
             taken_until = word_end
 
 

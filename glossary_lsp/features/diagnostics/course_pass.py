@@ -47,7 +47,8 @@ class CourseDiagnostics:
         if view is None:
             analysis = ModuleAnalysis(error=(module.error or "cannot be read", 0))
         else:
-            analysis = analyse_view(version, view)
+            # a large module on disk, soon opened with the same text: its spans remembered
+            analysis = analyse_view(version, view, index.remembers_spans_of(module.path))
             if analysis.error is None and module.error:
                 analysis.error = (module.error, error_offset(view.lines, module.error))
         self._cache[module.path] = (module, version.matcher, rules.code_comments, analysis)
@@ -69,12 +70,14 @@ class CourseDiagnostics:
     ) -> list[Finding]:
         """The findings of one document; `view` is its current (maybe unsaved) text."""
         module = index.module_at(path) if path is not None else None
+        if rules.code_comments and any(region.kind == "code" for region in view.regions):
+            view = view_document(str(path or ""), view.source, code_comments=True)
+        # an open document, edited: its spans remembered; analysed before the index reads its
+        # text, so that an analysis superseded by an edit stops before the index's work
+        analysis = analyse_view(version, view, remember=True)
         if module is not None and (known := index.view(module)) and known.source != view.source:
             index.update(module.path, view.source)  # the introduction is found in this text too
             module = index.module_at(module.path)
-        if rules.code_comments and any(region.kind == "code" for region in view.regions):
-            view = view_document(str(path or ""), view.source, code_comments=True)
-        analysis = analyse_view(version, view)
         if analysis.error is None and module is not None and module.error:
             analysis.error = (module.error, error_offset(view.lines, module.error))
         if module is not None and _as_the_index_reads_it(index, module, view, rules):

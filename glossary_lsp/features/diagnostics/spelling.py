@@ -49,6 +49,9 @@ def _loose(text: str) -> str:
 # Entries of a spelling index's memos (by surface, by word); cleared when this full.
 _MAX_REMEMBERED = 100_000
 _MAX_REMEMBERED_GAP = 200  # characters: a longer gap is rare, and would cost memory
+# gaps remembered: the short ones that repeat; a large document's (most of them unique) would
+# otherwise keep megabytes of its text after it closed
+_MAX_REMEMBERED_GAPS = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +121,7 @@ class SpellingIndex:
             )
             if len(gap) > _MAX_REMEMBERED_GAP:
                 return quiet
-            if len(self._quiet_memo) >= _MAX_REMEMBERED:
+            if len(self._quiet_memo) >= _MAX_REMEMBERED_GAPS:
                 self._quiet_memo.clear()
             self._quiet_memo[gap] = quiet
         return quiet
