@@ -428,4 +428,3 @@ def test_a_document_diagnosed_before_any_pass_leaves_out_the_modules_not_analyse
         snapshot.glossary, snapshot.index, path, view, rules
     )
     session.close()
-
