@@ -7,8 +7,8 @@ PYTHON ?= python
 test:  ## every test
 	$(PYTHON) -m pytest
 
-fast:  ## unit tests only (no server process), well under 10 s
-	$(PYTHON) -m pytest -m "not e2e"
+fast:  ## unit tests of pure logic (no other process, no randomized or megabyte workload), under 10 s
+	$(PYTHON) -m pytest -m "not e2e and not slow"
 
 e2e:  ## the server over stdio, as VS Code and Neovim drive it
 	$(PYTHON) -m pytest -m e2e

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from course_helpers import build, write_course
 
 from glossary_lsp.cli import main
@@ -190,6 +191,7 @@ def test_a_configured_plain_list_with_comments_blank_lines_and_folders(tmp_path,
     assert "order: chapters-md.txt" in out and "2. training/README.md" in out
 
 
+@pytest.mark.slow
 def test_bad_links_and_a_huge_readme_leave_the_tree_order(tmp_path):
     links = "[me](README.md) [root](./) [out](../elsewhere/) [mail](mailto:a@b.c) [top](#top)\n"
     root = write_course(

@@ -456,6 +456,7 @@ def test_ignore_files_and_a_bounded_walk(tmp_path):
     assert bounded.truncated and len(bounded.files) < 30
 
 
+@pytest.mark.slow
 def test_a_two_megabyte_changelog_readme_is_indexed(tmp_path):
     changelog = "# Changelog\n\n" + "".join(
         f"- v{i}: fixed TTFT in release {i}\n" for i in range(60_000)

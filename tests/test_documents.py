@@ -364,6 +364,7 @@ def test_property_round_trip_over_generated_notebooks() -> None:
 if given is not None:
     cell_sources = st.one_of(st.text(max_size=30), st.lists(st.text(max_size=12), max_size=5))
 
+    @pytest.mark.slow
     @settings(max_examples=200, deadline=None)
     @given(
         sources=st.lists(cell_sources, min_size=1, max_size=4),

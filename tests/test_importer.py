@@ -306,6 +306,7 @@ def test_cli_writes_the_output_file(tmp_path, capsys):
     assert yaml.safe_load(output.read_text(encoding="utf-8"))["version"] == 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("content", "message"),
     [(None, "no such file"), (b"A\n\xff\xfe broken\n", "not valid UTF-8")],

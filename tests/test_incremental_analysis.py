@@ -112,6 +112,7 @@ def _small_texts_count_as_large(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(matching, "_MIN_REMEMBERED_SPAN", 1)
 
 
+@pytest.mark.slow
 def test_edited_large_document_reads_as_from_scratch() -> None:
     rng = random.Random(13)
     glossary = Glossary(terms=TERMS)
@@ -361,6 +362,7 @@ def _numbered_name(version: GlossaryVersion, word: str) -> bool:
     return number is not None and version.glossary.lookup(word[: number.start()]) is not None
 
 
+@pytest.mark.slow
 def test_a_closed_large_document_leaves_nothing_remembered(tmp_path) -> None:  # noqa: ANN001
     glossary = Glossary(terms=TERMS)
     version = GlossaryVersion.build(glossary)
@@ -380,6 +382,7 @@ def test_a_closed_large_document_leaves_nothing_remembered(tmp_path) -> None:  #
     assert _plain(analyse_view(version, view)) == _plain(_sequential(version, view))
 
 
+@pytest.mark.slow
 def test_freed_memory_is_given_back_without_failing() -> None:
     from glossary_lsp.lsp.documents import release_freed_memory, return_large_blocks
 
@@ -388,6 +391,7 @@ def test_freed_memory_is_given_back_without_failing() -> None:
     return_large_blocks()
 
 
+@pytest.mark.slow
 def test_a_large_module_on_disk_is_remembered_until_closed_once(tmp_path) -> None:  # noqa: ANN001
     """Indexed from disk, a large module is remembered (it is soon opened, the same text);
     once closed, or in a replica (a course pass), it is not."""

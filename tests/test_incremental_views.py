@@ -123,6 +123,7 @@ def random_edits(seed: int, language: str = "markdown") -> int:
     return spliced
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", range(16))
 def test_random_edits_splice_to_the_full_parse(seed: int) -> None:
     random_edits(seed)

@@ -49,6 +49,7 @@ def test_views_are_shared_by_source_and_let_go_with_it() -> None:
     assert alive() is None  # the shared views keep no closed document's view alive
 
 
+@pytest.mark.slow
 def test_a_large_module_answers_from_its_indexed_terms_only(tmp_path) -> None:  # noqa: ANN001
     from glossary_lsp.course.workspace import STALE_TERMS_TRUSTED_FROM, WorkspaceIndex
 

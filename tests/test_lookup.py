@@ -138,6 +138,7 @@ def test_later_glossary_overrides_the_bundled_one(capsys, tmp_path):
     assert f"source: {override}:3:5" in out
 
 
+@pytest.mark.slow
 def test_python_dash_m_looks_up_in_the_bundled_glossary():
     completed = subprocess.run(
         [sys.executable, "-m", "glossary_lsp", "lookup", "FSDP"],
@@ -151,6 +152,7 @@ def test_python_dash_m_looks_up_in_the_bundled_glossary():
     assert "source: " in completed.stdout
 
 
+@pytest.mark.slow
 def test_python_dash_m_unknown_term_exits_1(glossary_file):
     completed = subprocess.run(
         [sys.executable, "-m", "glossary_lsp", "lookup", "FDSP"]

@@ -770,6 +770,7 @@ def markdown(rng: random.Random, size: int = 40) -> str:
     return "".join(out)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("chunk", range(4))
 def test_spans_and_roles_equal_the_reference_on_random_markdown(chunk: int) -> None:
     for seed in range(chunk * 150, (chunk + 1) * 150):

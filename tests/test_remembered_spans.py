@@ -54,6 +54,7 @@ def remembering(monkeypatch: pytest.MonkeyPatch) -> TermMatcher:
     return TermMatcher(Glossary(terms=TERMS))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", range(6))
 def test_remembered_spans_match_as_matching_from_scratch(
     remembering: TermMatcher, seed: int

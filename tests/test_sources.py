@@ -197,6 +197,7 @@ def test_contextive_yaml_tags_are_problems_never_constructed():
     assert "tag '!!python/object/apply:os.system' is not allowed" in read.problems[0].message
 
 
+@pytest.mark.slow
 def test_a_hundred_thousand_abbreviations_load_in_reasonable_time(tmp_path):
     lines = [f"*[AB{n}]: Abbreviation number {n}" for n in range(100_000)]
     path = tmp_path / "includes" / "abbreviations.md"
@@ -412,6 +413,7 @@ def run_import(*args: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_import_writes_schema_v1_from_each_format(tmp_path):
     from glossary_lsp.glossary.loader import load_glossary_text
 

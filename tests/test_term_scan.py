@@ -132,6 +132,7 @@ def test_corpus_prose_spans_and_whole_text(glossary: str, path: Path) -> None:
             assert_same(matcher, region.text, start, end)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("glossary", sorted(GLOSSARIES))
 @pytest.mark.parametrize("seed", range(12))
 def test_fuzzed_text_and_cut_windows(glossary: str, seed: int) -> None:
@@ -168,6 +169,7 @@ _PIECES = st.sampled_from(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_PIECES, max_size=40), st.integers(0, 50), st.integers(0, 400))
 def test_hypothesis_texts(pieces: list[str], start: int, length: int) -> None:
