@@ -80,8 +80,9 @@ def find_introduction(
             index, term, home, "use", locate
         )
         return _introduction(home, found, GLOSSARY, course.rank[home.path])
+    users = _modules_using(index, term, course.modules, indexed_only)
     for reason, kind in TIERS:
-        first = _first(index, term, course.modules, kind, locate, indexed_only)
+        first = _first(index, term, users, kind, locate)
         if first is not None:
             module, found = first
             return _introduction(module, found, reason, course.rank[module.path])
@@ -106,17 +107,38 @@ def _locate(
     return index.first_occurrence(term, module, kind)
 
 
+def _modules_using(
+    index: WorkspaceIndex, term: Term, modules: list[ModuleFile], indexed_only: bool
+) -> list[ModuleFile]:
+    """The modules, in course order, that use the term at all: the only ones that can
+    introduce it in any tier (an occurrence of each kind is a use). An indexed module answers
+    from its term set, with the term's key computed once; the others are asked once each, not
+    once per tier, so a term that few modules use costs little more than one look per module."""
+    key = term.key
+    users = []
+    for module in modules:
+        if module.terms_known:
+            if key in module.terms or _in_kinds(module, key):
+                users.append(module)
+        elif not indexed_only and index.may_introduce(module, term, "use"):
+            users.append(module)
+    return users
+
+
+def _in_kinds(module: ModuleFile, key: str) -> bool:
+    # the kinds' sets are the term set's subsets, but one recorded from another pass over the
+    # module (`record_terms`) keeps them from its own matches: asked too, never assumed
+    return key in module.defines or key in module.headings or key in module.plain
+
+
 def _first(
     index: WorkspaceIndex,
     term: Term,
     modules: list[ModuleFile],
     kind: str,
     locate: bool | str,
-    indexed_only: bool,
 ) -> tuple[ModuleFile, Occurrence | Sighting | None] | None:
     for module in modules:
-        if indexed_only and not module.terms_known:
-            continue
         if not index.may_introduce(module, term, kind):
             continue
         if not locate:
