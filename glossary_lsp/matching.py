@@ -259,8 +259,11 @@ class TermMatcher:
         self._remembered_chars += len(key[4])
         return found
 
-    def iter_matches(self, text: str, start: int = 0, end: int | None = None) -> Iterator[Match]:
-        """`find_all`, one match at a time: a caller may stop early.
+    def iter_matches(
+        self, text: str, start: int = 0, end: int | None = None, keep: bool = True
+    ) -> Iterator[Match]:
+        """`find_all`, one match at a time: a caller may stop early (`keep=False`: a window
+        asked once, see `StartScanner.candidates`).
 
         The tokens where a name may start come from the scanner's automata; each is decided by
         the rules of `_longest_at`, from a remembered answer when the token can only be a
@@ -275,7 +278,7 @@ class TermMatcher:
             yield from self.iter_matches_tokenwise(text, start, end)
             return
         position = start
-        for token_start, token_end in self._scanner.candidates(text, start, end):
+        for token_start, token_end in self._scanner.candidates(text, start, end, keep):
             if token_start < position or token_end > end:
                 continue
             if (
@@ -409,7 +412,9 @@ class TermMatcher:
         window_start = max(0, offset - reach)
         window_end = min(len(text), offset + reach)
         ending_here = None
-        for match in self.iter_matches(text, window_start, window_end):
+        # a window on a text seen once (a hover after each keystroke): not the whole text
+        # scanned for its candidates; no match reaching the offset starts before the window
+        for match in self.iter_matches(text, window_start, window_end, keep=False):
             if match.start <= offset < match.end:
                 return match
             if match.end == offset:

@@ -112,12 +112,13 @@ class StartScanner:
     def available() -> bool:
         return ahocorasick_rs is not None
 
-    def candidates(self, text: str, start: int, end: int) -> list[Candidate]:
-        """Candidates with `start <= candidate start < end`, in text order."""
+    def candidates(self, text: str, start: int, end: int, keep: bool = True) -> list[Candidate]:
+        """Candidates with `start <= candidate start < end`, in text order (`keep=False`: a
+        one-off window, scanned alone unless the text's candidates are kept already)."""
         cache = self._cache
         if getattr(cache, "text", None) is text:
             found: list[Candidate] = cache.found
-        elif len(text) <= _WHOLE_TEXT_LIMIT or 4 * (end - start) >= len(text):
+        elif keep and (len(text) <= _WHOLE_TEXT_LIMIT or 4 * (end - start) >= len(text)):
             found = self._scan(text, 0, len(text))
             cache.text, cache.found = text, found
         else:
