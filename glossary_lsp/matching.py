@@ -401,10 +401,11 @@ class TermMatcher:
             for _ in range(token_count):
                 window.popleft()
 
-    def match_at(self, text: str, offset: int) -> Match | None:
+    def match_at(self, text: str, offset: int, keep: bool = True) -> Match | None:
         """The occurrence covering `offset`, or ending at it when none covers it.
 
-        Only a window around the offset is examined, so this is fast on huge texts.
+        Only a window around the offset is examined, so this is fast on huge texts
+        (`keep=False`: a text asked about once, whose candidates are not worth finding whole).
         """
         if offset < 0 or offset > len(text):
             return None
@@ -412,9 +413,8 @@ class TermMatcher:
         window_start = max(0, offset - reach)
         window_end = min(len(text), offset + reach)
         ending_here = None
-        # a window on a text seen once (a hover after each keystroke): not the whole text
-        # scanned for its candidates; no match reaching the offset starts before the window
-        for match in self.iter_matches(text, window_start, window_end, keep=False):
+        # no match reaching the offset starts before the window, whichever way it is scanned
+        for match in self.iter_matches(text, window_start, window_end, keep):
             if match.start <= offset < match.end:
                 return match
             if match.end == offset:
