@@ -299,8 +299,11 @@ class TermMatcher:
         self._remembered_chars = 0
         self._derived = {}
 
-    def iter_matches(self, text: str, start: int = 0, end: int | None = None) -> Iterator[Match]:
-        """`find_all`, one match at a time: a caller may stop early.
+    def iter_matches(
+        self, text: str, start: int = 0, end: int | None = None, keep: bool = True
+    ) -> Iterator[Match]:
+        """`find_all`, one match at a time: a caller may stop early (`keep=False`: a window
+        asked once, see `StartScanner.candidates`).
 
         The tokens where a name may start come from the scanner's automata; each is decided by
         the rules of `_longest_at`, from a remembered answer when the token can only be a
@@ -315,7 +318,7 @@ class TermMatcher:
             yield from self.iter_matches_tokenwise(text, start, end)
             return
         position = start
-        for token_start, token_end in self._scanner.candidates(text, start, end):
+        for token_start, token_end in self._scanner.candidates(text, start, end, keep):
             if token_start < position or token_end > end:
                 continue
             if (
@@ -438,10 +441,11 @@ class TermMatcher:
             for _ in range(token_count):
                 window.popleft()
 
-    def match_at(self, text: str, offset: int) -> Match | None:
+    def match_at(self, text: str, offset: int, keep: bool = True) -> Match | None:
         """The occurrence covering `offset`, or ending at it when none covers it.
 
-        Only a window around the offset is examined, so this is fast on huge texts.
+        Only a window around the offset is examined, so this is fast on huge texts
+        (`keep=False`: a text asked about once, whose candidates are not worth finding whole).
         """
         if offset < 0 or offset > len(text):
             return None
@@ -449,7 +453,8 @@ class TermMatcher:
         window_start = max(0, offset - reach)
         window_end = min(len(text), offset + reach)
         ending_here = None
-        for match in self.iter_matches(text, window_start, window_end):
+        # no match reaching the offset starts before the window, whichever way it is scanned
+        for match in self.iter_matches(text, window_start, window_end, keep):
             if match.start <= offset < match.end:
                 return match
             if match.end == offset:

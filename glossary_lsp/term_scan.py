@@ -116,13 +116,14 @@ class StartScanner:
     def available() -> bool:
         return ahocorasick_rs is not None
 
-    def candidates(self, text: str, start: int, end: int) -> list[Candidate]:
-        """Candidates with `start <= candidate start < end`, in text order."""
+    def candidates(self, text: str, start: int, end: int, keep: bool = True) -> list[Candidate]:
+        """Candidates with `start <= candidate start < end`, in text order (`keep=False`: a
+        one-off window, scanned alone unless the text's candidates are kept already)."""
         remembered = self._remembered()
         entry = remembered.pop(id(text), None)
         if entry is not None and entry[0] is text:
             found: list[Candidate] = entry[1]
-        elif len(text) <= _WHOLE_TEXT_LIMIT or 4 * (end - start) >= len(text):
+        elif keep and (len(text) <= _WHOLE_TEXT_LIMIT or 4 * (end - start) >= len(text)):
             found = self._scan(text, 0, len(text))
             self._forget_beyond(remembered, len(text))
         else:

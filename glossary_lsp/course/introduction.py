@@ -80,8 +80,9 @@ def find_introduction(
             index, term, home, "use", locate
         )
         return _introduction(home, found, GLOSSARY, course.rank[home.path])
+    users = _modules_using(index, term, course.modules, indexed_only)
     for reason, kind in TIERS:
-        first = _first(index, term, course.modules, kind, locate, indexed_only)
+        first = _first(index, term, users, kind, locate)
         if first is not None:
             module, found = first
             return _introduction(module, found, reason, course.rank[module.path])
@@ -106,18 +107,60 @@ def _locate(
     return index.first_occurrence(term, module, kind)
 
 
-def _first(
-    index: WorkspaceIndex,
-    term: Term,
-    modules: list[ModuleFile],
-    kind: str,
-    locate: bool | str,
-    indexed_only: bool,
-) -> tuple[ModuleFile, Occurrence | Sighting | None] | None:
+Users = list[tuple[ModuleFile, frozenset[str]]]  # modules using a term, the kinds of its uses
+
+
+def _modules_using(
+    index: WorkspaceIndex, term: Term, modules: list[ModuleFile], indexed_only: bool
+) -> Users:
+    """The modules, in course order, that use the term at all (the only ones that can
+    introduce it in any tier: an occurrence of each kind is a use), with the kinds of its
+    occurrences there. An indexed module answers from its term sets, with the term's key
+    computed once; another is asked once (a quick search of its text, then its occurrences),
+    not once per tier, so a term few modules use costs little more than a look per module."""
+    key = term.key
+    users: Users = []
     for module in modules:
-        if indexed_only and not module.terms_known:
-            continue
-        if not index.may_introduce(module, term, kind):
+        if module.terms_known:
+            if key in module.terms or _in_kinds(module, key):
+                users.append((module, _indexed_kinds(module, key)))
+        elif not indexed_only and index.may_introduce(module, term, "use"):
+            users.append((module, _kinds_of(index.occurrences_in(module, term))))
+    return users
+
+
+def _in_kinds(module: ModuleFile, key: str) -> bool:
+    # the kinds' sets are the term set's subsets, but one recorded from another pass over the
+    # module (`record_terms`) keeps them from its own matches: asked too, never assumed
+    return key in module.defines or key in module.headings or key in module.plain
+
+
+def _indexed_kinds(module: ModuleFile, key: str) -> frozenset[str]:
+    sets = (module.terms, module.defines, module.headings, module.plain)
+    return frozenset(kind for kind, keys in zip(_KINDS, sets, strict=True) if key in keys)
+
+
+def _kinds_of(occurrences: list[Occurrence]) -> frozenset[str]:
+    kinds = set()
+    for occurrence in occurrences:
+        kinds.add("use")
+        if occurrence.defined:
+            kinds.add("defined")
+        if occurrence.in_heading:
+            kinds.add("heading")
+        if not occurrence.in_link:
+            kinds.add("plain")
+    return frozenset(kinds)
+
+
+_KINDS = ("use", "defined", "heading", "plain")  # in the order of `_indexed_kinds`' sets
+
+
+def _first(
+    index: WorkspaceIndex, term: Term, users: Users, kind: str, locate: bool | str
+) -> tuple[ModuleFile, Occurrence | Sighting | None] | None:
+    for module, kinds in users:
+        if kind not in kinds:
             continue
         if not locate:
             return module, None

@@ -46,7 +46,8 @@ def term_at(version: GlossaryVersion, view: DocumentView, source_offset: int) ->
     region, offset = located
     match = role_match(version, region.text, offset)
     if match is None:
-        match = version.matcher.match_at(region.text, offset)
+        # a request meets each new version's text once (an edit burst): only a window scanned
+        match = version.matcher.match_at(region.text, offset, keep=False)
     return TermAt(region, match) if match is not None else None
 
 
