@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable
 
 from glossary_lsp.text.documents import view_document
-from glossary_lsp.text.prose import _EVENT_OPTIONS, _PARSER, markdown_prose
+from glossary_lsp.text.prose import _EVENT_OPTIONS, PARSER, markdown_prose
 
 WORDS = (  # noqa: SIM905 - easier to read as prose
     "attention cache gradient tensor parallel sharded data pipeline token embedding model "
@@ -88,7 +88,7 @@ def best_of(function: Callable[[], object], repeat: int) -> float:
 
 def pyromark_floor(text: str) -> None:
     """Only iterate the parser's ranged events, as the walk does."""
-    for _ in _PARSER.events_with_range(text, **_EVENT_OPTIONS):
+    for _ in PARSER.events_with_range(text, **_EVENT_OPTIONS):
         pass
 
 
