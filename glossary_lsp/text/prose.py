@@ -235,7 +235,8 @@ def _analyse(text: str, front_matter: bool, mdx: bool) -> MarkdownProse:
     if not roles:
         return MarkdownProse(prose)
     role_offsets = list(chain.from_iterable(map(_ROLE_OFFSETS, roles)))
-    return MarkdownProse(prose, _converted_roles(roles, code_point_offsets(clean, data, role_offsets)))
+    role_points = code_point_offsets(clean, data, role_offsets)
+    return MarkdownProse(prose, _converted_roles(roles, role_points))
 
 
 _ROLE_OFFSETS = itemgetter(1, 3, 4, 2)  # start, text start, text end, end: ascending
@@ -244,11 +245,11 @@ _ROLE_OFFSETS = itemgetter(1, 3, 4, 2)  # start, text start, text end, end: asce
 def _converted_roles(roles: list[_ByteRole], offsets: list[int]) -> list[Role]:
     """`roles` with `offsets`: their starts, text starts, text ends and ends, role by role."""
     names = {name: name.decode() for name in set(map(itemgetter(0), roles))}
-    spans = zip(offsets[0::4], offsets[3::4])
-    texts = zip(offsets[1::4], offsets[2::4])
+    spans = zip(offsets[0::4], offsets[3::4], strict=True)
+    texts = zip(offsets[1::4], offsets[2::4], strict=True)
     named = map(names.__getitem__, map(itemgetter(0), roles))
     # tuple.__new__ builds the named tuples in C (Role's own __new__ is a Python function)
-    return list(map(tuple.__new__, repeat(Role), zip(named, spans, texts)))
+    return list(map(tuple.__new__, repeat(Role), zip(named, spans, texts, strict=True)))
 
 
 def _utf8(text: str) -> tuple[str, bytes]:
@@ -617,9 +618,7 @@ def _policy_exclusions(
                 _AT_BRACE.match(data, position, end)
                 if position + 1 < end and data[position + 1] in _AT_BRACE_SECOND
                 else None
-            ) or (
-                _MDX_EXPRESSION.match(data, position, end) if mdx else None
-            )
+            ) or (_MDX_EXPRESSION.match(data, position, end) if mdx else None)
             if found is not None:
                 excluded.append(found.span())
                 done = found.end()
