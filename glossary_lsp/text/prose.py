@@ -344,6 +344,12 @@ class _Walker:
                         append((start, end))
                     joined = end
                 continue
+            if "Code" in event:  # a role's content, or code: before the Start/End tests
+                joined = -1
+                if role is not None and role[0] == where["start"]:
+                    self._role(data, role[1], where["start"], where["end"])
+                role = None
+                continue
             value = event.get("Start")
             if value is not None:
                 if type(value) is str:
@@ -379,11 +385,7 @@ class _Walker:
                 joined = -1
                 continue
             joined = -1
-            if "Code" in event:
-                if role is not None and role[0] == where["start"]:
-                    self._role(data, role[1], where["start"], where["end"])
-                role = None
-            elif "Html" in event:
+            if "Html" in event:
                 if html_block is not None:
                     if not html_block:
                         html_block.append(where["start"])
@@ -403,14 +405,18 @@ class _Walker:
             name = self._role_names[written] = found.group(1) if found else None
         if name is None:
             return
-        if self.spans[-1][1] == code_start:
-            self.name_cuts.append((len(self.spans) - 1, brace))
+        spans = self.spans
+        if spans[-1][1] == code_start:
+            self.name_cuts.append((len(spans) - 1, brace))
         else:
             self.excluded.append((brace, code_start))
-        content_start, content_end = _code_content(data, code_start, code_end)
+        if data[code_start] == 0x60 and data[code_start + 1] not in (0x20, 0x60):
+            content_start, content_end = code_start + 1, code_end - 1  # `gradient`: the usual
+        else:
+            content_start, content_end = _code_content(data, code_start, code_end)
         if name in _PROSE_ROLE_NAMES:
             visible_end = _visible_end(data, name, content_start, content_end)
-            self.spans.append((content_start, visible_end))
+            spans.append((content_start, visible_end))
         else:
             visible_end = content_end
         self.roles.append((name, brace, code_end, content_start, visible_end))
