@@ -34,3 +34,10 @@ def test_an_unclosed_inline_code_tag_ends_with_its_paragraph() -> None:
 
 def test_attributes_of_inline_tags_are_not_prose() -> None:
     assert words_of("<span title='FSDP' class=\"RLHF\">PPO</span> text\n") == ["PPO", "text"]
+
+
+def test_a_self_closing_code_like_tag_hides_nothing_after_it() -> None:
+    block = "<div>\n<code/> RLHF after <pre /> PPO\n</div>\n"
+    assert words_of(block) == ["RLHF", "after", "PPO"]
+    paragraph = "A <code/> tag, then RLHF <kbd /> and PPO.\n"
+    assert in_prose(paragraph, "RLHF") and in_prose(paragraph, "PPO")

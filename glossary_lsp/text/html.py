@@ -15,14 +15,15 @@ RAW_ELEMENTS = frozenset(
     b"script style pre code textarea kbd samp var tt math svg template".split()
 )
 
-# Attribute values stop at `<`, so an unclosed tag costs no more than the text to the next tag.
+# Attribute values stop at `<`, so an unclosed tag costs no more than the text to the next tag;
+# a `/` before the `>` is left to `close` (a self-closing `<code/>` opens nothing).
 _TOKEN = re.compile(
     rb"""
       <!--.*?(?:-->|\Z)
     | <!\[CDATA\[.*?(?:\]\]>|\Z)
     | <\?.*?(?:\?>|\Z)
     | <![A-Za-z][^<>]*>?
-    | </?(?P<name>[A-Za-z][A-Za-z0-9\-]*)(?:[^<>"']|"[^"<>]*"|'[^'<>]*')*(?P<close>/?)>
+    | </?(?P<name>[A-Za-z][A-Za-z0-9\-]*)(?:[^<>"'/]|/(?!>)|"[^"<>]*"|'[^'<>]*')*(?P<close>/?)>
     | &(?:\#[0-9]{1,7}|\#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});
     """,
     re.S | re.X,

@@ -30,7 +30,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html.entities import html5 as html5_entities
-from itertools import chain, islice
+from itertools import chain, islice, repeat
 from operator import itemgetter, lt
 from typing import Any
 
@@ -153,6 +153,7 @@ _CHARACTER_REFERENCE = re.compile(
 )
 _ENTITIES = frozenset(name[:-1].encode() for name in html5_entities if name.endswith(";"))
 _AT_BRACE = re.compile(rb"\{\{<.*?>\}\}|\{[ \t]*[#.][\w\-][^{}\r\n]*\}")
+_AT_BRACE_SECOND = frozenset(b"{ \t#.")  # what may follow the `{` of `_AT_BRACE`
 _MDX_EXPRESSION = re.compile(rb"\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}")
 _ALERT_MARKER = re.compile(rb"\[![A-Za-z]+\][+\-]?")
 _BEGIN = re.compile(rb"\\begin\{[A-Za-z]+\*?\}")
@@ -224,32 +225,31 @@ def _analyse(text: str, front_matter: bool, mdx: bool) -> MarkdownProse:
         merged = _merge(walker.spans)
         holes = _policy_exclusions(data, merged, walker.excluded + walker.name_holes(), mdx)
         spans = _subtract(merged, holes)
-    # One conversion to code points for the spans and the roles' four columns of offsets
-    roles = sorted(walker.roles, key=itemgetter(1))  # roles never overlap: each column ascends
-    offsets = list(chain.from_iterable(spans))
-    count = len(offsets)
-    offsets += chain.from_iterable(map(itemgetter(column), roles) for column in range(1, 5))
-    points = code_point_offsets(clean, data, offsets)
+    # Two ascending lists to convert to code points (a mixed list would need sorting and a
+    # dict back): the spans, and each role's start, text start, text end, end in turn (roles
+    # never overlap)
+    roles = sorted(walker.roles, key=itemgetter(1))
+    points = code_point_offsets(clean, data, list(chain.from_iterable(spans)))
     # no span is empty, nor becomes empty
-    prose = list(zip(points[0:count:2], points[1:count:2], strict=True))
-    return MarkdownProse(prose, _converted_roles(roles, points[count:]))
+    prose = list(zip(points[0::2], points[1::2], strict=True))
+    if not roles:
+        return MarkdownProse(prose)
+    role_offsets = list(chain.from_iterable(map(_ROLE_OFFSETS, roles)))
+    role_points = code_point_offsets(clean, data, role_offsets)
+    return MarkdownProse(prose, _converted_roles(roles, role_points))
 
 
-def _converted_roles(roles: list[_ByteRole], columns: list[int]) -> list[Role]:
-    """`roles` with the offsets of `columns` (their starts, ends, text starts, text ends)."""
-    count = len(roles)
+_ROLE_OFFSETS = itemgetter(1, 3, 4, 2)  # start, text start, text end, end: ascending
+
+
+def _converted_roles(roles: list[_ByteRole], offsets: list[int]) -> list[Role]:
+    """`roles` with `offsets`: their starts, text starts, text ends and ends, role by role."""
     names = {name: name.decode() for name in set(map(itemgetter(0), roles))}
-    return [
-        Role(names[role[0]], (start, end), (text_start, text_end))
-        for role, start, end, text_start, text_end in zip(
-            roles,
-            columns[:count],
-            columns[count : 2 * count],
-            columns[2 * count : 3 * count],
-            columns[3 * count :],
-            strict=True,
-        )
-    ]
+    spans = zip(offsets[0::4], offsets[3::4], strict=True)
+    texts = zip(offsets[1::4], offsets[2::4], strict=True)
+    named = map(names.__getitem__, map(itemgetter(0), roles))
+    # tuple.__new__ builds the named tuples in C (Role's own __new__ is a Python function)
+    return list(map(tuple.__new__, repeat(Role), zip(named, spans, texts, strict=True)))
 
 
 def _utf8(text: str) -> tuple[str, bytes]:
@@ -314,16 +314,9 @@ class _Walker:
         roles_possible = b"}`" in data
         events: Iterable[tuple[Any, Any]] = PARSER.events_with_range(text, **_EVENT_OPTIONS)
         for event, where in events:
-            if type(event) is str:  # SoftBreak, HardBreak, Rule
-                if event != "Rule" and not skip and code_block is None:
-                    start = where["start"]
-                    end = where["end"]
-                    if joined >= 0 and find(b"_", joined, start) < 0:
-                        spans[-1] = (spans[-1][0], end)
-                    else:
-                        append((start, end))
-                    joined = end
-                continue
+            # `in` is a key lookup for a dict event and a substring test for a str one
+            # (SoftBreak, HardBreak, Rule: none contains "Text"): texts, the most frequent
+            # events, are told apart by one test
             if "Text" in event:
                 start = where["start"]
                 end = where["end"]
@@ -333,13 +326,29 @@ class _Walker:
                     joined = -1
                 else:
                     # `_` markers are word characters: a span never covers them
-                    if joined >= 0 and find(b"_", joined, start) < 0:
+                    if start == joined or (joined >= 0 and find(b"_", joined, start) < 0):
                         spans[-1] = (spans[-1][0], end)
                     else:
                         append((start, end))
                     joined = end
                     if roles_possible and data[end - 1] == 0x7D:  # `}`: perhaps a role's name
                         role = (end, data.rfind(b"{", start, end))
+                continue
+            if type(event) is str:  # SoftBreak, HardBreak, Rule
+                if event != "Rule" and not skip and code_block is None:
+                    start = where["start"]
+                    end = where["end"]
+                    if start == joined or (joined >= 0 and find(b"_", joined, start) < 0):
+                        spans[-1] = (spans[-1][0], end)
+                    else:
+                        append((start, end))
+                    joined = end
+                continue
+            if "Code" in event:  # a role's content, or code: before the Start/End tests
+                joined = -1
+                if role is not None and role[0] == where["start"]:
+                    self._role(data, role[1], where["start"], where["end"])
+                role = None
                 continue
             value = event.get("Start")
             if value is not None:
@@ -376,11 +385,7 @@ class _Walker:
                 joined = -1
                 continue
             joined = -1
-            if "Code" in event:
-                if role is not None and role[0] == where["start"]:
-                    self._role(data, role[1], where["start"], where["end"])
-                role = None
-            elif "Html" in event:
+            if "Html" in event:
                 if html_block is not None:
                     if not html_block:
                         html_block.append(where["start"])
@@ -400,14 +405,18 @@ class _Walker:
             name = self._role_names[written] = found.group(1) if found else None
         if name is None:
             return
-        if self.spans[-1][1] == code_start:
-            self.name_cuts.append((len(self.spans) - 1, brace))
+        spans = self.spans
+        if spans[-1][1] == code_start:
+            self.name_cuts.append((len(spans) - 1, brace))
         else:
             self.excluded.append((brace, code_start))
-        content_start, content_end = _code_content(data, code_start, code_end)
+        if data[code_start] == 0x60 and data[code_start + 1] not in (0x20, 0x60):
+            content_start, content_end = code_start + 1, code_end - 1  # `gradient`: the usual
+        else:
+            content_start, content_end = _code_content(data, code_start, code_end)
         if name in _PROSE_ROLE_NAMES:
             visible_end = _visible_end(data, name, content_start, content_end)
-            self.spans.append((content_start, visible_end))
+            spans.append((content_start, visible_end))
         else:
             visible_end = content_end
         self.roles.append((name, brace, code_end, content_start, visible_end))
@@ -611,9 +620,11 @@ def _policy_exclusions(
                 excluded.append(found.span())
                 done = found.end()
         elif byte == 0x7B:  # `{`
-            found = _AT_BRACE.match(data, position, end) or (
-                _MDX_EXPRESSION.match(data, position, end) if mdx else None
-            )
+            found = (  # `{{<`, `{#`, `{.`: a role's name `{term}` is not tried
+                _AT_BRACE.match(data, position, end)
+                if position + 1 < end and data[position + 1] in _AT_BRACE_SECOND
+                else None
+            ) or (_MDX_EXPRESSION.match(data, position, end) if mdx else None)
             if found is not None:
                 excluded.append(found.span())
                 done = found.end()
