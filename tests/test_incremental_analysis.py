@@ -373,7 +373,7 @@ def test_a_closed_large_document_leaves_nothing_remembered(tmp_path) -> None:  #
     index.scan()
     index.update(path, text + "\nAn edit about FSDP.\n")  # open in the editor, edited
     assert version.matcher.remembered("workspace.first_classified")
-    index.close(path)
+    assert index.close(path)  # large: the server gives its memory back
     assert not version.matcher.remembered("workspace.first_classified")
     assert index.terms_of(path) is not None  # indexed again from the file on disk
     view = view_document(path.as_uri(), text, "markdown")

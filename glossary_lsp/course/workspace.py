@@ -796,10 +796,11 @@ class WorkspaceIndex:
         self._closed_large.discard(path)
         self.refresh(path)
 
-    def close(self, path: Path) -> None:
+    def close(self, path: Path) -> bool:
         """The document closed: its file counts as on disk again; its cached view goes, and
         when it was large, what the matcher remembers of large texts' spans (after the file on
-        disk is indexed again, from them; another large open document is read again once)."""
+        disk is indexed again, from them; another large open document is read again once).
+        Whether it was large."""
         text = self._open.pop(path, None)
         with self._lock:
             entry = self._views.pop(path, None)
@@ -812,6 +813,7 @@ class WorkspaceIndex:
             self._closed_large.add(path)
             if self.matcher is not None:
                 self.matcher.forget_spans()
+        return large
 
     def _open_text(self, path: Path) -> str | None:
         if self.open_source is not None:

@@ -380,9 +380,9 @@ def document_closed(ls: GlossaryServer, uri: str, cell_uris: list[str] | None = 
 
 def _close_module(index: WorkspaceIndex, path: Path) -> None:
     """Off the event loop: the index reads the module on disk again; what a large document's
-    text held is given back."""
-    index.close(path)
-    release_freed_memory()
+    text held is given back (a full collection holds the interpreter lock: only then)."""
+    if index.close(path):
+        release_freed_memory()
 
 
 def document_saved(ls: GlossaryServer, uri: str) -> None:
