@@ -122,20 +122,17 @@ def _modules_using(
     users: Users = []
     for module in modules:
         if module.terms_known:
-            if key in module.terms or _in_kinds(module, key):
-                users.append((module, _indexed_kinds(module, key)))
+            kinds = _indexed_kinds(module, key)
+            if kinds:
+                users.append((module, kinds))
         elif not indexed_only and index.may_introduce(module, term, "use"):
             users.append((module, _kinds_of(index.occurrences_in(module, term))))
     return users
 
 
-def _in_kinds(module: ModuleFile, key: str) -> bool:
-    # the kinds' sets are the term set's subsets, but one recorded from another pass over the
-    # module (`record_terms`) keeps them from its own matches: asked too, never assumed
-    return key in module.defines or key in module.headings or key in module.plain
-
-
 def _indexed_kinds(module: ModuleFile, key: str) -> frozenset[str]:
+    # the kinds' sets are the term set's subsets, but one recorded from another pass over the
+    # module (`record_terms`) keeps them from its own matches: each is asked, none assumed
     sets = (module.terms, module.defines, module.headings, module.plain)
     return frozenset(kind for kind, keys in zip(_KINDS, sets, strict=True) if key in keys)
 
