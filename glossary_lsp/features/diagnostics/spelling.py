@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from glossary_lsp.course.defining import squash
 from glossary_lsp.features.diagnostics.acronyms import WORD
@@ -52,6 +53,17 @@ _MAX_REMEMBERED_GAP = 200  # characters: a longer gap is rare, and would cost me
 # gaps remembered: the short ones that repeat; a large document's (most of them unique) would
 # otherwise keep megabytes of its text after it closed
 _MAX_REMEMBERED_GAPS = 20_000
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def _remember(memo: dict[K, V], key: K, value: V, bound: int = _MAX_REMEMBERED) -> V:
+    """`value`, remembered by `key`; a memo at its bound is forgotten at once."""
+    if len(memo) >= bound:
+        memo.clear()
+    memo[key] = value
+    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,10 +117,7 @@ class SpellingIndex:
         memo_key = (surface, match.name, id(match.term))
         facts = self._surface_memo.get(memo_key)
         if facts is None or facts.term is not match.term:  # an id may be reused by another term
-            facts = compute(self, surface, match)
-            if len(self._surface_memo) >= _MAX_REMEMBERED:
-                self._surface_memo.clear()
-            self._surface_memo[memo_key] = facts
+            facts = _remember(self._surface_memo, memo_key, compute(self, surface, match))
         return facts
 
     def quiet(self, gap: str) -> bool:
@@ -121,9 +130,7 @@ class SpellingIndex:
             )
             if len(gap) > _MAX_REMEMBERED_GAP:
                 return quiet
-            if len(self._quiet_memo) >= _MAX_REMEMBERED_GAPS:
-                self._quiet_memo.clear()
-            self._quiet_memo[gap] = quiet
+            _remember(self._quiet_memo, gap, quiet, _MAX_REMEMBERED_GAPS)
         return quiet
 
     def _may_start(self, word: str) -> bool:
@@ -131,19 +138,15 @@ class SpellingIndex:
         starts = self._start_memo.get(word)
         if starts is None:
             key = self._squash(word)
-            starts = key in self.prefixes or key[:-1] in self.by_squash
-            if len(self._start_memo) >= _MAX_REMEMBERED:
-                self._start_memo.clear()
-            self._start_memo[word] = starts
+            starts = _remember(
+                self._start_memo, word, key in self.prefixes or key[:-1] in self.by_squash
+            )
         return starts
 
     def _squash(self, word: str) -> str:
         squashed = self._squash_memo.get(word)
         if squashed is None:
-            squashed = squash(word)
-            if len(self._squash_memo) >= _MAX_REMEMBERED:
-                self._squash_memo.clear()
-            self._squash_memo[word] = squashed
+            squashed = _remember(self._squash_memo, word, squash(word))
         return squashed
 
     def may_miss(self, text: str, word: re.Match[str]) -> bool:
