@@ -1044,10 +1044,8 @@ class WorkspaceIndex:
         """A module's matches grouped by term key: a request looks up one term, and folding the
         key of every match of the module for it cost more than the rest of a hover."""
         if entry.by_key is None:
-            if entry.matches is None:
-                if self.matcher is None:
-                    return {}
-                entry.matches = classified_matches(self.matcher, entry.view)
+            if entry.matches is None:  # no glossary yet (`_iter_occurrences` matched otherwise)
+                return {}
             by_key: dict[str, list[Classified]] = {}
             keys: dict[int, str] = {}  # one fold per term, not per match
             for match in entry.matches:
