@@ -26,6 +26,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -257,6 +258,42 @@ def _clear(directory: Path) -> None:
     directory.mkdir(parents=True, exist_ok=True)
 
 
+def _write_glossary(
+    directory: Path, n_terms: int, n_modules: int
+) -> tuple[Path, dict[str, list[str]]]:
+    """The synthetic glossary written in `directory`, and its terms by introducing module id
+    (`""` for terms no module introduces)."""
+    glossary_text = synthetic_glossary_yaml(n_terms, n_modules=n_modules)
+    glossary_path = directory / "glossary.yaml"
+    glossary_path.write_text(glossary_text, encoding="utf-8")
+    terms_by_module: dict[str, list[str]] = {}
+    for term, module in glossary_terms(glossary_text):
+        terms_by_module.setdefault(module or "", []).append(term)
+    return glossary_path, terms_by_module
+
+
+def _write_module(
+    path: Path, blocks: list[tuple[str, str]], notebook: bool, outputs: bool = False
+) -> str:
+    """Write one module (a notebook of `blocks` as cells, or their Markdown) and return its text."""
+    if notebook:
+        text = _notebook_json(blocks, outputs=outputs)
+    else:
+        text = "\n\n".join(block for _, block in blocks) + "\n"
+    path.write_text(text, encoding="utf-8")
+    return text
+
+
+def _saved_course(
+    directory: Path, parameters: dict, probe: tuple[Path, int, int], **fields: Any
+) -> SyntheticCourse:
+    """The course built in `directory`, its manifest written so the next run reuses it."""
+    path, line, character = probe
+    course = SyntheticCourse(**fields, probe_path=path, probe_line=line, probe_character=character)
+    _write_manifest(directory, parameters, _course_to_dict(course))
+    return course
+
+
 def build_course(
     n_modules: int, n_terms: int = 10_000, module_bytes: int = 30_000, work_dir: Path = WORK_DIR
 ) -> SyntheticCourse:
@@ -274,12 +311,7 @@ def build_course(
     _clear(directory)
     course_root.mkdir()
 
-    glossary_text = synthetic_glossary_yaml(n_terms, n_modules=n_modules)
-    glossary_path = directory / "glossary.yaml"
-    glossary_path.write_text(glossary_text, encoding="utf-8")
-    terms_by_module: dict[str, list[str]] = {}
-    for term, module in glossary_terms(glossary_text):
-        terms_by_module.setdefault(module or "", []).append(term)
+    glossary_path, terms_by_module = _write_glossary(directory, n_terms, n_modules)
 
     target_number = max(1, round(n_modules * 0.9))
     target_term = terms_by_module[module_id(target_number)][0]
@@ -304,17 +336,16 @@ def build_course(
         blocks.extend(_module_blocks(rng, pool, own, module_bytes))
         notebook = _is_notebook(number, target_number, n_modules)
         path = course_root / module_file_name(number, notebook)
-        if notebook:
-            text = _notebook_json(blocks)
-            n_notebooks += 1
-        else:
-            text = "\n\n".join(block for _, block in blocks) + "\n"
-        path.write_text(text, encoding="utf-8")
+        text = _write_module(path, blocks, notebook)
+        n_notebooks += notebook
         total_bytes += len(text.encode("utf-8"))
         if probe_line_text or number == target_number == n_modules:
             probe = probe_position(path, text, target_term)
 
-    course = SyntheticCourse(
+    return _saved_course(
+        directory,
+        parameters,
+        probe,
         root=course_root,
         glossary_path=glossary_path,
         n_modules=n_modules,
@@ -322,12 +353,7 @@ def build_course(
         total_bytes=total_bytes,
         target_term=target_term,
         target_module_path=course_root / module_file_name(target_number, False),
-        probe_path=probe[0],
-        probe_line=probe[1],
-        probe_character=probe[2],
     )
-    _write_manifest(directory, parameters, _course_to_dict(course))
-    return course
 
 
 def lesson_folder(number: int) -> str:
@@ -355,12 +381,7 @@ def build_shaped_course(
     if cached := _manifest_matches(directory, parameters):
         return _course_from_dict(cached["result"])
     _clear(directory)
-    glossary_text = synthetic_glossary_yaml(n_terms, n_modules=n_modules)
-    glossary_path = directory / "glossary.yaml"
-    glossary_path.write_text(glossary_text, encoding="utf-8")
-    terms_by_module: dict[str, list[str]] = {}
-    for term, module in glossary_terms(glossary_text):
-        terms_by_module.setdefault(module or "", []).append(term)
+    glossary_path, terms_by_module = _write_glossary(directory, n_terms, n_modules)
     lessons = max(1, n_modules // 2)
     target_number = max(1, round(n_modules * 0.9))
     target_term = terms_by_module[module_id(target_number)][0]
@@ -391,12 +412,8 @@ def build_shaped_course(
                     blocks.append(("markdown", f"We come back to {target_term} here."))
                 blocks.extend(_module_blocks(rng, pool, own, module_bytes))
                 path = tree / folder / name
-                if part:
-                    text = _notebook_json(blocks, outputs=True)
-                    notebooks += 1
-                else:
-                    text = "\n\n".join(block for _, block in blocks) + "\n"
-                path.write_text(text, encoding="utf-8")
+                text = _write_module(path, blocks, notebook=bool(part), outputs=True)
+                notebooks += bool(part)
                 total_bytes += len(text.encode("utf-8"))
                 files += 1
                 toc.append(f"  - file: {folder}/{name.rsplit('.', 1)[0]}")
@@ -405,7 +422,10 @@ def build_shaped_course(
                 if is_probe:
                     probe = probe_position(path, text, target_term)
         (tree / "_toc.yml").write_text("\n".join(toc) + "\n", encoding="utf-8")
-    course = SyntheticCourse(
+    return _saved_course(
+        directory,
+        parameters,
+        probe,
         root=course_root,
         glossary_path=glossary_path,
         n_modules=files,
@@ -413,12 +433,7 @@ def build_shaped_course(
         total_bytes=total_bytes,
         target_term=target_term,
         target_module_path=target_path,
-        probe_path=probe[0],
-        probe_line=probe[1],
-        probe_character=probe[2],
     )
-    _write_manifest(directory, parameters, _course_to_dict(course))
-    return course
 
 
 def course_files(course: SyntheticCourse) -> list[Path]:
