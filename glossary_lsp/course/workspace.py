@@ -359,16 +359,16 @@ def _span_firsts(
     remember: bool,
 ) -> _SpanFirsts:
     start, end = span
-    filled: dict[str, int] = {}
+    filled: dict[int, int] = {}  # by the term's id: its key is computed each time it is read
     firsts = []
     for match in matcher.find_all(region.text, start, end, remember):
         _, _, _, term, defined, heading, link = _classified(
             region, match.start, match.end, match.term, title
         )
         kinds = 1 | (0 if link else 2) | (4 if defined else 0) | (8 if heading else 0)
-        done = filled.get(term.key, 0)
+        done = filled.get(id(term), 0)
         if kinds & ~done:
-            filled[term.key] = done | kinds
+            filled[id(term)] = done | kinds
             firsts.append((match.start - start, match.end - start, term, defined, heading, link))
     return tuple(firsts)
 
