@@ -58,7 +58,7 @@ def test_a_large_documents_remembered_span_readings_are_packed(
         ]
     )
     line = "Some prose about FSDP and the KV cache, with a prefill phase. " * 16
-    text = "# Large\n\n" + "".join(f"Paragraph {n}. {line}\n\n" for n in range(50))
+    text = "# Large\n\n" + "".join(f"Paragraph {n}. {line}\n\n" for n in range(200))
     view = view_document("file:///course/01-large.md", text, "markdown")
     version = GlossaryVersion.build(glossary)
     for region in view.regions:  # matches remembered, memos warm: only the readings are new
@@ -76,4 +76,4 @@ def test_a_large_documents_remembered_span_readings_are_packed(
     finally:
         tracemalloc.stop()
     assert version.matcher.remembered("diagnostics.analysis")
-    assert remembered < 0.5 * len(text)
+    assert remembered < 0.5 * len(text), remembered / len(text)
