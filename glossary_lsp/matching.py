@@ -268,12 +268,17 @@ class TermMatcher:
         offsets = array("i")
         for match in found:
             offsets.extend((match.start - start, match.end - start))
-        self._spans[key] = (offsets, array("i", [self._place_of(m.term, m.name) for m in found]))
+        self._spans[key] = (offsets, array("i", [self.place_of(m.term, m.name) for m in found]))
         self._remembered_chars += key[5]
         return found
 
-    def _place_of(self, term: Term, name: str) -> int:
-        """The place of (term, name) in `_named`, added the first time."""
+    def named(self, place: int) -> tuple[Term, str]:
+        """The term and name at a place `place_of` gave."""
+        return self._named[place]
+
+    def place_of(self, term: Term, name: str) -> int:
+        """A number for (term, name), the same for this matcher's life (packed matches and span
+        readings keep it instead of the two)."""
         place = self._named_places.get((id(term), name))
         if place is None:
             with self._named_lock:

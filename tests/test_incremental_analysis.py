@@ -420,3 +420,48 @@ def test_a_large_module_on_disk_is_remembered_until_closed_once(tmp_path) -> Non
     replica.index_terms()
     assert not version.matcher.remembered("workspace.first_classified")
     assert replica.terms_of(path) == index.terms_of(path)
+
+
+def test_a_refresh_overtaken_midway_resumes_where_it_stopped(
+    tmp_path,  # noqa: ANN001
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An edit arriving while the index classifies a large open document stops that reading
+    between spans (nothing of the old text adopted, its spans kept); the refresh of the newer
+    text classifies only what it did not read, and finds what a fresh reading finds."""
+    from glossary_lsp.course import workspace
+
+    glossary = Glossary(terms=TERMS)
+    version = GlossaryVersion.build(glossary)
+    text = _document(random.Random(7))
+    path = tmp_path / "01-large.md"
+    path.write_text(text, encoding="utf-8")
+    editor = {path: text}
+    index = WorkspaceIndex([tmp_path], matcher=version.matcher, open_source=editor.get)
+    index.list_modules()
+    edited = text + "\nAn edit about FSDP at the end.\n"  # far from the spans read first
+    classified: list[tuple[int, int]] = []
+    real_span_firsts = workspace._span_firsts
+
+    def span_firsts(*args):  # noqa: ANN002, ANN202
+        classified.append(args[2])
+        if len(classified) == 40:
+            editor[path] = edited  # the author types while the index reads
+        return real_span_firsts(*args)
+
+    monkeypatch.setattr(workspace, "_span_firsts", span_firsts)
+    spans = sum(len(r.prose) for r in view_document(path.as_uri(), edited, "markdown").regions)
+    assert spans > 200
+    index.refresh(path)
+    assert index.terms_of(path) is None  # overtaken: the old text's terms are not adopted
+    stopped_after = len(classified)
+    assert 40 <= stopped_after < 40 + 2 * workspace._CHECK_EVERY
+    index.refresh(path)  # the edit settles
+    assert len(classified) - stopped_after < spans - 30  # what was read is not read again
+    found = index.module_at(path)
+    assert found is not None and found.terms_known
+    fresh = GlossaryVersion.build(glossary)
+    view = view_document(path.as_uri(), edited, "markdown")
+    assert _terms(
+        ModuleTerms(found.terms, found.defines, found.headings, found.plain, found.firsts)
+    ) == _terms(ModuleTerms.of(classified_matches(fresh.matcher, view)))

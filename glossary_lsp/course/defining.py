@@ -25,6 +25,7 @@ title, or is a heading's whole text): where no occurrence is an introduction, th
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from glossary_lsp.glossary.model import Term
 
@@ -57,7 +58,8 @@ _QUOTE_MARKS = ('"', "“", "„", "«", "”")
 _ATTRIBUTION = re.compile(r"(?:—|–|--|~)[ \t]*\w")
 _MAX_QUOTE_LINES = 40
 _MAX_QUOTE_CHARS = 8000
-_LINE_START = re.compile(r"(?:^|\n)[ \t]*(?:[-*+][ \t]+|\d+[.)][ \t]+|#{1,6}[ \t]+|>[ \t]*)*$")
+_LINE_OPENING = re.compile(r"[ \t]*(?:[-*+][ \t]+|\d+[.)][ \t]+|#{1,6}[ \t]+|>[ \t]*)*")
+_LINE_START_REACH = 200
 _DEFINITION_LIST_NEXT = re.compile(r"\r?\n[ \t]*:[ \t]+\S")
 _MIN_DEFINITION_WORDS = 3
 _SMALL_WORDS = frozenset(("of", "for", "and", "the", "to", "in", "on", "a", "an", "with"))
@@ -90,21 +92,36 @@ def squash(text: str) -> str:
     return _NON_ALNUM.sub("", text.casefold())
 
 
+# a term's expansion, squashed: asked up to four times for every match of a module
+_squashed_expansion = lru_cache(maxsize=4096)(squash)
+
+
 def defines(text: str, start: int, end: int, term: Term) -> bool:
     """Whether `text[start:end]`, an occurrence of `term`, is written with its expansion or
     defined there."""
     after, before = _after_markup(text, end), _before_markup(text, start)
     if _in_quotation(text, before) or describes_linked_lesson(text, before):
         return False
-    expansion = squash(term.expansion or "")
+    expansion = _squashed_expansion(term.expansion or "")
     if expansion and _written_with(text, before, end, after, term.expansion):
         return True
     if _PHRASE.match(text, after) or _named_here(text, before):
         return True
-    at_line_start = _LINE_START.search(text, max(0, before - 200), before) is not None
-    if at_line_start and _definition_follows(text, after, expansion, text[start:end]):
+    if _at_line_start(text, before) and _definition_follows(
+        text, after, expansion, text[start:end]
+    ):
         return True
     return _in_glossary_table_row(text, before, after, expansion)
+
+
+def _at_line_start(text: str, before: int) -> bool:
+    """Whether only a line's markers (list item, heading, quote) come before `before` on its
+    line, which starts at most 200 characters before it."""
+    low = max(0, before - _LINE_START_REACH)
+    newline = text.rfind("\n", low, before)
+    if newline < 0 and low > 0:
+        return False
+    return _LINE_OPENING.fullmatch(text, newline + 1, before) is not None
 
 
 def written_with_expansion(text: str, start: int, end: int, expansion: str) -> bool:
@@ -112,7 +129,7 @@ def written_with_expansion(text: str, start: int, end: int, expansion: str) -> b
     next to it: "ACR (Expansion)", "ACR: Expansion", "ACR - Expansion", "Expansion (ACR)" (the
     forms of this module's docstring; markup, case, hyphens and line breaks ignored). The one
     meaning of "written with its expansion" for the introduction and `acronymNotExpanded`."""
-    if not squash(expansion):
+    if not _squashed_expansion(expansion):
         return False
     after, before = _after_markup(text, end), _before_markup(text, start)
     return _written_with(text, before, end, after, expansion)
@@ -120,7 +137,7 @@ def written_with_expansion(text: str, start: int, end: int, expansion: str) -> b
 
 def spells_out(squashed: str, expansion: str) -> bool:
     """Whether a squashed text ends with the (squashed) expansion, or its plural."""
-    wanted = squash(expansion)
+    wanted = _squashed_expansion(expansion)
     return bool(wanted) and squashed.endswith((wanted, wanted + "s", wanted + "es"))
 
 
@@ -136,7 +153,7 @@ def _before_markup(text: str, start: int) -> int:
 
 
 def _written_with(text: str, before: int, end: int, after: int, expansion: str) -> bool:
-    return _spelled_out_after(text, after, squash(expansion)) or _spelled_out_before(
+    return _spelled_out_after(text, after, _squashed_expansion(expansion)) or _spelled_out_before(
         text, before, end, expansion
     )
 
@@ -161,7 +178,7 @@ def _spelled_out_before(text: str, before: int, end: int, expansion: str) -> boo
         closing += 1
     if closing >= len(text) or text[closing] not in "),;":
         return False
-    reach = 3 * len(squash(expansion)) + 40
+    reach = 3 * len(_squashed_expansion(expansion)) + 40
     window = text[max(0, opening - 1 - reach - 200) : opening - 1]
     window = _LINK_TARGET.sub("", window)  # `[Multi-Query Attention](https://…) (MQA)`
     squashed = squash(window[-reach:])
@@ -220,7 +237,17 @@ def _named_here(text: str, before: int) -> bool:
     gives the name to what it has just described."""
     if before == 0 or text[before - 1] not in " \t\"“'":
         return False
-    return _NAMED_BEFORE.search(text, max(0, before - 80), before) is not None
+    low = max(0, before - 80)
+    # the pattern ends with `called`, `named`, `termed` or `as`, blanks, maybe a quotation
+    # mark: most places fail that at once, without searching 80 characters for it
+    blank_end = before - 1 if text[before - 1] in "\"“'" else before
+    word_end = blank_end
+    while word_end > low and text[word_end - 1] in " \t":
+        word_end -= 1
+    ending = text[max(low, word_end - 2) : word_end]
+    if word_end == blank_end or (ending.isascii() and ending.lower() not in ("ed", "as")):
+        return False
+    return _NAMED_BEFORE.search(text, low, before) is not None
 
 
 def _definition_follows(text: str, after: int, expansion: str, surface: str) -> bool:
@@ -263,7 +290,7 @@ def _in_glossary_table_row(text: str, before: int, after: int, expansion: str) -
     measurements or products whose first column happens to hold the term (`| GPU | TFLOPS |`,
     its header row included) is not where the term is introduced."""
     line_start = text.rfind("\n", 0, before) + 1
-    if text[line_start:before].strip() != "|":
+    if text.rfind("|", line_start, before) < 0 or text[line_start:before].strip() != "|":
         return False
     line_end = text.find("\n", after)
     cells = text[after : line_end if line_end >= 0 else len(text)].split("|")

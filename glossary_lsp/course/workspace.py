@@ -15,6 +15,7 @@ from array import array
 from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -306,17 +307,30 @@ _REMEMBERED = "workspace.first_classified"
 _SpanFirsts = tuple[tuple[int, int, Term, bool, bool, bool], ...]
 
 
+class Overtaken(Exception):
+    """A reading of a large module stopped between spans: a newer text of it came (see
+    `WorkspaceIndex._overtaken`); the spans read so far stay remembered."""
+
+
+_CHECK_EVERY = 16  # spans classified between two looks at whether the text is still current
+
+
 def first_classified(
-    matcher: TermMatcher, view: DocumentView, remember: bool = True
+    matcher: TermMatcher,
+    view: DocumentView,
+    remember: bool = True,
+    overtaken: Callable[[], bool] | None = None,
 ) -> list[Classified]:
     """Per prose span, each term's first match of each kind (of `ModuleTerms.of`: a use, not a
     link's text, defined, a heading), classified: `ModuleTerms.of` of these is that of every
     match. Each span's are remembered (`remember`: a text open in the editor, so edited) by the
     text around it (`span_context_keys`) and the place of the module's title in it, so after an
-    edit only the spans it changed are classified."""
+    edit only the spans it changed are classified. `overtaken` is asked between spans: when it
+    says so, `Overtaken` is raised (what was classified stays remembered)."""
     title = _title_line(view)
     remembered = matcher.remembered(_REMEMBERED)
     found: list[Classified] = []
+    read = 0
     for region in view.regions:
         keys = span_context_keys(region.text, region.prose)
         for (start, end), (key, low, high) in zip(region.prose, keys, strict=True):
@@ -324,6 +338,9 @@ def first_classified(
             key = hash((key, region.kind, title[1] - low if at_title and title else None))
             firsts = remembered.get(key)
             if not isinstance(firsts, tuple):
+                read += 1
+                if overtaken is not None and read % _CHECK_EVERY == 0 and overtaken():
+                    raise Overtaken()
                 firsts = _span_firsts(matcher, region, (start, end), title, remember)
                 if remember:
                     remembered[key] = firsts
@@ -342,16 +359,16 @@ def _span_firsts(
     remember: bool,
 ) -> _SpanFirsts:
     start, end = span
-    filled: dict[str, int] = {}
+    filled: dict[int, int] = {}  # by the term's id: its key is computed each time it is read
     firsts = []
     for match in matcher.find_all(region.text, start, end, remember):
         _, _, _, term, defined, heading, link = _classified(
             region, match.start, match.end, match.term, title
         )
         kinds = 1 | (0 if link else 2) | (4 if defined else 0) | (8 if heading else 0)
-        done = filled.get(term.key, 0)
+        done = filled.get(id(term), 0)
         if kinds & ~done:
-            filled[term.key] = done | kinds
+            filled[id(term)] = done | kinds
             firsts.append((match.start - start, match.end - start, term, defined, heading, link))
     return tuple(firsts)
 
@@ -654,7 +671,8 @@ class WorkspaceIndex:
         others = [m for m in self._modules.values() if m.path not in in_course]
         pending = [module for module in (*course, *others) if not module.terms_known]
         for done, module in enumerate(pending, 1):
-            self._find_terms(module)
+            with suppress(Overtaken):  # opened or edited while read: indexed once it settles
+                self._find_terms(module)
             if progress is not None and (done % 50 == 0 or done == len(pending)):
                 progress(done, len(pending))
 
@@ -761,7 +779,10 @@ class WorkspaceIndex:
             self.remove(path)
             return
         module = self._describe(path)
-        self._find_terms(module)
+        try:
+            self._find_terms(module)
+        except Overtaken:
+            return  # whoever brought the newer text refreshes the module again
         with self._lock:
             before = self._modules.get(path)
             if before is not None:
@@ -894,15 +915,25 @@ class WorkspaceIndex:
     def _module_terms(self, module: ModuleFile) -> ModuleTerms:
         """What the index keeps of a module's matches; of a large one, found from each span's
         first matches (remembered), its matches not kept (occurrences are found per term)."""
+        overtaken = self._overtaken(module.path)
         entry = self._cached(module.path)
         if entry is None or self.matcher is None:
             return ModuleTerms.of([])
         if entry.matches is None and is_large(entry.view):
+            remember = self.remembers_spans_of(module.path)
             with self._classifying:
                 return ModuleTerms.of(
-                    first_classified(self.matcher, entry.view, self.remembers_spans_of(module.path))
+                    first_classified(self.matcher, entry.view, remember, overtaken)
                 )
         return ModuleTerms.of(self._matches(module, entry))
+
+    def _overtaken(self, path: Path) -> Callable[[], bool]:
+        """Whether the module's text read now is overtaken: the editor's text of it changed, or
+        it was opened or closed. Whoever brought the newer text has the module indexed again
+        (an edit settles, a close refreshes), so a large module's reading stops between spans
+        rather than holding `_classifying` (and a worker thread) for a text nobody needs."""
+        reading = self._open_text(path)
+        return lambda: self._open_text(path) is not reading
 
     def remembers_spans_of(self, path: Path) -> bool:
         """Whether a large module's spans are remembered: while it is open (edited), and on

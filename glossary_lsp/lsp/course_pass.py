@@ -24,7 +24,7 @@ from glossary_lsp.course.pool import (
     matcher_of,
     shared,
 )
-from glossary_lsp.course.workspace import ModuleFile, WorkspaceIndex
+from glossary_lsp.course.workspace import STALE_TERMS_TRUSTED_FROM, ModuleFile, WorkspaceIndex
 from glossary_lsp.features.base import GlossaryVersion
 from glossary_lsp.features.diagnostics import (
     GLOSSARY_SCHEMA,
@@ -41,7 +41,7 @@ from glossary_lsp.lsp import convert
 from glossary_lsp.lsp.analyses import Explained, explained_of
 from glossary_lsp.lsp.capabilities import ClientFeatures
 from glossary_lsp.lsp.convert import Publication
-from glossary_lsp.lsp.documents import DocumentsSnapshot
+from glossary_lsp.lsp.documents import DocumentsSnapshot, release_freed_memory
 from glossary_lsp.lsp.session import Session, Snapshot, resolved_path
 from glossary_lsp.matching import TermMatcher
 from glossary_lsp.settings import Settings
@@ -248,6 +248,7 @@ def diagnose_modules(
     with `explained`, what each module on disk explains is added to it."""
     version, index = snapshot.glossary, snapshot.index
     publications: list[Publication] = []
+    read_large = False
     for path in paths:
         module = index.module_at(path)
         if module is None or not facts.course.contains(module):
@@ -257,7 +258,21 @@ def diagnose_modules(
         publications += module_publications_of(snapshot, path, findings)
         if explained is not None and isinstance(module.terms_stamp, tuple):  # a file's stamp
             explained.append(explained_of(path, module.terms_stamp, analysis))
+        read_large = read_large or _large_file(path)  # closed: read from disk
+    if read_large:
+        # a large module read from disk (the index keeps no view of it) left its reading freed
+        # in the C heap: given back, as when a large document closes (a full collection holds
+        # the interpreter lock: only then)
+        release_freed_memory()
     return publications
+
+
+def _large_file(path: Path) -> bool:
+    """Whether a file is large (see `STALE_TERMS_TRUSTED_FROM`)."""
+    try:
+        return path.stat().st_size > STALE_TERMS_TRUSTED_FROM
+    except OSError:
+        return False
 
 
 def module_publications_of(

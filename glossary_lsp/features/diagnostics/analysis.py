@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -37,7 +38,13 @@ from glossary_lsp.features.diagnostics.use_forms import (
     opens_a_label,
 )
 from glossary_lsp.glossary.model import Term
-from glossary_lsp.matching import Match, is_code_like, remembers_spans, span_context_keys
+from glossary_lsp.matching import (
+    Match,
+    TermMatcher,
+    is_code_like,
+    remembers_spans,
+    span_context_keys,
+)
 from glossary_lsp.text.positions import LineIndex
 from glossary_lsp.text.views import DocumentView, Region
 
@@ -112,6 +119,7 @@ def analyse_view(
     if view.error:
         analysis.error = (view.error, error_offset(view.lines, view.error))
     spelling = spelling_index(version.matcher)
+    named = _Named(version.matcher)
     for region in view.regions:
         if remembers_spans(region.text):
             remembered = version.matcher.remembered(_REMEMBERED)
@@ -123,13 +131,30 @@ def analyse_view(
                     found = _span_analysis(version, spelling, region, start, end, remember)
                     if remember:
                         remembered[key] = found
-                _merge(analysis, region, start, found)
+                _merge(analysis, region, start, found, named)
         else:
             for start, end in region.prose:
-                _merge(
-                    analysis, region, start, _span_analysis(version, spelling, region, start, end)
-                )
+                found = _span_analysis(version, spelling, region, start, end)
+                _merge(analysis, region, start, found, named)
     return analysis
+
+
+class _Named:
+    """The term, name and term key of a packed use's place (`TermMatcher.place_of`): a term's
+    key is computed each time it is read, a use's is asked at every merge."""
+
+    __slots__ = ("_matcher", "_known")
+
+    def __init__(self, matcher: TermMatcher) -> None:
+        self._matcher = matcher
+        self._known: dict[int, tuple[Term, str, str]] = {}
+
+    def __call__(self, place: int) -> tuple[Term, str, str]:
+        found = self._known.get(place)
+        if found is None:
+            term, name = self._matcher.named(place)
+            found = self._known[place] = (term, name, term.key)
+        return found
 
 
 _REMEMBERED = "diagnostics.analysis"
@@ -140,23 +165,15 @@ _REMEMBERED = "diagnostics.analysis"
 _USE, _ACRONYM, _BODY, _EXPLAINED, _BARE, _NEXT_BARE_NEEDED, _NEXT_BARE = (1 << n for n in range(7))
 
 
-@dataclass(frozen=True, slots=True)
-class SpanUse:
-    """A use that may be the module's first of a kind, offsets from its span's start; `expanded`
-    without the sentence's and the heading's body (read in `_merge`, only when it counts)."""
-
-    start: int
-    end: int
-    surface: str
-    term: Term
-    name: str
-    key: str
-    acronym: bool
-    heading: bool
-    spelled_out: bool
-    expanded: bool
-    may_expand_in_sentence: bool
-    may_be_bare: bool  # not a link's text, not a list item's label
+# A use that may be the module's first of a kind, in `SpanAnalysis.uses`: its start and end
+# from its span's start, its term and name (`TermMatcher.place_of`), and these facts (bits):
+# written as the acronym, in a heading, spelling the expansion out, written with the expansion
+# (not counting the sentence's and the heading's body, read in `_merge` only when it counts),
+# which may be in its sentence, and not a link's text nor a list item's label.
+_AS_ACRONYM, _IN_HEADING, _SPELLED_OUT, _WITH_EXPANSION, _MAY_EXPAND, _MAY_BE_BARE = (
+    1 << n for n in range(6)
+)
+_USE_FIELDS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,7 +193,7 @@ class SpanToken:
 class SpanAnalysis:
     """What one prose span holds that may count, whatever came before it in its module."""
 
-    uses: tuple[SpanUse, ...]
+    uses: array  # `_USE_FIELDS` ints per use (packed: a large document's spans hold millions)
     tokens: tuple[SpanToken, ...]
     misspellings: tuple[tuple[int, int, str, str, Term], ...]  # start, end, text, replacement
 
@@ -189,18 +206,22 @@ def _span_analysis(
     end: int,
     remember: bool = False,
 ) -> SpanAnalysis:
-    matches = version.matcher.find_all(region.text, start, end, remember)
-    uses: list[SpanUse] = []
+    matcher = version.matcher
+    matches = matcher.find_all(region.text, start, end, remember)
+    uses = array("i")
     misspellings: list[tuple[int, int, str, str, Term]] = []
     filled: dict[str, int] = {}
     for match in matches:
-        _read_use(region.text, start, match, spelling, filled, uses, misspellings)
+        facts = _read_use(region.text, start, match, spelling, filled, misspellings)
+        if facts is not None:
+            place = matcher.place_of(match.term, match.name)
+            uses.extend((match.start - start, match.end - start, place, facts))
     tokens: list[SpanToken] = []
     candidates: set[str] = set()
     for gap_start, gap_end in unmatched_spans(matches, start, end):
         _scan_gap(version, spelling, region.text, start, (gap_start, gap_end), candidates, tokens)
         _scan_spelling(spelling, region.text, start, gap_start, gap_end, misspellings)
-    return SpanAnalysis(tuple(uses), tuple(tokens), tuple(misspellings))
+    return SpanAnalysis(uses, tuple(tokens), tuple(misspellings))
 
 
 def _all_known(filled: int, acronym_like: bool) -> bool:
@@ -217,19 +238,20 @@ def _read_use(
     match: Match,
     spelling: SpellingIndex,
     filled: dict[str, int],
-    uses: list[SpanUse],
     misspellings: list[tuple[int, int, str, str, Term]],
-) -> None:
+) -> int | None:
+    """A match's facts (bits), when it may be the module's first use of a kind; a misspelling
+    added to `misspellings`."""
     surface = text[match.start : match.end]
     facts = spelling.surface_facts(surface, match, _facts_of_surface)
     key = facts.key
     known = filled.get(key, 0)
     if facts.replacement is None and _all_known(known, facts.acronym_like):
-        return
+        return None
     if is_code_like(text, match.start, match.end):
-        return  # `torch.nn.MultiheadAttention`, `Org/Model-7B`: an identifier, not the term
+        return None  # `torch.nn.MultiheadAttention`, `Org/Model-7B`: an identifier, not the term
     if names_a_library(text, match.start, match.end, match.term):
-        return
+        return None
     term = match.term
     acronym = facts.acronym_like and not names_something_else(text, match.start, match.end)
     expanded = bool(term.expansion) and (
@@ -256,24 +278,6 @@ def _read_use(
         gained |= _NEXT_BARE_NEEDED  # expanded in its sentence, this one is not bare
     elif bare and known & _NEXT_BARE_NEEDED and not known & _NEXT_BARE:
         gained |= _NEXT_BARE
-    if gained:
-        filled[key] = known | gained
-        uses.append(
-            SpanUse(
-                match.start - base,
-                match.end - base,
-                surface,
-                term,
-                match.name,
-                key,
-                acronym,
-                heading,
-                facts.spelled_out,
-                expanded,
-                may_expand,
-                may_be_bare,
-            )
-        )
     replacement = facts.replacement
     if (
         replacement is not None
@@ -281,15 +285,29 @@ def _read_use(
         and not (surface.isupper() and shouted(line_around(text, match.start)))
     ):
         misspellings.append((match.start - base, match.end - base, surface, replacement, term))
+    if not gained:
+        return None
+    filled[key] = known | gained
+    return (
+        (_AS_ACRONYM if acronym else 0)
+        | (_IN_HEADING if heading else 0)
+        | (_SPELLED_OUT if facts.spelled_out else 0)
+        | (_WITH_EXPANSION if expanded else 0)
+        | (_MAY_EXPAND if may_expand else 0)
+        | (_MAY_BE_BARE if may_be_bare else 0)
+    )
 
 
-def _merge(analysis: ModuleAnalysis, region: Region, base: int, span: SpanAnalysis) -> None:
+def _merge(
+    analysis: ModuleAnalysis, region: Region, base: int, span: SpanAnalysis, named: _Named
+) -> None:
     """Add a span's reading to the module's analysis of the spans before it: what counts once
     per module is decided here, as if the module were read use by use."""
     text = region.text
     sentence: list = []
-    for use in span.uses:
-        _record_use(analysis, region, base, use, sentence)
+    fields = iter(span.uses)
+    for start, end, place, facts in zip(*[fields] * _USE_FIELDS, strict=True):
+        _record_use(analysis, region, base + start, base + end, named(place), facts, sentence)
     for start, end, surface, replacement, term in span.misspellings:
         word = Word(region.to_source(base + start), region.to_source(base + end), surface)
         analysis.misspellings.append(Misspelling(word, replacement, term))
@@ -317,22 +335,28 @@ def _merge(analysis: ModuleAnalysis, region: Region, base: int, span: SpanAnalys
 
 
 def _record_use(
-    analysis: ModuleAnalysis, region: Region, base: int, use: SpanUse, sentence: list
+    analysis: ModuleAnalysis,
+    region: Region,
+    start: int,
+    end: int,
+    named: tuple[Term, str, str],
+    facts: int,
+    sentence: list,
 ) -> None:
     text = region.text
-    key, term, acronym = use.key, use.term, use.acronym
-    start = base + use.start
-    expanded = use.expanded or (
-        use.may_expand_in_sentence
+    term, name, key = named
+    acronym = bool(facts & _AS_ACRONYM)
+    expanded = bool(facts & _WITH_EXPANSION) or (
+        bool(facts & _MAY_EXPAND)
         and key not in analysis.first_acronym_use  # once per term and module: it costs
         and (
             expanded_in_sentence(text, start, term.expansion, sentence)
             or expanded_below_heading(text, start, term.expansion)
         )
     )
-    explained = expanded or use.spelled_out
-    bare = not explained and key not in analysis.first_bare_use and use.may_be_bare
-    heading = use.heading
+    explained = expanded or bool(facts & _SPELLED_OUT)
+    bare = not explained and key not in analysis.first_bare_use and bool(facts & _MAY_BE_BARE)
+    heading = bool(facts & _IN_HEADING)
     needed = (
         key not in analysis.first_use
         or (acronym and key not in analysis.first_acronym_use)
@@ -342,9 +366,9 @@ def _record_use(
     )
     if not needed:
         return
-    source_start, source_end = region.to_source(start), region.to_source(base + use.end)
+    source_start, source_end = region.to_source(start), region.to_source(end)
     found = TermUse(
-        source_start, source_end, use.surface, term, use.name, expanded, acronym, heading
+        source_start, source_end, text[start:end], term, name, expanded, acronym, heading
     )
     analysis.first_use.setdefault(key, found)
     if acronym:
