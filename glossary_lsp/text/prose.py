@@ -118,9 +118,12 @@ _DIRECTIVE_YAML = re.compile(
 
 # Block-level lines a CommonMark parser reads as paragraphs: colon fences, `(label)=` targets,
 # MDX ESM lines. They are blanked (bytes replaced by spaces) before parsing.
+# One match per fence line, an opening one with its `:option:` lines; found from its `:::` (a
+# literal the regex engine scans for quickly), the lookbehinds check it starts a line.
 _COLON_FENCE = re.compile(
-    rb"^(?P<indent>[ ]{0,3})(?P<colons>:{3,})[ \t]*(?:\{(?P<name>[A-Za-z][\w:.+\-]*)\}"
-    rb"(?P<argument>[^\r\n]*)|(?P<plain>[ \t]*))$",
+    rb":::(?:(?<=^:::)|(?<=^ :::)|(?<=^  :::)|(?<=^   :::))(?P<colons>:*)[ \t]*"
+    rb"(?:\{(?P<name>[A-Za-z][\w:.+\-]*)\}(?P<argument>[^\r\n]*)$"
+    rb"(?:\n(?P<options>" + _DIRECTIVE_OPTIONS.pattern + rb"))?|[ \t]*$)",
     re.M,
 )
 _LABEL_TARGET = re.compile(rb"^[ ]{0,3}\([^()\s]+\)=[ \t]*$", re.M)
@@ -514,37 +517,29 @@ def _code_content(data: bytes, start: int, end: int) -> Span:
 
 def _colon_fences(data: bytes, titles: list[Span]) -> list[Span]:
     """Colon fence lines (and the bodies of directives that are not Markdown) to blank; the
-    titles of titled directives are added to `titles`."""
+    titles of titled directives are added to `titles`. A fence's indent is spaces, already
+    blank: the spans start at its colons."""
     blanks: list[Span] = []
-    stack: list[tuple[int, bytes | None, int]] = []  # (colons, name, offset after the line)
+    stack: list[tuple[int, bytes, int]] = []  # (colons beyond 3, name, offset after the line)
     for line in _COLON_FENCE.finditer(data):
-        colons = line.end("colons") - line.start("colons")
-        name = line.group("name")
+        colons, name, argument, options = line.groups()
+        span = line.span()  # an opening line's with its options, blanked with it
         if name is None:
-            while stack and stack[-1][0] > colons:
+            while stack and stack[-1][0] > len(colons):
                 stack.pop()  # an inner fence never closed
             if not stack:
                 continue
             _, open_name, body_start = stack.pop()
-            if open_name is not None and open_name not in _MARKDOWN_DIRECTIVE_NAMES:
-                blanks.append((body_start, line.start()))
-            blanks.append(line.span())
+            if open_name not in _MARKDOWN_DIRECTIVE_NAMES:
+                blanks.append((body_start, span[0]))
+            blanks.append(span)
             continue
-        line_end = line.end()
-        stack.append((colons, name, line_end))
-        blanks.append(line.span())
-        if name in _TITLED_DIRECTIVE_NAMES and line.group("argument").strip():
+        blanks.append(span)
+        line_end = span[1] if options is None else line.start("options") - 1
+        stack.append((len(colons), name, line_end))
+        if name in _TITLED_DIRECTIVE_NAMES and argument.strip():
             titles.append(line.span("argument"))
-        options = _DIRECTIVE_OPTIONS.match(data, _next_line(data, line_end))
-        if options is not None:
-            blanks.append(options.span())
     return blanks
-
-
-def _next_line(data: bytes, offset: int) -> int:
-    if data.startswith(b"\r\n", offset):
-        return offset + 2
-    return offset + 1 if offset < len(data) else offset
 
 
 def _blank(data: bytes, spans: list[Span]) -> bytes:
