@@ -134,6 +134,9 @@ _MDX_STATEMENT = re.compile(rb"^(?:import|export)[ \t{*][^\r\n]*", re.M)
 # Marks are found with `bytes.find` in a copy where each mark is 1 (a regex over a MB costs
 # ~10 ms, `translate` and `find` well under one).
 _MARK_BYTES = bytes(1 if chr(byte) in "/\\@{$&" else 0 for byte in range(256))
+# Outside MDX a `{` is only looked at before `{`, a blank, `#` or `.` (`{{<`, `{#sec}`): the
+# `{` of a role's name (`{term}`, one in every few words of a glossary page) is not a mark.
+_MARK_BYTES_BUT_BRACES = bytes(1 if chr(byte) in "/\\@$&" else 0 for byte in range(256))
 _MARK = b"\x01"
 # Shapes within one whitespace-separated token around a mark.
 _TOKEN_SHAPES = re.compile(
@@ -157,6 +160,7 @@ _CHARACTER_REFERENCE = re.compile(
 _ENTITIES = frozenset(name[:-1].encode() for name in html5_entities if name.endswith(";"))
 _AT_BRACE = re.compile(rb"\{\{<.*?>\}\}|\{[ \t]*[#.][\w\-][^{}\r\n]*\}")
 _AT_BRACE_SECOND = frozenset(b"{ \t#.")  # what may follow the `{` of `_AT_BRACE`
+_AT_BRACE_START = re.compile(rb"\{(?=[{ \t#.])")
 _MDX_EXPRESSION = re.compile(rb"\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}")
 _ALERT_MARKER = re.compile(rb"\[![A-Za-z]+\][+\-]?")
 _BEGIN = re.compile(rb"\\begin\{[A-Za-z]+\*?\}")
@@ -312,7 +316,8 @@ class _Walker:
         skip = 0  # > 0 inside autolinks and inline raw HTML elements
         code_block: list | None = None
         html_block: list[int] | None = None
-        role: tuple[int, int] | None = None  # (text end, `{` offset) of a role name just seen
+        role_end = -1  # where a text ending in `}` ends (a role's name `{term}`?), else -1
+        role_text = 0  # where that text starts
         joined = -1  # where the last span ends when only emphasis markers came after it
         roles_possible = b"}`" in data
         events: Iterable[tuple[Any, Any]] = PARSER.events_with_range(text, **_EVENT_OPTIONS)
@@ -335,7 +340,8 @@ class _Walker:
                         append((start, end))
                     joined = end
                     if roles_possible and data[end - 1] == 0x7D:  # `}`: perhaps a role's name
-                        role = (end, data.rfind(b"{", start, end))
+                        role_end = end
+                        role_text = start
                 continue
             if type(event) is str:  # SoftBreak, HardBreak, Rule
                 if event != "Rule" and not skip and code_block is None:
@@ -349,9 +355,11 @@ class _Walker:
                 continue
             if "Code" in event:  # a role's content, or code: before the Start/End tests
                 joined = -1
-                if role is not None and role[0] == where["start"]:
-                    self._role(data, role[1], where["start"], where["end"])
-                role = None
+                if role_end >= 0:
+                    if role_end == where["start"]:
+                        brace = data.rfind(b"{", role_text, role_end)
+                        self._role(data, brace, role_end, where["end"])
+                    role_end = -1
                 continue
             value = event.get("Start")
             if value is not None:
@@ -493,8 +501,10 @@ def _display_math_blocks(data: bytes) -> Iterable[Span]:
 def _visible_end(data: bytes, name: bytes, start: int, end: int) -> int:
     """Where a role's visible text ends: before `<Target>` (term) or `(expansion)` (abbr)."""
     opener, closer = (b" (", 0x29) if name == b"abbr" else (b" <", 0x3E)
+    if data[end - 1] != closer:  # the usual {term}`gradient`: no rfind
+        return end
     split = data.rfind(opener, start, end)
-    return split if split > start and data[end - 1] == closer else end
+    return split if split > start else end
 
 
 def _code_content(data: bytes, start: int, end: int) -> Span:
@@ -593,7 +603,7 @@ def _policy_exclusions(
     start = end = -1  # the span the last mark was in, or the one before the gap it was in
     next_start = starts[0] if starts else beyond
     done = 0  # marks before this were covered by an earlier token
-    marks = data.translate(_MARK_BYTES)
+    marks = data.translate(_MARK_BYTES) if mdx else _marks_but_role_braces(data)
     position = marks.find(_MARK)
     while position >= 0:  # inline, no call per mark: a page may have one in every word
         if position >= next_start:
@@ -637,6 +647,17 @@ def _policy_exclusions(
     if b"\\begin{" in data:
         excluded.extend(_math_environments(data))
     return _merge(excluded)
+
+
+def _marks_but_role_braces(data: bytes) -> bytes:
+    """`data`'s marks, a `{` only where `_AT_BRACE` may match."""
+    marks = data.translate(_MARK_BYTES_BUT_BRACES)
+    if b"{" not in data:
+        return marks
+    marked = bytearray(marks)
+    for brace in _AT_BRACE_START.finditer(data):
+        marked[brace.start()] = 1
+    return bytes(marked)
 
 
 def _token_around(data: bytes, position: int, start: int, end: int) -> Span:
