@@ -236,9 +236,12 @@ def _analyse(text: str, front_matter: bool, mdx: bool) -> MarkdownProse:
     # dict back): the spans, and each role's start, text start, text end, end in turn (roles
     # never overlap)
     roles = sorted(walker.roles, key=itemgetter(1))
-    points = code_point_offsets(clean, data, list(chain.from_iterable(spans)))
-    # no span is empty, nor becomes empty
-    prose = list(zip(points[0::2], points[1::2], strict=True))
+    if len(data) == len(clean):  # ASCII: bytes are code points
+        prose = spans
+    else:
+        points = code_point_offsets(clean, data, list(chain.from_iterable(spans)))
+        # no span is empty, nor becomes empty
+        prose = list(zip(points[0::2], points[1::2], strict=True))
     if not roles:
         return MarkdownProse(prose)
     role_offsets = list(chain.from_iterable(map(_ROLE_OFFSETS, roles)))
@@ -357,8 +360,7 @@ class _Walker:
                 joined = -1
                 if role_end >= 0:
                     if role_end == where["start"]:
-                        brace = data.rfind(b"{", role_text, role_end)
-                        self._role(data, brace, role_end, where["end"])
+                        self._role(data, role_text, role_end, where["end"])
                     role_end = -1
                 continue
             value = event.get("Start")
@@ -406,7 +408,10 @@ class _Walker:
                 if tag is not None and tag[0] in html.RAW_ELEMENTS:
                     skip = max(0, skip - 1) if tag[1] else skip + 1
 
-    def _role(self, data: bytes, brace: int, code_start: int, code_end: int) -> None:
+    def _role(self, data: bytes, text_start: int, code_start: int, code_end: int) -> None:
+        """A role if the text `data[text_start:code_start]` ends in its name (`{term}`): once
+        per role on a glossary page, so the usual case reads few bytes and calls nothing."""
+        brace = data.rfind(b"{", text_start, code_start)
         if brace < 0:
             return
         written = data[brace:code_start]
@@ -426,7 +431,11 @@ class _Walker:
         else:
             content_start, content_end = _code_content(data, code_start, code_end)
         if name in _PROSE_ROLE_NAMES:
-            visible_end = _visible_end(data, name, content_start, content_end)
+            # {term}`gradient`, no `<Target>`: no call
+            if name != b"term" or data[content_end - 1] == 0x3E:
+                visible_end = _visible_end(data, name, content_start, content_end)
+            else:
+                visible_end = content_end
             spans.append((content_start, visible_end))
         else:
             visible_end = content_end
