@@ -133,10 +133,10 @@ _MDX_STATEMENT = re.compile(rb"^(?:import|export)[ \t{*][^\r\n]*", re.M)
 # `www.`); only marks inside prose are looked at, so the cost follows the marks, not the text.
 # Marks are found with `bytes.find` in a copy where each mark is 1 (a regex over a MB costs
 # ~10 ms, `translate` and `find` well under one).
-_MARK_BYTES = bytes(1 if chr(byte) in "/\\@{$&" else 0 for byte in range(256))
-# Outside MDX a `{` is only looked at before `{`, a blank, `#` or `.` (`{{<`, `{#sec}`): the
-# `{` of a role's name (`{term}`, one in every few words of a glossary page) is not a mark.
-_MARK_BYTES_BUT_BRACES = bytes(1 if chr(byte) in "/\\@$&" else 0 for byte in range(256))
+# `{`, `$` and `&` are marks only where their shape may start (`_marks`): most never
+# do (a role's `{term}`, `$5`, `AT&T`), and a page may have one in every word.
+_MARK_BYTES_BUT_STARTS = bytes(1 if chr(byte) in "/\\@" else 0 for byte in range(256))
+_MARK_BYTES_MDX = bytes(1 if chr(byte) in "/\\@{" else 0 for byte in range(256))
 _MARK = b"\x01"
 # Shapes within one whitespace-separated token around a mark.
 _TOKEN_SHAPES = re.compile(
@@ -158,6 +158,31 @@ _CHARACTER_REFERENCE = re.compile(
     rb"&(?:\#[0-9]{1,7}|\#[xX][0-9a-fA-F]{1,6}|([A-Za-z][A-Za-z0-9]{1,31}));"
 )
 _ENTITIES = frozenset(name[:-1].encode() for name in html5_entities if name.endswith(";"))
+
+
+def _alternatives(words: Iterable[bytes]) -> bytes:
+    """A regex matching exactly `words`, as a trie (the engine tries alternatives in turn: a
+    flat alternation of 2,125 entity names would cost microseconds per `&`)."""
+    tails: dict[bytes, list[bytes]] = {}
+    whole = False
+    for word in words:
+        if word:
+            tails.setdefault(word[:1], []).append(word[1:])
+        else:
+            whole = True
+    if not tails:
+        return b""
+    branches = b"|".join(
+        re.escape(head) + _alternatives(rest) for head, rest in sorted(tails.items())
+    )
+    return b"(?:" + branches + (b")?" if whole else b")")
+
+
+# Where `_CHARACTER_REFERENCE` matches a reference the policy removes (numeric, or a named
+# one HTML knows), and `_LOOSE_MATH` may match
+_CHARACTER_REFERENCE_START = re.compile(
+    rb"&(?=\#[0-9]{1,7};|\#[xX][0-9a-fA-F]{1,6};|" + _alternatives(_ENTITIES) + rb";)"
+)
 _AT_BRACE = re.compile(rb"\{\{<.*?>\}\}|\{[ \t]*[#.][\w\-][^{}\r\n]*\}")
 _AT_BRACE_SECOND = frozenset(b"{ \t#.")  # what may follow the `{` of `_AT_BRACE`
 _AT_BRACE_START = re.compile(rb"\{(?=[{ \t#.])")
@@ -175,6 +200,7 @@ _FENCE_LINE = re.compile(rb"^[ \t>]*(?:```|~~~)", re.M)
 # `$…$` that pulldown-cmark leaves as text (a space inside a delimiter, as MyST allows) when
 # it holds TeX: a command, a sub/superscript or braces. `$5 and $10` stays prose.
 _LOOSE_MATH = re.compile(rb"\$(?=[^$\r\n]*[\\^_{}])[^$\r\n]{1,1000}?\$")
+_LOOSE_MATH_START = re.compile(rb"\$(?=[^$\r\n]*[\\^_{}])(?=[^$\r\n]{1,1000}?\$)")
 _SPACES_BUT_LINE_BREAKS = bytes(byte if byte in (0x0A, 0x0D) else 0x20 for byte in range(256))
 _LONE_CR = re.compile(rb"\r(?!\n)")
 _MATH_ENVIRONMENT = re.compile(rb"\\(begin|end)\{([A-Za-z]+\*?)\}")
@@ -612,7 +638,7 @@ def _policy_exclusions(
     start = end = -1  # the span the last mark was in, or the one before the gap it was in
     next_start = starts[0] if starts else beyond
     done = 0  # marks before this were covered by an earlier token
-    marks = data.translate(_MARK_BYTES) if mdx else _marks_but_role_braces(data)
+    marks = _marks(data, mdx)
     position = marks.find(_MARK)
     while position >= 0:  # inline, no call per mark: a page may have one in every word
         if position >= next_start:
@@ -658,15 +684,23 @@ def _policy_exclusions(
     return _merge(excluded)
 
 
-def _marks_but_role_braces(data: bytes) -> bytes:
-    """`data`'s marks, a `{` only where `_AT_BRACE` may match."""
-    marks = data.translate(_MARK_BYTES_BUT_BRACES)
-    if b"{" not in data:
-        return marks
-    marked = bytearray(marks)
-    for brace in _AT_BRACE_START.finditer(data):
-        marked[brace.start()] = 1
-    return bytes(marked)
+def _marks(data: bytes, mdx: bool) -> bytes:
+    """`data` with each byte where the policy loop looks 1, the others 0: the marks of token
+    shapes, and `{`, `$`, `&` only where a shape that starts at them may match (in MDX every
+    `{`). Leaving out a mark that matches nothing changes nothing: it moves no `done`."""
+    marks = data.translate(_MARK_BYTES_MDX if mdx else _MARK_BYTES_BUT_STARTS)
+    starts = [] if mdx or b"{" not in data else [_AT_BRACE_START]
+    if b"$" in data:
+        starts.append(_LOOSE_MATH_START)
+    if b"&" in data:
+        starts.append(_CHARACTER_REFERENCE_START)
+    marked: bytearray | None = None
+    for start in starts:
+        for found in start.finditer(data):
+            if marked is None:
+                marked = bytearray(marks)
+            marked[found.start()] = 1
+    return marks if marked is None else bytes(marked)
 
 
 def _token_around(data: bytes, position: int, start: int, end: int) -> Span:
