@@ -331,9 +331,46 @@ class _Walker:
         data = self._blank_blocks(data)
         if b"\r" in data:  # pulldown-cmark misreads fences ended by a lone CR: same length
             data = _LONE_CR.sub(b"\n", data)
+        collapsed, cuts = _collapse_deep_lists(data)
+        if cuts:
+            before = self._sizes()
+            self._walk_events(collapsed, collapsed.decode("utf-8", errors="replace"), depth)
+            if self._uncollapse(before, cuts):
+                return
+            self._forget(before)  # a run read as text after all: parse it as it is
         if text is None or data is not source:
             text = data.decode("utf-8", errors="replace")
         self._walk_events(data, text, depth)
+
+    def _sizes(self) -> tuple[int, int, int, int]:
+        return len(self.spans), len(self.excluded), len(self.roles), len(self.name_cuts)
+
+    def _forget(self, sizes: tuple[int, int, int, int]) -> None:
+        """Drop what was collected since `sizes`."""
+        del self.spans[sizes[0] :], self.excluded[sizes[1] :]
+        del self.roles[sizes[2] :], self.name_cuts[sizes[3] :]
+
+    def _uncollapse(self, sizes: tuple[int, int, int, int], cuts: list[tuple[int, int]]) -> bool:
+        """Map what a walk of collapsed text collected since `sizes` back to the text; False
+        (nothing mapped) when a span or role reaches a cut: the markers were not a list."""
+        points = [point for point, _ in cuts]
+        shifts = [0, *(shift for _, shift in cuts)]
+
+        def moved(offset: int) -> int:
+            return offset + shifts[bisect.bisect_right(points, offset)]
+
+        spans, excluded = self.spans[sizes[0] :], self.excluded[sizes[1] :]
+        roles = self.roles[sizes[2] :]
+        for start, end in chain(spans, excluded, ((role[1], role[2]) for role in roles)):
+            index = bisect.bisect_left(points, start)
+            if index < len(points) and points[index] <= end:
+                return False
+        self.spans[sizes[0] :] = [(moved(start), moved(end)) for start, end in spans]
+        self.excluded[sizes[1] :] = [(moved(start), moved(end)) for start, end in excluded]
+        self.roles[sizes[2] :] = [(role[0], *map(moved, role[1:])) for role in roles]  # type: ignore[misc]
+        cuts_at = self.name_cuts[sizes[3] :]
+        self.name_cuts[sizes[3] :] = [(index, moved(offset)) for index, offset in cuts_at]
+        return True
 
     def _walk_events(self, data: bytes, text: str, depth: int) -> None:
         # One pass over the parser's events, the hot loop of prose detection: the checks are
@@ -529,6 +566,44 @@ class _Walker:
         if b"$$" in data:
             blanks.extend(_display_math_blocks(data))
         return _blank(data, blanks) if blanks else data
+
+
+# A line that starts with more than `_DEEP_LIST[0]` same bullets (`- - - … item`: one list in
+# the next, four parser events per two bytes) keeps its first `_DEEP_LIST[1]` and last
+# `_DEEP_LIST[2]`, when no later line is indented far enough to reach the lists taken out
+# (`_DEEP_LIST[1]` × 2 columns; a tab counts 4): then every later line closes or continues the
+# same lists, and the run's text is the same text.
+_DEEP_LIST = (64, 32, 2)
+
+
+def _collapse_deep_lists(data: bytes) -> tuple[bytes, list[tuple[int, int]]]:
+    """`data` with the middle of very deep runs of bullets taken out, and the cuts: (offset
+    in the result, bytes taken out before it in all)."""
+    longest, outer, inner = _DEEP_LIST
+    run = b"- " * longest
+    if run not in data and b"* " * longest not in data and b"+ " * longest not in data:
+        return data, []
+    runs = re.compile(rb"^([-*+]) (?:\1 ){%d,}" % longest, re.M)
+    reaching = re.compile(rb"^[ \t]{%d}" % -(-2 * outer // 4), re.M)
+    pieces: list[bytes] = []
+    cuts: list[tuple[int, int]] = []
+    copied = removed = 0
+    next_reaching = -1  # the first reaching line after the last run looked at, len+1 if none
+    for found in runs.finditer(data):
+        if next_reaching < found.end():  # each search reads bytes no earlier search read
+            later = reaching.search(data, found.end())
+            next_reaching = len(data) + 1 if later is None else later.start()
+        if next_reaching <= len(data):
+            continue
+        cut_start, cut_end = found.start() + 2 * outer, found.end() - 2 * inner
+        pieces.append(data[copied:cut_start])
+        removed += cut_end - cut_start
+        cuts.append((cut_start - (removed - (cut_end - cut_start)), removed))
+        copied = cut_end
+    if not cuts:
+        return data, []
+    pieces.append(data[copied:])
+    return b"".join(pieces), cuts
 
 
 def _display_math_blocks(data: bytes) -> Iterable[Span]:
