@@ -386,7 +386,7 @@ class _Walker:
         role_text = 0  # where that text starts
         joined = -1  # where the last span ends when only emphasis markers came after it
         roles_possible = b"}`" in data
-        role_names, name_cuts, roles = self._role_names, self.name_cuts, self.roles
+        name_cuts, roles = self.name_cuts, self.roles
         events: Iterable[tuple[Any, Any]] = PARSER.events_with_range(text, **_EVENT_OPTIONS)
         for event, where in events:
             # `in` is a key lookup for a dict event and a substring test for a str one
@@ -425,20 +425,20 @@ class _Walker:
                 if role_end >= 0:
                     if role_end == where["start"]:
                         code_end = where["end"]
-                        brace = data.rfind(b"{", role_text, role_end)
-                        # {term}`gradient` after its text, met before: inline, as a glossary
-                        # page has one in every few words; anything else in `_role`
+                        # {term}`gradient` after its text: inline, as a glossary page has one
+                        # in every few words; any other role or shape in `_role`
                         if (
-                            brace >= 0
-                            and role_names.get(data[brace:role_end]) == b"term"
+                            data.endswith(b"{term}", role_text, role_end)
                             and spans[-1][1] == role_end
                             and data[role_end] == 0x60
                             and data[role_end + 1] not in (0x20, 0x60)
                             and data[code_end - 2] != 0x3E
                         ):
+                            brace = role_end - 6
+                            content_end = code_end - 1
                             name_cuts.append((len(spans) - 1, brace))
-                            append((role_end + 1, code_end - 1))
-                            roles.append((b"term", brace, code_end, role_end + 1, code_end - 1))
+                            append((role_end + 1, content_end))
+                            roles.append((b"term", brace, code_end, role_end + 1, content_end))
                         else:
                             self._role(data, role_text, role_end, code_end)
                     role_end = -1
