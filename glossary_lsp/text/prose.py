@@ -300,6 +300,8 @@ def _utf8(text: str) -> tuple[str, bytes]:
 
 def _front_matter_end(text: str) -> int:
     """The byte offset where front matter at the top of `text` ends, 0 when it has none."""
+    if not text.startswith(("---", "\ufeff---")):  # no need to read a long first line
+        return 0
     span = front_matter_span(text)
     return 0 if span is None else len(text[: span[2]].encode("utf-8"))
 
