@@ -270,6 +270,8 @@ def _analyse(text: str, front_matter: bool, mdx: bool) -> MarkdownProse:
         prose = list(zip(points[0::2], points[1::2], strict=True))
     if not roles:
         return MarkdownProse(prose)
+    if len(data) == len(clean):
+        return MarkdownProse(prose, _converted_roles(roles))
     role_offsets = list(chain.from_iterable(map(_ROLE_OFFSETS, roles)))
     role_points = code_point_offsets(clean, data, role_offsets)
     return MarkdownProse(prose, _converted_roles(roles, role_points))
@@ -278,11 +280,16 @@ def _analyse(text: str, front_matter: bool, mdx: bool) -> MarkdownProse:
 _ROLE_OFFSETS = itemgetter(1, 3, 4, 2)  # start, text start, text end, end: ascending
 
 
-def _converted_roles(roles: list[_ByteRole], offsets: list[int]) -> list[Role]:
-    """`roles` with `offsets`: their starts, text starts, text ends and ends, role by role."""
+def _converted_roles(roles: list[_ByteRole], offsets: list[int] | None = None) -> list[Role]:
+    """`roles` with `offsets`: their starts, text starts, text ends and ends, role by role;
+    without `offsets` (ASCII) their own."""
     names = {name: name.decode() for name in set(map(itemgetter(0), roles))}
-    spans = zip(offsets[0::4], offsets[3::4], strict=True)
-    texts = zip(offsets[1::4], offsets[2::4], strict=True)
+    if offsets is None:
+        spans = zip(map(itemgetter(1), roles), map(itemgetter(2), roles))
+        texts = zip(map(itemgetter(3), roles), map(itemgetter(4), roles))
+    else:
+        spans = zip(offsets[0::4], offsets[3::4], strict=True)
+        texts = zip(offsets[1::4], offsets[2::4], strict=True)
     named = map(names.__getitem__, map(itemgetter(0), roles))
     # tuple.__new__ builds the named tuples in C (Role's own __new__ is a Python function)
     return list(map(tuple.__new__, repeat(Role), zip(named, spans, texts, strict=True)))
