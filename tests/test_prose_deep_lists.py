@@ -70,10 +70,12 @@ def test_collapsed_runs_read_as_the_text_as_it_is(
     assert collapsed > 100  # the random text reaches the collapsing
 
 
-def test_a_later_line_indented_into_the_taken_out_lists_keeps_the_run(small_limits: None) -> None:
-    deep = "- - - - - - - - item\n"
-    assert prose._collapse_deep_lists(deep.encode())[1]
-    assert not prose._collapse_deep_lists((deep + "\n          inside\n").encode())[1]
+def test_a_later_line_indented_deeper_keeps_more_lists(small_limits: None) -> None:
+    deep = "- - - - - - - - - - item\n"  # 10 bullets: 3 kept first, 1 last
+    assert prose._collapse_deep_lists(deep.encode())[1] == [(6, 12)]
+    # a line 10 columns in continues 5 lists: 6 are kept first
+    assert prose._collapse_deep_lists((deep + "\n          inside\n").encode())[1] == [(12, 6)]
+    assert not prose._collapse_deep_lists((deep + "\n\t\t\t\tinside\n").encode())[1]
 
 
 def test_a_500000_deep_item_is_prose() -> None:

@@ -285,8 +285,8 @@ def _converted_roles(roles: list[_ByteRole], offsets: list[int] | None = None) -
     without `offsets` (ASCII) their own."""
     names = {name: name.decode() for name in set(map(itemgetter(0), roles))}
     if offsets is None:
-        spans = zip(map(itemgetter(1), roles), map(itemgetter(2), roles))
-        texts = zip(map(itemgetter(3), roles), map(itemgetter(4), roles))
+        spans = zip(map(itemgetter(1), roles), map(itemgetter(2), roles), strict=True)
+        texts = zip(map(itemgetter(3), roles), map(itemgetter(4), roles), strict=True)
     else:
         spans = zip(offsets[0::4], offsets[3::4], strict=True)
         texts = zip(offsets[1::4], offsets[2::4], strict=True)
@@ -578,33 +578,34 @@ class _Walker:
 
 
 # A line that starts with more than `_DEEP_LIST[0]` same bullets (`- - - … item`: one list in
-# the next, four parser events per two bytes) keeps its first `_DEEP_LIST[1]` and last
-# `_DEEP_LIST[2]`, when no later line is indented far enough to reach the lists taken out
-# (`_DEEP_LIST[1]` × 2 columns; a tab counts 4): then every later line closes or continues the
-# same lists, and the run's text is the same text.
+# the next, four parser events per two bytes) keeps its last `_DEEP_LIST[2]` and its first
+# ones, at least `_DEEP_LIST[1]` and as many as the widest later line reaches (a line indented
+# w columns continues the first w // 2 lists; a tab counts 4): then every later line closes or
+# continues the same lists, and the run's text is the same text.
 _DEEP_LIST = (64, 32, 2)
+_INDENT = re.compile(rb"^[ \t]+", re.M)
 
 
 def _collapse_deep_lists(data: bytes) -> tuple[bytes, list[tuple[int, int]]]:
     """`data` with the middle of very deep runs of bullets taken out, and the cuts: (offset
     in the result, bytes taken out before it in all)."""
-    longest, outer, inner = _DEEP_LIST
+    longest, least_outer, inner = _DEEP_LIST
     run = b"- " * longest
     if run not in data and b"* " * longest not in data and b"+ " * longest not in data:
         return data, []
-    runs = re.compile(rb"^([-*+]) (?:\1 ){%d,}" % longest, re.M)
-    reaching = re.compile(rb"^[ \t]{%d}" % -(-2 * outer // 4), re.M)
+    runs = list(re.compile(rb"^([-*+]) (?:\1 ){%d,}" % longest, re.M).finditer(data))
+    if not runs:
+        return data, []
+    starts, widest_after = _widest_indents(data, runs[0].end())
     pieces: list[bytes] = []
     cuts: list[tuple[int, int]] = []
     copied = removed = 0
-    next_reaching = -1  # the first reaching line after the last run looked at, len+1 if none
-    for found in runs.finditer(data):
-        if next_reaching < found.end():  # each search reads bytes no earlier search read
-            later = reaching.search(data, found.end())
-            next_reaching = len(data) + 1 if later is None else later.start()
-        if next_reaching <= len(data):
-            continue
+    for found in runs:
+        later = bisect.bisect_left(starts, found.end())
+        outer = max(least_outer, widest_after[later] // 2 + 1)
         cut_start, cut_end = found.start() + 2 * outer, found.end() - 2 * inner
+        if cut_start >= cut_end:
+            continue
         pieces.append(data[copied:cut_start])
         removed += cut_end - cut_start
         cuts.append((cut_start - (removed - (cut_end - cut_start)), removed))
@@ -613,6 +614,21 @@ def _collapse_deep_lists(data: bytes) -> tuple[bytes, list[tuple[int, int]]]:
         return data, []
     pieces.append(data[copied:])
     return b"".join(pieces), cuts
+
+
+def _widest_indents(data: bytes, offset: int) -> tuple[list[int], list[int]]:
+    """The starts of the indented lines from `offset` on, and for each index the widest
+    indent (columns, a tab counting 4) of those lines from it on (0 past the last)."""
+    starts: list[int] = []
+    widths: list[int] = []
+    for indent in _INDENT.finditer(data, offset):
+        starts.append(indent.start())
+        width = indent.end() - indent.start()
+        widths.append(4 * width if b"\t" in indent.group() else width)
+    widest = [0] * (len(widths) + 1)
+    for index in range(len(widths) - 1, -1, -1):
+        widest[index] = max(widths[index], widest[index + 1])
+    return starts, widest
 
 
 def _display_math_blocks(data: bytes) -> Iterable[Span]:
