@@ -1,14 +1,14 @@
 """Benchmark prose detection: a 1 MB Markdown file, growth with size, and pathological inputs.
 
-    python benchmarks/bench_prose.py [--repeat 5] [--candidates]
+    python benchmarks/bench_prose.py [--repeat 5] [--candidates | --floors]
 
 Prints the median and the best CPU time of `--repeat` runs of `markdown_prose` (parse, policies,
 byte → code point conversion) per input and the median's cost per MB, and the floor: pyromark's
 ranged events alone over the same text (what any walk over them costs at least); the targets
 (≤ 30 ms for 1 MB of course Markdown, ≤ 0.2 s per MB for any input) are printed beside them,
-never asserted. `--candidates` also
-times a bare parse of the same 1 MB by the parsers considered (markdown-it-py, tree-sitter-
-markdown), when they are installed.
+never asserted. `--floors` prints, instead, what the parser alone costs per input.
+`--candidates` also times a bare parse of the same 1 MB by the parsers considered
+(markdown-it-py, tree-sitter-markdown), when they are installed.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import random
 import statistics
 import time
 from collections.abc import Callable
+from functools import partial
 
 from glossary_lsp.text.documents import view_document
 from glossary_lsp.text.prose import _EVENT_OPTIONS, PARSER, markdown_prose
@@ -107,6 +108,36 @@ def report(name: str, text: str, repeat: int, target_per_mb: float = 0.2) -> Non
     )
 
 
+def _text_ranges(text: str) -> list[tuple[int, int]]:
+    """The least walk that finds prose: the ranges of the parser's text events, nothing else."""
+    ranges: list[tuple[int, int]] = []
+    append = ranges.append
+    for event, where in PARSER.events_with_range(text, **_EVENT_OPTIONS):
+        if "Text" in event:
+            append((where["start"], where["end"]))
+    return ranges
+
+
+def floors(inputs: dict[str, str], repeat: int) -> None:
+    """Per input, best CPU ms per MB of: pyromark rendering HTML (the parse with no Python
+    object per event), its events without ranges, its ranged events, the least walk
+    (collect text ranges), and the whole analysis; and the ranged events per MB."""
+    print("\nfloors, best ms per MB: html() | events | ranged events | least walk | analysis")
+    for name, text in inputs.items():
+        megabytes = len(text.encode("utf-8", "surrogatepass")) / 1e6
+        count = sum(1 for _ in PARSER.events_with_range(text, **_EVENT_OPTIONS))
+        steps: list[Callable[[str], object]] = [
+            PARSER.html,
+            lambda markdown: all(True for _ in PARSER.events(markdown)),
+            pyromark_floor,
+            _text_ranges,
+            markdown_prose,
+        ]
+        cells = [best_of(partial(step, text), repeat) for step in steps]
+        row = " ".join(f"{cell / megabytes * 1000:7.1f}" for cell in cells)
+        print(f"  {name:34} {row}   {count / megabytes:9,.0f} events/MB")
+
+
 def candidates(text: str, repeat: int) -> None:
     print("\nbare parse of the 1 MB module by other candidates")
     try:
@@ -133,8 +164,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--candidates", action="store_true")
+    parser.add_argument(
+        "--floors", action="store_true", help="only the floors of each input (the parser alone)"
+    )
     args = parser.parse_args()
     module = course_markdown(1_000_000)
+    if args.floors:
+        floors({"1 MB course module": module, **pathological(1_000_000)}, args.repeat)
+        return
     print("prose spans of course Markdown (target: 1 MB ≤ 30 ms)")
     report("1 MB course module", module, args.repeat, target_per_mb=0.030)
     median, best = timings(lambda: pyromark_floor(module), args.repeat)

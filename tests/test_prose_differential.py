@@ -641,6 +641,12 @@ PIECES = [
     "{#sec-x}",
     "{.class}",
     "{{< ref x >}}",
+    "{{{#a}",
+    "{#x http://a.b/}c",
+    "{#a}/b/c.py",
+    "{ #b }",
+    "{\t.c}",
+    "https://x.org/a.{term}`x`",
     "{expr}",
     "{a {b} c}",
     "[a](b)",
@@ -675,6 +681,14 @@ PIECES = [
     "&#123;",
     "&#x1F600;",
     "&bogus;",
+    "&AElig;",
+    "&ampfoo;",
+    "&#12345678;",
+    "&lt",
+    "AT&T;",
+    "$a^$b^$",
+    "$a &b; ",
+    "a/b&amp;",
     "&",
     "<code>[CLS]</code>",
     "<code>",
@@ -728,6 +742,13 @@ BLOCKS = [
     ":::{mermaid}\ngraph\n:::",
     ":::",
     "::::{note}\n:::{tip}\nx\n:::\n::::",
+    ":::{admonition} A title\n:class: tip\n:name: x\nBody\n:::",
+    "   :::{note}\n   indented\n   :::",
+    "    :::{note}\nfour spaces: not a fence",
+    ":::{mermaid}\n:caption: c\ngraph FSDP\n:::\n:class: not an option",
+    "a:::{note} not at a line start",
+    ":::{tip}\r\ncrlf\r\n:::",
+    "::::{note}\n:::{code-cell}\nx\n::::",
     "    indented code",
     "(label)=",
     "(my-label)=\n# T",
@@ -793,3 +814,15 @@ def test_the_random_markdown_has_prose_and_roles_to_compare() -> None:
     analysed = [analyse_markdown_reference(document) for document in documents]
     assert sum(len(result.spans) for result in analysed) > 1000
     assert sum(len(result.roles) for result in analysed) > 50
+
+
+def test_reference_starts_are_the_references_the_policy_removes() -> None:
+    from glossary_lsp.text.prose import _CHARACTER_REFERENCE, _CHARACTER_REFERENCE_START, _ENTITIES
+
+    names = [name.decode() for name in _ENTITIES]
+    others = ["b", "ampx", "AMPx", "a1", "zz", "x" * 33, "#", "#x", "#12345678", "#xFFFFFFF", "1a"]
+    for name in [*names, *others, "#1", "#1234567", "#x1F600", "#X1"]:
+        reference = f"&{name};".encode()
+        found = _CHARACTER_REFERENCE.match(reference)
+        removed = found is not None and (found.group(1) is None or found.group(1) in _ENTITIES)
+        assert (_CHARACTER_REFERENCE_START.match(reference) is not None) == removed, name

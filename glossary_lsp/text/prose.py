@@ -118,9 +118,12 @@ _DIRECTIVE_YAML = re.compile(
 
 # Block-level lines a CommonMark parser reads as paragraphs: colon fences, `(label)=` targets,
 # MDX ESM lines. They are blanked (bytes replaced by spaces) before parsing.
+# One match per fence line, an opening one with its `:option:` lines; found from its `:::` (a
+# literal the regex engine scans for quickly), the lookbehinds check it starts a line.
 _COLON_FENCE = re.compile(
-    rb"^(?P<indent>[ ]{0,3})(?P<colons>:{3,})[ \t]*(?:\{(?P<name>[A-Za-z][\w:.+\-]*)\}"
-    rb"(?P<argument>[^\r\n]*)|(?P<plain>[ \t]*))$",
+    rb":::(?:(?<=^:::)|(?<=^ :::)|(?<=^  :::)|(?<=^   :::))(?P<colons>:*)[ \t]*"
+    rb"(?:\{(?P<name>[A-Za-z][\w:.+\-]*)\}(?P<argument>[^\r\n]*)$"
+    rb"(?:\n(?P<options>" + _DIRECTIVE_OPTIONS.pattern + rb"))?|[ \t]*$)",
     re.M,
 )
 _LABEL_TARGET = re.compile(rb"^[ ]{0,3}\([^()\s]+\)=[ \t]*$", re.M)
@@ -130,7 +133,10 @@ _MDX_STATEMENT = re.compile(rb"^(?:import|export)[ \t{*][^\r\n]*", re.M)
 # `www.`); only marks inside prose are looked at, so the cost follows the marks, not the text.
 # Marks are found with `bytes.find` in a copy where each mark is 1 (a regex over a MB costs
 # ~10 ms, `translate` and `find` well under one).
-_MARK_BYTES = bytes(1 if chr(byte) in "/\\@{$&" else 0 for byte in range(256))
+# `{`, `$` and `&` are marks only where their shape may start (`_marks`): most never
+# do (a role's `{term}`, `$5`, `AT&T`), and a page may have one in every word.
+_MARK_BYTES_BUT_STARTS = bytes(1 if chr(byte) in "/\\@" else 0 for byte in range(256))
+_MARK_BYTES_MDX = bytes(1 if chr(byte) in "/\\@{" else 0 for byte in range(256))
 _MARK = b"\x01"
 # Shapes within one whitespace-separated token around a mark.
 _TOKEN_SHAPES = re.compile(
@@ -152,8 +158,34 @@ _CHARACTER_REFERENCE = re.compile(
     rb"&(?:\#[0-9]{1,7}|\#[xX][0-9a-fA-F]{1,6}|([A-Za-z][A-Za-z0-9]{1,31}));"
 )
 _ENTITIES = frozenset(name[:-1].encode() for name in html5_entities if name.endswith(";"))
+
+
+def _alternatives(words: Iterable[bytes]) -> bytes:
+    """A regex matching exactly `words`, as a trie (the engine tries alternatives in turn: a
+    flat alternation of 2,125 entity names would cost microseconds per `&`)."""
+    tails: dict[bytes, list[bytes]] = {}
+    whole = False
+    for word in words:
+        if word:
+            tails.setdefault(word[:1], []).append(word[1:])
+        else:
+            whole = True
+    if not tails:
+        return b""
+    branches = b"|".join(
+        re.escape(head) + _alternatives(rest) for head, rest in sorted(tails.items())
+    )
+    return b"(?:" + branches + (b")?" if whole else b")")
+
+
+# Where `_CHARACTER_REFERENCE` matches a reference the policy removes (numeric, or a named
+# one HTML knows), and `_LOOSE_MATH` may match
+_CHARACTER_REFERENCE_START = re.compile(
+    rb"&(?=\#[0-9]{1,7};|\#[xX][0-9a-fA-F]{1,6};|" + _alternatives(_ENTITIES) + rb";)"
+)
 _AT_BRACE = re.compile(rb"\{\{<.*?>\}\}|\{[ \t]*[#.][\w\-][^{}\r\n]*\}")
 _AT_BRACE_SECOND = frozenset(b"{ \t#.")  # what may follow the `{` of `_AT_BRACE`
+_AT_BRACE_START = re.compile(rb"\{(?=[{ \t#.])")
 _MDX_EXPRESSION = re.compile(rb"\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}")
 _ALERT_MARKER = re.compile(rb"\[![A-Za-z]+\][+\-]?")
 _BEGIN = re.compile(rb"\\begin\{[A-Za-z]+\*?\}")
@@ -168,6 +200,7 @@ _FENCE_LINE = re.compile(rb"^[ \t>]*(?:```|~~~)", re.M)
 # `$…$` that pulldown-cmark leaves as text (a space inside a delimiter, as MyST allows) when
 # it holds TeX: a command, a sub/superscript or braces. `$5 and $10` stays prose.
 _LOOSE_MATH = re.compile(rb"\$(?=[^$\r\n]*[\\^_{}])[^$\r\n]{1,1000}?\$")
+_LOOSE_MATH_START = re.compile(rb"\$(?=[^$\r\n]*[\\^_{}])(?=[^$\r\n]{1,1000}?\$)")
 _SPACES_BUT_LINE_BREAKS = bytes(byte if byte in (0x0A, 0x0D) else 0x20 for byte in range(256))
 _LONE_CR = re.compile(rb"\r(?!\n)")
 _MATH_ENVIRONMENT = re.compile(rb"\\(begin|end)\{([A-Za-z]+\*?)\}")
@@ -229,11 +262,16 @@ def _analyse(text: str, front_matter: bool, mdx: bool) -> MarkdownProse:
     # dict back): the spans, and each role's start, text start, text end, end in turn (roles
     # never overlap)
     roles = sorted(walker.roles, key=itemgetter(1))
-    points = code_point_offsets(clean, data, list(chain.from_iterable(spans)))
-    # no span is empty, nor becomes empty
-    prose = list(zip(points[0::2], points[1::2], strict=True))
+    if len(data) == len(clean):  # ASCII: bytes are code points
+        prose = spans
+    else:
+        points = code_point_offsets(clean, data, list(chain.from_iterable(spans)))
+        # no span is empty, nor becomes empty
+        prose = list(zip(points[0::2], points[1::2], strict=True))
     if not roles:
         return MarkdownProse(prose)
+    if len(data) == len(clean):
+        return MarkdownProse(prose, _converted_roles(roles))
     role_offsets = list(chain.from_iterable(map(_ROLE_OFFSETS, roles)))
     role_points = code_point_offsets(clean, data, role_offsets)
     return MarkdownProse(prose, _converted_roles(roles, role_points))
@@ -242,11 +280,16 @@ def _analyse(text: str, front_matter: bool, mdx: bool) -> MarkdownProse:
 _ROLE_OFFSETS = itemgetter(1, 3, 4, 2)  # start, text start, text end, end: ascending
 
 
-def _converted_roles(roles: list[_ByteRole], offsets: list[int]) -> list[Role]:
-    """`roles` with `offsets`: their starts, text starts, text ends and ends, role by role."""
+def _converted_roles(roles: list[_ByteRole], offsets: list[int] | None = None) -> list[Role]:
+    """`roles` with `offsets`: their starts, text starts, text ends and ends, role by role;
+    without `offsets` (ASCII) their own."""
     names = {name: name.decode() for name in set(map(itemgetter(0), roles))}
-    spans = zip(offsets[0::4], offsets[3::4], strict=True)
-    texts = zip(offsets[1::4], offsets[2::4], strict=True)
+    if offsets is None:
+        spans = zip(map(itemgetter(1), roles), map(itemgetter(2), roles), strict=True)
+        texts = zip(map(itemgetter(3), roles), map(itemgetter(4), roles), strict=True)
+    else:
+        spans = zip(offsets[0::4], offsets[3::4], strict=True)
+        texts = zip(offsets[1::4], offsets[2::4], strict=True)
     named = map(names.__getitem__, map(itemgetter(0), roles))
     # tuple.__new__ builds the named tuples in C (Role's own __new__ is a Python function)
     return list(map(tuple.__new__, repeat(Role), zip(named, spans, texts, strict=True)))
@@ -264,6 +307,8 @@ def _utf8(text: str) -> tuple[str, bytes]:
 
 def _front_matter_end(text: str) -> int:
     """The byte offset where front matter at the top of `text` ends, 0 when it has none."""
+    if not text.startswith(("---", "\ufeff---")):  # no need to read a long first line
+        return 0
     span = front_matter_span(text)
     return 0 if span is None else len(text[: span[2]].encode("utf-8"))
 
@@ -295,9 +340,46 @@ class _Walker:
         data = self._blank_blocks(data)
         if b"\r" in data:  # pulldown-cmark misreads fences ended by a lone CR: same length
             data = _LONE_CR.sub(b"\n", data)
+        collapsed, cuts = _collapse_deep_lists(data)
+        if cuts:
+            before = self._sizes()
+            self._walk_events(collapsed, collapsed.decode("utf-8", errors="replace"), depth)
+            if self._uncollapse(before, cuts):
+                return
+            self._forget(before)  # a run read as text after all: parse it as it is
         if text is None or data is not source:
             text = data.decode("utf-8", errors="replace")
         self._walk_events(data, text, depth)
+
+    def _sizes(self) -> tuple[int, int, int, int]:
+        return len(self.spans), len(self.excluded), len(self.roles), len(self.name_cuts)
+
+    def _forget(self, sizes: tuple[int, int, int, int]) -> None:
+        """Drop what was collected since `sizes`."""
+        del self.spans[sizes[0] :], self.excluded[sizes[1] :]
+        del self.roles[sizes[2] :], self.name_cuts[sizes[3] :]
+
+    def _uncollapse(self, sizes: tuple[int, int, int, int], cuts: list[tuple[int, int]]) -> bool:
+        """Map what a walk of collapsed text collected since `sizes` back to the text; False
+        (nothing mapped) when a span or role reaches a cut: the markers were not a list."""
+        points = [point for point, _ in cuts]
+        shifts = [0, *(shift for _, shift in cuts)]
+
+        def moved(offset: int) -> int:
+            return offset + shifts[bisect.bisect_right(points, offset)]
+
+        spans, excluded = self.spans[sizes[0] :], self.excluded[sizes[1] :]
+        roles = self.roles[sizes[2] :]
+        for start, end in chain(spans, excluded, ((role[1], role[2]) for role in roles)):
+            index = bisect.bisect_left(points, start)
+            if index < len(points) and points[index] <= end:
+                return False
+        self.spans[sizes[0] :] = [(moved(start), moved(end)) for start, end in spans]
+        self.excluded[sizes[1] :] = [(moved(start), moved(end)) for start, end in excluded]
+        self.roles[sizes[2] :] = [(role[0], *map(moved, role[1:])) for role in roles]  # type: ignore[misc]
+        cuts_at = self.name_cuts[sizes[3] :]
+        self.name_cuts[sizes[3] :] = [(index, moved(offset)) for index, offset in cuts_at]
+        return True
 
     def _walk_events(self, data: bytes, text: str, depth: int) -> None:
         # One pass over the parser's events, the hot loop of prose detection: the checks are
@@ -309,9 +391,11 @@ class _Walker:
         skip = 0  # > 0 inside autolinks and inline raw HTML elements
         code_block: list | None = None
         html_block: list[int] | None = None
-        role: tuple[int, int] | None = None  # (text end, `{` offset) of a role name just seen
+        role_end = -1  # where a text ending in `}` ends (a role's name `{term}`?), else -1
+        role_text = 0  # where that text starts
         joined = -1  # where the last span ends when only emphasis markers came after it
         roles_possible = b"}`" in data
+        name_cuts, roles = self.name_cuts, self.roles
         events: Iterable[tuple[Any, Any]] = PARSER.events_with_range(text, **_EVENT_OPTIONS)
         for event, where in events:
             # `in` is a key lookup for a dict event and a substring test for a str one
@@ -332,7 +416,8 @@ class _Walker:
                         append((start, end))
                     joined = end
                     if roles_possible and data[end - 1] == 0x7D:  # `}`: perhaps a role's name
-                        role = (end, data.rfind(b"{", start, end))
+                        role_end = end
+                        role_text = start
                 continue
             if type(event) is str:  # SoftBreak, HardBreak, Rule
                 if event != "Rule" and not skip and code_block is None:
@@ -346,9 +431,26 @@ class _Walker:
                 continue
             if "Code" in event:  # a role's content, or code: before the Start/End tests
                 joined = -1
-                if role is not None and role[0] == where["start"]:
-                    self._role(data, role[1], where["start"], where["end"])
-                role = None
+                if role_end >= 0:
+                    if role_end == where["start"]:
+                        code_end = where["end"]
+                        # {term}`gradient` after its text: inline, as a glossary page has one
+                        # in every few words; any other role or shape in `_role`
+                        if (
+                            data.endswith(b"{term}", role_text, role_end)
+                            and spans[-1][1] == role_end
+                            and data[role_end] == 0x60
+                            and data[role_end + 1] not in (0x20, 0x60)
+                            and data[code_end - 2] != 0x3E
+                        ):
+                            brace = role_end - 6
+                            content_end = code_end - 1
+                            name_cuts.append((len(spans) - 1, brace))
+                            append((role_end + 1, content_end))
+                            roles.append((b"term", brace, code_end, role_end + 1, content_end))
+                        else:
+                            self._role(data, role_text, role_end, code_end)
+                    role_end = -1
                 continue
             value = event.get("Start")
             if value is not None:
@@ -395,7 +497,10 @@ class _Walker:
                 if tag is not None and tag[0] in html.RAW_ELEMENTS:
                     skip = max(0, skip - 1) if tag[1] else skip + 1
 
-    def _role(self, data: bytes, brace: int, code_start: int, code_end: int) -> None:
+    def _role(self, data: bytes, text_start: int, code_start: int, code_end: int) -> None:
+        """A role if the text `data[text_start:code_start]` ends in its name (`{term}`): once
+        per role on a glossary page, so the usual case reads few bytes and calls nothing."""
+        brace = data.rfind(b"{", text_start, code_start)
         if brace < 0:
             return
         written = data[brace:code_start]
@@ -415,7 +520,11 @@ class _Walker:
         else:
             content_start, content_end = _code_content(data, code_start, code_end)
         if name in _PROSE_ROLE_NAMES:
-            visible_end = _visible_end(data, name, content_start, content_end)
+            # {term}`gradient`, no `<Target>`: no call
+            if name != b"term" or data[content_end - 1] == 0x3E:
+                visible_end = _visible_end(data, name, content_start, content_end)
+            else:
+                visible_end = content_end
             spans.append((content_start, visible_end))
         else:
             visible_end = content_end
@@ -468,6 +577,60 @@ class _Walker:
         return _blank(data, blanks) if blanks else data
 
 
+# A line that starts with more than `_DEEP_LIST[0]` same bullets (`- - - … item`: one list in
+# the next, four parser events per two bytes) keeps its last `_DEEP_LIST[2]` and its first
+# ones, at least `_DEEP_LIST[1]` and as many as the widest later line reaches (a line indented
+# w columns continues the first w // 2 lists; a tab counts 4): then every later line closes or
+# continues the same lists, and the run's text is the same text.
+_DEEP_LIST = (64, 32, 2)
+_INDENT = re.compile(rb"^[ \t]+", re.M)
+
+
+def _collapse_deep_lists(data: bytes) -> tuple[bytes, list[tuple[int, int]]]:
+    """`data` with the middle of very deep runs of bullets taken out, and the cuts: (offset
+    in the result, bytes taken out before it in all)."""
+    longest, least_outer, inner = _DEEP_LIST
+    run = b"- " * longest
+    if run not in data and b"* " * longest not in data and b"+ " * longest not in data:
+        return data, []
+    runs = list(re.compile(rb"^([-*+]) (?:\1 ){%d,}" % longest, re.M).finditer(data))
+    if not runs:
+        return data, []
+    starts, widest_after = _widest_indents(data, runs[0].end())
+    pieces: list[bytes] = []
+    cuts: list[tuple[int, int]] = []
+    copied = removed = 0
+    for found in runs:
+        later = bisect.bisect_left(starts, found.end())
+        outer = max(least_outer, widest_after[later] // 2 + 1)
+        cut_start, cut_end = found.start() + 2 * outer, found.end() - 2 * inner
+        if cut_start >= cut_end:
+            continue
+        pieces.append(data[copied:cut_start])
+        removed += cut_end - cut_start
+        cuts.append((cut_start - (removed - (cut_end - cut_start)), removed))
+        copied = cut_end
+    if not cuts:
+        return data, []
+    pieces.append(data[copied:])
+    return b"".join(pieces), cuts
+
+
+def _widest_indents(data: bytes, offset: int) -> tuple[list[int], list[int]]:
+    """The starts of the indented lines from `offset` on, and for each index the widest
+    indent (columns, a tab counting 4) of those lines from it on (0 past the last)."""
+    starts: list[int] = []
+    widths: list[int] = []
+    for indent in _INDENT.finditer(data, offset):
+        starts.append(indent.start())
+        width = indent.end() - indent.start()
+        widths.append(4 * width if b"\t" in indent.group() else width)
+    widest = [0] * (len(widths) + 1)
+    for index in range(len(widths) - 1, -1, -1):
+        widest[index] = max(widths[index], widest[index + 1])
+    return starts, widest
+
+
 def _display_math_blocks(data: bytes) -> Iterable[Span]:
     """`$$` blocks that start a line, to their closing `$$` (and a MyST `(label)` after it):
     MyST and Jupyter read them as blocks, which a list marker or a blank line inside does not
@@ -490,8 +653,10 @@ def _display_math_blocks(data: bytes) -> Iterable[Span]:
 def _visible_end(data: bytes, name: bytes, start: int, end: int) -> int:
     """Where a role's visible text ends: before `<Target>` (term) or `(expansion)` (abbr)."""
     opener, closer = (b" (", 0x29) if name == b"abbr" else (b" <", 0x3E)
+    if data[end - 1] != closer:  # the usual {term}`gradient`: no rfind
+        return end
     split = data.rfind(opener, start, end)
-    return split if split > start and data[end - 1] == closer else end
+    return split if split > start else end
 
 
 def _code_content(data: bytes, start: int, end: int) -> Span:
@@ -514,37 +679,29 @@ def _code_content(data: bytes, start: int, end: int) -> Span:
 
 def _colon_fences(data: bytes, titles: list[Span]) -> list[Span]:
     """Colon fence lines (and the bodies of directives that are not Markdown) to blank; the
-    titles of titled directives are added to `titles`."""
+    titles of titled directives are added to `titles`. A fence's indent is spaces, already
+    blank: the spans start at its colons."""
     blanks: list[Span] = []
-    stack: list[tuple[int, bytes | None, int]] = []  # (colons, name, offset after the line)
+    stack: list[tuple[int, bytes, int]] = []  # (colons beyond 3, name, offset after the line)
     for line in _COLON_FENCE.finditer(data):
-        colons = line.end("colons") - line.start("colons")
-        name = line.group("name")
+        colons, name, argument, options = line.groups()
+        span = line.span()  # an opening line's with its options, blanked with it
         if name is None:
-            while stack and stack[-1][0] > colons:
+            while stack and stack[-1][0] > len(colons):
                 stack.pop()  # an inner fence never closed
             if not stack:
                 continue
             _, open_name, body_start = stack.pop()
-            if open_name is not None and open_name not in _MARKDOWN_DIRECTIVE_NAMES:
-                blanks.append((body_start, line.start()))
-            blanks.append(line.span())
+            if open_name not in _MARKDOWN_DIRECTIVE_NAMES:
+                blanks.append((body_start, span[0]))
+            blanks.append(span)
             continue
-        line_end = line.end()
-        stack.append((colons, name, line_end))
-        blanks.append(line.span())
-        if name in _TITLED_DIRECTIVE_NAMES and line.group("argument").strip():
+        blanks.append(span)
+        line_end = span[1] if options is None else line.start("options") - 1
+        stack.append((len(colons), name, line_end))
+        if name in _TITLED_DIRECTIVE_NAMES and argument.strip():
             titles.append(line.span("argument"))
-        options = _DIRECTIVE_OPTIONS.match(data, _next_line(data, line_end))
-        if options is not None:
-            blanks.append(options.span())
     return blanks
-
-
-def _next_line(data: bytes, offset: int) -> int:
-    if data.startswith(b"\r\n", offset):
-        return offset + 2
-    return offset + 1 if offset < len(data) else offset
 
 
 def _blank(data: bytes, spans: list[Span]) -> bytes:
@@ -598,7 +755,7 @@ def _policy_exclusions(
     start = end = -1  # the span the last mark was in, or the one before the gap it was in
     next_start = starts[0] if starts else beyond
     done = 0  # marks before this were covered by an earlier token
-    marks = data.translate(_MARK_BYTES)
+    marks = _marks(data, mdx)
     position = marks.find(_MARK)
     while position >= 0:  # inline, no call per mark: a page may have one in every word
         if position >= next_start:
@@ -642,6 +799,25 @@ def _policy_exclusions(
     if b"\\begin{" in data:
         excluded.extend(_math_environments(data))
     return _merge(excluded)
+
+
+def _marks(data: bytes, mdx: bool) -> bytes:
+    """`data` with each byte where the policy loop looks 1, the others 0: the marks of token
+    shapes, and `{`, `$`, `&` only where a shape that starts at them may match (in MDX every
+    `{`). Leaving out a mark that matches nothing changes nothing: it moves no `done`."""
+    marks = data.translate(_MARK_BYTES_MDX if mdx else _MARK_BYTES_BUT_STARTS)
+    starts = [] if mdx or b"{" not in data else [_AT_BRACE_START]
+    if b"$" in data:
+        starts.append(_LOOSE_MATH_START)
+    if b"&" in data:
+        starts.append(_CHARACTER_REFERENCE_START)
+    marked: bytearray | None = None
+    for start in starts:
+        for found in start.finditer(data):
+            if marked is None:
+                marked = bytearray(marks)
+            marked[found.start()] = 1
+    return marks if marked is None else bytes(marked)
 
 
 def _token_around(data: bytes, position: int, start: int, end: int) -> Span:
