@@ -65,12 +65,8 @@ def introduction_line(
     introduction = find_introduction(index, term, course)
     if introduction is None:
         return None
-    label = introduction_label(glossary, introduction, term)
-    line = 1
+    link = introduction_link(glossary, index, introduction, term)
     occurrence = introduction.occurrence
-    if occurrence is not None:
-        line = occurrence.view.lines.position(occurrence.source_range()[0])[0] + 1
-    link = f"[{label}]({introduction.module.uri}#L{line})"
     if path is not None and path == introduction.module.path and occurrence is not None:
         start, end = occurrence.source_range()
         if source_offset is not None and start <= source_offset <= end:
@@ -78,6 +74,27 @@ def introduction_line(
     if comes_before(introduction, course, path, source_offset):
         return f"Introduced later, in {link}"
     return f"Introduced in {link}"
+
+
+def introduction_link(
+    glossary: Glossary, index: WorkspaceIndex, introduction: Introduction, term: Term
+) -> str:
+    """`[02 · 📊 Embeddings](file…#L12)`, remembered beside the introduction while the index
+    keeps it (`WorkspaceIndex.derived`, emptied when the index changes)."""
+    key = ("hover link", id(introduction))
+    remembered = index.derived.get(key)
+    if remembered is not None:
+        was, was_glossary, was_term, link = remembered
+        if was is introduction and was_glossary is glossary and was_term is term:
+            return str(link)
+    label = introduction_label(glossary, introduction, term)
+    line = 1
+    occurrence = introduction.occurrence
+    if occurrence is not None:
+        line = occurrence.view.lines.position(occurrence.source_range()[0])[0] + 1
+    link = f"[{label}]({introduction.module.uri}#L{line})"
+    index.derived[key] = (introduction, glossary, term, link)
+    return link
 
 
 def hover(
