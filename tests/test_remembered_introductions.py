@@ -264,7 +264,7 @@ OPERATIONS: tuple[Operation, ...] = (
 def test_each_operation_in_turn_leaves_no_stale_answer(tmp_path: Path) -> None:
     e = editor(tmp_path)
     e.check()
-    for number, operation in enumerate(OPERATIONS * 2):
+    for number, operation in enumerate(OPERATIONS):
         operation(e, number % len(NAMES), number % len(TEXTS))
         e.check()
 
@@ -423,19 +423,20 @@ def fingerprint(index: WorkspaceIndex) -> object:
     return modules, courses, id(index.matcher), dict(index._open)
 
 
-@pytest.mark.parametrize("name", sorted(CALLS))
 def test_a_method_that_changes_what_answers_are_read_from_bumps_the_counter(
-    tmp_path: Path, name: str
+    tmp_path: Path,
 ) -> None:
     e = editor(tmp_path)
     open_document(e, 0, 0)
-    SETUP.get(name, settle)(e, 0, 1)
     e.check()
-    before, changes = fingerprint(e.index), e.index.changes
-    CALLS[name](e)
-    if fingerprint(e.index) != before:
-        assert e.index.changes > changes, f"{name} changed the index without a bump"
-    e.check()
+    for name in sorted(CALLS):
+        SETUP.get(name, settle)(e, 0, 1)
+        e.check()
+        before, changes = fingerprint(e.index), e.index.changes
+        CALLS[name](e)
+        if fingerprint(e.index) != before:
+            assert e.index.changes > changes, f"{name} changed the index without a bump"
+        e.check()
 
 
 # an operation that the counter alone reports (the others also change the course's object,
