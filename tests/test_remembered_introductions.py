@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from glossary_lsp.course import introduction
-from glossary_lsp.course.introduction import find_introduction
+from glossary_lsp.course.introduction import find_introduction, remember, remembered
 from glossary_lsp.course.workspace import ModuleFile, WorkspaceIndex, file_stamp, module_terms
 from glossary_lsp.features.base import GlossaryVersion
 from glossary_lsp.features.hover import hover
@@ -490,3 +490,15 @@ def test_rebinding_what_answers_are_read_from_is_a_change(tmp_path: Path) -> Non
     changes = e.index.changes
     e.index.cache_size = 8  # what is kept, not what is answered
     assert e.index.changes == changes
+
+
+def test_few_answers_holding_a_module_view_are_remembered(tmp_path: Path) -> None:
+    """An occurrence holds its module's view: beyond the index's own views, only a few."""
+    e = editor(tmp_path)
+    e.check()
+    located = remembered(e.index, "introductions located")
+    assert located and all(key[2] is True for key in located)
+    assert all(key[2] is not True for key in remembered(e.index, "introductions"))
+    for number in range(1000):
+        remember(e.index, "introductions located", number, None, 256)
+    assert 0 < len(located) <= 256

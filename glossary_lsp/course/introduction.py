@@ -84,20 +84,36 @@ def find_introduction(
     course = course or index.course()
     key = (term.key, id(course), locate, indexed_only)
     changes = index.changes  # before reading: a change meanwhile leaves this answer unused
-    remembered = index.derived.get(key)
-    if isinstance(remembered, _Remembered) and remembered.valid(index, term, course, changes):
-        return remembered.introduction
+    store, bound = _STORES[locate is True]
+    answer = remembered(index, store).get(key)
+    if isinstance(answer, _Remembered) and answer.valid(index, term, course, changes):
+        return answer.introduction
     read = _Reads()
     found = _find(index, term, course, locate, indexed_only, read)
     if not read.unindexed and _rememberable(found):
-        if len(index.derived) >= _REMEMBERED_BOUND:
-            index.derived.clear()
-        remembered = _Remembered(changes, index.matcher, term, course, read.versions, found)
-        index.derived[key] = remembered
+        answer = _Remembered(changes, index.matcher, term, course, read.versions, found)
+        remember(index, store, key, answer, bound)
     return found
 
 
-_REMEMBERED_BOUND = 20_000  # remembered answers before they are forgotten at once
+# (store, remembered answers before they are forgotten at once): an occurrence (`locate=True`:
+# hover, definition) holds its module's view, so few of them are kept beyond the index's own
+# views; the others are small
+_STORES = {True: ("introductions located", 256), False: ("introductions", 20_000)}
+
+
+def remembered(index: WorkspaceIndex, store: str) -> dict:
+    """One of the index's stores of answers derived from it (`WorkspaceIndex.derived`, emptied
+    when the index changes)."""
+    answers: dict = index.derived.setdefault(store, {})
+    return answers
+
+
+def remember(index: WorkspaceIndex, store: str, key: object, answer: object, bound: int) -> None:
+    answers = remembered(index, store)
+    if len(answers) >= bound:
+        answers.clear()
+    answers[key] = answer
 
 
 @dataclass(slots=True)

@@ -6,7 +6,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from glossary_lsp.course.identity import glossary_module_of
-from glossary_lsp.course.introduction import Introduction, comes_before, find_introduction
+from glossary_lsp.course.introduction import (
+    Introduction,
+    comes_before,
+    find_introduction,
+    remember,
+    remembered,
+)
 from glossary_lsp.course.workspace import Course, WorkspaceIndex
 from glossary_lsp.features.base import GlossaryVersion, term_at
 from glossary_lsp.glossary.model import Glossary, Term
@@ -81,10 +87,9 @@ def introduction_link(
 ) -> str:
     """`[02 · 📊 Embeddings](file…#L12)`, remembered beside the introduction while the index
     keeps it (`WorkspaceIndex.derived`, emptied when the index changes)."""
-    key = ("hover link", id(introduction))
-    remembered = index.derived.get(key)
-    if remembered is not None:
-        was, was_glossary, was_term, link = remembered
+    found = remembered(index, "hover links").get(id(introduction))
+    if found is not None:
+        was, was_glossary, was_term, link = found
         if was is introduction and was_glossary is glossary and was_term is term:
             return str(link)
     label = introduction_label(glossary, introduction, term)
@@ -93,7 +98,7 @@ def introduction_link(
     if occurrence is not None:
         line = occurrence.view.lines.position(occurrence.source_range()[0])[0] + 1
     link = f"[{label}]({introduction.module.uri}#L{line})"
-    index.derived[key] = (introduction, glossary, term, link)
+    remember(index, "hover links", id(introduction), (introduction, glossary, term, link), 256)
     return link
 
 
