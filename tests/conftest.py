@@ -1,11 +1,15 @@
 """Test selection: tests that start a server process (or Neovim) are marked `e2e`; tests that
 start another process (a course worker, a browser, the CLI) or run a seeded randomized or
 megabyte workload are marked `slow` (by their module here, or by their own mark). `make fast`
-leaves out both; the README's `pytest` runs everything."""
+leaves out both, without importing the modules it leaves out whole; the README's `pytest` runs
+everything."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from _pytest.mark.expression import Expression
 
 E2E_MODULES = ("_e2e", "test_lifecycle", "test_neovim", "test_soak", "test_course_view")
 SLOW_MODULES = ("test_export_browser", "test_pool", "test_ci_integration")
@@ -18,9 +22,36 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+def module_marks(name: str) -> set[str]:
+    """The marks every test of a test module gets from its name."""
+    marks = set()
+    if any(part in name for part in E2E_MODULES):
+        marks.add("e2e")
+    if any(part in name for part in SLOW_MODULES):
+        marks.add("slow")
+    return marks
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        if any(part in item.module.__name__ for part in E2E_MODULES):
-            item.add_marker(pytest.mark.e2e)
-        if any(part in item.module.__name__ for part in SLOW_MODULES):
-            item.add_marker(pytest.mark.slow)
+        for mark in module_marks(item.module.__name__):
+            item.add_marker(getattr(pytest.mark, mark))
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """A module whose every test `-m` deselects is not imported: importing the e2e and browser
+    modules (their LSP client, Playwright) was a tenth of `make fast`. Only when the
+    expression is false whatever other marks a test has (tried all absent and all present)."""
+    marks = module_marks(collection_path.stem) if collection_path.suffix == ".py" else set()
+    expression = config.option.markexpr
+    if not marks or not expression:
+        return None
+    try:
+        compiled = Expression.compile(expression)
+        selected = [
+            compiled.evaluate(lambda name, *_, others=others, **__: name in marks or others)
+            for others in (False, True)
+        ]
+    except Exception:  # another pytest's expressions: collect, and let `-m` decide
+        return None
+    return True if not any(selected) else None

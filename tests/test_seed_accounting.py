@@ -8,6 +8,7 @@ module's subtitle, a snippet found in some term's `context`, a module's `subtitl
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -59,12 +60,17 @@ def find_seed() -> Path:
     pytest.skip(f"seed glossary page not found (tried {tried}); set GLOSSARY_SEED")
 
 
-def seed_lines() -> list[SeedLine]:
-    return classify_lines(find_seed().read_text(encoding="utf-8").splitlines())
+@functools.cache  # read by a dozen tests here and in test_glossary_data, none changes it
+def seed_lines() -> tuple[SeedLine, ...]:
+    return tuple(classify_lines(find_seed().read_text(encoding="utf-8").splitlines()))
 
 
+@functools.cache
 def curated() -> dict:
-    return yaml.safe_load(GLOSSARY_FILE.read_text(encoding="utf-8"))
+    # libyaml's safe loader when built (as the glossary loader reads it): the pure-Python one
+    # took a sixth of a second per read
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(GLOSSARY_FILE.read_text(encoding="utf-8"), Loader=loader)
 
 
 def contexts_of(entry: dict) -> list[str]:

@@ -12,10 +12,17 @@ diagnostics (`usedBeforeIntroduced`, `acronymNotExpanded`) all give.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from glossary_lsp.course.workspace import Course, ModuleFile, Occurrence, Sighting, WorkspaceIndex
+from glossary_lsp.course.workspace import (
+    STALE_TERMS_TRUSTED_FROM,
+    Course,
+    ModuleFile,
+    Occurrence,
+    Sighting,
+    WorkspaceIndex,
+)
 from glossary_lsp.glossary.model import Term
 
 GLOSSARY = "glossary"  # the module the glossary names
@@ -70,19 +77,115 @@ def find_introduction(
     without reading text when the modules asked are indexed and unchanged. `indexed_only`
     leaves out the modules whose terms are not indexed yet instead of reading them
     (diagnostics, computed again once the index is complete).
+
+    An answer is remembered until the index changes (`WorkspaceIndex.changes`) or a module
+    text it read does (`WorkspaceIndex.text_version`, asked again as each request did before).
     """
     course = course or index.course()
+    key = (term.key, id(course), locate, indexed_only)
+    changes = index.changes  # before reading: a change meanwhile leaves this answer unused
+    store, bound = _STORES[locate is True]
+    answer = remembered(index, store).get(key)
+    if isinstance(answer, _Remembered) and answer.valid(index, term, course, changes):
+        return answer.introduction
+    read = _Reads()
+    found = _find(index, term, course, locate, indexed_only, read)
+    if not read.unindexed and _rememberable(found):
+        answer = _Remembered(changes, index.matcher, term, course, read.versions, found)
+        remember(index, store, key, answer, bound)
+    return found
+
+
+# (store, remembered answers before they are forgotten at once): an occurrence (`locate=True`:
+# hover, definition) holds its module's view, so few of them are kept beyond the index's own
+# views; the others are small
+_STORES = {True: ("introductions located", 256), False: ("introductions", 20_000)}
+
+
+def remembered(index: WorkspaceIndex, store: str) -> dict:
+    """One of the index's stores of answers derived from it (`WorkspaceIndex.derived`, emptied
+    when the index changes)."""
+    answers: dict = index.derived.setdefault(store, {})
+    return answers
+
+
+def remember(index: WorkspaceIndex, store: str, key: object, answer: object, bound: int) -> None:
+    answers = remembered(index, store)
+    if len(answers) >= bound:
+        answers.clear()
+    answers[key] = answer
+
+
+@dataclass(slots=True)
+class _Reads:
+    """The module texts an answer was read from, each one's version (`WorkspaceIndex.
+    text_version`) noted before the index reads it; `unindexed`: a module not indexed yet was
+    searched (that answer is not remembered: until the index knows the modules it asks, it is
+    found again each time, as before)."""
+
+    versions: dict[Path, object] = field(default_factory=dict)
+    unindexed: bool = False
+
+    def of(self, index: WorkspaceIndex, module: ModuleFile) -> ModuleFile:
+        if not module.terms_known:
+            self.unindexed = True
+        elif module.path not in self.versions:
+            self.versions[module.path] = index.text_version(module.path)
+        return module
+
+
+@dataclass(frozen=True, slots=True)
+class _Remembered:
+    """An answer of `find_introduction` and what it was read from."""
+
+    changes: int
+    matcher: object
+    term: Term
+    course: Course
+    read: dict[Path, object]
+    introduction: Introduction | None
+
+    def valid(self, index: WorkspaceIndex, term: Term, course: Course, changes: int) -> bool:
+        if self.changes != changes or self.matcher is not index.matcher:
+            return False
+        if self.term is not term or self.course is not course:
+            return False
+        for path, version in self.read.items():
+            now = index.text_version(path)
+            if now is not version and (isinstance(version, str) or now != version):
+                return False
+        return True
+
+
+def _rememberable(found: Introduction | None) -> bool:
+    # an occurrence holds its module's view: a huge file's is not kept (the index does not)
+    if found is None or found.occurrence is None:
+        return True
+    regions = found.occurrence.view.regions
+    return sum(len(region.text) for region in regions) <= STALE_TERMS_TRUSTED_FROM
+
+
+def _find(
+    index: WorkspaceIndex,
+    term: Term,
+    course: Course,
+    locate: bool | str,
+    indexed_only: bool,
+    read: _Reads,
+) -> Introduction | None:
     home = course.resolve(term.module) if term.module else None
     if home is not None and (indexed_only and not home.terms_known):
         home = None
+    if home is not None and not home.terms_known:
+        read.of(index, home)  # not indexed: its text is searched
     if home is not None and index.may_introduce(home, term, "use"):
-        found = _locate(index, term, home, "defined", locate) or _locate(
-            index, term, home, "use", locate
+        found = _locate(index, term, home, "defined", locate, read) or _locate(
+            index, term, home, "use", locate, read
         )
         return _introduction(home, found, GLOSSARY, course.rank[home.path])
-    users = _modules_using(index, term, course.modules, indexed_only)
+    users = _modules_using(index, term, course.modules, indexed_only, read)
     for reason, kind in TIERS:
-        first = _first(index, term, users, kind, locate)
+        first = _first(index, term, users, kind, locate, read)
         if first is not None:
             module, found = first
             return _introduction(module, found, reason, course.rank[module.path])
@@ -98,10 +201,16 @@ def _introduction(
 
 
 def _locate(
-    index: WorkspaceIndex, term: Term, module: ModuleFile, kind: str, locate: bool | str
+    index: WorkspaceIndex,
+    term: Term,
+    module: ModuleFile,
+    kind: str,
+    locate: bool | str,
+    read: _Reads,
 ) -> Occurrence | Sighting | None:
     if not locate:
         return None
+    read.of(index, module)
     if locate == "sighting":
         return index.first_sighting(term, module, kind)
     return index.first_occurrence(term, module, kind)
@@ -111,7 +220,7 @@ Users = list[tuple[ModuleFile, frozenset[str]]]  # modules using a term, the kin
 
 
 def _modules_using(
-    index: WorkspaceIndex, term: Term, modules: list[ModuleFile], indexed_only: bool
+    index: WorkspaceIndex, term: Term, modules: list[ModuleFile], indexed_only: bool, read: _Reads
 ) -> Users:
     """The modules, in course order, that use the term at all (the only ones that can
     introduce it in any tier: an occurrence of each kind is a use), with the kinds of its
@@ -125,7 +234,7 @@ def _modules_using(
             kinds = _indexed_kinds(module, key)
             if kinds:
                 users.append((module, kinds))
-        elif not indexed_only and index.may_introduce(module, term, "use"):
+        elif not indexed_only and index.may_introduce(read.of(index, module), term, "use"):
             users.append((module, _kinds_of(index.occurrences_in(module, term))))
     return users
 
@@ -154,14 +263,14 @@ _KINDS = ("use", "defined", "heading", "plain")  # in the order of `_indexed_kin
 
 
 def _first(
-    index: WorkspaceIndex, term: Term, users: Users, kind: str, locate: bool | str
+    index: WorkspaceIndex, term: Term, users: Users, kind: str, locate: bool | str, read: _Reads
 ) -> tuple[ModuleFile, Occurrence | Sighting | None] | None:
     for module, kinds in users:
         if kind not in kinds:
             continue
         if not locate:
             return module, None
-        found = _locate(index, term, module, kind, locate)
+        found = _locate(index, term, module, kind, locate, read)
         if found is not None:
             return module, found
     return None

@@ -497,10 +497,36 @@ class WorkspaceIndex:
     _classifying: threading.Lock = field(default_factory=threading.Lock)
     remember_unopened: bool = True  # see `remembers_spans_of`
     _closed_large: set[Path] = field(default_factory=set)  # large documents once closed
+    # Bumped by every change of what answers are read from (the modules, their order and
+    # terms, the matcher, the open texts the index keeps): an answer derived from the index is
+    # valid while it is unchanged and the texts it read are (`text_version`). `derived` holds
+    # such answers (`course.introduction`), emptied at each change.
+    changes: int = field(default=0, compare=False, repr=False)
+    derived: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         self.roots = [Path(root) for root in self.roots]
         self._filter = PathFilter(self.include, self.exclude)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        # a caller may rebind the matcher (a glossary reload) or a setting in place
+        super().__setattr__(name, value)
+        if name in _ANSWERS_READ_FROM:
+            self._changed()
+
+    def _changed(self) -> None:
+        """After a change of what answers are read from (see `changes`)."""
+        state = self.__dict__  # not through `__setattr__`, called before the fields exist
+        state["changes"] = state.get("changes", 0) + 1
+        derived = state.get("derived")
+        if derived:
+            derived.clear()
+
+    def text_version(self, path: Path) -> object:
+        """What says a module's text is unchanged: the editor's text itself while it is open
+        (compare with `is`), else its file's stamp on disk (compare with `==`)."""
+        source = self._open_text(path)
+        return source if source is not None else file_stamp(path)
 
     # -- which files are modules -------------------------------------------------------------
 
@@ -601,6 +627,7 @@ class WorkspaceIndex:
         self._courses = {}
         self._main = None
         self.course()
+        self._changed()
 
     def _build_course(self, language: str | None, main: bool) -> Course:
         if not main:
@@ -682,6 +709,7 @@ class WorkspaceIndex:
         module.firsts = None  # these terms are another pass's: where they first occur is unknown
         module.terms = frozenset(keys)
         module.terms_known = True
+        self._changed()
 
     # -- indexing in other processes (see `course.pool`) -----------------------------------------
 
@@ -711,6 +739,7 @@ class WorkspaceIndex:
             _set_terms(module, terms)
             module.terms_known = True
             module.terms_stamp = stamp
+            self._changed()
             return True
 
     def terms_of(self, path: Path) -> ModuleTerms | None:
@@ -745,7 +774,7 @@ class WorkspaceIndex:
         return modules
 
     def give_modules(self, modules: dict[Path, ModuleFile]) -> None:
-        self._modules = modules
+        self._modules = modules  # a change (`__setattr__`)
 
     def __getstate__(self) -> dict:
         state = {name: getattr(self, name) for name in _PICKLED}
@@ -770,6 +799,7 @@ class WorkspaceIndex:
             self._searched.clear()
             for module in self._modules.values():
                 module.terms_known = False
+            self._changed()
         if index:
             self.index_terms()
 
@@ -801,6 +831,7 @@ class WorkspaceIndex:
         if state is not None and path not in state.listing.files:
             state.listing.files.append(path)
             self._modules[path].language = state.layout.language_of(self._modules[path].relative)
+            self._changed()
 
     def _replace(self, before: ModuleFile, module: ModuleFile) -> None:
         for course in (self._main, *self._courses.values()):
@@ -808,12 +839,14 @@ class WorkspaceIndex:
                 place = course.rank[before.path]
                 was, course.modules[place] = course.modules[place], module
                 course.names.replace(was, module)  # the same id, path and title
+        self._changed()
 
     def update(self, path: Path, source: str) -> None:
         """An open document's text, which wins over the disk until it is closed."""
         if not self.is_module_path(path):
             return
         self._open[path] = source
+        self._changed()
         self._closed_large.discard(path)
         self.refresh(path)
 
@@ -823,6 +856,7 @@ class WorkspaceIndex:
         disk is indexed again, from them; another large open document is read again once).
         Whether it was large."""
         text = self._open.pop(path, None)
+        self._changed()
         with self._lock:
             entry = self._views.pop(path, None)
         if self.is_module_path(path):
@@ -850,7 +884,7 @@ class WorkspaceIndex:
                 for state in self._roots.values():
                     if path in state.listing.files:
                         state.listing.files.remove(path)
-                self._rebuild()
+                self._rebuild()  # a change
 
     def _describe(self, path: Path) -> ModuleFile:
         source, problem = self._source(path)
@@ -881,6 +915,7 @@ class WorkspaceIndex:
         _set_terms(module, self._module_terms(module))
         module.terms_known = self.matcher is not None
         module.terms_stamp = stamp
+        self._changed()
 
     def _source(self, path: Path) -> tuple[str | None, str | None]:
         source = self._open_text(path)
@@ -1011,6 +1046,7 @@ class WorkspaceIndex:
             if course is None:
                 course = self._build_course(module.language, main=False)
                 self._courses[module.language] = course
+                self._changed()  # its modules were described and named
             return course
 
     def courses(self) -> list[Course]:
@@ -1199,6 +1235,11 @@ def _is_kind(occurrence: Occurrence, kind: str) -> bool:
     return True
 
 
+# rebinding one of these is a change of what answers are read from (see `WorkspaceIndex.changes`)
+_ANSWERS_READ_FROM = frozenset(
+    {"roots", "include", "exclude", "matcher", "toc", "language", "open_source", "_modules"}
+    | {"_open", "_roots", "_courses", "_main", "_filter"}
+)
 _PICKLED = ("roots", "include", "exclude", "cache_size", "toc", "language", "_modules", "_roots")
 
 

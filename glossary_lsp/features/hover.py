@@ -6,7 +6,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from glossary_lsp.course.identity import glossary_module_of
-from glossary_lsp.course.introduction import Introduction, comes_before, find_introduction
+from glossary_lsp.course.introduction import (
+    Introduction,
+    comes_before,
+    find_introduction,
+    remember,
+    remembered,
+)
 from glossary_lsp.course.workspace import Course, WorkspaceIndex
 from glossary_lsp.features.base import GlossaryVersion, term_at
 from glossary_lsp.glossary.model import Glossary, Term
@@ -65,12 +71,8 @@ def introduction_line(
     introduction = find_introduction(index, term, course)
     if introduction is None:
         return None
-    label = introduction_label(glossary, introduction, term)
-    line = 1
+    link = introduction_link(glossary, index, introduction, term)
     occurrence = introduction.occurrence
-    if occurrence is not None:
-        line = occurrence.view.lines.position(occurrence.source_range()[0])[0] + 1
-    link = f"[{label}]({introduction.module.uri}#L{line})"
     if path is not None and path == introduction.module.path and occurrence is not None:
         start, end = occurrence.source_range()
         if source_offset is not None and start <= source_offset <= end:
@@ -78,6 +80,26 @@ def introduction_line(
     if comes_before(introduction, course, path, source_offset):
         return f"Introduced later, in {link}"
     return f"Introduced in {link}"
+
+
+def introduction_link(
+    glossary: Glossary, index: WorkspaceIndex, introduction: Introduction, term: Term
+) -> str:
+    """`[02 · 📊 Embeddings](file…#L12)`, remembered beside the introduction while the index
+    keeps it (`WorkspaceIndex.derived`, emptied when the index changes)."""
+    found = remembered(index, "hover links").get(id(introduction))
+    if found is not None:
+        was, was_glossary, was_term, link = found
+        if was is introduction and was_glossary is glossary and was_term is term:
+            return str(link)
+    label = introduction_label(glossary, introduction, term)
+    line = 1
+    occurrence = introduction.occurrence
+    if occurrence is not None:
+        line = occurrence.view.lines.position(occurrence.source_range()[0])[0] + 1
+    link = f"[{label}]({introduction.module.uri}#L{line})"
+    remember(index, "hover links", id(introduction), (introduction, glossary, term, link), 256)
+    return link
 
 
 def hover(
