@@ -357,6 +357,7 @@ def _span_firsts(
 
 
 _SEARCHED_BOUND = 200_000  # remembered searches before they are forgotten at once
+_UNHEARD = object()  # no stamp taken since the index last heard of the file
 
 
 def file_stamp(path: Path) -> object:
@@ -475,6 +476,8 @@ class WorkspaceIndex:
     # (path, kind, term key) -> (the text's stamp, whether it may use the term): an unindexed
     # module is searched once per text, not read from disk again for every request
     _searched: dict[tuple[Path, str, str], tuple[object, bool]] = field(default_factory=dict)
+    # an unopened file's stamp as the index last heard of it (see `_heard_stamp`)
+    _heard: dict[Path, object] = field(default_factory=dict)
     # one classification of a large module at a time: a second one (the refresh after an edit
     # beside the analysis's, or the first indexing) waits and finds the spans remembered
     _classifying: threading.Lock = field(default_factory=threading.Lock)
@@ -547,6 +550,7 @@ class WorkspaceIndex:
         with self._lock:
             self._modules = fresh
             self._roots = roots
+            self._heard.clear()
             self._rebuild()
 
     def _describe_language(self, language: str | None) -> None:
@@ -674,6 +678,7 @@ class WorkspaceIndex:
         in_course = {module.path for module in course}
         others = [m for m in self._modules.values() if m.path not in in_course]
         pending: list[tuple[Path, object, str | None]] = []
+        self._heard.clear()  # a new pass: files are stamped again
         for module in (*course, *others):
             if not module.terms_known:
                 text = self._open_text(module.path)
@@ -750,6 +755,7 @@ class WorkspaceIndex:
             self._views.clear()
             self._patterns.clear()
             self._searched.clear()
+            self._heard.clear()
             for module in self._modules.values():
                 module.terms_known = False
         if index:
@@ -757,6 +763,7 @@ class WorkspaceIndex:
 
     def refresh(self, path: Path) -> None:
         """Index one file again (after an edit, a save or a file event)."""
+        self._heard.pop(path, None)
         if not path.exists() and self._open_text(path) is None:
             self.remove(path)
             return
@@ -823,6 +830,7 @@ class WorkspaceIndex:
         return self._open.get(path)
 
     def remove(self, path: Path) -> None:
+        self._heard.pop(path, None)
         with self._lock:
             self._views.pop(path, None)
             if self._modules.pop(path, None) is not None:
@@ -933,7 +941,7 @@ class WorkspaceIndex:
             return term.key in module.terms
         if open_text is not None:
             return self._search(module, term, kind, open_text)
-        key, stamp = (module.path, kind, term.key), file_stamp(module.path)
+        key, stamp = (module.path, kind, term.key), self._heard_stamp(module.path)
         searched = self._searched.get(key)
         if searched is not None and stamp is not None and searched[0] == stamp:
             return searched[1]
@@ -942,6 +950,16 @@ class WorkspaceIndex:
             self._searched.clear()
         self._searched[key] = (stamp, answer)
         return answer
+
+    def _heard_stamp(self, path: Path) -> object:
+        """An unopened file's stamp, taken when first asked and again only after the index
+        heard of the file (`refresh`: a file event, a save, a close; a new listing or pass): a
+        request asking every module not indexed yet costs no `stat` each. A file changed on disk
+        without an event is searched as it was until then, as an indexed module's terms are."""
+        stamp = self._heard.get(path, _UNHEARD)
+        if stamp is _UNHEARD:
+            stamp = self._heard[path] = file_stamp(path)
+        return stamp
 
     def _search(self, module: ModuleFile, term: Term, kind: str, open_text: str | None) -> bool:
         """A quick text search of a module for a term's names (a superset: the matcher decides)."""
