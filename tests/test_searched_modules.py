@@ -10,6 +10,7 @@ import pytest
 from glossary_lsp.course import workspace as workspace_module
 from glossary_lsp.course.workspace import WorkspaceIndex
 from glossary_lsp.features.base import GlossaryVersion
+from glossary_lsp.glossary import model as model_module
 from glossary_lsp.glossary.loader import load_glossary_text
 from glossary_lsp.glossary.model import Term
 
@@ -117,3 +118,24 @@ def test_a_file_event_makes_the_new_text_count_at_once(tmp_path: Path) -> None:
     assert index.may_introduce(refreshed, term, "use")
     found = index.first_occurrence(term)
     assert found is not None and found.module.path == module_path
+
+
+def test_a_request_over_many_unindexed_modules_folds_the_term_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for number in range(2, 7):
+        (tmp_path / f"0{number}-lesson.md").write_text(f"# Lesson {number}\n", encoding="utf-8")
+    index, _module_path, term = unindexed_module(tmp_path)
+    modules = index.modules()
+    assert len(modules) == 6 and not any(module.terms_known for module in modules)
+    assert not any(index.may_introduce(module, term, "use") for module in modules)
+    folds: list[str] = []
+    real_fold = model_module.fold
+
+    def counting_fold(name: str) -> str:
+        folds.append(name)
+        return real_fold(name)
+
+    monkeypatch.setattr(model_module, "fold", counting_fold)
+    assert not any(index.may_introduce(module, term, "use") for module in modules)
+    assert folds == []

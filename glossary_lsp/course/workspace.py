@@ -478,6 +478,7 @@ class WorkspaceIndex:
     _searched: dict[tuple[Path, str, str], tuple[object, bool]] = field(default_factory=dict)
     # an unopened file's stamp as the index last heard of it (see `_heard_stamp`)
     _heard: dict[Path, object] = field(default_factory=dict)
+    _last_key: tuple[Term | None, str] = (None, "")  # see `_key_of`
     # one classification of a large module at a time: a second one (the refresh after an edit
     # beside the analysis's, or the first indexing) waits and finds the spans remembered
     _classifying: threading.Lock = field(default_factory=threading.Lock)
@@ -941,7 +942,10 @@ class WorkspaceIndex:
             return term.key in module.terms
         if open_text is not None:
             return self._search(module, term, kind, open_text)
-        key, stamp = (module.path, kind, term.key), self._heard_stamp(module.path)
+        stamp = self._heard.get(module.path, _UNHEARD)
+        if stamp is _UNHEARD:
+            stamp = self._heard_stamp(module.path)
+        key = (module.path, kind, self._key_of(term))
         searched = self._searched.get(key)
         if searched is not None and stamp is not None and searched[0] == stamp:
             return searched[1]
@@ -950,6 +954,15 @@ class WorkspaceIndex:
             self._searched.clear()
         self._searched[key] = (stamp, answer)
         return answer
+
+    def _key_of(self, term: Term) -> str:
+        """`term.key`, folded once for the many modules one request asks about the same term."""
+        last = self._last_key
+        if last[0] is term:
+            return last[1]
+        key = term.key
+        self._last_key = (term, key)
+        return key
 
     def _heard_stamp(self, path: Path) -> object:
         """An unopened file's stamp, taken when first asked and again only after the index
