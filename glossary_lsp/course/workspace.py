@@ -933,7 +933,11 @@ class WorkspaceIndex:
         """Whether a module can have an occurrence of a kind (see `may_introduce`): its indexed
         terms (found in the text it has now), else a quick text search (a superset: the matcher
         decides)."""
-        open_text = self._open_text(module.path) if self.open_source is not None else None
+        open_text = None
+        if self.open_source is not None:  # `_open_text`, one call less: asked for every module
+            open_text = self.open_source(module.path)
+            if open_text is None:
+                open_text = self._open.get(module.path)
         if module.terms_known and (
             open_text is None
             or module.terms_stamp == id(open_text)

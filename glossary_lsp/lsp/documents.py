@@ -231,7 +231,7 @@ class DocumentsSnapshot:
         """The text the editor has for a file: an open document's, or an open notebook's cells
         as `.ipynb` JSON; None when the file is not open. (The index asks it for every module a
         request looks at: one remembered key and a look-up each.)"""
-        key = path_key(path)
+        key = _PATH_KEYS.get(str(path)) or path_key(path)
         notebook = self.notebooks.get(key) if self.notebooks else None
         if notebook is not None and path.suffix == ".ipynb":
             return self.notebook_source(notebook)
