@@ -376,6 +376,7 @@ class _CachedModule:
     matches: list[Classified] | None = None
     by_term: dict[str, list[Classified]] = field(default_factory=dict)  # before `matches`
     by_key: dict[str, list[Classified]] | None = None  # `matches` by term key, once asked for
+    firsts: FirstSightings | None = None  # of a large open text, once asked for (`first_sighting`)
 
 
 def markdown_header(source: str) -> tuple[dict, str | None]:
@@ -1135,12 +1136,31 @@ class WorkspaceIndex:
         index keeps it: no text is read when the module is indexed and unchanged since."""
         if module.firsts is not None and self._firsts_fresh(module):
             return module.firsts.get(term, kind)
+        firsts = self._large_open_firsts(module)
+        if firsts is not None:
+            return firsts.get(term, kind)
         occurrence = self.first_occurrence(term, module, kind)
         if occurrence is None:
             return None
         start, end = occurrence.source_range()
         surface = occurrence.region.text[occurrence.start : occurrence.end]
         return Sighting(start, end, surface, occurrence.defined)
+
+    def _large_open_firsts(self, module: ModuleFile) -> FirstSightings | None:
+        """A large open module's first sightings in the text it has now, found once per text
+        from its spans (those an edit left alone are remembered): between an edit and the
+        index's refresh, an analysis asks them of every term, and matching the whole module
+        for each (its occurrences are not kept) took minutes for 1 MB of 10,000 terms."""
+        if self.matcher is None or self._open_text(module.path) is None:
+            return None
+        entry = self._cached(module.path)
+        if entry is None or not is_large(entry.view):
+            return None
+        if entry.firsts is None:
+            with self._classifying:
+                matches = first_classified(self.matcher, entry.view)
+            entry.firsts = ModuleTerms.of(matches).firsts
+        return entry.firsts
 
     def _firsts_fresh(self, module: ModuleFile) -> bool:
         """Whether the module's `firsts` were found in the text it has now."""
