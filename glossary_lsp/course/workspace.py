@@ -374,6 +374,7 @@ def _span_firsts(
 
 
 _SEARCHED_BOUND = 200_000  # remembered searches before they are forgotten at once
+_UNHEARD = object()  # no stamp taken since the index last heard of the file
 
 
 def file_stamp(path: Path) -> object:
@@ -392,6 +393,7 @@ class _CachedModule:
     matches: list[Classified] | None = None
     by_term: dict[str, list[Classified]] = field(default_factory=dict)  # before `matches`
     by_key: dict[str, list[Classified]] | None = None  # `matches` by term key, once asked for
+    firsts: FirstSightings | None = None  # of a large open text, once asked for (`first_sighting`)
 
 
 def markdown_header(source: str) -> tuple[dict, str | None]:
@@ -492,6 +494,9 @@ class WorkspaceIndex:
     # (path, kind, term key) -> (the text's stamp, whether it may use the term): an unindexed
     # module is searched once per text, not read from disk again for every request
     _searched: dict[tuple[Path, str, str], tuple[object, bool]] = field(default_factory=dict)
+    # an unopened file's stamp as the index last heard of it (see `_heard_stamp`)
+    _heard: dict[Path, object] = field(default_factory=dict)
+    _last_key: tuple[Term | None, str] = (None, "")  # see `_key_of`
     # one classification of a large module at a time: a second one (the refresh after an edit
     # beside the analysis's, or the first indexing) waits and finds the spans remembered
     _classifying: threading.Lock = field(default_factory=threading.Lock)
@@ -590,6 +595,7 @@ class WorkspaceIndex:
         with self._lock:
             self._modules = fresh
             self._roots = roots
+            self._heard.clear()
             self._rebuild()
 
     def _describe_language(self, language: str | None) -> None:
@@ -720,6 +726,7 @@ class WorkspaceIndex:
         in_course = {module.path for module in course}
         others = [m for m in self._modules.values() if m.path not in in_course]
         pending: list[tuple[Path, object, str | None]] = []
+        self._heard.clear()  # a new pass: files are stamped again
         for module in (*course, *others):
             if not module.terms_known:
                 text = self._open_text(module.path)
@@ -797,6 +804,7 @@ class WorkspaceIndex:
             self._views.clear()
             self._patterns.clear()
             self._searched.clear()
+            self._heard.clear()
             for module in self._modules.values():
                 module.terms_known = False
             self._changed()
@@ -805,6 +813,7 @@ class WorkspaceIndex:
 
     def refresh(self, path: Path) -> None:
         """Index one file again (after an edit, a save or a file event)."""
+        self._heard.pop(path, None)
         if not path.exists() and self._open_text(path) is None:
             self.remove(path)
             return
@@ -878,6 +887,7 @@ class WorkspaceIndex:
         return self._open.get(path)
 
     def remove(self, path: Path) -> None:
+        self._heard.pop(path, None)
         with self._lock:
             self._views.pop(path, None)
             if self._modules.pop(path, None) is not None:
@@ -990,7 +1000,11 @@ class WorkspaceIndex:
         """Whether a module can have an occurrence of a kind (see `may_introduce`): its indexed
         terms (found in the text it has now), else a quick text search (a superset: the matcher
         decides)."""
-        open_text = self._open_text(module.path) if self.open_source is not None else None
+        open_text = None
+        if self.open_source is not None:  # `_open_text`, one call less: asked for every module
+            open_text = self.open_source(module.path)
+            if open_text is None:
+                open_text = self._open.get(module.path)
         if module.terms_known and (
             open_text is None
             or module.terms_stamp == id(open_text)
@@ -999,7 +1013,10 @@ class WorkspaceIndex:
             return term.key in module.terms
         if open_text is not None:
             return self._search(module, term, kind, open_text)
-        key, stamp = (module.path, kind, term.key), file_stamp(module.path)
+        stamp = self._heard.get(module.path, _UNHEARD)
+        if stamp is _UNHEARD:
+            stamp = self._heard_stamp(module.path)
+        key = (module.path, kind, self._key_of(term))
         searched = self._searched.get(key)
         if searched is not None and stamp is not None and searched[0] == stamp:
             return searched[1]
@@ -1008,6 +1025,25 @@ class WorkspaceIndex:
             self._searched.clear()
         self._searched[key] = (stamp, answer)
         return answer
+
+    def _key_of(self, term: Term) -> str:
+        """`term.key`, folded once for the many modules one request asks about the same term."""
+        last = self._last_key
+        if last[0] is term:
+            return last[1]
+        key = term.key
+        self._last_key = (term, key)
+        return key
+
+    def _heard_stamp(self, path: Path) -> object:
+        """An unopened file's stamp, taken when first asked and again only after the index
+        heard of the file (`refresh`: a file event, a save, a close; a new listing or pass): a
+        request asking every module not indexed yet costs no `stat` each. A file changed on disk
+        without an event is searched as it was until then, as an indexed module's terms are."""
+        stamp = self._heard.get(path, _UNHEARD)
+        if stamp is _UNHEARD:
+            stamp = self._heard[path] = file_stamp(path)
+        return stamp
 
     def _search(self, module: ModuleFile, term: Term, kind: str, open_text: str | None) -> bool:
         """A quick text search of a module for a term's names (a superset: the matcher decides)."""
@@ -1167,12 +1203,31 @@ class WorkspaceIndex:
         index keeps it: no text is read when the module is indexed and unchanged since."""
         if module.firsts is not None and self._firsts_fresh(module):
             return module.firsts.get(term, kind)
+        firsts = self._large_open_firsts(module)
+        if firsts is not None:
+            return firsts.get(term, kind)
         occurrence = self.first_occurrence(term, module, kind)
         if occurrence is None:
             return None
         start, end = occurrence.source_range()
         surface = occurrence.region.text[occurrence.start : occurrence.end]
         return Sighting(start, end, surface, occurrence.defined)
+
+    def _large_open_firsts(self, module: ModuleFile) -> FirstSightings | None:
+        """A large open module's first sightings in the text it has now, found once per text
+        from its spans (those an edit left alone are remembered): between an edit and the
+        index's refresh, an analysis asks them of every term, and matching the whole module
+        for each (its occurrences are not kept) took minutes for 1 MB of 10,000 terms."""
+        if self.matcher is None or self._open_text(module.path) is None:
+            return None
+        entry = self._cached(module.path)
+        if entry is None or not is_large(entry.view):
+            return None
+        if entry.firsts is None:
+            with self._classifying:
+                matches = first_classified(self.matcher, entry.view)
+            entry.firsts = ModuleTerms.of(matches).firsts
+        return entry.firsts
 
     def _firsts_fresh(self, module: ModuleFile) -> bool:
         """Whether the module's `firsts` were found in the text it has now."""

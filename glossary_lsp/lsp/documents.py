@@ -38,6 +38,21 @@ from glossary_lsp.text.uris import path_to_uri, uri_key, uri_to_path
 LARGE_DOCUMENT_CHARS = 256 * 1024
 
 
+_PATH_KEYS: dict[str, str] = {}  # an absolute path's spelling -> its URI's key
+_PATH_KEYS_BOUND = 65_536
+
+
+def path_key(path: Path) -> str:
+    """The key of a path's URI, `uri_key(path_to_uri(path))`, remembered by its spelling."""
+    spelling = str(path)
+    key = _PATH_KEYS.get(spelling)
+    if key is None:
+        if len(_PATH_KEYS) >= _PATH_KEYS_BOUND:
+            _PATH_KEYS.clear()
+        key = _PATH_KEYS[spelling] = uri_key(path_to_uri(path))
+    return key
+
+
 class _Lazy:
     """Values built once per snapshot, on first use, whichever thread asks first."""
 
@@ -214,11 +229,13 @@ class DocumentsSnapshot:
 
     def source_of(self, path: Path) -> str | None:
         """The text the editor has for a file: an open document's, or an open notebook's cells
-        as `.ipynb` JSON; None when the file is not open."""
-        notebook = self.notebook_at(path)
-        if notebook is not None:
+        as `.ipynb` JSON; None when the file is not open. (The index asks it for every module a
+        request looks at: one remembered key and a look-up each.)"""
+        key = _PATH_KEYS.get(str(path)) or path_key(path)
+        notebook = self.notebooks.get(key) if self.notebooks else None
+        if notebook is not None and path.suffix == ".ipynb":
             return self.notebook_source(notebook)
-        document = self.text(path_to_uri(path))
+        document = self.texts.get(key)
         return document.text if document is not None else None
 
     def open_uris(self) -> set[str]:
