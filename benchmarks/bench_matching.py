@@ -208,7 +208,7 @@ def large_markdown(megabytes: float) -> str:
 def bench_large_document(megabytes: float, repeat: int, profile: bool) -> None:
     """Matching and analysis of a large document, first and after an edit near its start (the
     matcher then finds the unchanged spans' matches remembered, moved by the edit)."""
-    from glossary_lsp.course.workspace import ModuleTerms, first_classified
+    from glossary_lsp.course.module_terms import ModuleTerms, first_classified
     from glossary_lsp.features.base import GlossaryVersion
     from glossary_lsp.features.diagnostics import analyse_view
     from glossary_lsp.glossary.loader import load_glossaries

@@ -9,8 +9,9 @@ import pytest
 from course_helpers import build, notebook, write_course
 
 from glossary_lsp.course.introduction import find_introduction
+from glossary_lsp.course.module_terms import KINDS, Sighting
 from glossary_lsp.course.pool import CoursePool, index_chunk
-from glossary_lsp.course.workspace import KINDS, Sighting, WorkspaceIndex
+from glossary_lsp.course.workspace import WorkspaceIndex
 
 MODULES = {
     "01-intro.md": "# Intro\n\nSee [the KV cache](03-serving.md) later. We train with FSDP "

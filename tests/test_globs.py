@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from glossary_lsp.course.workspace import PathFilter
+from glossary_lsp.course.files import PathFilter
 from glossary_lsp.settings import MODULES_EXCLUDE, MODULES_INCLUDE, Settings
 
 

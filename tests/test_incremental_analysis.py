@@ -19,12 +19,8 @@ import pytest
 
 from glossary_lsp import matching
 from glossary_lsp.course.defining import link_text, spells_out, squash, written_with_expansion
-from glossary_lsp.course.workspace import (
-    ModuleTerms,
-    WorkspaceIndex,
-    classified_matches,
-    first_classified,
-)
+from glossary_lsp.course.module_terms import ModuleTerms, classified_matches, first_classified
+from glossary_lsp.course.workspace import WorkspaceIndex
 from glossary_lsp.features.base import GlossaryVersion
 from glossary_lsp.features.diagnostics import CourseDiagnostics
 from glossary_lsp.features.diagnostics import analysis as analysis_module
@@ -429,7 +425,7 @@ def test_a_refresh_overtaken_midway_resumes_where_it_stopped(
     """An edit arriving while the index classifies a large open document stops that reading
     between spans (nothing of the old text adopted, its spans kept); the refresh of the newer
     text classifies only what it did not read, and finds what a fresh reading finds."""
-    from glossary_lsp.course import workspace
+    from glossary_lsp.course import module_terms
 
     glossary = Glossary(terms=TERMS)
     version = GlossaryVersion.build(glossary)
@@ -441,7 +437,7 @@ def test_a_refresh_overtaken_midway_resumes_where_it_stopped(
     index.list_modules()
     edited = text + "\nAn edit about FSDP at the end.\n"  # far from the spans read first
     classified: list[tuple[int, int]] = []
-    real_span_firsts = workspace._span_firsts
+    real_span_firsts = module_terms._span_firsts
 
     def span_firsts(*args):  # noqa: ANN002, ANN202
         classified.append(args[2])
@@ -449,13 +445,13 @@ def test_a_refresh_overtaken_midway_resumes_where_it_stopped(
             editor[path] = edited  # the author types while the index reads
         return real_span_firsts(*args)
 
-    monkeypatch.setattr(workspace, "_span_firsts", span_firsts)
+    monkeypatch.setattr(module_terms, "_span_firsts", span_firsts)
     spans = sum(len(r.prose) for r in view_document(path.as_uri(), edited, "markdown").regions)
     assert spans > 200
     index.refresh(path)
     assert index.terms_of(path) is None  # overtaken: the old text's terms are not adopted
     stopped_after = len(classified)
-    assert 40 <= stopped_after < 40 + 2 * workspace._CHECK_EVERY
+    assert 40 <= stopped_after < 40 + 2 * module_terms._CHECK_EVERY
     index.refresh(path)  # the edit settles
     assert len(classified) - stopped_after < spans - 30  # what was read is not read again
     found = index.module_at(path)

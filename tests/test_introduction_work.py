@@ -12,7 +12,8 @@ from course_helpers import build, notebook, write_course
 
 from glossary_lsp.course import workspace as workspace_module
 from glossary_lsp.course.introduction import TIERS, find_introduction
-from glossary_lsp.course.workspace import ModuleFile, WorkspaceIndex
+from glossary_lsp.course.modules import ModuleFile
+from glossary_lsp.course.workspace import WorkspaceIndex
 from glossary_lsp.features.base import GlossaryVersion
 from glossary_lsp.glossary.loader import load_glossary_text
 from glossary_lsp.glossary.model import Term

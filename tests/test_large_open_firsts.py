@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from course_helpers import GLOSSARY, write_course
 
-from glossary_lsp.course.workspace import KINDS, WorkspaceIndex
+from glossary_lsp.course.module_terms import KINDS
+from glossary_lsp.course.workspace import WorkspaceIndex
 from glossary_lsp.features.base import GlossaryVersion
 from glossary_lsp.glossary.loader import load_glossary_text
 from glossary_lsp.matching import remembers_spans

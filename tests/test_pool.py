@@ -18,8 +18,8 @@ from course_helpers import build, notebook, write_course
 from lsp_helpers import copy_course
 
 from glossary_lsp.course import pool as pool_module
+from glossary_lsp.course.module_terms import ModuleTerms
 from glossary_lsp.course.pool import CoursePool, chunks, index_chunk, shared, worker_count
-from glossary_lsp.course.workspace import ModuleTerms
 from glossary_lsp.features.diagnostics import CourseFacts
 from glossary_lsp.lsp import course_pass
 from glossary_lsp.lsp.diagnostics import Diagnostics, changed_terms
@@ -299,14 +299,14 @@ NOTEBOOKS = [
 
 @pytest.mark.parametrize("source", NOTEBOOKS)
 def test_a_notebook_is_described_without_reading_its_prose_alike(tmp_path, source):
-    from glossary_lsp.course.workspace import heading_of, notebook_header, view_module
+    from glossary_lsp.course.module_text import heading_of, notebook_header, view_module
 
     view = view_module(tmp_path / "n.ipynb", source)
     assert notebook_header(source) == (view.front_matter, heading_of(view))
 
 
 def test_a_notebook_not_in_plain_nbformat_4_is_left_to_the_notebook_reader():
-    from glossary_lsp.course.workspace import notebook_header, notebook_text
+    from glossary_lsp.course.module_text import notebook_header, notebook_text
 
     v3 = '{"nbformat": 3, "worksheets": [{"cells": [{"cell_type": "heading", "source": "x"}]}]}'
     for source in ("{not json", "[]", v3, '{"nbformat": 4, "cells": [{"source": 3}]}'):

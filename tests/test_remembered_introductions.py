@@ -18,7 +18,10 @@ from hypothesis import strategies as st
 
 from glossary_lsp.course import introduction
 from glossary_lsp.course.introduction import find_introduction, remember, remembered
-from glossary_lsp.course.workspace import ModuleFile, WorkspaceIndex, file_stamp, module_terms
+from glossary_lsp.course.module_terms import module_terms
+from glossary_lsp.course.module_text import file_stamp
+from glossary_lsp.course.modules import ModuleFile
+from glossary_lsp.course.workspace import WorkspaceIndex
 from glossary_lsp.features.base import GlossaryVersion
 from glossary_lsp.features.hover import hover
 from glossary_lsp.glossary.loader import load_glossary_text

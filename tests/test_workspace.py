@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from glossary_lsp.course.workspace import PathFilter, WorkspaceIndex
+from glossary_lsp.course.files import PathFilter
+from glossary_lsp.course.workspace import WorkspaceIndex
 from glossary_lsp.glossary.model import Glossary, Term
 from glossary_lsp.matching import TermMatcher
 from glossary_lsp.settings import Settings

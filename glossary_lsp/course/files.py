@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pathspec
+from wcmatch import glob as wcglob
 
 from glossary_lsp.course.order import natural_key
 
@@ -149,3 +150,31 @@ def relative_to_any(path: Path, roots: Sequence[Path]) -> str | None:
 
 def _join(folder: str, name: str) -> str:
     return name if folder in ("", ".") else f"{folder}/{name}"
+
+
+# `**` crosses folders, `{a,b}` alternates, `[0-9]` is a class, dot files match like any other
+# (as in VS Code's `files.exclude`).
+GLOB_FLAGS = wcglob.GLOBSTAR | wcglob.BRACE | wcglob.DOTGLOB
+
+
+class PathFilter:
+    """Include and exclude globs over paths relative to a workspace folder (POSIX form).
+
+    No include pattern means every module file; no exclude pattern excludes nothing. The
+    defaults are the settings' (`Settings.modules_include` / `modules_exclude`).
+    """
+
+    def __init__(self, include: Sequence[str] = (), exclude: Sequence[str] = ()) -> None:
+        self._include = wcglob.compile(list(include), flags=GLOB_FLAGS) if include else None
+        self._exclude = wcglob.compile(list(exclude), flags=GLOB_FLAGS) if exclude else None
+
+    def excludes_folder(self, relative: str) -> bool:
+        return self._excluded(relative.rstrip("/") + "/x")
+
+    def accepts(self, relative: str) -> bool:
+        if self._excluded(relative):
+            return False
+        return self._include is None or bool(self._include.match(relative))
+
+    def _excluded(self, relative: str) -> bool:
+        return self._exclude is not None and bool(self._exclude.match(relative))

@@ -15,14 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from glossary_lsp.course.workspace import (
-    STALE_TERMS_TRUSTED_FROM,
-    Course,
-    ModuleFile,
-    Occurrence,
-    Sighting,
-    WorkspaceIndex,
-)
+from glossary_lsp.course.module_terms import Sighting
+from glossary_lsp.course.modules import Course, ModuleFile, Occurrence
+from glossary_lsp.course.workspace import STALE_TERMS_TRUSTED_FROM, WorkspaceIndex
 from glossary_lsp.glossary.model import Term
 
 GLOSSARY = "glossary"  # the module the glossary names

@@ -34,7 +34,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from glossary_lsp.course.workspace import ModuleTerms, file_stamp, module_terms, read_module_text
+from glossary_lsp.course.module_terms import ModuleTerms, module_terms
+from glossary_lsp.course.module_text import file_stamp
+from glossary_lsp.course.workspace import read_module_text
 from glossary_lsp.glossary.model import Glossary
 from glossary_lsp.matching import TermMatcher
 

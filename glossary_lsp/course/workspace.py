@@ -7,45 +7,53 @@ so a course of thousands of files costs little memory.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import threading
-from array import array
-from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
 
-from wcmatch import glob as wcglob
-
-from glossary_lsp.course.defining import (
-    defines,
-    describes_linked_lesson,
-    first_heading_line,
-    link_text,
-    opens_heading,
-)
 from glossary_lsp.course.files import (
     MODULE_SUFFIXES,
     Listing,
+    PathFilter,
     list_course_files,
     relative_to_any,
 )
 from glossary_lsp.course.identity import ModuleNames, stated_id, unique_ids
 from glossary_lsp.course.languages import LanguageLayout, course_language, detect_languages
+from glossary_lsp.course.module_terms import (
+    Classified,
+    FirstSightings,
+    ModuleTerms,
+    Overtaken,
+    Sighting,
+    classified_matches,
+    classify_match,
+    first_classified,
+    is_large,
+    title_line,
+)
+from glossary_lsp.course.module_text import (
+    file_stamp,
+    heading_of,
+    markdown_header,
+    notebook_header,
+    notebook_text,
+    view_module,
+)
+from glossary_lsp.course.modules import Course, ModuleFile, Occurrence
 from glossary_lsp.course.order import front_matter_order
 from glossary_lsp.course.structure import CourseStructure, build_structure, may_state_order
 from glossary_lsp.glossary.model import Term
-from glossary_lsp.matching import TermMatcher, remembers_spans, span_context_keys
-from glossary_lsp.text.documents import MAX_FILE_BYTES, view_document
+from glossary_lsp.matching import TermMatcher, remembers_spans
+from glossary_lsp.text.documents import MAX_FILE_BYTES
 from glossary_lsp.text.documents import read_document as read_module_text
-from glossary_lsp.text.front_matter import front_matter_of, front_matter_span, load_front_matter
 from glossary_lsp.text.uris import path_to_uri
-from glossary_lsp.text.views import DocumentView, Region
+from glossary_lsp.text.views import DocumentView
 
 log = logging.getLogger(__name__)
 
@@ -53,20 +61,14 @@ __all__ = [
     "MODULE_SUFFIXES",
     "read_module_text",
     "WorkspaceIndex",
-    "ModuleFile",
-    "Occurrence",
-    "Sighting",
 ]
 
 MAX_MODULE_BYTES = MAX_FILE_BYTES
 VIEW_CACHE_SIZE = 32
-HEADING_SEARCH_CHARS = 20_000
-_HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
 # A module this large answers from its indexed terms only: while its edits settle, from the
 # terms of its settled text (the documented rule); before it is indexed, as using none.
 # Searching its text per request (per keystroke) costs seconds.
 STALE_TERMS_TRUSTED_FROM = 1_000_000
-_LANGUAGE_IDS = {".qmd": "markdown"}  # Quarto's Markdown, read as Markdown
 # Before a module is indexed, whether it can hold an occurrence of a kind: a superset of what
 # `course.defining` recognises, searched in the raw text (the matcher then decides)
 _KIND_PATTERNS = {
@@ -77,313 +79,8 @@ _KIND_PATTERNS = {
 }
 
 
-# `**` crosses folders, `{a,b}` alternates, `[0-9]` is a class, dot files match like any other
-# (as in VS Code's `files.exclude`).
-GLOB_FLAGS = wcglob.GLOBSTAR | wcglob.BRACE | wcglob.DOTGLOB
-
-
-class PathFilter:
-    """Include and exclude globs over paths relative to a workspace folder (POSIX form).
-
-    No include pattern means every module file; no exclude pattern excludes nothing. The
-    defaults are the settings' (`Settings.modules_include` / `modules_exclude`).
-    """
-
-    def __init__(self, include: Sequence[str] = (), exclude: Sequence[str] = ()) -> None:
-        self._include = wcglob.compile(list(include), flags=GLOB_FLAGS) if include else None
-        self._exclude = wcglob.compile(list(exclude), flags=GLOB_FLAGS) if exclude else None
-
-    def excludes_folder(self, relative: str) -> bool:
-        return self._excluded(relative.rstrip("/") + "/x")
-
-    def accepts(self, relative: str) -> bool:
-        if self._excluded(relative):
-            return False
-        return self._include is None or bool(self._include.match(relative))
-
-    def _excluded(self, relative: str) -> bool:
-        return self._exclude is not None and bool(self._exclude.match(relative))
-
-
-def heading_of(view: DocumentView) -> str | None:
-    for region in view.regions:
-        if region.kind == "markdown":
-            heading = _HEADING.search(region.text)
-            if heading:
-                return heading.group(1)
-    return None
-
-
-@dataclass(slots=True)
-class ModuleFile:
-    """A course file: a module of a course when `rank` is set (its place in that course)."""
-
-    path: Path
-    uri: str
-    id: str
-    title: str
-    sort_key: tuple
-    terms: frozenset[str] = frozenset()
-    terms_known: bool = False
-    error: str | None = None
-    relative: str = ""
-    language: str | None = None
-    defines: frozenset[str] = frozenset()  # terms written with their expansion or defined here
-    headings: frozenset[str] = frozenset()  # terms a section here is about
-    plain: frozenset[str] = frozenset()  # terms used here outside a link's text
-    firsts: FirstSightings | None = None  # found with `terms`; None: not known
-    heading: str | None = None
-    front_matter: dict = field(default_factory=dict)
-    described: bool = True  # False: a file of another language, not read yet
-
-    def describes_same(self, other: ModuleFile) -> bool:
-        """Whether what the course structure reads (id, order, title) is unchanged."""
-        return (self.front_matter, self.heading) == (other.front_matter, other.heading)
-
-    terms_stamp: object = None  # the text version `terms` were found in (see `_stamp`)
-
-
-@dataclass(frozen=True, slots=True)
-class Occurrence:
-    """A term found in a module's prose. Offsets are logical offsets into `region.text`."""
-
-    module: ModuleFile
-    view: DocumentView
-    region: Region
-    start: int
-    end: int
-    term: Term
-    defined: bool = False  # written with its expansion, or defined, here
-    in_heading: bool = False
-    in_link: bool = False  # a link's text: a reference to where it is taught, not a use
-
-    def source_range(self) -> tuple[int, int]:
-        return self.region.to_source(self.start), self.region.to_source(self.end)
-
-
-class Sighting(NamedTuple):
-    """An occurrence as the index keeps it, without the text: source offsets, the text there,
-    and whether it is written with its expansion or defined there."""
-
-    start: int
-    end: int
-    surface: str
-    defined: bool
-
-
-KINDS = ("use", "plain", "defined", "heading")  # the kinds of `may_introduce`
-_FIELDS = 3  # per kind: source start (-1: none of that kind), end, surface code (see below)
-
-
-@dataclass(frozen=True, slots=True)
-class FirstSightings:
-    """Each term's first occurrence in a module of each of `KINDS`, packed: a course of
-    thousands of modules with hundreds of terms each keeps them in little memory, and they are
-    sent between processes as bytes. A surface that is one of the term's names is kept as its
-    place among them; another (a plural, another case) in `odd`."""
-
-    keys: tuple[str, ...]  # term keys, sorted: the row of `packed` of each (a dict costs more)
-    packed: array  # per row, per kind: start, end, surface code * 2 + defined
-    odd: tuple[str, ...]  # surfaces that are not one of the term's names (code -1 - place)
-
-    def get(self, term: Term, kind: str) -> Sighting | None:
-        row = bisect_left(self.keys, term.key)
-        if row == len(self.keys) or self.keys[row] != term.key:
-            return None
-        at = (row * len(KINDS) + KINDS.index(kind)) * _FIELDS
-        start, end, code = self.packed[at : at + _FIELDS]
-        if start < 0:
-            return None
-        place = code >> 1
-        surface = term.names[place] if place >= 0 else self.odd[-1 - place]
-        return Sighting(start, end, surface, bool(code & 1))
-
-
-@dataclass
-class Course:
-    """One language's course over the workspace roots: its modules in order, by name."""
-
-    language: str | None
-    structures: list[CourseStructure]
-    modules: list[ModuleFile]
-    rank: dict[Path, int]
-    names: ModuleNames
-
-    def resolve(self, name: str | None) -> ModuleFile | None:
-        found = self.names.resolve(name)
-        return found if isinstance(found, ModuleFile) else None
-
-    def contains(self, module: ModuleFile | None) -> bool:
-        return module is not None and module.path in self.rank
-
-
-# A match with what it is: (region, start, end, term, written as its introduction, a section about
-# it, a link's text)
-Classified = tuple[Region, int, int, Term, bool, bool, bool]
-
-
-@dataclass(frozen=True, slots=True)
-class ModuleTerms:
-    """What the index keeps of one module's matches: plain, small (sent between processes)."""
-
-    terms: frozenset[str]
-    defines: frozenset[str]
-    headings: frozenset[str]
-    plain: frozenset[str]
-    firsts: FirstSightings | None = field(default=None, compare=False)
-
-    @classmethod
-    def none(cls) -> ModuleTerms:
-        return cls(frozenset(), frozenset(), frozenset(), frozenset())
-
-    @classmethod
-    def of(cls, matches: Sequence[Classified]) -> ModuleTerms:
-        # one key object per term: the sets and `firsts` share it, in memory and in a pickle
-        by_term: dict[int, str] = {}
-        keys = [by_term.get(id(m[3])) or by_term.setdefault(id(m[3]), m[3].key) for m in matches]
-        return cls(
-            frozenset(keys),
-            frozenset(key for key, m in zip(keys, matches, strict=True) if m[4]),
-            frozenset(key for key, m in zip(keys, matches, strict=True) if m[5]),
-            frozenset(key for key, m in zip(keys, matches, strict=True) if not m[6]),
-            first_sightings(matches, keys),
-        )
-
-
-def first_sightings(matches: Sequence[Classified], keys: Sequence[str]) -> FirstSightings:
-    """Per term, its first match of each of `KINDS`, in document order (`keys`: each match's
-    term key)."""
-    found: dict[str, list[int]] = {}  # per term, per kind: start, end, surface code
-    filled: dict[str, int] = {}  # per term, a bit per kind of `KINDS` found already
-    odd: dict[str, int] = {}
-    for (region, start, end, term, defined, heading, link), key in zip(matches, keys, strict=True):
-        kinds = 1 | (0 if link else 2) | (4 if defined else 0) | (8 if heading else 0)
-        done = filled.get(key, 0)
-        if not kinds & ~done:
-            continue  # the common case: a term seen before, nothing new about it
-        filled[key] = done | kinds
-        fields = found.setdefault(key, [-1, 0, 0] * len(KINDS))
-        surface = region.text[start:end]
-        place = term.names.index(surface) if surface in term.names else None
-        if place is None:
-            place = -1 - odd.setdefault(surface, len(odd))
-        sighting = [region.to_source(start), region.to_source(end), place * 2 + defined]
-        for kind in range(len(KINDS)):
-            if kinds & ~done & (1 << kind):
-                fields[kind * _FIELDS : (kind + 1) * _FIELDS] = sighting
-    ordered_keys = sorted(found)
-    packed = array("i")  # a module is at most `MAX_MODULE_BYTES`: offsets fit in 31 bits
-    for key in ordered_keys:
-        packed.extend(found[key])
-    return FirstSightings(tuple(ordered_keys), packed, tuple(odd))
-
-
-def classified_matches(matcher: TermMatcher, view: DocumentView) -> list[Classified]:
-    """Every prose match of a view, classified (see `Classified`)."""
-    title = _title_line(view)
-    return [
-        _classified(region, start, end, term, title)
-        for region in view.regions
-        for start, end, term in prose_matches(matcher, region)
-    ]
-
-
-def module_terms(matcher: TermMatcher, path: Path, source: str) -> ModuleTerms:
-    """The terms a module's text uses, as the index records them (`WorkspaceIndex.adopt_terms`)."""
-    view = view_module(path, source)
-    if is_large(view):
-        return ModuleTerms.of(first_classified(matcher, view, remember=False))
-    return ModuleTerms.of(classified_matches(matcher, view))
-
-
-def is_large(view: DocumentView) -> bool:
-    """A view whose prose spans the matcher remembers (see `first_classified`)."""
-    return any(remembers_spans(region.text) for region in view.regions)
-
-
-_REMEMBERED = "workspace.first_classified"
-# per span, its first matches of each kind per term: (start, end) from the span's start, the
-# term, written as its introduction, a section about it, a link's text
-_SpanFirsts = tuple[tuple[int, int, Term, bool, bool, bool], ...]
-
-
-class Overtaken(Exception):
-    """A reading of a large module stopped between spans: a newer text of it came (see
-    `WorkspaceIndex._overtaken`); the spans read so far stay remembered."""
-
-
-_CHECK_EVERY = 16  # spans classified between two looks at whether the text is still current
-
-
-def first_classified(
-    matcher: TermMatcher,
-    view: DocumentView,
-    remember: bool = True,
-    overtaken: Callable[[], bool] | None = None,
-) -> list[Classified]:
-    """Per prose span, each term's first match of each kind (of `ModuleTerms.of`: a use, not a
-    link's text, defined, a heading), classified: `ModuleTerms.of` of these is that of every
-    match. Each span's are remembered (`remember`: a text open in the editor, so edited) by the
-    text around it (`span_context_keys`) and the place of the module's title in it, so after an
-    edit only the spans it changed are classified. `overtaken` is asked between spans: when it
-    says so, `Overtaken` is raised (what was classified stays remembered)."""
-    title = _title_line(view)
-    remembered = matcher.remembered(_REMEMBERED)
-    found: list[Classified] = []
-    read = 0
-    for region in view.regions:
-        keys = span_context_keys(region.text, region.prose)
-        for (start, end), (key, low, high) in zip(region.prose, keys, strict=True):
-            at_title = title is not None and title[0] == region.index and low <= title[1] < high
-            key = hash((key, region.kind, title[1] - low if at_title and title else None))
-            firsts = remembered.get(key)
-            if not isinstance(firsts, tuple):
-                read += 1
-                if overtaken is not None and read % _CHECK_EVERY == 0 and overtaken():
-                    raise Overtaken()
-                firsts = _span_firsts(matcher, region, (start, end), title, remember)
-                if remember:
-                    remembered[key] = firsts
-            found += [
-                (region, start + first, start + last, term, defined, heading, link)
-                for first, last, term, defined, heading, link in firsts
-            ]
-    return found
-
-
-def _span_firsts(
-    matcher: TermMatcher,
-    region: Region,
-    span: tuple[int, int],
-    title: tuple[int, int] | None,
-    remember: bool,
-) -> _SpanFirsts:
-    start, end = span
-    filled: dict[int, int] = {}  # by the term's id: its key is computed each time it is read
-    firsts = []
-    for match in matcher.find_all(region.text, start, end, remember):
-        _, _, _, term, defined, heading, link = _classified(
-            region, match.start, match.end, match.term, title
-        )
-        kinds = 1 | (0 if link else 2) | (4 if defined else 0) | (8 if heading else 0)
-        done = filled.get(id(term), 0)
-        if kinds & ~done:
-            filled[id(term)] = done | kinds
-            firsts.append((match.start - start, match.end - start, term, defined, heading, link))
-    return tuple(firsts)
-
-
 _SEARCHED_BOUND = 200_000  # remembered searches before they are forgotten at once
 _UNHEARD = object()  # no stamp taken since the index last heard of the file
-
-
-def file_stamp(path: Path) -> object:
-    """What says a file on disk is unchanged (see `WorkspaceIndex._stamp`)."""
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return stat.st_mtime_ns, stat.st_size
 
 
 @dataclass(slots=True)
@@ -394,71 +91,6 @@ class _CachedModule:
     by_term: dict[str, list[Classified]] = field(default_factory=dict)  # before `matches`
     by_key: dict[str, list[Classified]] | None = None  # `matches` by term key, once asked for
     firsts: FirstSightings | None = None  # of a large open text, once asked for (`first_sighting`)
-
-
-def markdown_header(source: str) -> tuple[dict, str | None]:
-    """A Markdown module's front matter and first `# heading`, read without parsing the rest."""
-    span = front_matter_span(source)
-    front_matter = load_front_matter(source[span[0] : span[1]]) if span else {}
-    body = span[2] if span else 0
-    heading = _HEADING.search(source, body, body + HEADING_SEARCH_CHARS)
-    return front_matter, heading.group(1) if heading else None
-
-
-def _nbformat4_cells(source: str) -> list[tuple[str, str]] | None:
-    """(cell type, source) of a plain nbformat 4 notebook's cells; None for anything else."""
-    try:
-        notebook = json.loads(source)
-    except ValueError:
-        return None
-    if not isinstance(notebook, dict) or notebook.get("nbformat") != 4:
-        return None
-    cells = notebook.get("cells")
-    if not isinstance(cells, list):
-        return None
-    found = []
-    for cell in cells:
-        text = cell.get("source", "") if isinstance(cell, dict) else None
-        if isinstance(text, list) and all(isinstance(line, str) for line in text):
-            text = "".join(text)
-        if not isinstance(text, str):
-            return None
-        found.append((str(cell.get("cell_type")), text))
-    return found
-
-
-def notebook_header(source: str) -> tuple[dict, str | None] | None:
-    """A notebook's front matter (its first cell's, when Markdown or raw) and first `# heading`
-    of a Markdown cell, read without finding the prose of every cell (what `heading_of` and the
-    notebook view give); None when it is not plain nbformat 4."""
-    cells = _nbformat4_cells(source)
-    if cells is None:
-        return None
-    front_matter: dict = {}
-    if cells and cells[0][0] in ("markdown", "raw"):
-        front_matter = front_matter_of(cells[0][1])
-    for kind, text in cells:
-        heading = _HEADING.search(text) if kind == "markdown" else None
-        if heading:
-            return front_matter, heading.group(1)
-    return front_matter, None
-
-
-def notebook_text(source: str) -> str | None:
-    """Every cell's text of a plain nbformat 4 notebook, decoded (for a quick search: a
-    superset of its prose)."""
-    cells = _nbformat4_cells(source)
-    return None if cells is None else "\n".join(text for _kind, text in cells)
-
-
-def prose_matches(matcher: TermMatcher, region: Region) -> Iterable[tuple[int, int, Term]]:
-    for start, end in region.prose:
-        for match in matcher.find_all(region.text, start, end):
-            yield match.start, match.end, match.term
-
-
-def view_module(path: Path, source: str) -> DocumentView:
-    return view_document(str(path), source, _LANGUAGE_IDS.get(path.suffix))
 
 
 @dataclass
@@ -1162,7 +794,7 @@ class WorkspaceIndex:
         """One term's matches in a view, found where its names occur and confirmed by the
         matcher: what matching the whole module would give for it, at a fraction of the cost."""
         assert self.matcher is not None
-        title = _title_line(view)
+        title = title_line(view)
         pattern = self._pattern(term)
         for region in view.regions:
             seen = -1
@@ -1174,7 +806,7 @@ class WorkspaceIndex:
                     if match.start < start or match.end > end:
                         continue
                     seen = match.start
-                    yield _classified(region, match.start, match.end, term, title)
+                    yield classify_match(region, match.start, match.end, term, title)
 
     def may_introduce(self, module: ModuleFile, term: Term, kind: str) -> bool:
         """Whether a module has an occurrence of the term of a kind (`defined`: written with
@@ -1254,30 +886,6 @@ class WorkspaceIndex:
                 if found is not None:
                     return found
         return None
-
-
-def _classified(
-    region: Region, start: int, end: int, term: Term, title: tuple[int, int] | None
-) -> Classified:
-    """A match with what it is: (…, written as its introduction, a section about it, a link's
-    text or the description of a linked lesson: a reference to where it is taught)."""
-    text = region.text
-    link = link_text(text, start, end)
-    is_title = (region.index, text.rfind("\n", 0, start) + 1) == title
-    heading = region.kind == "markdown" and opens_heading(text, start, end, is_title)
-    defined = link != "part" and defines(text, start, end, term)
-    reference = link is not None or describes_linked_lesson(text, start)
-    return region, start, end, term, defined, heading, reference
-
-
-def _title_line(view: DocumentView) -> tuple[int, int] | None:
-    """(region index, line offset) of a module's title: its first Markdown heading."""
-    for region in view.regions:
-        if region.kind == "markdown":
-            line = first_heading_line(region.text)
-            if line is not None:
-                return region.index, line
-    return None
 
 
 def _is_kind(occurrence: Occurrence, kind: str) -> bool:

@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from glossary_lsp.course.introduction import find_introduction
+from glossary_lsp.course.modules import Course
 from glossary_lsp.course.structure import CourseStructure
 from glossary_lsp.course.toc import MAX_TOC_BYTES, TocProblem
-from glossary_lsp.course.workspace import Course, WorkspaceIndex
+from glossary_lsp.course.workspace import WorkspaceIndex
 from glossary_lsp.features.base import GlossaryVersion
 from glossary_lsp.features.definition import ReadText, read_from_disk, term_value_span
 from glossary_lsp.features.diagnostics import Finding, terms_defined_in

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from glossary_lsp.course.introduction import Introduction, find_introduction
-from glossary_lsp.course.workspace import Occurrence, WorkspaceIndex
+from glossary_lsp.course.modules import Occurrence
+from glossary_lsp.course.workspace import WorkspaceIndex
 from glossary_lsp.features.base import GlossaryVersion, term_at
 from glossary_lsp.glossary.model import Term
 from glossary_lsp.text.positions import LineIndex

@@ -19,7 +19,8 @@ from typing import Any
 from urllib.parse import quote
 
 from glossary_lsp.course.identity import glossary_module_of
-from glossary_lsp.course.workspace import ModuleFile, WorkspaceIndex
+from glossary_lsp.course.modules import ModuleFile
+from glossary_lsp.course.workspace import WorkspaceIndex
 from glossary_lsp.features.base import GlossaryVersion
 from glossary_lsp.features.definition import first_introduction
 from glossary_lsp.glossary.model import Term, fold

@@ -37,7 +37,8 @@ import re
 from dataclasses import dataclass, field
 
 from glossary_lsp.course.identity import glossary_module_of
-from glossary_lsp.course.workspace import ModuleFile, WorkspaceIndex
+from glossary_lsp.course.modules import ModuleFile
+from glossary_lsp.course.workspace import WorkspaceIndex
 from glossary_lsp.features.base import GlossaryVersion
 from glossary_lsp.features.code_actions import term_entry_lines
 from glossary_lsp.features.diagnostics import (

@@ -13,7 +13,8 @@ from glossary_lsp.course.introduction import (
     remember,
     remembered,
 )
-from glossary_lsp.course.workspace import Course, WorkspaceIndex
+from glossary_lsp.course.modules import Course
+from glossary_lsp.course.workspace import WorkspaceIndex
 from glossary_lsp.features.base import GlossaryVersion, term_at
 from glossary_lsp.glossary.model import Glossary, Term
 from glossary_lsp.text.views import DocumentView

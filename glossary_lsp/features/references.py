@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from glossary_lsp.course.workspace import MODULE_SUFFIXES, Occurrence, WorkspaceIndex
+from glossary_lsp.course.modules import Occurrence
+from glossary_lsp.course.workspace import MODULE_SUFFIXES, WorkspaceIndex
 from glossary_lsp.features.base import GlossaryVersion, term_at
 from glossary_lsp.features.code_actions import yaml_scalar
 from glossary_lsp.features.definition import (

@@ -16,7 +16,8 @@ import threading
 from collections.abc import Collection, Iterable
 from pathlib import Path
 
-from glossary_lsp.course.workspace import ModuleFile, WorkspaceIndex
+from glossary_lsp.course.modules import ModuleFile
+from glossary_lsp.course.workspace import WorkspaceIndex
 from glossary_lsp.features.base import GlossaryVersion
 from glossary_lsp.features.diagnostics import CourseDiagnostics, Finding, RuleSettings
 from glossary_lsp.features.diagnostics.analysis import ModuleAnalysis, TermUse

@@ -14,7 +14,7 @@ from typing import Any
 
 from lsprotocol import types
 
-from glossary_lsp.course.workspace import Occurrence
+from glossary_lsp.course.modules import Occurrence
 from glossary_lsp.features import code_actions, references
 from glossary_lsp.features.completion import CompletionEntry, CompletionResult
 from glossary_lsp.features.definition import Target

@@ -15,6 +15,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from glossary_lsp.course.modules import ModuleFile
 from glossary_lsp.course.pool import (
     CHUNK,
     CoursePool,
@@ -24,7 +25,7 @@ from glossary_lsp.course.pool import (
     matcher_of,
     shared,
 )
-from glossary_lsp.course.workspace import STALE_TERMS_TRUSTED_FROM, ModuleFile, WorkspaceIndex
+from glossary_lsp.course.workspace import STALE_TERMS_TRUSTED_FROM, WorkspaceIndex
 from glossary_lsp.features.base import GlossaryVersion
 from glossary_lsp.features.diagnostics import (
     GLOSSARY_SCHEMA,

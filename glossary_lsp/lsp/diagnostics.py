@@ -21,8 +21,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
+from glossary_lsp.course.module_terms import ModuleTerms
 from glossary_lsp.course.pool import chunks
-from glossary_lsp.course.workspace import ModuleTerms
 from glossary_lsp.features.course import module_name_findings, toc_findings
 from glossary_lsp.features.diagnostics import (
     CourseFacts,

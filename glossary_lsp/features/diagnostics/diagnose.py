@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from glossary_lsp.course.workspace import ModuleFile
+from glossary_lsp.course.modules import ModuleFile
 from glossary_lsp.features.base import GlossaryVersion
 from glossary_lsp.features.diagnostics.analysis import ModuleAnalysis
 from glossary_lsp.features.diagnostics.bounding import capped, one_per_place

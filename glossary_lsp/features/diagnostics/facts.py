@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Protocol
 
 from glossary_lsp.course.introduction import DEFINED, GLOSSARY, find_introduction
-from glossary_lsp.course.workspace import Course, ModuleFile, WorkspaceIndex
+from glossary_lsp.course.modules import Course, ModuleFile
+from glossary_lsp.course.workspace import WorkspaceIndex
 from glossary_lsp.features.base import GlossaryVersion
 from glossary_lsp.features.diagnostics.analysis import ModuleAnalysis, TermUse
 from glossary_lsp.features.diagnostics.expansion import is_acronym_like

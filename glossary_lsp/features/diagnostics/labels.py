@@ -6,7 +6,8 @@ import re
 from pathlib import Path
 
 from glossary_lsp.course.identity import glossary_module_of
-from glossary_lsp.course.workspace import ModuleFile, WorkspaceIndex
+from glossary_lsp.course.modules import ModuleFile
+from glossary_lsp.course.workspace import WorkspaceIndex
 from glossary_lsp.features.base import GlossaryVersion
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from glossary_lsp.course.workspace import ModuleFile
+from glossary_lsp.course.modules import ModuleFile
 from glossary_lsp.features.base import GlossaryVersion
 from glossary_lsp.features.definition import Target
 from glossary_lsp.features.diagnostics.analysis import ModuleAnalysis
