@@ -28,6 +28,13 @@ timed, with the interpreter's switch interval (`sys.setswitchinterval`: how long
 wants the interpreter lock waits before it asks the holder to drop it) at each of `--switch`
 milliseconds; `time.sleep(0)` slices are the `thread+sleep0` idea at the rules' level. The
 analyses done per second say what a shorter interval costs the analysis.
+
+`--big` measures a large open document instead (issue 17's bad input: 1 MB, every word one of
+10,000 acronyms): what the server's threads do once it is opened or edited, its own analysis
+(`CourseDiagnostics.document`) and the index's terms of it (`WorkspaceIndex.update`), either on
+two threads at once or one after the other on one thread, at each of the collector's
+thresholds in `--collector` (`gen0,gen1,gen2`: the young generations' sizes bound how long one
+collection holds the interpreter lock). The longest pauses of the collector are printed too.
 """
 
 from __future__ import annotations
@@ -45,7 +52,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synthetic_course import build_course  # noqa: E402
+from synthetic_course import WORK_DIR, build_course  # noqa: E402
 
 from glossary_lsp.course.workspace import WorkspaceIndex  # noqa: E402
 from glossary_lsp.features.base import GlossaryVersion  # noqa: E402
@@ -232,6 +239,96 @@ class Harness:
         return sum(len(result) for result in results)
 
 
+class BigDocument:
+    """The 1 MB module whose every word is a term, opened and analysed as the server does."""
+
+    def __init__(self) -> None:
+        from bad_input import acronym_text, two_letter_glossary
+
+        text, names = two_letter_glossary(10_000)
+        root = WORK_DIR / "background-big" / "course"
+        root.mkdir(parents=True, exist_ok=True)
+        (root / "glossary.yaml").write_text(text, encoding="utf-8")
+        (root / "01-intro.md").write_text(f"# Intro\n\nWe start with {names[0]}.\n")
+        self.path = root / "02-every-word.md"
+        self.source = acronym_text(names, "Every word a term", 250_000)
+        self.path.write_text(self.source, encoding="utf-8")
+        self.version = GlossaryVersion.build(load_glossary_file(root / "glossary.yaml"))
+        self.root = root
+        self.opened = 0
+        self.index = WorkspaceIndex([root], matcher=self.version.matcher)
+        self.index.scan()  # the course indexed before the document is opened
+
+    def work(self, together: bool) -> None:
+        """One opening: the own analysis and the index's terms, on two threads or one."""
+        self.opened += 1
+        text = self.source + f"\nOpened {self.opened} times.\n"
+        index = self.index
+
+        def analyse() -> None:
+            view = view_document(str(self.path), text)
+            rules = RuleSettings.from_settings()
+            CourseDiagnostics().document(self.version, index, self.path, view, rules)
+
+        def terms() -> None:
+            index.update(self.path, text)
+
+        if not together:
+            analyse()
+            terms()
+            return
+        threads = [threading.Thread(target=step) for step in (analyse, terms)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+
+def big_document(args: argparse.Namespace) -> None:
+    import gc
+
+    big = BigDocument()
+    print(f"{big.path.name}: {len(big.source) / 1e6:.1f} MB; round trips in ms")
+    pauses: list[tuple[float, int]] = []
+    started: list[float] = []
+
+    def timed(phase: str, info: dict) -> None:
+        if phase == "start":
+            started.append(time.perf_counter())
+        elif started:
+            pauses.append((time.perf_counter() - started.pop(), info["generation"]))
+
+    harness = Harness.__new__(Harness)
+    harness.requests, harness.paths = 0, []
+    harness.last_count = 0
+    harness.hover = lambda number: None  # type: ignore[method-assign]
+    before = gc.get_threshold()
+    sys.setswitchinterval(0.001)  # the server's while its threads work
+    for thresholds in args.collector:
+        gc.set_threshold(*(int(part) for part in thresholds.split(",")))
+        for together in (True, False):
+            pauses.clear()
+            gc.callbacks.append(timed)
+
+            async def measured(together: bool = together) -> int:
+                loop = asyncio.get_running_loop()
+                await loop.run_in_executor(None, big.work, together)
+                return 0
+
+            harness.index = lambda mode, m=measured: m()  # type: ignore[method-assign]
+            times, seconds = asyncio.run(harness.run("edit"))
+            gc.callbacks.remove(timed)
+            longest = sorted(pauses)[-3:]
+            label = f"{thresholds} {'2 threads' if together else '1 thread'}"
+            summary(label, times, seconds)
+            print(
+                f"  {'':<20} {len(pauses)} collections, "
+                f"{sum(pause for pause, _ in pauses) * 1e3:.0f} ms; longest "
+                + ", ".join(f"{pause * 1e3:.1f} ms (gen {gen})" for pause, gen in reversed(longest))
+            )
+    gc.set_threshold(*before)
+
+
 def summary(label: str, times: list[float], index_seconds: float) -> None:
     ordered = sorted(times)
     p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
@@ -259,7 +356,14 @@ def main() -> None:
     )
     parser.add_argument("--edit", action="store_true", help="the work after an edit instead")
     parser.add_argument("--switch", nargs="+", type=float, default=[5.0, 1.0, 0.5])
+    parser.add_argument("--big", action="store_true", help="a large open document instead")
+    parser.add_argument(
+        "--collector", nargs="+", default=["100000,50,1000", "3000,5,1000"], help="with --big"
+    )
     args = parser.parse_args()
+    if args.big:
+        big_document(args)
+        return
     harness = Harness(args.modules, args.requests)
     print(f"{len(harness.paths)} modules, {harness.course.megabytes:.1f} MB; round trips in ms")
     if args.edit:

@@ -80,6 +80,28 @@ class SessionExecutor(ThreadPoolExecutor):
         return super().submit(_THREADS_AT_WORK.run, fn, *args, **kwargs)
 
 
+class EditorTexts:
+    """The index's `open_source`: the editor's text of a file, and a generation number that
+    changes with the open documents (see `course.introduction.EditorTexts`)."""
+
+    def __init__(self, documents: OpenDocuments) -> None:
+        self._documents = documents
+        self._seen: DocumentsSnapshot | None = None  # held: no other snapshot gets its id
+        self._generation = 0
+
+    def __call__(self, path: Path) -> str | None:
+        return self._documents.current().source_of(path)
+
+    def generation(self) -> int:
+        # each open, edit and close replaces the documents' snapshot whole; two threads asking
+        # at once may both count a new one, which only makes an answer be found again
+        now = self._documents.current()
+        if now is not self._seen:
+            self._seen = now
+            self._generation += 1
+        return self._generation
+
+
 @dataclass(frozen=True)
 class GlossaryFile:
     """A glossary file as its text is now (open or on disk): its terms located in that text.
@@ -264,7 +286,7 @@ class Session:
             include=self.settings.modules_include,
             exclude=self.settings.modules_exclude,
             matcher=self.glossary.matcher,
-            open_source=lambda path: self.documents.current().source_of(path),
+            open_source=EditorTexts(self.documents),
             toc=self.settings.course_toc,
             language=self.settings.course_language,
         )
