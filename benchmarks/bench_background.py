@@ -31,10 +31,13 @@ analyses done per second say what a shorter interval costs the analysis.
 
 `--big` measures a large open document instead (issue 17's bad input: 1 MB, every word one of
 10,000 acronyms): what the server's threads do once it is opened or edited, its own analysis
-(`CourseDiagnostics.document`) and the index's terms of it (`WorkspaceIndex.update`), either on
-two threads at once or one after the other on one thread, at each of the collector's
-thresholds in `--collector` (`gen0,gen1,gen2`: the young generations' sizes bound how long one
-collection holds the interpreter lock). The longest pauses of the collector are printed too.
+(`CourseDiagnostics.document`) and the index's terms of it (`WorkspaceIndex.update`), on two
+threads at once or one after the other (`--threads 2 1`), at each switch interval of `--switch`
+(default 1, 0.5, 0.25 ms) and each of the collector's thresholds in `--collector`
+(`gen0,gen1,gen2`: the young generations' sizes bound how long one collection holds the
+interpreter lock). Each request is read in `--hops` executor round trips (3: pygls reads a
+message's header line, blank line and body on its reader thread), each of which waits for the
+interpreter lock. The collector's longest pauses are printed too.
 """
 
 from __future__ import annotations
@@ -67,12 +70,13 @@ CLIENT = textwrap.dedent(
     import os, sys, time
     interval = float(sys.argv[1])
     to_server, from_server = int(sys.argv[2]), int(sys.argv[3])
+    request = b"?" * (int(sys.argv[4]) if len(sys.argv) > 4 else 1)
     reader = os.fdopen(from_server, "rb", buffering=0)
     times = []
     while True:
         started = time.perf_counter()
         try:
-            os.write(to_server, b"?")
+            os.write(to_server, request)
         except BrokenPipeError:
             break
         if not reader.read(1):
@@ -285,48 +289,92 @@ class BigDocument:
 
 
 def big_document(args: argparse.Namespace) -> None:
+    """Round trips while the large document is opened again and again, for each switch
+    interval, collector thresholds and number of threads."""
     import gc
 
     big = BigDocument()
-    print(f"{big.path.name}: {len(big.source) / 1e6:.1f} MB; round trips in ms")
-    pauses: list[tuple[float, int]] = []
-    started: list[float] = []
+    print(
+        f"{big.path.name}: {len(big.source) / 1e6:.1f} MB; round trips in ms, each request read"
+        f" in {args.hops} executor hops (pygls reads a message's header, blank line and body so)"
+    )
+    before, interval = gc.get_threshold(), sys.getswitchinterval()
+    for milliseconds in args.switch:
+        for thresholds in args.collector:
+            for threads in args.threads:
+                sys.setswitchinterval(milliseconds / 1e3)
+                gc.set_threshold(*(int(part) for part in thresholds.split(",")))
+                pauses: list[tuple[float, int]] = []
+                times, seconds = asyncio.run(big_round_trips(big, threads == 2, args.hops, pauses))
+                label = f"switch {milliseconds:g} ms, {thresholds}, {threads} thread(s)"
+                summary(label, times, seconds)
+                longest = sorted(pauses)[-3:]
+                print(
+                    f"  {'':<20} {len(pauses)} collections, "
+                    f"{sum(pause for pause, _ in pauses) * 1e3:.0f} ms; longest "
+                    + ", ".join(f"{p * 1e3:.1f} ms (gen {g})" for p, g in reversed(longest))
+                )
+    gc.set_threshold(*before)
+    sys.setswitchinterval(interval)
+
+
+async def big_round_trips(
+    big: BigDocument, together: bool, hops: int, pauses: list[tuple[float, int]]
+) -> tuple[list[float], float]:
+    """The client's round trips while `big.work` runs, and how long it ran; the collector's
+    pauses meanwhile into `pauses`."""
+    import gc
+    from concurrent.futures import ThreadPoolExecutor
+
+    loop = asyncio.get_running_loop()
+    to_server_read, to_server_write = os.pipe()
+    from_server_read, from_server_write = os.pipe()
+    client = subprocess.Popen(
+        [sys.executable, "-c", CLIENT, "0.01", str(to_server_write), str(from_server_read)]
+        + [str(hops)],
+        pass_fds=(to_server_write, from_server_read),
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    os.close(to_server_write)
+    os.close(from_server_read)
+    reader = ThreadPoolExecutor(1)  # as pygls' stdin reader
+    collecting: list[float] = []
 
     def timed(phase: str, info: dict) -> None:
         if phase == "start":
-            started.append(time.perf_counter())
-        elif started:
-            pauses.append((time.perf_counter() - started.pop(), info["generation"]))
+            collecting.append(time.perf_counter())
+        elif collecting:
+            pauses.append((time.perf_counter() - collecting.pop(), info["generation"]))
 
-    harness = Harness.__new__(Harness)
-    harness.requests, harness.paths = 0, []
-    harness.last_count = 0
-    harness.hover = lambda number: None  # type: ignore[method-assign]
-    before = gc.get_threshold()
-    sys.setswitchinterval(0.001)  # the server's while its threads work
-    for thresholds in args.collector:
-        gc.set_threshold(*(int(part) for part in thresholds.split(",")))
-        for together in (True, False):
-            pauses.clear()
-            gc.callbacks.append(timed)
+    async def serve() -> None:
+        while True:
+            for _ in range(hops):
+                if not await loop.run_in_executor(reader, os.read, to_server_read, 1):
+                    return
+            try:
+                os.write(from_server_write, b"!")
+            except OSError:  # closed: the measurement is over
+                return
 
-            async def measured(together: bool = together) -> int:
-                loop = asyncio.get_running_loop()
-                await loop.run_in_executor(None, big.work, together)
-                return 0
-
-            harness.index = lambda mode, m=measured: m()  # type: ignore[method-assign]
-            times, seconds = asyncio.run(harness.run("edit"))
-            gc.callbacks.remove(timed)
-            longest = sorted(pauses)[-3:]
-            label = f"{thresholds} {'2 threads' if together else '1 thread'}"
-            summary(label, times, seconds)
-            print(
-                f"  {'':<20} {len(pauses)} collections, "
-                f"{sum(pause for pause, _ in pauses) * 1e3:.0f} ms; longest "
-                + ", ".join(f"{pause * 1e3:.1f} ms (gen {gen})" for pause, gen in reversed(longest))
-            )
-    gc.set_threshold(*before)
+    serving = asyncio.ensure_future(serve())
+    await asyncio.sleep(0.3)  # the client is up and answered
+    gc.callbacks.append(timed)
+    started = time.perf_counter()
+    await loop.run_in_executor(None, big.work, together)
+    finished = time.perf_counter()
+    gc.callbacks.remove(timed)
+    os.close(from_server_write)
+    output = await loop.run_in_executor(None, client.communicate)
+    await serving
+    os.close(to_server_read)
+    reader.shutdown()
+    times = []
+    for pair in output[0].split():
+        sent, took = map(float, pair.split(":"))
+        if started <= sent <= finished:
+            times.append(took * 1e3)
+    return times, finished - started
 
 
 def summary(label: str, times: list[float], index_seconds: float) -> None:
@@ -360,8 +408,12 @@ def main() -> None:
     parser.add_argument(
         "--collector", nargs="+", default=["100000,50,1000", "3000,5,1000"], help="with --big"
     )
+    parser.add_argument("--threads", nargs="+", type=int, default=[2], help="with --big: 1, 2")
+    parser.add_argument("--hops", type=int, default=3, help="with --big: reads per request")
     args = parser.parse_args()
     if args.big:
+        if args.switch == parser.get_default("switch"):
+            args.switch = [1.0, 0.5, 0.25]
         big_document(args)
         return
     harness = Harness(args.modules, args.requests)

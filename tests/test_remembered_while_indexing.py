@@ -157,11 +157,15 @@ def test_the_sessions_open_source_counts_each_open_edit_and_close(tmp_path: Path
     uri = path.as_uri()
     seen = [texts.generation()]
     assert texts.generation() == seen[-1]  # nothing changed
-    documents.open_text(types.TextDocumentItem(uri=uri, language_id="markdown", version=1, text="# A\n"))
+    documents.open_text(
+        types.TextDocumentItem(uri=uri, language_id="markdown", version=1, text="# A\n")
+    )
     seen.append(texts.generation())
     assert texts(path) == "# A\n"
     change = types.TextDocumentContentChangeWholeDocument(text="# B\n")
-    documents.change_text(types.VersionedTextDocumentIdentifier(version=2, uri=uri), [change], "utf-16")
+    documents.change_text(
+        types.VersionedTextDocumentIdentifier(version=2, uri=uri), [change], "utf-16"
+    )
     seen.append(texts.generation())
     documents.close_text(uri)
     seen.append(texts.generation())

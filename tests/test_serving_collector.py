@@ -37,4 +37,3 @@ def test_initialize_sets_the_serving_thresholds() -> None:
     lifecycle.initialize(ls, params)  # type: ignore[arg-type]
     assert gc.get_threshold() == SERVING_COLLECTOR_THRESHOLDS
     assert gc.isenabled()
-

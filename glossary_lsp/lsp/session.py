@@ -47,11 +47,11 @@ IDLE_SWITCH_INTERVAL = sys.getswitchinterval()  # the interpreter's own (5 ms), 
 # The collector while the server answers requests. A collection holds the interpreter lock for
 # as long as it walks its generation, so the young generations' sizes bound the pause a request
 # can wait behind: at the CLI's (100,000, 50, 1,000), built for a glossary's burst of objects, a
-# 1 MB module's analysis paused 25-60 ms per young collection; at these, 9-13 ms at most, the
-# collector's total time the same (`benchmarks/bench_background.py --big`, and the 10,000-term
-# glossary loads no slower). A full collection still comes after 1,000 of the second generation
-# once long-lived objects grew by a quarter (CPython's rule): memory held by cycles stays
-# bounded; nothing is frozen.
+# 1 MB module's analysis (every word a term) paused for up to 25-28 ms of CPU per collection; at
+# these, 5-8 ms, for 40-80 ms more collecting in all (of 1.3-2 s), and the 10,000-term glossary
+# loads no slower. A full collection still comes after 1,000 of the second generation once
+# long-lived objects grew by a quarter (CPython's rule): memory held by cycles stays bounded;
+# nothing is frozen.
 SERVING_COLLECTOR_THRESHOLDS = (3_000, 5, 1_000)
 
 
