@@ -296,17 +296,19 @@ def big_document(args: argparse.Namespace) -> None:
     big = BigDocument()
     print(
         f"{big.path.name}: {len(big.source) / 1e6:.1f} MB; round trips in ms, each request read"
-        f" in {args.hops} executor hops (pygls reads a message's header, blank line and body so)"
+        " in `hops` executor round trips (pygls reads a message's header, blank line and body so)"
     )
     before, interval = gc.get_threshold(), sys.getswitchinterval()
     for milliseconds in args.switch:
         for thresholds in args.collector:
-            for threads in args.threads:
+            for threads, hops in [(t, h) for t in args.threads for h in args.hops]:
                 sys.setswitchinterval(milliseconds / 1e3)
                 gc.set_threshold(*(int(part) for part in thresholds.split(",")))
                 pauses: list[tuple[float, int]] = []
-                times, seconds = asyncio.run(big_round_trips(big, threads == 2, args.hops, pauses))
-                label = f"switch {milliseconds:g} ms, {thresholds}, {threads} thread(s)"
+                times, seconds = asyncio.run(big_round_trips(big, threads == 2, hops, pauses))
+                label = (
+                    f"switch {milliseconds:g} ms, {thresholds}, {threads} thread(s), {hops} hops"
+                )
                 summary(label, times, seconds)
                 longest = sorted(pauses)[-3:]
                 print(
@@ -331,7 +333,7 @@ async def big_round_trips(
     from_server_read, from_server_write = os.pipe()
     client = subprocess.Popen(
         [sys.executable, "-c", CLIENT, "0.01", str(to_server_write), str(from_server_read)]
-        + [str(hops)],
+        + [str(max(hops, 1))],
         pass_fds=(to_server_write, from_server_read),
         stdout=subprocess.PIPE,
         text=True,
@@ -348,9 +350,18 @@ async def big_round_trips(
             pauses.append((time.perf_counter() - collecting.pop(), info["generation"]))
 
     async def serve() -> None:
+        if hops == 0:  # read by the event loop itself, as `loop.connect_read_pipe` reads
+            readable: asyncio.Queue[bytes] = asyncio.Queue()
+            loop.add_reader(to_server_read, lambda: readable.put_nowait(os.read(to_server_read, 1)))
         while True:
-            for _ in range(hops):
-                if not await loop.run_in_executor(reader, os.read, to_server_read, 1):
+            for _ in range(max(hops, 1)):
+                if hops == 0:
+                    got = await readable.get()
+                else:
+                    got = await loop.run_in_executor(reader, os.read, to_server_read, 1)
+                if not got:
+                    if hops == 0:
+                        loop.remove_reader(to_server_read)
                     return
             try:
                 os.write(from_server_write, b"!")
@@ -409,7 +420,9 @@ def main() -> None:
         "--collector", nargs="+", default=["100000,50,1000", "3000,5,1000"], help="with --big"
     )
     parser.add_argument("--threads", nargs="+", type=int, default=[2], help="with --big: 1, 2")
-    parser.add_argument("--hops", type=int, default=3, help="with --big: reads per request")
+    parser.add_argument(
+        "--hops", nargs="+", type=int, default=[3], help="with --big: reader thread hops (0: none)"
+    )
     args = parser.parse_args()
     if args.big:
         if args.switch == parser.get_default("switch"):
