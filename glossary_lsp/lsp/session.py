@@ -102,18 +102,19 @@ class EditorTexts:
         self._documents = documents
         self._seen: DocumentsSnapshot | None = None  # held: no other snapshot gets its id
         self._generation = 0
+        self._lock = threading.Lock()  # asked from the event loop and the analyses' threads
 
     def __call__(self, path: Path) -> str | None:
         return self._documents.current().source_of(path)
 
     def generation(self) -> int:
-        # each open, edit and close replaces the documents' snapshot whole; two threads asking
-        # at once may both count a new one, which only makes an answer be found again
-        now = self._documents.current()
-        if now is not self._seen:
-            self._seen = now
-            self._generation += 1
-        return self._generation
+        # each open, edit and close replaces the documents' snapshot whole
+        with self._lock:
+            now = self._documents.current()
+            if now is not self._seen:
+                self._seen = now
+                self._generation += 1
+            return self._generation
 
 
 @dataclass(frozen=True)
