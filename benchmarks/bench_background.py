@@ -28,6 +28,16 @@ timed, with the interpreter's switch interval (`sys.setswitchinterval`: how long
 wants the interpreter lock waits before it asks the holder to drop it) at each of `--switch`
 milliseconds; `time.sleep(0)` slices are the `thread+sleep0` idea at the rules' level. The
 analyses done per second say what a shorter interval costs the analysis.
+
+`--big` measures a large open document instead (issue 17's bad input: 1 MB, every word one of
+10,000 acronyms): what the server's threads do once it is opened or edited, its own analysis
+(`CourseDiagnostics.document`) and the index's terms of it (`WorkspaceIndex.update`), on two
+threads at once or one after the other (`--threads 2 1`), at each switch interval of `--switch`
+(default 1, 0.5, 0.25 ms) and each of the collector's thresholds in `--collector`
+(`gen0,gen1,gen2`: the young generations' sizes bound how long one collection holds the
+interpreter lock). Each request is read in `--hops` executor round trips (3: pygls reads a
+message's header line, blank line and body on its reader thread), each of which waits for the
+interpreter lock. The collector's longest pauses are printed too.
 """
 
 from __future__ import annotations
@@ -45,7 +55,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synthetic_course import build_course  # noqa: E402
+from synthetic_course import WORK_DIR, build_course  # noqa: E402
 
 from glossary_lsp.course.workspace import WorkspaceIndex  # noqa: E402
 from glossary_lsp.features.base import GlossaryVersion  # noqa: E402
@@ -60,12 +70,13 @@ CLIENT = textwrap.dedent(
     import os, sys, time
     interval = float(sys.argv[1])
     to_server, from_server = int(sys.argv[2]), int(sys.argv[3])
+    request = b"?" * (int(sys.argv[4]) if len(sys.argv) > 4 else 1)
     reader = os.fdopen(from_server, "rb", buffering=0)
     times = []
     while True:
         started = time.perf_counter()
         try:
-            os.write(to_server, b"?")
+            os.write(to_server, request)
         except BrokenPipeError:
             break
         if not reader.read(1):
@@ -232,6 +243,151 @@ class Harness:
         return sum(len(result) for result in results)
 
 
+class BigDocument:
+    """The 1 MB module whose every word is a term, opened and analysed as the server does."""
+
+    def __init__(self) -> None:
+        from bad_input import acronym_text, two_letter_glossary
+
+        text, names = two_letter_glossary(10_000)
+        root = WORK_DIR / "background-big" / "course"
+        root.mkdir(parents=True, exist_ok=True)
+        (root / "glossary.yaml").write_text(text, encoding="utf-8")
+        (root / "01-intro.md").write_text(f"# Intro\n\nWe start with {names[0]}.\n")
+        self.path = root / "02-every-word.md"
+        self.source = acronym_text(names, "Every word a term", 250_000)
+        self.path.write_text(self.source, encoding="utf-8")
+        self.version = GlossaryVersion.build(load_glossary_file(root / "glossary.yaml"))
+        self.root = root
+        self.opened = 0
+        self.index = WorkspaceIndex([root], matcher=self.version.matcher)
+        self.index.scan()  # the course indexed before the document is opened
+
+    def work(self, together: bool) -> None:
+        """One opening: the own analysis and the index's terms, on two threads or one."""
+        self.opened += 1
+        text = self.source + f"\nOpened {self.opened} times.\n"
+        index = self.index
+
+        def analyse() -> None:
+            view = view_document(str(self.path), text)
+            rules = RuleSettings.from_settings()
+            CourseDiagnostics().document(self.version, index, self.path, view, rules)
+
+        def terms() -> None:
+            index.update(self.path, text)
+
+        if not together:
+            analyse()
+            terms()
+            return
+        threads = [threading.Thread(target=step) for step in (analyse, terms)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+
+def big_document(args: argparse.Namespace) -> None:
+    """Round trips while the large document is opened again and again, for each switch
+    interval, collector thresholds and number of threads."""
+    import gc
+
+    big = BigDocument()
+    print(
+        f"{big.path.name}: {len(big.source) / 1e6:.1f} MB; round trips in ms, each request read"
+        " in `hops` executor round trips (pygls reads a message's header, blank line and body so)"
+    )
+    before, interval = gc.get_threshold(), sys.getswitchinterval()
+    for milliseconds in args.switch:
+        for thresholds in args.collector:
+            for threads, hops in [(t, h) for t in args.threads for h in args.hops]:
+                sys.setswitchinterval(milliseconds / 1e3)
+                gc.set_threshold(*(int(part) for part in thresholds.split(",")))
+                pauses: list[tuple[float, int]] = []
+                times, seconds = asyncio.run(big_round_trips(big, threads == 2, hops, pauses))
+                label = (
+                    f"switch {milliseconds:g} ms, {thresholds}, {threads} thread(s), {hops} hops"
+                )
+                summary(label, times, seconds)
+                longest = sorted(pauses)[-3:]
+                print(
+                    f"  {'':<20} {len(pauses)} collections, "
+                    f"{sum(pause for pause, _ in pauses) * 1e3:.0f} ms; longest "
+                    + ", ".join(f"{p * 1e3:.1f} ms (gen {g})" for p, g in reversed(longest))
+                )
+    gc.set_threshold(*before)
+    sys.setswitchinterval(interval)
+
+
+async def big_round_trips(
+    big: BigDocument, together: bool, hops: int, pauses: list[tuple[float, int]]
+) -> tuple[list[float], float]:
+    """The client's round trips while `big.work` runs, and how long it ran; the collector's
+    pauses meanwhile into `pauses`."""
+    import gc
+    from concurrent.futures import ThreadPoolExecutor
+
+    loop = asyncio.get_running_loop()
+    to_server_read, to_server_write = os.pipe()
+    from_server_read, from_server_write = os.pipe()
+    client = subprocess.Popen(
+        [sys.executable, "-c", CLIENT, "0.01", str(to_server_write), str(from_server_read)]
+        + [str(max(hops, 1))],
+        pass_fds=(to_server_write, from_server_read),
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    os.close(to_server_write)
+    os.close(from_server_read)
+    reader = ThreadPoolExecutor(1)  # as pygls' stdin reader
+    collecting: list[float] = []
+
+    def timed(phase: str, info: dict) -> None:
+        if phase == "start":
+            collecting.append(time.perf_counter())
+        elif collecting:
+            pauses.append((time.perf_counter() - collecting.pop(), info["generation"]))
+
+    async def serve() -> None:
+        if hops == 0:  # read by the event loop itself, as `loop.connect_read_pipe` reads
+            readable: asyncio.Queue[bytes] = asyncio.Queue()
+            loop.add_reader(to_server_read, lambda: readable.put_nowait(os.read(to_server_read, 1)))
+        while True:
+            for _ in range(max(hops, 1)):
+                if hops == 0:
+                    got = await readable.get()
+                else:
+                    got = await loop.run_in_executor(reader, os.read, to_server_read, 1)
+                if not got:
+                    if hops == 0:
+                        loop.remove_reader(to_server_read)
+                    return
+            try:
+                os.write(from_server_write, b"!")
+            except OSError:  # closed: the measurement is over
+                return
+
+    serving = asyncio.ensure_future(serve())
+    await asyncio.sleep(0.3)  # the client is up and answered
+    gc.callbacks.append(timed)
+    started = time.perf_counter()
+    await loop.run_in_executor(None, big.work, together)
+    finished = time.perf_counter()
+    gc.callbacks.remove(timed)
+    os.close(from_server_write)
+    output = await loop.run_in_executor(None, client.communicate)
+    await serving
+    os.close(to_server_read)
+    reader.shutdown()
+    times = []
+    for pair in output[0].split():
+        sent, took = map(float, pair.split(":"))
+        if started <= sent <= finished:
+            times.append(took * 1e3)
+    return times, finished - started
+
+
 def summary(label: str, times: list[float], index_seconds: float) -> None:
     ordered = sorted(times)
     p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
@@ -259,7 +415,20 @@ def main() -> None:
     )
     parser.add_argument("--edit", action="store_true", help="the work after an edit instead")
     parser.add_argument("--switch", nargs="+", type=float, default=[5.0, 1.0, 0.5])
+    parser.add_argument("--big", action="store_true", help="a large open document instead")
+    parser.add_argument(
+        "--collector", nargs="+", default=["100000,50,1000", "3000,5,1000"], help="with --big"
+    )
+    parser.add_argument("--threads", nargs="+", type=int, default=[2], help="with --big: 1, 2")
+    parser.add_argument(
+        "--hops", nargs="+", type=int, default=[3], help="with --big: reader thread hops (0: none)"
+    )
     args = parser.parse_args()
+    if args.big:
+        if args.switch == parser.get_default("switch"):
+            args.switch = [1.0, 0.5, 0.25]
+        big_document(args)
+        return
     harness = Harness(args.modules, args.requests)
     print(f"{len(harness.paths)} modules, {harness.course.megabytes:.1f} MB; round trips in ms")
     if args.edit:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from glossary_lsp.course.module_terms import Sighting
 from glossary_lsp.course.modules import Course, ModuleFile, Occurrence
@@ -75,20 +76,44 @@ def find_introduction(
 
     An answer is remembered until the index changes (`WorkspaceIndex.changes`) or a module
     text it read does (`WorkspaceIndex.text_version`, asked again as each request did before).
+    One that searched modules not indexed yet is remembered only while the editor's texts are
+    all unchanged too (`editor_texts`): until the index has them, each request found it again,
+    a search of every such module (840 of them: 2.4 ms a hover while a course is indexed).
     """
     course = course or index.course()
     key = (term.key, id(course), locate, indexed_only)
     changes = index.changes  # before reading: a change meanwhile leaves this answer unused
+    texts = editor_texts(index)
     store, bound = _STORES[locate is True]
     answer = remembered(index, store).get(key)
-    if isinstance(answer, _Remembered) and answer.valid(index, term, course, changes):
+    if isinstance(answer, _Remembered) and answer.valid(index, term, course, changes, texts):
         return answer.introduction
     read = _Reads()
     found = _find(index, term, course, locate, indexed_only, read)
-    if not read.unindexed and _rememberable(found):
-        answer = _Remembered(changes, index.matcher, term, course, read.versions, found)
+    if (not read.unindexed or texts is not None) and _rememberable(found):
+        searched_with = texts if read.unindexed else None
+        answer = _Remembered(
+            changes, index.matcher, term, course, read.versions, found, searched_with
+        )
         remember(index, store, key, answer, bound)
     return found
+
+
+class EditorTexts(Protocol):
+    """An index's `open_source` that also says when the editor's texts changed."""
+
+    def __call__(self, path: Path) -> str | None: ...
+
+    def generation(self) -> int:
+        """A number that changes whenever any open text does (an open, an edit, a close)."""
+        ...
+
+
+def editor_texts(index: WorkspaceIndex) -> int | None:
+    """The generation of the editor's texts (see `EditorTexts`); None when the index's
+    `open_source` cannot tell."""
+    generation = getattr(index.open_source, "generation", None)
+    return generation() if generation is not None else None
 
 
 # (store, remembered answers before they are forgotten at once): an occurrence (`locate=True`:
@@ -115,17 +140,23 @@ def remember(index: WorkspaceIndex, store: str, key: object, answer: object, bou
 class _Reads:
     """The module texts an answer was read from, each one's version (`WorkspaceIndex.
     text_version`) noted before the index reads it; `unindexed`: a module not indexed yet was
-    searched (that answer is not remembered: until the index knows the modules it asks, it is
-    found again each time, as before)."""
+    searched (see `find_introduction`)."""
 
     versions: dict[Path, object] = field(default_factory=dict)
     unindexed: bool = False
 
     def of(self, index: WorkspaceIndex, module: ModuleFile) -> ModuleFile:
+        """A module whose occurrences are read."""
         if not module.terms_known:
             self.unindexed = True
-        elif module.path not in self.versions:
+        if module.path not in self.versions:
             self.versions[module.path] = index.text_version(module.path)
+        return module
+
+    def searched(self, module: ModuleFile) -> ModuleFile:
+        """A module not indexed yet, searched for the term (the index's own quick search,
+        which keeps its answer until the index hears of the file: no version is noted)."""
+        self.unindexed = True
         return module
 
 
@@ -139,9 +170,14 @@ class _Remembered:
     course: Course
     read: dict[Path, object]
     introduction: Introduction | None
+    texts: int | None  # the editor's texts' generation when modules not indexed were searched
 
-    def valid(self, index: WorkspaceIndex, term: Term, course: Course, changes: int) -> bool:
+    def valid(
+        self, index: WorkspaceIndex, term: Term, course: Course, changes: int, texts: int | None
+    ) -> bool:
         if self.changes != changes or self.matcher is not index.matcher:
+            return False
+        if self.texts is not None and self.texts != texts:
             return False
         if self.term is not term or self.course is not course:
             return False
@@ -229,8 +265,9 @@ def _modules_using(
             kinds = _indexed_kinds(module, key)
             if kinds:
                 users.append((module, kinds))
-        elif not indexed_only and index.may_introduce(read.of(index, module), term, "use"):
-            users.append((module, _kinds_of(index.occurrences_in(module, term))))
+        elif not indexed_only and index.may_introduce(read.searched(module), term, "use"):
+            occurrences = index.occurrences_in(read.of(index, module), term)  # read again
+            users.append((module, _kinds_of(occurrences)))
     return users
 
 

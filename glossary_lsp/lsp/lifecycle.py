@@ -22,7 +22,7 @@ from glossary_lsp.lsp import course_pass
 from glossary_lsp.lsp.capabilities import ClientFeatures
 from glossary_lsp.lsp.documents import release_freed_memory
 from glossary_lsp.lsp.server import GlossaryServer
-from glossary_lsp.lsp.session import Session
+from glossary_lsp.lsp.session import Session, tune_collector_for_requests
 from glossary_lsp.text.uris import uri_key, uri_to_path
 
 log = logging.getLogger(__name__)
@@ -40,6 +40,7 @@ CONFIGURATION_TIMEOUT = 5.0
 
 
 def initialize(ls: GlossaryServer, params: types.InitializeParams) -> None:
+    tune_collector_for_requests()
     session = ls.session
     session.client = ClientFeatures.resolve(params.capabilities, ls.workspace.position_encoding)
     session.roots = workspace_roots(params)

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
+import threading
 from collections.abc import Generator
-from typing import Any
+from typing import Any, BinaryIO
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
+from pygls.io_ import StdoutWriter, run_async
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
@@ -23,6 +26,7 @@ from glossary_lsp import __version__
 from glossary_lsp.lsp.diagnostics import Diagnostics
 from glossary_lsp.lsp.publisher import DiagnosticsPublisher
 from glossary_lsp.lsp.session import Session
+from glossary_lsp.lsp.stdio import LoopStdinReader, loop_can_read
 
 log = logging.getLogger(__name__)
 
@@ -142,6 +146,31 @@ class GlossaryServer(LanguageServer):
         self.shutdown_requested = False
         self.pending_edits: dict[str, asyncio.TimerHandle] = {}  # URI key -> settle timer
         self.shown_messages: set[str] = set()
+
+    def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
+        """pygls' stdio server, standard input read by the event loop (`lsp.stdio`)."""
+        stdin = stdin or sys.stdin.buffer
+        if not loop_can_read(stdin):
+            super().start_io(stdin, stdout)
+            return
+        self._stop_event = threading.Event()
+        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+        try:
+            asyncio.run(
+                run_async(
+                    stop_event=self._stop_event,
+                    reader=LoopStdinReader(stdin),
+                    protocol=self.protocol,
+                    logger=log,
+                    error_handler=self.report_server_error,
+                )
+            )
+        except BrokenPipeError:
+            log.error("the connection to the client is lost: shutting down")
+        except (KeyboardInterrupt, SystemExit):
+            pass
+        finally:
+            self.shutdown()
 
     def report_server_error(self, error: Exception, source: Any) -> None:
         """Log it; pygls' default also pops a message box in the editor for each one.
