@@ -232,6 +232,17 @@ def _all_known(filled: int, acronym_like: bool) -> bool:
     return filled & wanted == wanted
 
 
+def _may_explain(text: str, match: Match, facts: SurfaceFacts) -> bool:
+    """Whether a use may be explained (see `_read_use`): a superset, read before the rest."""
+    if facts.spelled_out:
+        return True
+    expansion = match.term.expansion
+    return bool(expansion) and (
+        written_with_expansion(text, match.start, match.end, expansion)
+        or (facts.acronym_like and explained_by_apposition(text, match.end))
+    )
+
+
 def _read_use(
     text: str,
     base: int,
@@ -248,6 +259,12 @@ def _read_use(
     known = filled.get(key, 0)
     if facts.replacement is None and _all_known(known, facts.acronym_like):
         return None
+    if (
+        facts.replacement is None
+        and _all_known(known | _EXPLAINED, facts.acronym_like)
+        and not _may_explain(text, match, facts)
+    ):
+        return None  # only an explained use is missing, and this one is not: it adds nothing
     if is_code_like(text, match.start, match.end):
         return None  # `torch.nn.MultiheadAttention`, `Org/Model-7B`: an identifier, not the term
     if names_a_library(text, match.start, match.end, match.term):
