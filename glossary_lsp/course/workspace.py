@@ -500,11 +500,12 @@ class WorkspaceIndex:
         self._changed()
         with self._lock:
             entry = self._views.pop(path, None)
-        if self.is_module_path(path):
-            self.refresh(path)
         large = (text is not None and remembers_spans(text)) or (
             entry is not None and is_large(entry.view)
         )
+        del text, entry  # the editor's text and its view go before the file's are read
+        if self.is_module_path(path):
+            self.refresh(path)
         if large:
             self._closed_large.add(path)
             if self.matcher is not None:
