@@ -941,6 +941,11 @@ _CHUNK_BREAKS = frozenset(" \t\r\n[](){}<>\"'`|,;!?*")
 _MAX_CHUNK = 200
 
 
+def ends_code_tokens(char: str) -> bool:
+    """Whether `char` ends the token `is_code_like` judges: a word beyond it is judged apart."""
+    return char in _CHUNK_BREAKS
+
+
 def code_like_token(text: str, start: int, end: int) -> str:
     """The token around `text[start:end]` that `is_code_like` judges, sentence punctuation cut."""
     low = start

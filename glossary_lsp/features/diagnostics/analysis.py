@@ -41,6 +41,7 @@ from glossary_lsp.glossary.model import Term
 from glossary_lsp.matching import (
     Match,
     TermMatcher,
+    ends_code_tokens,
     is_code_like,
     remembers_spans,
     span_context_keys,
@@ -464,8 +465,60 @@ def _scan_spelling(
     end: int,
     misspellings: list[tuple[int, int, str, str, Term]],
 ) -> None:
-    if spelling.quiet(text[start:end]):
+    gap = text[start:end]
+    if spelling.quiet(gap):
         return
+    if not _read_alone(text, start, end):
+        _find_misspellings(spelling, text, base, start, end, misspellings)
+        return
+    memo = _gap_memo(spelling)
+    found = memo.get(gap)
+    if found is None:
+        read: list[tuple[int, int, str, str, Term]] = []
+        _find_misspellings(spelling, text, start, start, end, read)
+        found = tuple(read)
+        if len(memo) >= _MAX_REMEMBERED_GAPS:
+            memo.clear()
+        memo[gap] = found
+    shift = start - base
+    misspellings += [(low + shift, high + shift, *rest) for low, high, *rest in found]
+
+
+def _read_alone(text: str, start: int, end: int) -> bool:
+    """Whether `_find_misspellings` over a gap reads nothing outside it: it opens and closes
+    with what ends a code-like token (`is_code_like` of its words stays inside), holds no line
+    break and follows a letter or digit (`at_sentence_start` of its first word stops there)."""
+    return (
+        start > 0
+        and text[start - 1].isalnum()
+        and ends_code_tokens(text[start])
+        and ends_code_tokens(text[end - 1])
+        and "\n" not in text[start:end]
+    )
+
+
+# Misspellings found in gaps read alone (`_read_alone`), by the gap's text, for one spelling
+# index (one glossary version): the same words between the same terms are read once.
+_GAP_MEMO: list[tuple[SpellingIndex, dict[str, tuple]]] = []
+_MAX_REMEMBERED_GAPS = 50_000
+
+
+def _gap_memo(spelling: SpellingIndex) -> dict[str, tuple]:
+    kept = _GAP_MEMO[0] if _GAP_MEMO else None
+    if kept is None or kept[0] is not spelling:
+        kept = (spelling, {})
+        _GAP_MEMO[:] = [kept]
+    return kept[1]
+
+
+def _find_misspellings(
+    spelling: SpellingIndex,
+    text: str,
+    base: int,
+    start: int,
+    end: int,
+    misspellings: list[tuple[int, int, str, str, Term]],
+) -> None:
     words = list(WORD.finditer(text, start, end))
     taken_until = start
     for position, first in enumerate(words):
