@@ -486,14 +486,14 @@ def _scan_spelling(
 
 def _read_alone(text: str, start: int, end: int) -> bool:
     """Whether `_find_misspellings` over a gap reads nothing outside it: it opens and closes
-    with what ends a code-like token (`is_code_like` of its words stays inside), holds no line
-    break and follows a letter or digit (`at_sentence_start` of its first word stops there)."""
+    with what ends a code-like token (`is_code_like` of its words stays inside) and follows a
+    letter or digit (`at_sentence_start` of its words stops there at the latest: the line
+    before a line break in the gap is not blank when it reaches out of it)."""
     return (
         start > 0
         and text[start - 1].isalnum()
         and ends_code_tokens(text[start])
         and ends_code_tokens(text[end - 1])
-        and "\n" not in text[start:end]
     )
 
 
