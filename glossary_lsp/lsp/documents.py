@@ -182,7 +182,7 @@ def changed_text(
         if lines is None or lines.text is not text:
             lines = LineIndex(text)
         start, end = change_range(lines, change, codec)
-        # the suffix is counted from the end: the same offsets in every text after this one
+        # what lies before `prefix`, and `suffix` characters from the end, no change touched
         prefix, suffix = min(prefix, start), min(suffix, len(text) - end)
         new = spliced(text, start, end, change.text)
         lines = LineIndex.after_edit(lines, new, start, len(text) - end)
