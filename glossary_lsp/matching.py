@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 import heapq
 import re
+import sys
 import threading
 from array import array
 from collections import deque
@@ -43,6 +44,12 @@ _SEP = "\x00"
 _MAX_LINE_BREAKS_IN_GAP = 1
 # Single-token outcomes remembered per matcher (see `_single_token`); cleared when this full.
 _MAX_REMEMBERED_TOKENS = 100_000
+# Phrase readings remembered per matcher (see `_phrase_at`); all forgotten when this many; and
+# how many lengths of reading are tried per starting token (more are not remembered).
+_MAX_REMEMBERED_PHRASES = 20_000
+_MAX_PHRASE_LENGTHS_PER_TOKEN = 24
+# A reading that depends on where the span ends
+_UNBOUNDED = sys.maxsize
 _FUZZY_MIN_QUERY = 3
 _FUZZY_CUTOFF = 70.0
 
@@ -75,6 +82,23 @@ class _TokenOutcome:
     plain: Match | None
     at_sentence: Match | None
     longer: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _PhraseReading:
+    """What the walk at a token that may start a longer name read: whether the next token may
+    continue one (`_continuation`), and the names found, as (length, exact, case rank, entry)
+    (None: no token starts there)."""
+
+    continues: bool
+    candidates: tuple[tuple[int, int, int, _Entry], ...] | None
+
+
+class _Alone:
+    """`_phrase_at`'s answer when no longer name continues: the token's own outcome holds."""
+
+
+_ALONE = _Alone()
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +187,10 @@ class TermMatcher:
         self._insensitive_longer = _first_keys_of_longer_names(self._insensitive)
         self._lookahead = max(self._sensitive.max_tokens, self._insensitive.max_tokens) + 1
         self._single_tokens: dict[str, _TokenOutcome] = {}
+        # per (starting token, opens a sentence): the lengths of text read, and the readings by
+        # the text read
+        self._phrases: dict[tuple[str, bool], tuple[list[int], dict[str, _PhraseReading]]] = {}
+        self._remembered_phrases = 0
         # Remembered spans of large texts, shared by every text (the index's copy of a document
         # and the editor's, versions before and after an edit; threads match concurrently):
         # per span, its matches packed (start and end from the span's start, the place of the
@@ -298,11 +326,13 @@ class TermMatcher:
         return found
 
     def forget_spans(self) -> None:
-        """Forget every remembered span and what was derived from spans (a large document
-        closed: nothing of it is kept alive)."""
+        """Forget every remembered span, what was derived from spans and the phrases read (a
+        large document closed: nothing of it is kept alive)."""
         self._spans = {}
         self._remembered_chars = 0
         self._derived = {}
+        self._phrases = {}
+        self._remembered_phrases = 0
 
     def iter_matches(
         self, text: str, start: int = 0, end: int | None = None, keep: bool = True
@@ -345,8 +375,10 @@ class TermMatcher:
         outcome = self._single_tokens.get(word)
         if outcome is None:
             outcome = self._single_token(word)
-        if outcome.longer and self._continues(text, word, token_end, end):
-            return self._walk_at(text, token_start, start, end)
+        if outcome.longer:
+            phrase = self._phrase_at(text, word, token_start, token_end, start, end)
+            if not isinstance(phrase, _Alone):
+                return phrase
         found = outcome.plain
         if outcome.at_sentence is not found and at_sentence_start(text, token_start):
             found = outcome.at_sentence
@@ -375,15 +407,104 @@ class TermMatcher:
         self._single_tokens[word] = outcome
         return outcome
 
-    def _continues(self, text: str, word: str, word_end: int, end: int) -> bool:
-        """Whether the token after `word` may continue a name that starts with `word`: the
-        second step of `_walk`, or a superset of it (the walk then decides)."""
+    def _phrase_at(
+        self, text: str, word: str, token_start: int, token_end: int, start: int, end: int
+    ) -> Match | None | _Alone:
+        """What `_walk_at` finds at a token that may start a longer name, or `_ALONE` when the
+        token after it continues no name (the token's own outcome then holds).
+
+        The walk's reading is remembered by the text it read (`_PhraseReading`): a phrase
+        written again in the same words is not walked again. Only the checks that read around
+        that text (a word cut at `start`, `_bounded`) are made each time."""
+        lowered = _decapitalised(word)
+        sentence = (
+            lowered != word
+            and lowered in self._sensitive_starts
+            and at_sentence_start(text, token_start)
+        )
+        reading = self._remembered_phrase(text, word, sentence, token_start, end)
+        if reading is None:
+            reading = self._read_phrase(text, word, sentence, token_start, token_end, end)
+        if not reading.continues:
+            return _ALONE
+        if reading.candidates is None or not self._may_start(word):
+            return None
+        if token_start == start and start > 0 and _joins(text, start - 1, token_start):
+            return None  # `start` cut a word
+        best: tuple[tuple[int, int, int], _Entry, int] | None = None
+        for length, exact, case_rank, entry in reading.candidates:
+            match_end = token_start + length
+            if not self._bounded(text, token_start, match_end, end):
+                continue
+            rank = (match_end, exact, case_rank)
+            if best is None or rank > best[0]:
+                best = (rank, entry, match_end)
+        return None if best is None else Match(token_start, best[2], best[1].term, best[1].name)
+
+    def _remembered_phrase(
+        self, text: str, word: str, sentence: bool, token_start: int, end: int
+    ) -> _PhraseReading | None:
+        remembered = self._phrases.get((word, sentence))
+        if remembered is None:
+            return None
+        lengths, readings = remembered
+        for length in lengths:
+            stop = token_start + length
+            if stop <= end:
+                reading = readings.get(text[token_start:stop])
+                if reading is not None:
+                    return reading
+        return None
+
+    def _read_phrase(
+        self, text: str, word: str, sentence: bool, token_start: int, token_end: int, end: int
+    ) -> _PhraseReading:
+        """The walk at `token_start` (`_continues`, then `_walk_at`'s), remembered by the text
+        it read when that lies before `end` (a token cut by `end` depends on `end`)."""
+        continues, read_to = self._continuation(text, word, token_end, end)
+        candidates: tuple[tuple[int, int, int, _Entry], ...] | None = None
+        if continues:
+            window = deque(islice(_TOKEN.finditer(text, token_start, end), self._lookahead))
+            if window and window[0].start() == token_start:
+                sentence_case = _decapitalised(word) if sentence else None
+                found, walked_to = self._candidates(text, window, sentence_case)
+                read_to = max(read_to, walked_to)
+                candidates = tuple(
+                    (window[count - 1].end() - token_start, exact, case_rank, entry)
+                    for exact, count, case_rank, entry in found
+                )
+            else:
+                read_to = _UNBOUNDED
+        reading = _PhraseReading(continues, candidates)
+        if read_to <= end:
+            self._remember_phrase(word, sentence, text[token_start:read_to], reading)
+        return reading
+
+    def _remember_phrase(
+        self, word: str, sentence: bool, read: str, reading: _PhraseReading
+    ) -> None:
+        if self._remembered_phrases >= _MAX_REMEMBERED_PHRASES:
+            self._phrases = {}
+            self._remembered_phrases = 0
+        lengths, readings = self._phrases.setdefault((word, sentence), ([], {}))
+        if len(read) not in lengths:
+            if len(lengths) >= _MAX_PHRASE_LENGTHS_PER_TOKEN:
+                return
+            lengths.append(len(read))
+        readings[read] = reading
+        self._remembered_phrases += 1
+
+    def _continuation(self, text: str, word: str, word_end: int, end: int) -> tuple[bool, int]:
+        """Whether the token after `word` may continue a name that starts with `word` (the
+        second step of `_walk`, or a superset of it: the walk then decides), and the offset
+        up to which the answer read the text (`_UNBOUNDED`: it depends on `end`)."""
         following = _TOKEN.search(text, word_end, end)
         if following is None:
-            return False
+            return False, _UNBOUNDED
         gap = following.start() > word_end
         if following.start() > word_end + 1 and _too_wide(text, word_end, following.start()):
-            return False
+            return False, following.start() + 1
+        read_to = following.end() + 1  # the character after a token ends it
         joint = _SEP + " " if gap else _SEP
         second = following.group()
         tries = (
@@ -395,10 +516,10 @@ class TermMatcher:
             table = trie.table
             prefix = first + joint
             if prefix + part in table:
-                return True
+                return True, read_to
             if any(prefix + stem in table for stem in _plural_stems(part, case_sensitive)):
-                return True
-        return False
+                return True, read_to
+        return False, read_to
 
     def _walk_at(self, text: str, token_start: int, start: int, end: int) -> Match | None:
         window = deque(islice(_TOKEN.finditer(text, token_start, end), self._lookahead))
@@ -494,27 +615,38 @@ class TermMatcher:
         the sentence-initial capital lowered, when that spelling is to be tried too."""
         first = window[0]
         best: tuple[tuple[int, int, int], Match, int] | None = None
-        word = first.group()
-        walks = []  # a trie none of whose names starts with this token is not walked
-        if word in self._sensitive_starts:
-            walks.append((1, self._walk(text, window, self._sensitive, True)))
-        if word.casefold() in self._insensitive_starts:
-            walks.append((0, self._walk(text, window, self._insensitive, False)))
-        if sentence_case is not None:
-            walks.append((1, self._walk(text, window, self._sensitive, True, sentence_case)))
-        for case_rank, walk in walks:
-            for exact, token_count, entry in walk:
-                match_end = window[token_count - 1].end()
-                if not self._bounded(text, first.start(), match_end, end):
-                    continue
-                rank = (match_end, exact, case_rank)
-                if best is None or rank > best[0]:
-                    best = (
-                        rank,
-                        Match(first.start(), match_end, entry.term, entry.name),
-                        token_count,
-                    )
+        for exact, token_count, case_rank, entry in self._candidates(text, window, sentence_case)[
+            0
+        ]:
+            match_end = window[token_count - 1].end()
+            if not self._bounded(text, first.start(), match_end, end):
+                continue
+            rank = (match_end, exact, case_rank)
+            if best is None or rank > best[0]:
+                best = (rank, Match(first.start(), match_end, entry.term, entry.name), token_count)
         return None if best is None else (best[1], best[2])
+
+    def _candidates(
+        self, text: str, window: deque[re.Match[str]], sentence_case: str | None
+    ) -> tuple[list[tuple[int, int, int, _Entry]], int]:
+        """(exact, token count, case rank, entry) of every name that starts at `window[0]`, in
+        the order `_best_at` weighs them, and the offset up to which they read the text."""
+        word = window[0].group()
+        # a trie none of whose names starts with this token is not walked
+        walks: list[tuple[int, _Trie, bool, str | None]] = []
+        if word in self._sensitive_starts:
+            walks.append((1, self._sensitive, True, None))
+        if word.casefold() in self._insensitive_starts:
+            walks.append((0, self._insensitive, False, None))
+        if sentence_case is not None:
+            walks.append((1, self._sensitive, True, sentence_case))
+        found: list[tuple[int, int, int, _Entry]] = []
+        read_to = window[0].end() + 1
+        for case_rank, trie, case_sensitive, first in walks:
+            walked, walked_to = self._walk(text, window, trie, case_sensitive, first)
+            found += [(exact, count, case_rank, entry) for exact, count, entry in walked]
+            read_to = max(read_to, walked_to)
+        return found, read_to
 
     def _may_start(self, word: str) -> bool:
         """Whether some name may start with this token (a cheap test before the full walk)."""
@@ -531,35 +663,39 @@ class TermMatcher:
         trie: _Trie,
         case_sensitive: bool,
         first: str | None = None,
-    ) -> Iterator[tuple[int, int, _Entry]]:
+    ) -> tuple[list[tuple[int, int, _Entry]], int]:
         """(exact, token count, entry) for every name of `trie` that starts at `window[0]`;
-        `first` replaces the first token's text (its sentence-initial capital lowered)."""
+        `first` replaces the first token's text (its sentence-initial capital lowered). And
+        the offset up to which the walk read the text: the character after the last token it
+        looked at (which ends that token), `_UNBOUNDED` when it ran out of tokens."""
         table = trie.table
+        found: list[tuple[int, int, _Entry]] = []
         path = ""
         for depth, token in enumerate(window):
             if depth >= trie.max_tokens:
-                return
+                return found, window[depth - 1].end() + 1 if depth else token.start() + 1
             part = token.group() if case_sensitive else token.group().casefold()
             if depth == 0 and first is not None:
                 part = first
             if depth:
                 gap = token.start() - window[depth - 1].end()
                 if gap > 1 and _too_wide(text, window[depth - 1].end(), token.start()):
-                    return
+                    return found, token.start() + 1
                 prefix = path + _SEP + (" " if gap else "")
             else:
                 prefix = ""
             for stem in _plural_stems(part, case_sensitive):
                 for entry in table.get(prefix + stem, ()):
                     if entry.plural_ok:
-                        yield 0, depth + 1, entry
+                        found.append((0, depth + 1, entry))
                         break
             path = prefix + part
             entries = table.get(path)
             if entries is None:
-                return
+                return found, token.end() + 1
             if entries:
-                yield 1, depth + 1, entries[0]
+                found.append((1, depth + 1, entries[0]))
+        return found, _UNBOUNDED
 
     @staticmethod
     def _bounded(text: str, match_start: int, match_end: int, end: int) -> bool:
@@ -803,6 +939,11 @@ def at_sentence_start(text: str, offset: int) -> bool:
 # so that `[DDP-script.py](…)` is the token `DDP-script.py` and `**Org/Model**` is `Org/Model`.
 _CHUNK_BREAKS = frozenset(" \t\r\n[](){}<>\"'`|,;!?*")
 _MAX_CHUNK = 200
+
+
+def ends_code_tokens(char: str) -> bool:
+    """Whether `char` ends the token `is_code_like` judges: a word beyond it is judged apart."""
+    return char in _CHUNK_BREAKS
 
 
 def code_like_token(text: str, start: int, end: int) -> str:

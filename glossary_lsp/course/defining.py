@@ -100,8 +100,15 @@ def defines(text: str, start: int, end: int, term: Term) -> bool:
     """Whether `text[start:end]`, an occurrence of `term`, is written with its expansion or
     defined there."""
     after, before = _after_markup(text, end), _before_markup(text, start)
-    if _in_quotation(text, before) or describes_linked_lesson(text, before):
-        return False
+    # what rules a definition out is asked last: it is seldom written like one
+    return _written_as_defined(text, start, end, before, after, term) and not (
+        _in_quotation(text, before) or describes_linked_lesson(text, before)
+    )
+
+
+def _written_as_defined(
+    text: str, start: int, end: int, before: int, after: int, term: Term
+) -> bool:
     expansion = _squashed_expansion(term.expansion or "")
     if expansion and _written_with(text, before, end, after, term.expansion):
         return True

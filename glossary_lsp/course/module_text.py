@@ -7,7 +7,7 @@ import json
 import re
 from pathlib import Path
 
-from glossary_lsp.text.documents import view_document
+from glossary_lsp.text.documents import Edit, view_document
 from glossary_lsp.text.front_matter import front_matter_of, front_matter_span, load_front_matter
 from glossary_lsp.text.views import DocumentView
 
@@ -25,8 +25,11 @@ def heading_of(view: DocumentView) -> str | None:
     return None
 
 
-def view_module(path: Path, source: str) -> DocumentView:
-    return view_document(str(path), source, _LANGUAGE_IDS.get(path.suffix))
+def view_module(
+    path: Path, source: str, edited: tuple[DocumentView, Edit] | None = None
+) -> DocumentView:
+    """`edited`: the view of the text before an edit, and the edit (see `view_document`)."""
+    return view_document(str(path), source, _LANGUAGE_IDS.get(path.suffix), edited=edited)
 
 
 def file_stamp(path: Path) -> object:

@@ -50,7 +50,7 @@ from glossary_lsp.course.order import front_matter_order
 from glossary_lsp.course.structure import CourseStructure, build_structure, may_state_order
 from glossary_lsp.glossary.model import Term
 from glossary_lsp.matching import TermMatcher, remembers_spans
-from glossary_lsp.text.documents import MAX_FILE_BYTES
+from glossary_lsp.text.documents import MAX_FILE_BYTES, Edit
 from glossary_lsp.text.documents import read_document as read_module_text
 from glossary_lsp.text.uris import path_to_uri
 from glossary_lsp.text.views import DocumentView
@@ -91,6 +91,38 @@ class _CachedModule:
     by_term: dict[str, list[Classified]] = field(default_factory=dict)  # before `matches`
     by_key: dict[str, list[Classified]] | None = None  # `matches` by term key, once asked for
     firsts: FirstSightings | None = None  # of a large open text, once asked for (`first_sighting`)
+
+
+_COMPARED = 1 << 16  # characters compared at a time by `edit_between`
+
+
+def edit_between(old: str, new: str) -> Edit:
+    """The edit that made `new` from `old`: the lengths of the prefix and the suffix they share
+    (compared a block at a time from each end, then narrowed within the block that differs)."""
+    shortest = min(len(old), len(new))
+    prefix = _shared(lambda low, high: old[low:high] == new[low:high], shortest)
+    last, length = len(old), len(new)
+    suffix = _shared(
+        lambda low, high: old[last - high : last - low] == new[length - high : length - low],
+        shortest - prefix,
+    )
+    return Edit(prefix, suffix)
+
+
+def _shared(same: Callable[[int, int], bool], limit: int) -> int:
+    """The largest n <= limit such that characters [0, n) are the same, `same(low, high)`
+    telling of [low, high) when those before `low` are."""
+    low = 0
+    while low < limit and same(low, min(limit, low + _COMPARED)):
+        low = min(limit, low + _COMPARED)
+    high = min(limit, low + _COMPARED)
+    while low < high:  # [0, low) the same, something in [low, high) not
+        middle = (low + high + 1) // 2
+        if same(low, middle):
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 @dataclass
@@ -500,11 +532,12 @@ class WorkspaceIndex:
         self._changed()
         with self._lock:
             entry = self._views.pop(path, None)
-        if self.is_module_path(path):
-            self.refresh(path)
         large = (text is not None and remembers_spans(text)) or (
             entry is not None and is_large(entry.view)
         )
+        del text, entry  # the editor's text and its view go before the file's are read
+        if self.is_module_path(path):
+            self.refresh(path)
         if large:
             self._closed_large.add(path)
             if self.matcher is not None:
@@ -580,7 +613,12 @@ class WorkspaceIndex:
         source, _problem = self._source(path)
         if source is None:
             return None
-        entry = _CachedModule(stamp, view_module(path, source))
+        edited = None
+        if cached is not None and remembers_spans(source) and self._open_text(path) is source:
+            # a large open document edited: its view spliced from the one before, as the
+            # editor's snapshot splices it (whichever asks first builds it, see `view_module`)
+            edited = (cached.view, edit_between(cached.view.source, source))
+        entry = _CachedModule(stamp, view_module(path, source, edited))
         if len(source) > STALE_TERMS_TRUSTED_FROM and self._open_text(path) is None:
             return entry  # a huge file on disk is read again when needed, not kept in memory
         with self._lock:

@@ -23,7 +23,7 @@ from typing import Any
 from lsprotocol import types
 
 from glossary_lsp.lsp.positions import Encoding
-from glossary_lsp.lsp.sync import apply_changes, position_offset
+from glossary_lsp.lsp.sync import applied, apply_changes, change_range, spliced
 from glossary_lsp.text.documents import (
     DocumentView,
     Edit,
@@ -99,7 +99,11 @@ class TextSnapshot:
         view = self._lazy._values.get("view")
         if view is not None:
             return view.lines
-        return self._lazy.get("lines", lambda: LineIndex(self.text))
+        return self._lazy.get("lines", self._build_lines)
+
+    def _build_lines(self) -> LineIndex:
+        view = self._lazy._values.get("view")  # built while this waited for the lock
+        return view.lines if view is not None else LineIndex(self.text)
 
     def view(self) -> DocumentView:
         return self._lazy.get("view", self._build_view)
@@ -110,6 +114,7 @@ class TextSnapshot:
         view = view_document(self.uri, self.text, self.language_id, self.cell_kind, edited=edited)
         if len(self.text) >= LARGE_DOCUMENT_CHARS:
             prepare_edits(view)  # an open document gets edited: its first edit is spliced too
+        self._lazy.take("lines")  # the view's lines serve now (`lines`): one index per text
         return view
 
     def edited_from(self, old: TextSnapshot, edit: Edit | None) -> None:
@@ -163,22 +168,26 @@ def changed_text(
     changes: list[types.TextDocumentContentChangeEvent],
     codec: Encoding,
     lines: LineIndex | None,
-) -> tuple[str, Edit | None]:
-    """The text after the changes, and the edit as the prefix and suffix the new text shares
-    with the old one (None after a full-text change)."""
+) -> tuple[str, Edit | None, LineIndex | None]:
+    """The text after the changes, the edit as the prefix and suffix the new text shares with
+    the old one (None after a full-text change), and the new text's line index (updated from
+    `lines`, the old one's, or from the one a partial change needed; None when the last change
+    replaced the whole text)."""
     if not all(isinstance(c, types.TextDocumentContentChangePartial) for c in changes):
-        return apply_changes(text, changes, codec, lines), None
+        text, lines = applied(text, changes, codec, lines)
+        return text, None, lines
     prefix = suffix = len(text)
     for change in changes:
         assert isinstance(change, types.TextDocumentContentChangePartial)
-        lines = lines if lines is not None and lines.text is text else LineIndex(text)
-        start = position_offset(lines, change.range.start, codec)
-        end = position_offset(lines, change.range.end, codec)
-        start, end = min(start, end), max(start, end)
+        if lines is None or lines.text is not text:
+            lines = LineIndex(text)
+        start, end = change_range(lines, change, codec)
+        # what lies before `prefix`, and `suffix` characters from the end, no change touched
         prefix, suffix = min(prefix, start), min(suffix, len(text) - end)
-        text = text[:start] + change.text + text[end:]
-        lines = None
-    return text, Edit(prefix, suffix)
+        new = spliced(text, start, end, change.text)
+        lines = LineIndex.after_edit(lines, new, start, len(text) - end)
+        text = new
+    return text, Edit(prefix, suffix), lines
 
 
 def cell_kind(cell: types.NotebookCell | types.NotebookCellKind) -> str:
@@ -285,9 +294,11 @@ class OpenDocuments:
         if old is None:
             return None
         lines = old.lines if old.has_view() or old._lazy.built("lines") else None
-        text, edit = changed_text(old.text, changes, codec, lines)
+        text, edit, lines = changed_text(old.text, changes, codec, lines)
         snapshot = TextSnapshot(old.uri, identifier.version, text, old.language_id, old.cell_kind)
         snapshot.edited_from(old, edit)
+        if lines is not None:  # the next edit finds it, whether a view is built or not
+            snapshot._lazy._values["lines"] = lines
         self._commit(texts={**self._current.texts, key: snapshot})
         return snapshot
 

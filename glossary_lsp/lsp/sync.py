@@ -30,6 +30,34 @@ def position_offset(lines: LineIndex, position: types.Position, codec: Encoding)
     return len(lines.text) if offset is None else offset
 
 
+def change_range(
+    lines: LineIndex, change: types.TextDocumentContentChangePartial, codec: Encoding
+) -> tuple[int, int]:
+    """The offsets a partial change replaces between, in order."""
+    start = position_offset(lines, change.range.start, codec)
+    end = position_offset(lines, change.range.end, codec)
+    return (start, end) if start <= end else (end, start)
+
+
+def spliced(text: str, start: int, end: int, insert: str) -> str:
+    """`text[:start] + insert + text[end:]`, copying the text once: the slice on the far side
+    of the edit is not copied first (a keystroke in a 10 MB document would otherwise copy it
+    twice and hold both copies at once, with the text before and after)."""
+    if len(text) < _SPLICED_FROM:
+        return text[:start] + insert + text[end:]
+    if start <= len(text) - end:  # `text` starts with `head`: `replace` writes the result once
+        head = text[:end]
+        return text.replace(head, text[:start] + insert, 1)
+    result = text[:start]
+    result += insert  # held by this name only: resized in place, not copied
+    result += text[end:]
+    return result
+
+
+# Texts shorter than this are spliced by slicing (`spliced`).
+_SPLICED_FROM = 64 * 1024
+
+
 def apply_change(
     text: str,
     change: types.TextDocumentContentChangeEvent,
@@ -37,14 +65,7 @@ def apply_change(
     lines: LineIndex | None = None,
 ) -> str:
     """The text after one content change (`lines`: the index of `text`, if already built)."""
-    if not isinstance(change, types.TextDocumentContentChangePartial):
-        return change.text
-    lines = lines if lines is not None and lines.text is text else LineIndex(text)
-    start = position_offset(lines, change.range.start, codec)
-    end = position_offset(lines, change.range.end, codec)
-    if end < start:
-        start, end = end, start
-    return text[:start] + change.text + text[end:]
+    return applied(text, [change], codec, lines)[0]
 
 
 def apply_changes(
@@ -54,7 +75,26 @@ def apply_changes(
     lines: LineIndex | None = None,
 ) -> str:
     """The text after a `didChange`'s content changes, applied in order."""
+    return applied(text, changes, codec, lines)[0]
+
+
+def applied(
+    text: str,
+    changes: Sequence[types.TextDocumentContentChangeEvent],
+    codec: Encoding,
+    lines: LineIndex | None = None,
+) -> tuple[str, LineIndex | None]:
+    """The text after a `didChange`'s content changes, applied in order, and its line index
+    when `lines` (the index of `text`) was given or a partial change needed one: each change's
+    index is the previous one updated over the lines the change touched, never built again."""
     for change in changes:
-        text = apply_change(text, change, codec, lines)
-        lines = None
-    return text
+        if not isinstance(change, types.TextDocumentContentChangePartial):
+            text, lines = change.text, None
+            continue
+        if lines is None or lines.text is not text:
+            lines = LineIndex(text)
+        start, end = change_range(lines, change, codec)
+        new = spliced(text, start, end, change.text)
+        lines = LineIndex.after_edit(lines, new, start, len(text) - end)
+        text = new
+    return text, lines

@@ -92,6 +92,7 @@ def _refused(source: str, error: str) -> DocumentView:
 # a view goes when nothing else keeps it (a closed document keeps no memory here).
 _VIEWS: WeakValueDictionary[tuple[int, str], DocumentView] = WeakValueDictionary()
 _VIEWS_LOCK = threading.Lock()
+_BUILDING: dict[tuple[int, str], threading.Event] = {}  # views being built, by the same key
 _BLANKED = re.compile(r"[^\n]")
 
 
@@ -99,10 +100,33 @@ def _markdown_view(
     source: str, language: str, edited: tuple[DocumentView, Edit] | None = None
 ) -> DocumentView:
     key = (id(source), language)
-    with _VIEWS_LOCK:
-        known = _VIEWS.get(key)
-    if known is not None and known.source is source:
-        return known
+    while True:
+        with _VIEWS_LOCK:
+            known = _VIEWS.get(key)
+            if known is not None and known.source is source:
+                return known
+            building = _BUILDING.get(key)
+            if building is None:
+                building = _BUILDING[key] = threading.Event()
+                break
+        # another thread builds the view of this very text (the snapshot of an edit, the
+        # index reading it): one view, not two of a large document at once
+        building.wait()
+    try:
+        view = _new_markdown_view(source, language, edited)
+        if view.regions:  # a refused (binary) text is not shared
+            with _VIEWS_LOCK:
+                _VIEWS[key] = view
+        return view
+    finally:
+        with _VIEWS_LOCK:
+            _BUILDING.pop(key, None)
+        building.set()
+
+
+def _new_markdown_view(
+    source: str, language: str, edited: tuple[DocumentView, Edit] | None
+) -> DocumentView:
     if "\0" in source[:_BINARY_PROBE]:
         return _refused(source, "line 1: a binary file (NUL bytes), not Markdown")
     view = None
@@ -114,8 +138,6 @@ def _markdown_view(
     if view is None:
         region = cell_region(MARKDOWN, source, 0, language, code_comments=False)
         view = DocumentView(source, LineIndex(source), [region], _front_matter(region))
-    with _VIEWS_LOCK:
-        _VIEWS[key] = view
     return view
 
 

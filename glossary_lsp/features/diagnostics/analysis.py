@@ -41,6 +41,7 @@ from glossary_lsp.glossary.model import Term
 from glossary_lsp.matching import (
     Match,
     TermMatcher,
+    ends_code_tokens,
     is_code_like,
     remembers_spans,
     span_context_keys,
@@ -232,6 +233,17 @@ def _all_known(filled: int, acronym_like: bool) -> bool:
     return filled & wanted == wanted
 
 
+def _may_explain(text: str, match: Match, facts: SurfaceFacts) -> bool:
+    """Whether a use may be explained (see `_read_use`): a superset, read before the rest."""
+    if facts.spelled_out:
+        return True
+    expansion = match.term.expansion
+    return bool(expansion) and (
+        written_with_expansion(text, match.start, match.end, expansion)
+        or (facts.acronym_like and explained_by_apposition(text, match.end))
+    )
+
+
 def _read_use(
     text: str,
     base: int,
@@ -248,6 +260,12 @@ def _read_use(
     known = filled.get(key, 0)
     if facts.replacement is None and _all_known(known, facts.acronym_like):
         return None
+    if (
+        facts.replacement is None
+        and _all_known(known | _EXPLAINED, facts.acronym_like)
+        and not _may_explain(text, match, facts)
+    ):
+        return None  # only an explained use is missing, and this one is not: it adds nothing
     if is_code_like(text, match.start, match.end):
         return None  # `torch.nn.MultiheadAttention`, `Org/Model-7B`: an identifier, not the term
     if names_a_library(text, match.start, match.end, match.term):
@@ -447,8 +465,60 @@ def _scan_spelling(
     end: int,
     misspellings: list[tuple[int, int, str, str, Term]],
 ) -> None:
-    if spelling.quiet(text[start:end]):
+    gap = text[start:end]
+    if spelling.quiet(gap):
         return
+    if not _read_alone(text, start, end):
+        _find_misspellings(spelling, text, base, start, end, misspellings)
+        return
+    memo = _gap_memo(spelling)
+    found = memo.get(gap)
+    if found is None:
+        read: list[tuple[int, int, str, str, Term]] = []
+        _find_misspellings(spelling, text, start, start, end, read)
+        found = tuple(read)
+        if len(memo) >= _MAX_REMEMBERED_GAPS:
+            memo.clear()
+        memo[gap] = found
+    shift = start - base
+    misspellings += [(low + shift, high + shift, *rest) for low, high, *rest in found]
+
+
+def _read_alone(text: str, start: int, end: int) -> bool:
+    """Whether `_find_misspellings` over a gap reads nothing outside it: it opens and closes
+    with what ends a code-like token (`is_code_like` of its words stays inside) and follows a
+    letter or digit (`at_sentence_start` of its words stops there at the latest: the line
+    before a line break in the gap is not blank when it reaches out of it)."""
+    return (
+        start > 0
+        and text[start - 1].isalnum()
+        and ends_code_tokens(text[start])
+        and ends_code_tokens(text[end - 1])
+    )
+
+
+# Misspellings found in gaps read alone (`_read_alone`), by the gap's text, for one spelling
+# index (one glossary version): the same words between the same terms are read once.
+_GAP_MEMO: list[tuple[SpellingIndex, dict[str, tuple]]] = []
+_MAX_REMEMBERED_GAPS = 50_000
+
+
+def _gap_memo(spelling: SpellingIndex) -> dict[str, tuple]:
+    kept = _GAP_MEMO[0] if _GAP_MEMO else None
+    if kept is None or kept[0] is not spelling:
+        kept = (spelling, {})
+        _GAP_MEMO[:] = [kept]
+    return kept[1]
+
+
+def _find_misspellings(
+    spelling: SpellingIndex,
+    text: str,
+    base: int,
+    start: int,
+    end: int,
+    misspellings: list[tuple[int, int, str, str, Term]],
+) -> None:
     words = list(WORD.finditer(text, start, end))
     taken_until = start
     for position, first in enumerate(words):
