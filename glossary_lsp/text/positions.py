@@ -14,10 +14,9 @@ from itertools import accumulate, chain, islice, repeat
 from operator import sub
 
 _LINE_BREAK = re.compile(r"\r\n|\n|\r")
-# UTF-8 continuation bytes (0x80-0xBF) become 1, every other byte 0.
-_CONTINUATION_BYTES = bytes(1 if 0x80 <= byte <= 0xBF else 0 for byte in range(256))
-_NON_ASCII_BYTES = bytes(1 if byte >= 0x80 else 0 for byte in range(256))
-_RUN = re.compile(rb"\x01\x01*")
+# UTF-8 continuation bytes (0x80-0xBF) become 1, lead bytes 2, ASCII 0.
+_UTF8_BYTES = bytes(0 if byte < 0x80 else 1 if byte <= 0xBF else 2 for byte in range(256))
+_RUN = re.compile(rb"\x02[\x01\x02]*")
 
 
 class LineIndex:
@@ -116,17 +115,24 @@ def code_point_offsets_of(text: str, data: bytes, offset_lists: list[list[int]])
     The one place where byte offsets (a parser's ranges) become code points: a code point
     offset is the byte offset less the UTF-8 continuation bytes before it. Text is mostly
     ASCII: between two runs of non-ASCII bytes every offset moves by the same amount, so the
-    offsets are converted stretch by stretch (one subtraction each); if one lies inside a run
-    (between two non-ASCII characters) they are counted from one offset to the next. The loops
-    run in C (`map`, `accumulate`): a parser gives tens of thousands of offsets per MB.
+    offsets are converted stretch by stretch (one subtraction each). Where runs are as many as
+    offsets (CJK text), or an offset lies inside one (between two non-ASCII characters), the
+    continuation bytes are counted from one offset to the next. The loops run in C (`map`,
+    `accumulate`): a parser gives tens of thousands of offsets per MB.
     """
     if len(data) == len(text):  # ASCII: bytes are code points
         return [list(byte_offsets) for byte_offsets in offset_lists]
-    runs = _NonAsciiRuns(data)
+    marks = data.translate(_UTF8_BYTES)
+    runs = None
+    if marks.count(b"\x00\x02") * 2 < sum(map(len, offset_lists)):
+        runs = _NonAsciiRuns(marks)
     converted_lists = []
     for byte_offsets in offset_lists:
         offsets = sorted(byte_offsets)
-        converted = runs.converted(offsets)
+        converted = None if runs is None else runs.converted(offsets)
+        if converted is None:
+            between = map(marks.count, repeat(b"\x01"), chain((0,), offsets), offsets)
+            converted = list(map(sub, offsets, accumulate(between)))
         if offsets != byte_offsets:
             points = dict(zip(offsets, converted, strict=True))
             converted = list(map(points.__getitem__, byte_offsets))
@@ -135,29 +141,24 @@ def code_point_offsets_of(text: str, data: bytes, offset_lists: list[list[int]])
 
 
 class _NonAsciiRuns:
-    """The runs of non-ASCII bytes of a text's UTF-8, and the continuation bytes before and
-    in each."""
+    """The runs of non-ASCII bytes of a text's UTF-8, and the continuation bytes before each."""
 
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-        # found in a copy with each non-ASCII byte 1, from their first byte (a literal the
-        # regex engine scans for quickly, unlike a class)
-        runs = list(_RUN.finditer(data.translate(_NON_ASCII_BYTES)))
+    def __init__(self, marks: bytes) -> None:
+        """`marks`: the UTF-8 translated by `_UTF8_BYTES`."""
+        # found from their first byte, a lead byte (a literal the regex engine scans for
+        # quickly, unlike a class)
+        runs = list(_RUN.finditer(marks))
         self.starts = list(map(re.Match.start, runs))
         self.ends = list(map(re.Match.end, runs))
-        written = list(map(data.__getitem__, map(slice, self.starts, self.ends)))
-        # continuation bytes of each run: its bytes less its characters
-        extra = map(sub, map(len, written), map(len, map(bytes.decode, written)))
+        extra = map(bytes.count, map(re.Match.group, runs), repeat(b"\x01"))
         self.shifts = [0, *accumulate(extra)]  # before each run, and after the last
 
-    def converted(self, offsets: list[int]) -> list[int]:
-        """`offsets` (ascending) in code points."""
+    def converted(self, offsets: list[int]) -> list[int] | None:
+        """`offsets` (ascending) in code points; None if one lies inside a run."""
         ends = list(map(bisect.bisect_left, repeat(offsets), self.ends))
         if list(map(bisect.bisect_right, repeat(offsets), self.starts)) != ends:
-            # an offset after a run's start and before its end: count from one to the next
-            marks = self.data.translate(_CONTINUATION_BYTES)
-            between = map(marks.count, repeat(b"\x01"), chain((0,), offsets), offsets)
-            return list(map(sub, offsets, accumulate(between)))
+            return None
         cuts = [0, *ends, len(offsets)]
         stretches = map(offsets.__getitem__, map(slice, cuts, islice(cuts, 1, None)))
-        return list(chain.from_iterable(map(map, repeat(sub), stretches, map(repeat, self.shifts))))
+        shifted = map(map, repeat(sub), stretches, map(repeat, self.shifts))
+        return list(chain.from_iterable(shifted))

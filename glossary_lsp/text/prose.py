@@ -529,7 +529,9 @@ class _Walker:
                 if type(value) is str:
                     if value in _EMPHASIS:
                         continue
-                    if value == "CodeBlock":
+                    if value in _INLINE_CONTAINERS:  # a paragraph's end: the usual one
+                        skip = 0
+                    elif value == "CodeBlock":
                         if code_block is not None:
                             before = len(spans)
                             self._code_block(data, code_block, depth)
@@ -545,8 +547,6 @@ class _Walker:
                                 apart = apart and _apart_after(spans, before, last)
                                 last = spans[-1][1]
                             html_block = None
-                    elif value in _INLINE_CONTAINERS:
-                        skip = 0
                     elif value == "Link" and skip:
                         skip -= 1
                 elif "Heading" in value:
