@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import bisect
 import re
-from itertools import accumulate, chain, repeat
+from itertools import accumulate, chain, islice, repeat
 from operator import sub
 
 _LINE_BREAK = re.compile(r"\r\n|\n|\r")
-# UTF-8 continuation bytes (0x80-0xBF) become 1, every other byte 0.
-_CONTINUATION_BYTES = bytes(1 if 0x80 <= byte <= 0xBF else 0 for byte in range(256))
+# UTF-8 continuation bytes (0x80-0xBF) become 1, lead bytes 2, ASCII 0.
+_UTF8_BYTES = bytes(0 if byte < 0x80 else 1 if byte <= 0xBF else 2 for byte in range(256))
+_RUN = re.compile(rb"\x02[\x01\x02]*")
 
 
 class LineIndex:
@@ -104,20 +105,60 @@ class LineIndex:
 
 
 def code_point_offsets(text: str, data: bytes, byte_offsets: list[int]) -> list[int]:
-    """The code point offsets in `text` of offsets (in any order) into `data`, its UTF-8.
+    """The code point offsets in `text` of offsets (in any order) into `data`, its UTF-8."""
+    return code_point_offsets_of(text, data, [byte_offsets])[0]
+
+
+def code_point_offsets_of(text: str, data: bytes, offset_lists: list[list[int]]) -> list[list[int]]:
+    """`code_point_offsets` of each list of `offset_lists`, reading `data` once.
 
     The one place where byte offsets (a parser's ranges) become code points: a code point
-    offset is the byte offset less the UTF-8 continuation bytes before it, counted from one
-    offset to the next in ascending order (one pass over the bytes in all). The loop runs in
-    C (`map`, `accumulate`): a parser gives tens of thousands of offsets per MB.
+    offset is the byte offset less the UTF-8 continuation bytes before it. Text is mostly
+    ASCII: between two runs of non-ASCII bytes every offset moves by the same amount, so the
+    offsets are converted stretch by stretch (one subtraction each). Where runs are as many as
+    offsets (CJK text), or an offset lies inside one (between two non-ASCII characters), the
+    continuation bytes are counted from one offset to the next. The loops run in C (`map`,
+    `accumulate`): a parser gives tens of thousands of offsets per MB.
     """
     if len(data) == len(text):  # ASCII: bytes are code points
-        return list(byte_offsets)
-    marks = data.translate(_CONTINUATION_BYTES)
-    offsets = sorted(byte_offsets)
-    between = map(marks.count, repeat(b"\x01"), chain((0,), offsets), offsets)
-    converted = list(map(sub, offsets, accumulate(between)))
-    if offsets == byte_offsets:
-        return converted
-    points = dict(zip(offsets, converted, strict=True))
-    return list(map(points.__getitem__, byte_offsets))
+        return [list(byte_offsets) for byte_offsets in offset_lists]
+    marks = data.translate(_UTF8_BYTES)
+    runs = None
+    if marks.count(b"\x00\x02") * 2 < sum(map(len, offset_lists)):
+        runs = _NonAsciiRuns(marks)
+    converted_lists = []
+    for byte_offsets in offset_lists:
+        offsets = sorted(byte_offsets)
+        converted = None if runs is None else runs.converted(offsets)
+        if converted is None:
+            between = map(marks.count, repeat(b"\x01"), chain((0,), offsets), offsets)
+            converted = list(map(sub, offsets, accumulate(between)))
+        if offsets != byte_offsets:
+            points = dict(zip(offsets, converted, strict=True))
+            converted = list(map(points.__getitem__, byte_offsets))
+        converted_lists.append(converted)
+    return converted_lists
+
+
+class _NonAsciiRuns:
+    """The runs of non-ASCII bytes of a text's UTF-8, and the continuation bytes before each."""
+
+    def __init__(self, marks: bytes) -> None:
+        """`marks`: the UTF-8 translated by `_UTF8_BYTES`."""
+        # found from their first byte, a lead byte (a literal the regex engine scans for
+        # quickly, unlike a class)
+        runs = list(_RUN.finditer(marks))
+        self.starts = list(map(re.Match.start, runs))
+        self.ends = list(map(re.Match.end, runs))
+        extra = map(bytes.count, map(re.Match.group, runs), repeat(b"\x01"))
+        self.shifts = [0, *accumulate(extra)]  # before each run, and after the last
+
+    def converted(self, offsets: list[int]) -> list[int] | None:
+        """`offsets` (ascending) in code points; None if one lies inside a run."""
+        ends = list(map(bisect.bisect_left, repeat(offsets), self.ends))
+        if list(map(bisect.bisect_right, repeat(offsets), self.starts)) != ends:
+            return None
+        cuts = [0, *ends, len(offsets)]
+        stretches = map(offsets.__getitem__, map(slice, cuts, islice(cuts, 1, None)))
+        shifted = map(map, repeat(sub), stretches, map(repeat, self.shifts))
+        return list(chain.from_iterable(shifted))

@@ -39,12 +39,10 @@ import pyromark
 from . import html
 from .comments import comment_prose
 from .front_matter import front_matter_span
-from .positions import code_point_offsets
+from .positions import code_point_offsets_of
 from .views import CODE, MARKDOWN, OffsetMap, Region, Role
 
 Span = tuple[int, int]
-# name, start, end, visible text start, visible text end, in bytes
-_ByteRole = tuple[bytes, int, int, int, int]
 
 # The parser's options: every reader of a Markdown text's block structure parses with these.
 PARSER_OPTIONS = (
@@ -91,7 +89,6 @@ def _collector_paused() -> Iterator[None]:
 
 
 PROSE_ROLES = frozenset({"term", "abbr", "index"})
-_PROSE_ROLE_NAMES = frozenset(name.encode() for name in PROSE_ROLES)
 # Directives whose body is Markdown; any other directive's body is not prose.
 MARKDOWN_DIRECTIVES = frozenset({
     "admonition", "attention", "caution", "danger", "error", "hint", "important", "note",
@@ -250,49 +247,56 @@ def _analyse(text: str, front_matter: bool, mdx: bool) -> MarkdownProse:
         walker.walk(_blank(data, [(0, skip)]))
     else:
         walker.walk(data, text=clean)
-    if _apart(walker.spans):
-        merged = walker.spans
-        holes = _policy_exclusions(data, merged, walker.excluded, mdx)
-        spans = _subtract(_cut(merged, walker.name_cuts), holes)
-    else:  # spans out of order or touching (rare): the name cuts' indices would move
-        merged = _merge(walker.spans)
+    if walker.apart:
+        uncut = walker.uncut_at, walker.uncut_to
+        holes = _policy_exclusions(data, walker.spans, walker.excluded, mdx, uncut)
+        spans = _subtract(walker.spans, holes)
+    else:  # spans out of order or touching (rare): merged, the role names are holes
+        merged = _merge(walker.uncut_spans())
         holes = _policy_exclusions(data, merged, walker.excluded + walker.name_holes(), mdx)
         spans = _subtract(merged, holes)
-    # Two ascending lists to convert to code points (a mixed list would need sorting and a
-    # dict back): the spans, and each role's start, text start, text end, end in turn (roles
-    # never overlap)
-    roles = sorted(walker.roles, key=itemgetter(1))
+    # Three ascending lists to convert to code points (a mixed list would need sorting and
+    # a dict back): the spans, the roles' spans and their texts (roles never overlap)
+    roles = walker.roles
+    if not _roles_in_order(roles):
+        roles.sort(key=itemgetter(1))
     if len(data) == len(clean):  # ASCII: bytes are code points
-        prose = spans
-    else:
-        points = code_point_offsets(clean, data, list(chain.from_iterable(spans)))
-        # no span is empty, nor becomes empty
-        prose = list(zip(points[0::2], points[1::2], strict=True))
+        return MarkdownProse(spans, roles)
+    points, corners = code_point_offsets_of(
+        clean, data, [list(chain.from_iterable(spans)), _corners(roles)]
+    )
+    # no span is empty, nor becomes empty
+    prose = list(zip(points[0::2], points[1::2], strict=True))
     if not roles:
         return MarkdownProse(prose)
-    if len(data) == len(clean):
-        return MarkdownProse(prose, _converted_roles(roles))
-    role_offsets = list(chain.from_iterable(map(_ROLE_OFFSETS, roles)))
-    role_points = code_point_offsets(clean, data, role_offsets)
-    return MarkdownProse(prose, _converted_roles(roles, role_points))
+    return MarkdownProse(prose, _converted_roles(roles, corners))
 
 
-_ROLE_OFFSETS = itemgetter(1, 3, 4, 2)  # start, text start, text end, end: ascending
+def _roles_in_order(roles: list[Role]) -> bool:
+    """Whether `roles` come in the order of their starts (as the walk finds them, but for
+    directive bodies parsed at their end)."""
+    starts = list(map(itemgetter(0), map(itemgetter(1), roles)))
+    return all(map(lt, starts, islice(starts, 1, None)))
 
 
-def _converted_roles(roles: list[_ByteRole], offsets: list[int] | None = None) -> list[Role]:
-    """`roles` with `offsets`: their starts, text starts, text ends and ends, role by role;
-    without `offsets` (ASCII) their own."""
-    names = {name: name.decode() for name in set(map(itemgetter(0), roles))}
-    if offsets is None:
-        spans = zip(map(itemgetter(1), roles), map(itemgetter(2), roles), strict=True)
-        texts = zip(map(itemgetter(3), roles), map(itemgetter(4), roles), strict=True)
-    else:
-        spans = zip(offsets[0::4], offsets[3::4], strict=True)
-        texts = zip(offsets[1::4], offsets[2::4], strict=True)
-    named = map(names.__getitem__, map(itemgetter(0), roles))
+def _corners(roles: list[Role]) -> list[int]:
+    """The starts, text starts, text ends and ends of `roles` in turn: they ascend."""
+    ends = list(chain.from_iterable(map(itemgetter(1), roles)))
+    texts = list(chain.from_iterable(map(itemgetter(2), roles)))
+    corners = zip(ends[0::2], texts[0::2], texts[1::2], ends[1::2], strict=True)
+    return list(chain.from_iterable(corners))
+
+
+def _converted_roles(roles: list[Role], corners: list[int]) -> list[Role]:
+    """`roles` with their `_corners` replaced by `corners`."""
+    converted = zip(
+        map(itemgetter(0), roles),
+        zip(corners[0::4], corners[3::4], strict=True),
+        zip(corners[1::4], corners[2::4], strict=True),
+        strict=True,
+    )
     # tuple.__new__ builds the named tuples in C (Role's own __new__ is a Python function)
-    return list(map(tuple.__new__, repeat(Role), zip(named, spans, texts, strict=True)))
+    return list(map(tuple.__new__, repeat(Role), converted))
 
 
 def _utf8(text: str) -> tuple[str, bytes]:
@@ -321,17 +325,32 @@ class _Walker:
 
     def __init__(self, mdx: bool) -> None:
         self.mdx = mdx
+        # Prose spans; a role's name (`{term}`) that ends one is cut off at once, but the
+        # policies read the span as it was (a URL may run into the name): `spans[index]`
+        # ended at `uncut_to[i]` for `index = uncut_at[i]` (ascending), and a span that was
+        # only a name is in `popped` instead
         self.spans: list[Span] = []
+        self.uncut_at: list[int] = []
+        self.uncut_to: list[int] = []
+        self.popped: list[Span] = []
+        # whether the spans (before the cuts) are known sorted, non-empty and apart (see
+        # `_apart`); False when unsure. Checked as they come (a page may have 100,000)
+        self.apart = True
         self.excluded: list[Span] = []
-        self.roles: list[_ByteRole] = []
-        # (index in `spans`, offset): role names (`{term}`) that end those spans, cut off
-        # by index after the policies (not one more hole each: a page may have 40,000 roles)
-        self.name_cuts: list[tuple[int, int]] = []
-        self._role_names: dict[bytes, bytes | None] = {}  # `{name}` → name, None if no role
+        self.roles: list[Role] = []  # in byte offsets, in their final shape
+        self._role_names: dict[bytes, str | None] = {}  # `{name}` → name, None if no role
+
+    def uncut_spans(self) -> list[Span]:
+        """`spans` as they were before role names were cut off them (not in order)."""
+        spans = list(self.spans)
+        for index, end in zip(self.uncut_at, self.uncut_to, strict=True):
+            spans[index] = (spans[index][0], end)
+        return spans + self.popped
 
     def name_holes(self) -> list[Span]:
-        """The role names of `name_cuts` as holes in `spans`."""
-        return [(brace, self.spans[index][1]) for index, brace in self.name_cuts]
+        """The role names cut off `spans`, as holes in `uncut_spans()`."""
+        ends = map(itemgetter(1), map(self.spans.__getitem__, self.uncut_at))
+        return list(zip(ends, self.uncut_to, strict=True)) + self.popped
 
     def walk(self, data: bytes, depth: int = 0, text: str | None = None) -> None:
         """Add the prose of `data`; offsets are `data`'s, the caller maps a nested walk back.
@@ -351,34 +370,46 @@ class _Walker:
             text = data.decode("utf-8", errors="replace")
         self._walk_events(data, text, depth)
 
-    def _sizes(self) -> tuple[int, int, int, int]:
-        return len(self.spans), len(self.excluded), len(self.roles), len(self.name_cuts)
+    def _sizes(self) -> tuple[int, int, int, int, int, bool]:
+        sizes = len(self.spans), len(self.excluded), len(self.roles), len(self.popped)
+        return (*sizes, len(self.uncut_at), self.apart)
 
-    def _forget(self, sizes: tuple[int, int, int, int]) -> None:
+    def _forget(self, sizes: tuple[int, int, int, int, int, bool]) -> None:
         """Drop what was collected since `sizes`."""
         del self.spans[sizes[0] :], self.excluded[sizes[1] :]
-        del self.roles[sizes[2] :], self.name_cuts[sizes[3] :]
+        del self.roles[sizes[2] :], self.popped[sizes[3] :]
+        del self.uncut_at[sizes[4] :], self.uncut_to[sizes[4] :]
+        self.apart = sizes[5]
 
-    def _uncollapse(self, sizes: tuple[int, int, int, int], cuts: list[tuple[int, int]]) -> bool:
+    def _uncollapse(
+        self, sizes: tuple[int, int, int, int, int, bool], cuts: list[tuple[int, int]]
+    ) -> bool:
         """Map what a walk of collapsed text collected since `sizes` back to the text; False
-        (nothing mapped) when a span or role reaches a cut: the markers were not a list."""
+        (nothing mapped) when a span or role reaches a cut: the markers were not a list. The
+        mapping is strictly increasing: spans apart stay apart."""
         points = [point for point, _ in cuts]
         shifts = [0, *(shift for _, shift in cuts)]
 
         def moved(offset: int) -> int:
             return offset + shifts[bisect.bisect_right(points, offset)]
 
+        def moved_spans(spans: list[Span]) -> list[Span]:
+            return [(moved(start), moved(end)) for start, end in spans]
+
         spans, excluded = self.spans[sizes[0] :], self.excluded[sizes[1] :]
         roles = self.roles[sizes[2] :]
-        for start, end in chain(spans, excluded, ((role[1], role[2]) for role in roles)):
+        for start, end in chain(spans, excluded, (role.span for role in roles)):
             index = bisect.bisect_left(points, start)
             if index < len(points) and points[index] <= end:
                 return False
-        self.spans[sizes[0] :] = [(moved(start), moved(end)) for start, end in spans]
-        self.excluded[sizes[1] :] = [(moved(start), moved(end)) for start, end in excluded]
-        self.roles[sizes[2] :] = [(role[0], *map(moved, role[1:])) for role in roles]  # type: ignore[misc]
-        cuts_at = self.name_cuts[sizes[3] :]
-        self.name_cuts[sizes[3] :] = [(index, moved(offset)) for index, offset in cuts_at]
+        self.spans[sizes[0] :] = moved_spans(spans)
+        self.excluded[sizes[1] :] = moved_spans(excluded)
+        self.popped[sizes[3] :] = moved_spans(self.popped[sizes[3] :])
+        self.roles[sizes[2] :] = [
+            Role(name, (moved(start), moved(end)), (moved(low), moved(high)))
+            for name, (start, end), (low, high) in roles
+        ]
+        self.uncut_to[sizes[4] :] = map(moved, self.uncut_to[sizes[4] :])
         return True
 
     def _walk_events(self, data: bytes, text: str, depth: int) -> None:
@@ -394,8 +425,13 @@ class _Walker:
         role_end = -1  # where a text ending in `}` ends (a role's name `{term}`?), else -1
         role_text = 0  # where that text starts
         joined = -1  # where the last span ends when only emphasis markers came after it
+        # whether the spans are apart: each is checked to start after `last`, the end of the
+        # one before (before a cut), as it comes
+        apart = self.apart and _apart_after(self.uncut_spans(), 0, -1)
+        last = spans[-1][1] if spans else -1
         roles_possible = b"}`" in data
-        name_cuts, roles = self.name_cuts, self.roles
+        rfind, excluded, popped, roles = data.rfind, self.excluded, self.popped, self.roles
+        uncut_at, uncut_to, new_role = self.uncut_at, self.uncut_to, tuple.__new__
         events: Iterable[tuple[Any, Any]] = PARSER.events_with_range(text, **_EVENT_OPTIONS)
         for event, where in events:
             # `in` is a key lookup for a dict event and a substring test for a str one
@@ -411,10 +447,14 @@ class _Walker:
                 else:
                     # `_` markers are word characters: a span never covers them
                     if start == joined or (joined >= 0 and find(b"_", joined, start) < 0):
+                        if end <= last:
+                            apart = False
                         spans[-1] = (spans[-1][0], end)
                     else:
+                        if not last < start < end:
+                            apart = False
                         append((start, end))
-                    joined = end
+                    last = joined = end
                     if roles_possible and data[end - 1] == 0x7D:  # `}`: perhaps a role's name
                         role_end = end
                         role_text = start
@@ -424,32 +464,51 @@ class _Walker:
                     start = where["start"]
                     end = where["end"]
                     if start == joined or (joined >= 0 and find(b"_", joined, start) < 0):
+                        if end <= last:
+                            apart = False
                         spans[-1] = (spans[-1][0], end)
                     else:
+                        if not last < start < end:
+                            apart = False
                         append((start, end))
-                    joined = end
+                    last = joined = end
                 continue
             if "Code" in event:  # a role's content, or code: before the Start/End tests
                 joined = -1
                 if role_end >= 0:
                     if role_end == where["start"]:
-                        code_end = where["end"]
-                        # {term}`gradient` after its text: inline, as a glossary page has one
-                        # in every few words; any other role or shape in `_role`
-                        if (
-                            data.endswith(b"{term}", role_text, role_end)
-                            and spans[-1][1] == role_end
-                            and data[role_end] == 0x60
-                            and data[role_end + 1] not in (0x20, 0x60)
-                            and data[code_end - 2] != 0x3E
-                        ):
-                            brace = role_end - 6
-                            content_end = code_end - 1
-                            name_cuts.append((len(spans) - 1, brace))
-                            append((role_end + 1, content_end))
-                            roles.append((b"term", brace, code_end, role_end + 1, content_end))
+                        # inline, as a glossary page has a role in every few words
+                        if data[role_end - 6 : role_end] == b"{term}" and role_end - 6 >= role_text:
+                            brace = role_end - 6  # the usual {term}`gradient`: no rfind
+                            name: str | None = "term"
                         else:
-                            self._role(data, role_text, role_end, code_end)
+                            brace = rfind(b"{", role_text, role_end)
+                            name = self._role_name(data[brace:role_end]) if brace >= 0 else None
+                        if name is not None:
+                            code_end = where["end"]
+                            text_start, text_end = spans[-1]
+                            if text_end != role_end:
+                                excluded.append((brace, role_end))
+                            elif text_start == brace:  # nothing but the name
+                                popped.append(spans.pop())
+                            else:
+                                uncut_at.append(len(spans) - 1)
+                                uncut_to.append(role_end)
+                                spans[-1] = (text_start, brace)
+                            if data[role_end] == 0x60 and data[role_end + 1] not in (0x20, 0x60):
+                                low, high = role_end + 1, code_end - 1  # `gradient`
+                            else:
+                                low, high = _code_content(data, role_end, code_end)
+                            if name in PROSE_ROLES:
+                                if data[high - 1] in (0x29, 0x3E):  # `(expansion)`, `<Target>`
+                                    high = _visible_end(data, name, low, high)
+                                if not last < low < high:
+                                    apart = False
+                                append((low, high))
+                                last = high
+                            # tuple.__new__ builds the named tuple in C (Role's own __new__ is
+                            # a Python function)
+                            roles.append(new_role(Role, (name, (brace, code_end), (low, high))))
                     role_end = -1
                 continue
             value = event.get("Start")
@@ -470,16 +529,24 @@ class _Walker:
                 if type(value) is str:
                     if value in _EMPHASIS:
                         continue
-                    if value == "CodeBlock":
+                    if value in _INLINE_CONTAINERS:  # a paragraph's end: the usual one
+                        skip = 0
+                    elif value == "CodeBlock":
                         if code_block is not None:
+                            before = len(spans)
                             self._code_block(data, code_block, depth)
+                            if len(spans) > before:  # a title, a Markdown body
+                                apart = apart and _apart_after(spans, before, last)
+                                last = spans[-1][1]
                             code_block = None
                     elif value == "HtmlBlock":
                         if html_block:
+                            before = len(spans)
                             spans.extend(html.visible_text(data, html_block[0], html_block[1]))
+                            if len(spans) > before:
+                                apart = apart and _apart_after(spans, before, last)
+                                last = spans[-1][1]
                             html_block = None
-                    elif value in _INLINE_CONTAINERS:
-                        skip = 0
                     elif value == "Link" and skip:
                         skip -= 1
                 elif "Heading" in value:
@@ -496,39 +563,16 @@ class _Walker:
                 tag = html.tag_name(data[where["start"] : where["end"]])
                 if tag is not None and tag[0] in html.RAW_ELEMENTS:
                     skip = max(0, skip - 1) if tag[1] else skip + 1
+        self.apart = apart
 
-    def _role(self, data: bytes, text_start: int, code_start: int, code_end: int) -> None:
-        """A role if the text `data[text_start:code_start]` ends in its name (`{term}`): once
-        per role on a glossary page, so the usual case reads few bytes and calls nothing."""
-        brace = data.rfind(b"{", text_start, code_start)
-        if brace < 0:
-            return
-        written = data[brace:code_start]
-        name = self._role_names.get(written, b"")
-        if name == b"":  # a page repeats its few role names: each is checked once
+    def _role_name(self, written: bytes) -> str | None:
+        """The role named by `written` (`{name}`), None if it names none: a page repeats its
+        few role names, each is checked once."""
+        name = self._role_names.get(written, "")
+        if name == "":
             found = _ROLE_NAME.fullmatch(written)
-            name = self._role_names[written] = found.group(1) if found else None
-        if name is None:
-            return
-        spans = self.spans
-        if spans[-1][1] == code_start:
-            self.name_cuts.append((len(spans) - 1, brace))
-        else:
-            self.excluded.append((brace, code_start))
-        if data[code_start] == 0x60 and data[code_start + 1] not in (0x20, 0x60):
-            content_start, content_end = code_start + 1, code_end - 1  # `gradient`: the usual
-        else:
-            content_start, content_end = _code_content(data, code_start, code_end)
-        if name in _PROSE_ROLE_NAMES:
-            # {term}`gradient`, no `<Target>`: no call
-            if name != b"term" or data[content_end - 1] == 0x3E:
-                visible_end = _visible_end(data, name, content_start, content_end)
-            else:
-                visible_end = content_end
-            spans.append((content_start, visible_end))
-        else:
-            visible_end = content_end
-        self.roles.append((name, brace, code_end, content_start, visible_end))
+            name = self._role_names[written] = found.group(1).decode() if found else None
+        return name
 
     def _code_block(self, data: bytes, block: list, depth: int) -> None:
         kind, fence_start, *pieces = block
@@ -555,13 +599,13 @@ class _Walker:
         nested = _Walker(self.mdx)
         nested.walk(body, depth=depth + 1)
         pieces_map = _PieceMap(pieces)
-        for span in nested.spans:
+        for span in nested.uncut_spans():
             self.spans.extend(pieces_map.spans(span))
         for span in nested.excluded + nested.name_holes():
             self.excluded.extend(pieces_map.spans(span))
-        for name, *offsets in nested.roles:
-            start, end, text_start, text_end = (pieces_map.offset(o) for o in offsets)
-            self.roles.append((name, start, end, text_start, text_end))
+        offset = pieces_map.offset
+        for name, (start, end), (low, high) in nested.roles:
+            self.roles.append(Role(name, (offset(start), offset(end)), (offset(low), offset(high))))
 
     def _blank_blocks(self, data: bytes) -> bytes:
         """Blank the lines CommonMark would read as text but MyST and MDX read as syntax."""
@@ -650,9 +694,9 @@ def _display_math_blocks(data: bytes) -> Iterable[Span]:
             position = opening.end()
 
 
-def _visible_end(data: bytes, name: bytes, start: int, end: int) -> int:
+def _visible_end(data: bytes, name: str, start: int, end: int) -> int:
     """Where a role's visible text ends: before `<Target>` (term) or `(expansion)` (abbr)."""
-    opener, closer = (b" (", 0x29) if name == b"abbr" else (b" <", 0x3E)
+    opener, closer = (b" (", 0x29) if name == "abbr" else (b" <", 0x3E)
     if data[end - 1] != closer:  # the usual {term}`gradient`: no rfind
         return end
     split = data.rfind(opener, start, end)
@@ -681,9 +725,15 @@ def _colon_fences(data: bytes, titles: list[Span]) -> list[Span]:
     """Colon fence lines (and the bodies of directives that are not Markdown) to blank; the
     titles of titled directives are added to `titles`. A fence's indent is spaces, already
     blank: the spans start at its colons."""
+    lines = list(_COLON_FENCE.finditer(data))
+    names = list(map(itemgetter("name"), lines))
+    if None not in names and _TITLED_DIRECTIVE_NAMES.isdisjoint(names):
+        # only openers (a page of fences never closed), none titled: each line is blanked,
+        # no body (in C)
+        return list(map(re.Match.span, lines))
     blanks: list[Span] = []
     stack: list[tuple[int, bytes, int]] = []  # (colons beyond 3, name, offset after the line)
-    for line in _COLON_FENCE.finditer(data):
+    for line in lines:
         colons, name, argument, options = line.groups()
         span = line.span()  # an opening line's with its options, blanked with it
         if name is None:
@@ -705,11 +755,13 @@ def _colon_fences(data: bytes, titles: list[Span]) -> list[Span]:
 
 
 def _blank(data: bytes, spans: list[Span]) -> bytes:
-    """`data` with the bytes of `spans` made spaces (line breaks kept): offsets do not move."""
+    """`data` with the bytes of `spans` made spaces (line breaks kept): offsets do not move.
+    They are copied from a blanked copy of it all: a `translate` per span would copy its
+    table each time (~1,000 steps; a page of fences has one span every 15 bytes)."""
+    blanks = data.translate(_SPACES_BUT_LINE_BREAKS)
     blanked = bytearray(data)
     for start, end in spans:
-        if start < end:
-            blanked[start:end] = data[start:end].translate(_SPACES_BUT_LINE_BREAKS)
+        blanked[start:end] = blanks[start:end]
     return bytes(blanked)
 
 
@@ -744,13 +796,21 @@ class _PieceMap:
 # ----------------------------------------------------------------------------- policies
 
 
+_NOT_CUT: tuple[list[int], list[int]] = ([], [])  # never changed
+
+
 def _policy_exclusions(
-    data: bytes, spans: list[Span], excluded: list[Span], mdx: bool
+    data: bytes,
+    spans: list[Span],
+    excluded: list[Span],
+    mdx: bool,
+    uncut: tuple[list[int], list[int]] = _NOT_CUT,
 ) -> list[Span]:
     """`excluded` and the spans inside the prose `spans` that the policies take out: URLs,
-    paths, math, markers, …"""
+    paths, math, markers, …; `uncut`: the ends of spans before role names were cut off
+    them (by index), which the policies read."""
     excluded = list(excluded)
-    starts = [start for start, _ in spans]
+    starts = list(map(itemgetter(0), spans))
     beyond = len(data) + 1
     start = end = -1  # the span the last mark was in, or the one before the gap it was in
     next_start = starts[0] if starts else beyond
@@ -761,6 +821,8 @@ def _policy_exclusions(
         if position >= next_start:
             index = bisect.bisect_right(starts, position) - 1
             start, end = spans[index]
+            if uncut[0]:
+                end = _uncut_end(uncut, index, end)
             next_start = starts[index + 1] if index + 1 < len(starts) else beyond
         if position >= end:  # between spans: go on at the next one, past its marks
             position = marks.find(_MARK, next_start)
@@ -795,7 +857,7 @@ def _policy_exclusions(
             done = token_end
         position = marks.find(_MARK, position + 1 if position >= done else done)
     for literal, shape in ((b"www.", _TOKEN_SHAPES), (b"[!", _ALERT_MARKER)):
-        excluded.extend(_shapes_at(data, literal, shape, spans, starts))
+        excluded.extend(_shapes_at(data, literal, shape, spans, starts, uncut))
     if b"\\begin{" in data:
         excluded.extend(_math_environments(data))
     return _merge(excluded)
@@ -830,17 +892,30 @@ def _token_around(data: bytes, position: int, start: int, end: int) -> Span:
 
 
 def _shapes_at(
-    data: bytes, literal: bytes, shape: re.Pattern[bytes], spans: list[Span], starts: list[int]
+    data: bytes,
+    literal: bytes,
+    shape: re.Pattern[bytes],
+    spans: list[Span],
+    starts: list[int],
+    uncut: tuple[list[int], list[int]],
 ) -> Iterable[Span]:
     """The shapes found at each occurrence of `literal` that lies in prose."""
     position = data.find(literal)
     while position >= 0:
         index = bisect.bisect_right(starts, position) - 1
-        if index >= 0 and position < spans[index][1]:
-            found = shape.match(data, position, spans[index][1])
+        end = -1 if index < 0 else _uncut_end(uncut, index, spans[index][1])
+        if position < end:
+            found = shape.match(data, position, end)
             if found is not None:
                 yield found.span()
         position = data.find(literal, position + 1)
+
+
+def _uncut_end(uncut: tuple[list[int], list[int]], index: int, end: int) -> int:
+    """The end of `spans[index]` before a role name was cut off it, given its `end` now."""
+    at, to = uncut
+    found = bisect.bisect_left(at, index)
+    return to[found] if found < len(at) and at[found] == index else end
 
 
 def _math_environments(data: bytes) -> Iterable[Span]:
@@ -872,17 +947,10 @@ def _merge(spans: list[Span]) -> list[Span]:
     return merged
 
 
-def _cut(spans: list[Span], cuts: list[tuple[int, int]]) -> list[Span]:
-    """`spans` with `spans[index]` ending at `offset` for each (index, offset) of `cuts`."""
-    if not cuts:
-        return spans
-    cut = list(spans)
-    emptied = False
-    for index, offset in cuts:
-        start = cut[index][0]
-        cut[index] = (start, offset)
-        emptied = emptied or offset <= start
-    return [span for span in cut if span[0] < span[1]] if emptied else cut
+def _apart_after(spans: list[Span], since: int, last: int) -> bool:
+    """Whether `spans[since:]` are apart (`_apart`) and start after `last`."""
+    offsets = [last, *chain.from_iterable(spans[since:])]
+    return all(map(lt, offsets, islice(offsets, 1, None)))
 
 
 def _apart(spans: list[Span]) -> bool:
