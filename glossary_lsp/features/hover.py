@@ -19,6 +19,9 @@ from glossary_lsp.features.base import GlossaryVersion, TermAt, term_at
 from glossary_lsp.glossary.model import Glossary, Term
 from glossary_lsp.text.views import DocumentView
 
+# the store beside the index (`WorkspaceIndex.derived`) of hover texts, see `hover_text`
+HOVER_TEXTS = "hover texts"
+
 
 @dataclass(frozen=True, slots=True)
 class HoverResult:
@@ -153,7 +156,7 @@ def hover_text(
     course = index.course(path)
     introduction = find_introduction(index, term, course)
     key = (id(introduction), id(course), id(term), path, source_offset)
-    found = remembered(index, "hover texts").get(key)
+    found = remembered(index, HOVER_TEXTS).get(key)
     if found is not None:
         was_introduction, was_course, was_term, was_glossary, text = found
         if (
@@ -167,7 +170,7 @@ def hover_text(
     text = describe_term(glossary, term, introduced)
     if _holds_little(introduction):
         answer = (introduction, course, term, glossary, text)
-        remember(index, "hover texts", key, answer, 256)
+        remember(index, HOVER_TEXTS, key, answer, 256)
     return text
 
 
