@@ -1,6 +1,6 @@
 """The request path in process: what a hover or a definition costs beyond the floor's pygls work.
 
-    python benchmarks/bench_request_path.py [--rounds 2000] [--components] [--cold]
+    python benchmarks/bench_request_path.py [--rounds 2000] [--components] [--cold] [--forget]
 
 Each server (the floor, glossary-lsp) is built in this process and fed the JSON-RPC messages of
 the latency benchmark (`initialize`, `initialized`, the sample course opened, then requests at
@@ -11,6 +11,9 @@ server's own CPU per request: the best of 7 batches, in µs. `--components` adds
 inside the functions of the request path (a wrapper around each; nested times overlap);
 `--cold` times each request after a 16 MB sweep of memory, as after the other processes of a
 shared machine have run (live requests find the CPU caches in between those states).
+`--forget` empties what glossary-lsp remembers per position before each request (the term at
+an offset, the hover's text, the converted hover), as for a place never asked about before
+(the benchmark's probes come back every 11 requests); introductions stay remembered.
 """
 
 from __future__ import annotations
@@ -33,13 +36,15 @@ METHODS = ("textDocument/hover", "textDocument/definition")
 BATCHES = 7
 COMPONENTS = (
     "glossary_lsp.lsp.session:Session.snapshot",
-    "glossary_lsp.features.hover:hover",
-    "glossary_lsp.features.hover:term_at",
-    "glossary_lsp.features.hover:introduction_line",
-    "glossary_lsp.features.hover:describe_term",
+    "glossary_lsp.lsp.requests:RememberedAnswers.term_at",
     "glossary_lsp.lsp.requests:term_at",
-    "glossary_lsp.lsp.requests:introduction",
+    "glossary_lsp.features.hover:hover_at",
+    "glossary_lsp.features.hover:hover_text",
+    "glossary_lsp.features.hover:find_introduction",
+    "glossary_lsp.features.hover:describe_term",
+    "glossary_lsp.lsp.requests:RememberedAnswers.hover",
     "glossary_lsp.lsp.convert:hover",
+    "glossary_lsp.lsp.requests:introduction",
     "glossary_lsp.lsp.convert:location",
     "pygls.protocol.json_rpc:JsonRPCProtocol._send_data",
 )
@@ -136,7 +141,14 @@ def timed_components(names: tuple[str, ...], times: dict[str, float]) -> None:
         setattr(owner, last, wrapper)
 
 
-def measure(fed: Fed, probes: list[run.Probe], rounds: int, cold: bool, times: dict) -> None:
+def measure(
+    fed: Fed,
+    probes: list[run.Probe],
+    rounds: int,
+    cold: bool,
+    forget: Callable[[], None],
+    times: dict,
+) -> None:
     per_batch = max(len(probes), rounds // BATCHES // len(probes) * len(probes))
     sweep = bytearray(16 * 1024 * 1024)
     for method in METHODS:
@@ -147,6 +159,7 @@ def measure(fed: Fed, probes: list[run.Probe], rounds: int, cold: bool, times: d
             for number in range(per_batch):
                 if cold:
                     sweep[::64] = bytes(len(sweep) // 64)
+                forget()
                 started = time.perf_counter()
                 fed.request(method, probes[number % len(probes)])
                 total += time.perf_counter() - started
@@ -169,18 +182,28 @@ async def bench(which: str, args: argparse.Namespace) -> None:
 
         server: Any = floor_server.server
         ready: Callable[[], bool] = lambda: True  # noqa: E731
+        forget: Callable[[], None] = lambda: None  # noqa: E731
     else:
+        from glossary_lsp.features.hover import HOVER_TEXTS
         from glossary_lsp.lsp.handlers import create_server
+        from glossary_lsp.lsp.requests import REMEMBERED
 
         server = create_server()
         ready = server.session.indexed.is_set
+
+        def forget() -> None:
+            if args.forget:
+                REMEMBERED.forget()
+                server.session.index.derived.pop(HOVER_TEXTS, None)
+
     fed = Fed(server, config.server_options())
     await started(fed, probes, ready)
     times: dict[str, float] = {}
     if args.components and which == "server":
         timed_components(COMPONENTS, times)
-    print(f"{which}{' (cold caches)' if args.cold else ''}:")
-    measure(fed, probes, args.rounds, args.cold, times)
+    notes = [note for note, on in (("cold caches", args.cold), ("forgetting", args.forget)) if on]
+    print(f"{which} ({', '.join(notes)}):" if notes else f"{which}:")
+    measure(fed, probes, args.rounds, args.cold, forget, times)
 
 
 def main() -> None:
@@ -188,6 +211,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2000)
     parser.add_argument("--components", action="store_true")
     parser.add_argument("--cold", action="store_true")
+    parser.add_argument("--forget", action="store_true")
     parser.add_argument("--server", choices=["floor", "server"], help="one of them only")
     args = parser.parse_args()
     if args.server is None:  # each in its own process: two servers in one would share state

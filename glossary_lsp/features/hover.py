@@ -14,10 +14,13 @@ from glossary_lsp.course.introduction import (
     remembered,
 )
 from glossary_lsp.course.modules import Course
-from glossary_lsp.course.workspace import WorkspaceIndex
-from glossary_lsp.features.base import GlossaryVersion, term_at
+from glossary_lsp.course.workspace import STALE_TERMS_TRUSTED_FROM, WorkspaceIndex
+from glossary_lsp.features.base import GlossaryVersion, TermAt, term_at
 from glossary_lsp.glossary.model import Glossary, Term
 from glossary_lsp.text.views import DocumentView
+
+# the store beside the index (`WorkspaceIndex.derived`) of hover texts, see `hover_text`
+HOVER_TEXTS = "hover texts"
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +73,19 @@ def introduction_line(
     """ "Introduced in [02 · 📊 Embeddings](file…#L12)", "Introduced later, in …" before it, or
     "Introduced here"; None when the course does not introduce the term."""
     introduction = find_introduction(index, term, course)
+    return introduced_phrase(glossary, index, course, introduction, term, path, source_offset)
+
+
+def introduced_phrase(
+    glossary: Glossary,
+    index: WorkspaceIndex,
+    course: Course,
+    introduction: Introduction | None,
+    term: Term,
+    path: Path | None,
+    source_offset: int | None,
+) -> str | None:
+    """`introduction_line` for an introduction already found."""
     if introduction is None:
         return None
     link = introduction_link(glossary, index, introduction, term)
@@ -113,12 +129,53 @@ def hover(
     """The hover at an offset of the document at `path`; with an index, where this course
     introduces the term."""
     found = term_at(version, view, source_offset)
-    if found is None:
-        return None
+    return hover_at(version, found, source_offset, index, path) if found is not None else None
+
+
+def hover_at(
+    version: GlossaryVersion,
+    found: TermAt,
+    source_offset: int,
+    index: WorkspaceIndex | None = None,
+    path: Path | None = None,
+) -> HoverResult:
+    """The hover on a term found at `source_offset` (see `hover`)."""
     start, end = found.source_range()
     term = found.match.term
-    introduced = None
-    if index is not None:
-        course = index.course(path)
-        introduced = introduction_line(version.glossary, index, course, term, path, source_offset)
-    return HoverResult(describe_term(version.glossary, term, introduced), start, end)
+    if index is None:
+        return HoverResult(describe_term(version.glossary, term), start, end)
+    return HoverResult(hover_text(version.glossary, index, term, path, source_offset), start, end)
+
+
+def hover_text(
+    glossary: Glossary, index: WorkspaceIndex, term: Term, path: Path | None, source_offset: int
+) -> str:
+    """The hover's Markdown for a term at an offset of the document at `path`, remembered
+    beside the index (`WorkspaceIndex.derived`, emptied when the index changes) for the
+    introduction `find_introduction` gives now: the text reads nothing else."""
+    course = index.course(path)
+    introduction = find_introduction(index, term, course)
+    key = (id(introduction), id(course), id(term), path, source_offset)
+    found = remembered(index, HOVER_TEXTS).get(key)
+    if found is not None:
+        was_introduction, was_course, was_term, was_glossary, text = found
+        if (
+            was_introduction is introduction
+            and was_course is course
+            and was_term is term
+            and was_glossary is glossary
+        ):
+            return str(text)
+    introduced = introduced_phrase(glossary, index, course, introduction, term, path, source_offset)
+    text = describe_term(glossary, term, introduced)
+    if _holds_little(introduction):
+        answer = (introduction, course, term, glossary, text)
+        remember(index, HOVER_TEXTS, key, answer, 256)
+    return text
+
+
+def _holds_little(introduction: Introduction | None) -> bool:
+    """Whether keeping the introduction keeps no large text alive (a huge module's view is
+    read again each time, and so is its introduction found anew: never the same one)."""
+    occurrence = introduction.occurrence if introduction is not None else None
+    return occurrence is None or len(occurrence.view.source) <= STALE_TERMS_TRUSTED_FROM

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import weakref
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
@@ -23,7 +25,7 @@ from glossary_lsp.features import completion as completion_feature
 from glossary_lsp.features import course as course_feature
 from glossary_lsp.features import definition as definition_feature
 from glossary_lsp.features import hover as hover_feature
-from glossary_lsp.features.base import term_at
+from glossary_lsp.features.base import GlossaryVersion, TermAt, term_at
 from glossary_lsp.features.definition import Target
 from glossary_lsp.features.references import TermSpan
 from glossary_lsp.glossary.model import Term
@@ -105,6 +107,79 @@ async def view_at(
     return (snapshot, view, offset) if offset is not None else None
 
 
+# ------------------------------------------------------------------------- the term at a position
+
+
+class RememberedAnswers:
+    """Answers remembered per document view, for the glossary version they were found with:
+    the term at an offset (`term_at`) and a hover converted to LSP.
+
+    A view is one version of a document, never changed (`TextSnapshot`). `term_at` reads only
+    the view, the offset and the glossary version; a converted hover only the view's lines,
+    the plain hover and the position encoding. So a remembered answer is the one computed
+    again from the text the editor has now. Requests come back to the same places (a hover,
+    then a definition on it; the mouse resting on a word), and those skip the window's scan
+    and the conversion. Each view's answers go with the view (a weak reference); only the last
+    glossary version's are kept.
+    """
+
+    ANSWERS_PER_VIEW = 256
+    VIEWS = 64
+
+    def __init__(self) -> None:
+        # id(view) -> (weak reference to the view, glossary version, {key: answer})
+        self._views: dict[
+            int, tuple[weakref.ref[DocumentView], GlossaryVersion, dict[object, object]]
+        ] = {}
+
+    def term_at(self, version: GlossaryVersion, view: DocumentView, offset: int) -> TermAt | None:
+        answers = self._answers(version, view)
+        if offset in answers:
+            return cast("TermAt | None", answers[offset])
+        found = term_at(version, view, offset)
+        self._keep(answers, offset, found)
+        return found
+
+    def hover(
+        self, snapshot: Snapshot, view: DocumentView, result: hover_feature.HoverResult
+    ) -> types.Hover:
+        answers = self._answers(snapshot.glossary, view)
+        key = (result.start, result.end, result.markdown, snapshot.codec)
+        found = answers.get(key)
+        if not isinstance(found, types.Hover):
+            found = convert.hover(snapshot, view, result)
+            self._keep(answers, key, found)
+        return found
+
+    def forget(self) -> None:
+        self._views.clear()
+
+    def _answers(self, version: GlossaryVersion, view: DocumentView) -> dict[object, object]:
+        key = id(view)
+        entry = self._views.get(key)
+        if entry is not None and entry[0]() is view and entry[1] is version:
+            return entry[2]
+        if len(self._views) >= self.VIEWS:
+            self._views.clear()
+        answers: dict[object, object] = {}
+        self._views[key] = (weakref.ref(view, partial(self._forget, key)), version, answers)
+        return answers
+
+    def _keep(self, answers: dict[object, object], key: object, answer: object) -> None:
+        if len(answers) >= self.ANSWERS_PER_VIEW:
+            answers.clear()
+        answers[key] = answer
+
+    def _forget(self, key: int, reference: weakref.ref[DocumentView]) -> None:
+        # may run on any thread, when the view's last holder lets go of it
+        entry = self._views.get(key)
+        if entry is not None and entry[0] is reference:
+            self._views.pop(key, None)
+
+
+REMEMBERED = RememberedAnswers()
+
+
 # ------------------------------------------------------------------- hover, definition, completion
 
 
@@ -114,9 +189,12 @@ async def hover(session: Session, params: types.HoverParams) -> types.Hover | No
     if found is None:
         return None
     snapshot, view, offset = found
+    at = REMEMBERED.term_at(snapshot.glossary, view, offset)
+    if at is None:
+        return None
     path = uri_to_path(params.text_document.uri)
-    result = hover_feature.hover(snapshot.glossary, view, offset, snapshot.index, path)
-    return convert.hover(snapshot, view, result) if result is not None else None
+    result = hover_feature.hover_at(snapshot.glossary, at, offset, snapshot.index, path)
+    return REMEMBERED.hover(snapshot, view, result)
 
 
 async def definition(session: Session, params: types.DefinitionParams) -> types.Location | None:
@@ -125,7 +203,7 @@ async def definition(session: Session, params: types.DefinitionParams) -> types.
     if found is None:
         return None
     snapshot, view, offset = found
-    at = term_at(snapshot.glossary, view, offset)
+    at = REMEMBERED.term_at(snapshot.glossary, view, offset)
     path = uri_to_path(params.text_document.uri)
     target = introduction(snapshot, at.match.term, path) if at is not None else None
     return convert.location(snapshot, target) if target is not None else None
@@ -147,7 +225,7 @@ async def declaration(session: Session, params: types.DeclarationParams) -> type
     if found is None:
         return None
     snapshot, view, offset = found
-    at = term_at(snapshot.glossary, view, offset)
+    at = REMEMBERED.term_at(snapshot.glossary, view, offset)
     if at is None:
         return None
     term = snapshot.located(at.match.term)
