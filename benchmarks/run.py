@@ -1247,6 +1247,13 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         help="the server under test is another floor: accept any answer (tests the harness)",
     )
     parser.add_argument(
+        "--floor-reader",
+        choices=("pygls", "loop"),
+        default="pygls",
+        help="how the floor reads stdin: pygls' reader thread (the bare pygls floor, default) or "
+        "the event loop, as glossary-lsp does (a floor for the handlers alone)",
+    )
+    parser.add_argument(
         "--only",
         nargs="+",
         default=[],
@@ -1259,6 +1266,7 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_arguments(argv)
+    os.environ["GLOSSARY_LSP_FLOOR_READER"] = args.floor_reader  # the floor's process reads it
     config = Config(
         shlex.split(args.server_command), args.quick, args.full, args.self_check, args.only
     )

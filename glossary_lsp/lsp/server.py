@@ -11,13 +11,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
-import threading
 from collections.abc import Generator
 from typing import Any, BinaryIO
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
-from pygls.io_ import StdoutWriter, run_async
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
@@ -26,7 +24,7 @@ from glossary_lsp import __version__
 from glossary_lsp.lsp.diagnostics import Diagnostics
 from glossary_lsp.lsp.publisher import DiagnosticsPublisher
 from glossary_lsp.lsp.session import Session
-from glossary_lsp.lsp.stdio import LoopStdinReader, loop_can_read
+from glossary_lsp.lsp.stdio import loop_can_read, serve_on_loop
 
 log = logging.getLogger(__name__)
 
@@ -153,24 +151,7 @@ class GlossaryServer(LanguageServer):
         if not loop_can_read(stdin):
             super().start_io(stdin, stdout)
             return
-        self._stop_event = threading.Event()
-        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
-        try:
-            asyncio.run(
-                run_async(
-                    stop_event=self._stop_event,
-                    reader=LoopStdinReader(stdin),
-                    protocol=self.protocol,
-                    logger=log,
-                    error_handler=self.report_server_error,
-                )
-            )
-        except BrokenPipeError:
-            log.error("the connection to the client is lost: shutting down")
-        except (KeyboardInterrupt, SystemExit):
-            pass
-        finally:
-            self.shutdown()
+        serve_on_loop(self, stdin, stdout or sys.stdout.buffer)
 
     def report_server_error(self, error: Exception, source: Any) -> None:
         """Log it; pygls' default also pops a message box in the editor for each one.

@@ -14,10 +14,17 @@ terminal (a regular file) keeps pygls' reader.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import stat
 import sys
+import threading
 from typing import BinaryIO
+
+from pygls.io_ import StdoutWriter, run_async
+from pygls.lsp.server import LanguageServer
+
+log = logging.getLogger(__name__)
 
 BUFFER_LIMIT = 1 << 20  # the reader pauses the pipe beyond twice this much unread
 
@@ -64,3 +71,26 @@ class LoopStdinReader:
             return await reader.readexactly(n)
         except asyncio.IncompleteReadError as error:
             return error.partial
+
+
+def serve_on_loop(server: LanguageServer, stdin: BinaryIO, stdout: BinaryIO) -> None:
+    """What pygls' `start_io` does, with `LoopStdinReader` for its reader thread (the
+    benchmarks' floor can run this way too, to compare the handlers alone)."""
+    server._stop_event = threading.Event()
+    server.protocol.set_writer(StdoutWriter(stdout))
+    try:
+        asyncio.run(
+            run_async(
+                stop_event=server._stop_event,
+                reader=LoopStdinReader(stdin),
+                protocol=server.protocol,
+                logger=log,
+                error_handler=server.report_server_error,
+            )
+        )
+    except BrokenPipeError:
+        log.error("the connection to the client is lost: shutting down")
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        server.shutdown()
