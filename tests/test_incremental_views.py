@@ -226,3 +226,49 @@ def test_an_edit_that_removes_the_only_carriage_return_parses_whole() -> None:
     new, spliced = edited(view, text, 5, 6, "")  # the `\r` goes
     assert view.restarts == []  # the old text could not be spliced
     assert_same(spliced, fresh(new))
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_burst_of_versions_builds_only_the_view_a_request_reads(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Versions no request reads build no view; the one then read is spliced across all the
+    edits since the last view built, takes the line index its edits kept, and equals a fresh
+    parse of its text."""
+    from lsprotocol import types
+
+    import glossary_lsp.lsp.documents as documents
+
+    rng = random.Random(seed)
+    uri = "file:///course/01-module.md"
+    text = "# Title\n\n" + "Prose about the KV cache.\n\nMore words on FSDP here.\n\n" * 800
+    store = documents.OpenDocuments()
+    store.open_text(types.TextDocumentItem(uri, "markdown", 1, text))
+    store.current().text(uri).view()
+    built: list[str] = []
+    real_view_document = documents.view_document
+
+    def counted(*args: object, **kwargs: object) -> DocumentView:
+        built.append(str(args[0]))
+        return real_view_document(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(documents, "view_document", counted)
+    for read_at in (60, 120):  # a burst of versions, then a request reads the newest
+        passed = []
+        for version in range(read_at - 59, read_at + 1):
+            at = types.Position(rng.randrange(4, 1500), rng.choice([0, 3]))
+            change = types.TextDocumentContentChangePartial(
+                range=types.Range(at, at), text=rng.choice(["FSDP ", "\n\n", "words.\n"])
+            )
+            identifier = types.VersionedTextDocumentIdentifier(uri=uri, version=version + 1)
+            snapshot = store.change_text(identifier, [change], "utf-16")
+            assert snapshot is not None
+            passed.append(snapshot)
+        assert built == [] and not any(s.has_view() for s in passed)
+        kept_lines = snapshot.lines
+        view = snapshot.view()
+        assert len(built) == 1 and not any(s.has_view() for s in passed[:-1])
+        assert view.restarts is not None  # spliced, not parsed whole
+        assert view.lines is kept_lines
+        assert_same(view, fresh(snapshot.text))
+        built.clear()

@@ -111,7 +111,10 @@ class TextSnapshot:
     def _build_view(self) -> DocumentView:
         # Runs under the lazy lock: the previous version's view is taken once, then let go.
         edited = self._lazy.take("edited")
-        view = view_document(self.uri, self.text, self.language_id, self.cell_kind, edited=edited)
+        lines = self._lazy._values.get("lines")  # kept across edits: not measured again
+        view = view_document(
+            self.uri, self.text, self.language_id, self.cell_kind, edited=edited, lines=lines
+        )
         if len(self.text) >= LARGE_DOCUMENT_CHARS:
             prepare_edits(view)  # an open document gets edited: its first edit is spliced too
         self._lazy.take("lines")  # the view's lines serve now (`lines`): one index per text

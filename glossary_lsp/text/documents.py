@@ -50,11 +50,14 @@ def view_document(
     cell_kind: str | None = None,
     code_comments: bool = False,
     edited: tuple[DocumentView, Edit] | None = None,
+    lines: LineIndex | None = None,
 ) -> DocumentView:
     """The view of a document, chosen from the cell kind, the language id and the path.
 
     `edited`: the view of the version before an edit, and the edit: a Markdown file's view is
     then spliced from it (`splice.py`), the same as a full parse, for a fraction of the cost.
+    `lines`: the line index of `source` when the caller has it (an open document's, kept
+    across its edits): a Markdown view takes it instead of measuring the lines again.
     """
     if len(source) > MAX_DOCUMENT_CHARS:
         return _refused(source, f"{len(source):,} characters is over the "
@@ -68,7 +71,7 @@ def view_document(
         return DocumentView(source, LineIndex(source), [region], _front_matter(region))
     suffix = _suffix(path_or_uri)
     if language in MARKDOWN_LANGUAGES:
-        return _markdown_view(source, language, edited)
+        return _markdown_view(source, language, edited, lines)
     if suffix == ".ipynb" or language in _NOTEBOOK_LANGUAGES:
         return view_notebook(source, code_comments=code_comments)
     if language == "json" or suffix == ".json":
@@ -79,7 +82,7 @@ def view_document(
             view.error = None  # some other JSON file: nothing to say about it
         return view
     if suffix in MARKDOWN_SUFFIXES:
-        return _markdown_view(source, "mdx" if suffix == ".mdx" else MARKDOWN, edited)
+        return _markdown_view(source, "mdx" if suffix == ".mdx" else MARKDOWN, edited, lines)
     return DocumentView(source, LineIndex(source), [])
 
 
@@ -97,7 +100,10 @@ _BLANKED = re.compile(r"[^\n]")
 
 
 def _markdown_view(
-    source: str, language: str, edited: tuple[DocumentView, Edit] | None = None
+    source: str,
+    language: str,
+    edited: tuple[DocumentView, Edit] | None = None,
+    lines: LineIndex | None = None,
 ) -> DocumentView:
     key = (id(source), language)
     while True:
@@ -113,7 +119,8 @@ def _markdown_view(
         # index reading it): one view, not two of a large document at once
         building.wait()
     try:
-        view = _new_markdown_view(source, language, edited)
+        known_lines = lines if lines is not None and lines.text is source else None
+        view = _new_markdown_view(source, language, edited, known_lines)
         if view.regions:  # a refused (binary) text is not shared
             with _VIEWS_LOCK:
                 _VIEWS[key] = view
@@ -125,23 +132,29 @@ def _markdown_view(
 
 
 def _new_markdown_view(
-    source: str, language: str, edited: tuple[DocumentView, Edit] | None
+    source: str,
+    language: str,
+    edited: tuple[DocumentView, Edit] | None,
+    lines: LineIndex | None,
 ) -> DocumentView:
     if "\0" in source[:_BINARY_PROBE]:
         return _refused(source, "line 1: a binary file (NUL bytes), not Markdown")
     view = None
     if edited is not None:
         try:
-            view = _spliced(source, language, edited)
+            view = _spliced(source, language, edited, lines)
         except Exception:  # never worse than a full parse
             log.exception("splicing the view of an edit failed; parsing the whole document")
     if view is None:
         region = cell_region(MARKDOWN, source, 0, language, code_comments=False)
-        view = DocumentView(source, LineIndex(source), [region], _front_matter(region))
+        index = lines if lines is not None else LineIndex(source)
+        view = DocumentView(source, index, [region], _front_matter(region))
     return view
 
 
-def _spliced(source: str, language: str, edited: tuple[DocumentView, Edit]) -> DocumentView | None:
+def _spliced(
+    source: str, language: str, edited: tuple[DocumentView, Edit], lines: LineIndex | None
+) -> DocumentView | None:
     old, edit = edited
     if not old.regions or old.regions[0].language != language:
         return None
@@ -151,7 +164,7 @@ def _spliced(source: str, language: str, edited: tuple[DocumentView, Edit]) -> D
     front_matter_end = front_matter[2] if front_matter is not None else 0
     if old.restarts is None:
         old.restarts = _restarts(old.source, front_matter_end)
-    return spliced_view(old, old.restarts, source, edit, front_matter_end)
+    return spliced_view(old, old.restarts, source, edit, front_matter_end, lines)
 
 
 def prepare_edits(view: DocumentView) -> None:

@@ -105,10 +105,16 @@ class Edit:
 
 
 def spliced_view(
-    old: DocumentView, restarts: list[int], source: str, edit: Edit, front_matter_end: int
+    old: DocumentView,
+    restarts: list[int],
+    source: str,
+    edit: Edit,
+    front_matter_end: int,
+    lines: LineIndex | None = None,
 ) -> DocumentView | None:
     """The view of `source` from `old` (the view before `edit`); None when a full parse is
-    needed (the edit reaches the front matter, whole-document syntax, no re-synchronisation)."""
+    needed (the edit reaches the front matter, whole-document syntax, no re-synchronisation).
+    `lines`: `source`'s line index, when the caller has one."""
     if not restarts or len(old.regions) != 1 or old.error is not None:
         return None  # [] : the old text cannot be spliced (or has no block to restart at)
     region = old.regions[0]
@@ -144,7 +150,9 @@ def spliced_view(
         return None
     resync = meeting if meeting is not None else len(old.source)
     window = (new_starts, prose, roles)
-    return _spliced(old, region, source, edit, (restart, resync, delta), window, restarts)
+    if lines is None or lines.text is not source:
+        lines = LineIndex.after_edit(old.lines, source, edit.prefix, edit.suffix)
+    return _spliced(old, region, lines, (restart, resync, delta), window, restarts)
 
 
 def _candidates(text: str, starts: list[int], after: int, old_end: int, restart: int) -> list[int]:
@@ -202,8 +210,7 @@ def _shifted_role(role: Role, delta: int) -> Role:
 def _spliced(
     old: DocumentView,
     region: Region,
-    source: str,
-    edit: Edit,
+    lines: LineIndex,
     cut: tuple[int, int, int],
     window: tuple[list[int], list[tuple[int, int]], list[Role]],
     restarts: list[int],
@@ -238,10 +245,10 @@ def _spliced(
         key=lambda start: start,
         shift=lambda start: start + delta,
     )
+    source = lines.text
     new_region = Region(
         MARKDOWN, source, region.index, prose, ShiftMap(0, len(source)), region.language, roles
     )
-    lines = LineIndex.after_edit(old.lines, source, edit.prefix, edit.suffix)
     view = DocumentView(source, lines, [new_region], old.front_matter)
     view.restarts = starts
     return view
