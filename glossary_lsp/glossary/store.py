@@ -136,7 +136,9 @@ def _stamp(path: Path) -> tuple[float, int] | None:
 @dataclass
 class GlossaryStore:
     """`problems` (per file) made a file fail: its last good version serves. `notes` (per
-    source file) inform only: a term without definition, a term defined in two sources."""
+    source file) inform only: a term without definition, a term defined in two sources.
+    `version` grows with each call that may change `paths`, `sources`, `problems` or `notes`:
+    what is derived from them is rebuilt only when it changed (the session's snapshots)."""
 
     paths: list[Path] = field(default_factory=list)
     sources: list[Path] = field(default_factory=list)
@@ -147,11 +149,13 @@ class GlossaryStore:
     notes: dict[Path, list[LoadProblem]] = field(default_factory=dict)
     _file_notes: dict[Path, list[LoadProblem]] = field(default_factory=dict)
     merged: Glossary = field(default_factory=Glossary)
+    version: int = 0
 
     def discover(self, roots: Sequence[Path], kinds: Collection[str] = KINDS) -> list[Path]:
         """Walk the roots once for glossary sources of the enabled kinds; returns them."""
         self.kinds = tuple(kind for kind in KINDS if kind in kinds)
         self.sources = discover_sources(roots, self.kinds)
+        self.version += 1
         return self.sources
 
     def recheck(self, path: Path) -> bool:
@@ -162,6 +166,7 @@ class GlossaryStore:
         if now == (resolved in self.sources):
             return False
         self.sources = sorted({*self.sources, resolved} if now else set(self.sources) - {resolved})
+        self.version += 1
         return True
 
     def is_source(self, path: Path) -> bool:
@@ -170,6 +175,7 @@ class GlossaryStore:
     def configure(self, paths: Sequence[Path]) -> None:
         """Serve these files; one that stays keeps its stamp, so it reloads only if it changed."""
         self.paths = list(paths)
+        self.version += 1
         for gone in set(self._stamps) - set(self.paths):
             del self._stamps[gone]
         for table in (self.problems, self._file_notes):
@@ -181,6 +187,7 @@ class GlossaryStore:
 
     def reload(self, force: bool = False) -> bool:
         """Load what changed; True when the merged glossary changed."""
+        self.version += 1  # a file that failed again changes `problems`, not the glossary
         changed = False
         known_modules: set[str] = set()
         for path in self.paths:
