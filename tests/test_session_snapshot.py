@@ -35,10 +35,13 @@ def file_event(session: Session, path: Path) -> None:
 
 def test_two_snapshots_with_nothing_changed_between_share_the_store_files(session):
     first, second = session.snapshot(), session.snapshot()
-    assert first is not second
     assert first.files is second.files
+    assert first is second  # nothing of it was replaced: the same immutable snapshot
     session.documents.open_text(types.TextDocumentItem("file:///x.md", "markdown", 1, "x"))
-    assert session.snapshot().files is first.files  # documents are not the store's
+    opened = session.snapshot()
+    assert opened is not first and opened.files is first.files  # documents are not the store's
+    session.roots = [*session.roots, Path("/elsewhere")]
+    assert session.snapshot().roots == (*first.roots, Path("/elsewhere"))
 
 
 def test_a_snapshot_after_each_change_sees_it(session, tmp_path):

@@ -327,6 +327,7 @@ class Session:
         self._shared_glossary: tuple[GlossaryVersion, Shared] | None = None
         self._glossary_files: dict[tuple[Path, int], GlossaryFile] = {}
         self._files: tuple[GlossaryStore, int, ServedFiles] | None = None
+        self._last_snapshot: Snapshot | None = None
         # Modules whose index entry is being refreshed after an edit; True: edited meanwhile,
         # refresh again (superseded refreshes of a large module never pile up on the workers).
         self.refreshing: dict[Path, bool] = {}
@@ -343,17 +344,34 @@ class Session:
         )
 
     def snapshot(self) -> Snapshot:
-        return Snapshot(
-            documents=self.documents.current(),
+        """The state as of now: the last snapshot again when none of its parts was replaced
+        since (building one, a frozen dataclass of nine fields, was most of its cost)."""
+        documents, files, roots = self.documents.current(), self.served_files(), tuple(self.roots)
+        last = self._last_snapshot
+        if (
+            last is not None
+            and last.documents is documents
+            and last.files is files
+            and last.glossary is self.glossary
+            and last.index is self.index
+            and last.settings is self.settings
+            and last.client is self.client
+            and last.session_ignore is self.session_ignore
+            and last.roots == roots
+        ):
+            return last
+        self._last_snapshot = Snapshot(
+            documents=documents,
             glossary=self.glossary,
             index=self.index,
             settings=self.settings,
             client=self.client,
-            roots=tuple(self.roots),
-            files=self.served_files(),
+            roots=roots,
+            files=files,
             session_ignore=self.session_ignore,
             _glossary_files=self._glossary_files,
         )
+        return self._last_snapshot
 
     def served_files(self) -> ServedFiles:
         """The store's files as of now: the object the last snapshot got, unless the store
