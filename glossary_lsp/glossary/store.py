@@ -175,19 +175,18 @@ class GlossaryStore:
     def configure(self, paths: Sequence[Path]) -> None:
         """Serve these files; one that stays keeps its stamp, so it reloads only if it changed."""
         self.paths = list(paths)
-        self.version += 1
         for gone in set(self._stamps) - set(self.paths):
             del self._stamps[gone]
         for table in (self.problems, self._file_notes):
             for gone in set(table) - set(self.paths):
                 del table[gone]
+        self.version += 1
 
     def stale(self) -> bool:
         return any(_stamp(path) != self._stamps.get(path, ()) for path in self.paths)
 
     def reload(self, force: bool = False) -> bool:
         """Load what changed; True when the merged glossary changed."""
-        self.version += 1  # a file that failed again changes `problems`, not the glossary
         changed = False
         known_modules: set[str] = set()
         for path in self.paths:
@@ -205,6 +204,7 @@ class GlossaryStore:
             serving = [self._good[p] for p in self.paths if p in self._good]
             self.merged = merge_glossaries(serving)
             self.notes = _with_duplicates(self._file_notes, serving, set(self.sources))
+        self.version += 1  # also when only `problems` changed (a file failed again)
         return changed
 
     def _load(self, path: Path, known_modules: set[str]) -> bool:
