@@ -136,7 +136,9 @@ def _stamp(path: Path) -> tuple[float, int] | None:
 @dataclass
 class GlossaryStore:
     """`problems` (per file) made a file fail: its last good version serves. `notes` (per
-    source file) inform only: a term without definition, a term defined in two sources."""
+    source file) inform only: a term without definition, a term defined in two sources.
+    `version` grows with each call that may change `paths`, `sources`, `problems` or `notes`:
+    what is derived from them is rebuilt only when it changed (the session's snapshots)."""
 
     paths: list[Path] = field(default_factory=list)
     sources: list[Path] = field(default_factory=list)
@@ -147,11 +149,13 @@ class GlossaryStore:
     notes: dict[Path, list[LoadProblem]] = field(default_factory=dict)
     _file_notes: dict[Path, list[LoadProblem]] = field(default_factory=dict)
     merged: Glossary = field(default_factory=Glossary)
+    version: int = 0
 
     def discover(self, roots: Sequence[Path], kinds: Collection[str] = KINDS) -> list[Path]:
         """Walk the roots once for glossary sources of the enabled kinds; returns them."""
         self.kinds = tuple(kind for kind in KINDS if kind in kinds)
         self.sources = discover_sources(roots, self.kinds)
+        self.version += 1
         return self.sources
 
     def recheck(self, path: Path) -> bool:
@@ -162,6 +166,7 @@ class GlossaryStore:
         if now == (resolved in self.sources):
             return False
         self.sources = sorted({*self.sources, resolved} if now else set(self.sources) - {resolved})
+        self.version += 1
         return True
 
     def is_source(self, path: Path) -> bool:
@@ -175,6 +180,7 @@ class GlossaryStore:
         for table in (self.problems, self._file_notes):
             for gone in set(table) - set(self.paths):
                 del table[gone]
+        self.version += 1
 
     def stale(self) -> bool:
         return any(_stamp(path) != self._stamps.get(path, ()) for path in self.paths)
@@ -198,6 +204,7 @@ class GlossaryStore:
             serving = [self._good[p] for p in self.paths if p in self._good]
             self.merged = merge_glossaries(serving)
             self.notes = _with_duplicates(self._file_notes, serving, set(self.sources))
+        self.version += 1  # also when only `problems` changed (a file failed again)
         return changed
 
     def _load(self, path: Path, known_modules: set[str]) -> bool:

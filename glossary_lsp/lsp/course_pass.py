@@ -43,7 +43,7 @@ from glossary_lsp.lsp.analyses import Explained, explained_of
 from glossary_lsp.lsp.capabilities import ClientFeatures
 from glossary_lsp.lsp.convert import Publication
 from glossary_lsp.lsp.documents import DocumentsSnapshot, release_freed_memory
-from glossary_lsp.lsp.session import Session, Snapshot, resolved_path
+from glossary_lsp.lsp.session import ServedFiles, Session, Snapshot, resolved_path
 from glossary_lsp.matching import TermMatcher
 from glossary_lsp.settings import Settings
 from glossary_lsp.text.positions import LineIndex
@@ -217,10 +217,12 @@ def _pass_state(context: Any, glossary: Any) -> _PassState:
             settings=course.settings,
             client=course.client,
             roots=course.roots,
-            glossary_paths=course.glossary_paths,
-            load_problems=MappingProxyType(course.load_problems),
-            load_notes=MappingProxyType(course.load_notes),
-            glossary_sources=course.glossary_sources,
+            files=ServedFiles(
+                paths=course.glossary_paths,
+                problems=MappingProxyType(course.load_problems),
+                notes=MappingProxyType(course.load_notes),
+                sources=course.glossary_sources,
+            ),
             session_ignore=course.session_ignore,
             _glossary_files={},
         )

@@ -164,7 +164,7 @@ def _ignore_word(server: GlossaryServer) -> Handler:
     async def ignore_word(session: Session, *args: Any) -> None:
         words = [arg.strip() for arg in args if isinstance(arg, str) and arg.strip()]
         if words:
-            session.session_ignore.update(words)
+            session.session_ignore = session.session_ignore.union(words)
             server.diagnostics.schedule_workspace_pass(delay=0)
 
     return ignore_word

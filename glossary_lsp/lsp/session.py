@@ -139,6 +139,28 @@ def is_glossary_file(path: Path, glossary_paths: Collection[Path]) -> bool:
 
 
 @dataclass(frozen=True)
+class ServedFiles:
+    """The glossary store's files as snapshots see them; one object shared by every snapshot
+    until the store changes (`Session.snapshot`)."""
+
+    paths: frozenset[Path]
+    problems: Mapping[Path, tuple[LoadProblem, ...]]
+    notes: Mapping[Path, tuple[LoadProblem, ...]]  # hints of glossary sources (see store)
+    sources: frozenset[Path]  # glossaries read from course files (MyST, abbr, …)
+
+    @classmethod
+    def of(cls, store: GlossaryStore) -> ServedFiles:
+        return cls(
+            paths=frozenset(store.paths),
+            problems=MappingProxyType(
+                {path: tuple(found) for path, found in store.problems.items()}
+            ),
+            notes=MappingProxyType({path: tuple(found) for path, found in store.notes.items()}),
+            sources=frozenset(store.sources),
+        )
+
+
+@dataclass(frozen=True)
 class Snapshot:
     """What one request or analysis is computed from; never changes."""
 
@@ -148,12 +170,25 @@ class Snapshot:
     settings: Settings
     client: ClientFeatures
     roots: tuple[Path, ...]
-    glossary_paths: frozenset[Path]
-    load_problems: Mapping[Path, tuple[LoadProblem, ...]]
-    load_notes: Mapping[Path, tuple[LoadProblem, ...]]  # hints of glossary sources (see store)
-    glossary_sources: frozenset[Path]  # glossaries read from course files (MyST, abbr, …)
+    files: ServedFiles
     session_ignore: frozenset[str]
     _glossary_files: dict[tuple[Path, int], GlossaryFile] = field(repr=False, compare=False)
+
+    @property
+    def glossary_paths(self) -> frozenset[Path]:
+        return self.files.paths
+
+    @property
+    def load_problems(self) -> Mapping[Path, tuple[LoadProblem, ...]]:
+        return self.files.problems
+
+    @property
+    def load_notes(self) -> Mapping[Path, tuple[LoadProblem, ...]]:
+        return self.files.notes
+
+    @property
+    def glossary_sources(self) -> frozenset[Path]:
+        return self.files.sources
 
     @property
     def codec(self) -> str:
@@ -277,7 +312,7 @@ class Session:
         self.roots: list[Path] = []
         self.initialization_options: dict = {}
         self.raw_settings: object = None
-        self.session_ignore: set[str] = set()
+        self.session_ignore: frozenset[str] = frozenset()  # replaced whole: snapshots share it
         self.analyses = SessionAnalyses()  # module analyses cached per glossary version
         self.indexed = asyncio.Event()
         self.shutting_down = threading.Event()
@@ -291,6 +326,8 @@ class Session:
         self.pool = CoursePool(self.executor)
         self._shared_glossary: tuple[GlossaryVersion, Shared] | None = None
         self._glossary_files: dict[tuple[Path, int], GlossaryFile] = {}
+        self._files: tuple[GlossaryStore, int, ServedFiles] | None = None
+        self._last_snapshot: Snapshot | None = None
         # Modules whose index entry is being refreshed after an edit; True: edited meanwhile,
         # refresh again (superseded refreshes of a large module never pile up on the workers).
         self.refreshing: dict[Path, bool] = {}
@@ -307,24 +344,44 @@ class Session:
         )
 
     def snapshot(self) -> Snapshot:
-        return Snapshot(
-            documents=self.documents.current(),
+        """The state as of now: the last snapshot again when none of its parts was replaced
+        since (building one, a frozen dataclass of nine fields, was most of its cost)."""
+        documents, files, roots = self.documents.current(), self.served_files(), tuple(self.roots)
+        last = self._last_snapshot
+        if (
+            last is not None
+            and last.documents is documents
+            and last.files is files
+            and last.glossary is self.glossary
+            and last.index is self.index
+            and last.settings is self.settings
+            and last.client is self.client
+            and last.session_ignore is self.session_ignore
+            and last.roots == roots
+        ):
+            return last
+        self._last_snapshot = Snapshot(
+            documents=documents,
             glossary=self.glossary,
             index=self.index,
             settings=self.settings,
             client=self.client,
-            roots=tuple(self.roots),
-            glossary_paths=frozenset(self.store.paths),
-            load_problems=MappingProxyType(
-                {path: tuple(found) for path, found in self.store.problems.items()}
-            ),
-            load_notes=MappingProxyType(
-                {path: tuple(found) for path, found in self.store.notes.items()}
-            ),
-            glossary_sources=frozenset(self.store.sources),
-            session_ignore=frozenset(self.session_ignore),
+            roots=roots,
+            files=files,
+            session_ignore=self.session_ignore,
             _glossary_files=self._glossary_files,
         )
+        return self._last_snapshot
+
+    def served_files(self) -> ServedFiles:
+        """The store's files as of now: the object the last snapshot got, unless the store
+        changed since (copying them was a tenth of a hover's instructions)."""
+        store, version = self.store, self.store.version
+        kept = self._files
+        if kept is None or kept[0] is not store or kept[1] != version:
+            kept = (store, version, ServedFiles.of(store))
+            self._files = kept
+        return kept[2]
 
     # -- settings and glossaries ---------------------------------------------------------------
 
