@@ -163,12 +163,7 @@ class Harness:
         os.close(from_server_write)
         output = await loop.run_in_executor(None, client.communicate)
         os.close(to_server_read)
-        times = []
-        for pair in output[0].split():
-            sent, took = map(float, pair.split(":"))
-            if started <= sent <= finished:
-                times.append(took * 1e3)
-        return times, finished - started
+        return _times_between(output[0], started, finished), finished - started
 
     def edited_module(self) -> tuple[GlossaryVersion, WorkspaceIndex, Path, str]:
         """The course indexed in-process, and a Markdown module in its middle (built once)."""
@@ -380,12 +375,7 @@ async def big_round_trips(
     await serving
     os.close(to_server_read)
     reader.shutdown()
-    times = []
-    for pair in output[0].split():
-        sent, took = map(float, pair.split(":"))
-        if started <= sent <= finished:
-            times.append(took * 1e3)
-    return times, finished - started
+    return _times_between(output[0], started, finished), finished - started
 
 
 def summary(label: str, times: list[float], index_seconds: float) -> None:
@@ -447,6 +437,16 @@ def main() -> None:
     for mode in args.modes:
         times, index_seconds = asyncio.run(harness.run(mode))
         summary(mode, times, index_seconds)
+
+
+def _times_between(output: str, started: float, finished: float) -> list[float]:
+    """The probe's `sent:took` pairs sent between `started` and `finished`, in milliseconds."""
+    times = []
+    for pair in output.split():
+        sent, took = map(float, pair.split(":"))
+        if started <= sent <= finished:
+            times.append(took * 1e3)
+    return times
 
 
 if __name__ == "__main__":

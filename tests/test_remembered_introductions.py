@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import inspect
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -264,33 +264,40 @@ OPERATIONS: tuple[Operation, ...] = (
 )
 
 
-def test_each_operation_in_turn_leaves_no_stale_answer(tmp_path: Path) -> None:
-    e = editor(tmp_path)
+Step = tuple[Operation, int, int]  # an operation, on which module, with which text
+
+
+def in_turn(operations: Sequence[Operation]) -> list[Step]:
+    """Each operation once, on modules and texts in rotation."""
+    return [(op, n % len(NAMES), n % len(TEXTS)) for n, op in enumerate(operations)]
+
+
+def steps_of(operations: Sequence[Operation]) -> st.SearchStrategy[list[Step]]:
+    """Random lists of steps of these operations."""
+    step = st.tuples(
+        st.sampled_from(operations), st.integers(0, len(NAMES) - 1), st.integers(0, len(TEXTS) - 1)
+    )
+    return st.lists(step, max_size=12)
+
+
+def take_steps(e: Editor, steps: Sequence[Step]) -> None:
+    """Each step in order, every answer checked before the first and after each."""
     e.check()
-    for number, operation in enumerate(OPERATIONS):
-        operation(e, number % len(NAMES), number % len(TEXTS))
+    for operation, module, text in steps:
+        operation(e, module, text)
         e.check()
+
+
+def test_each_operation_in_turn_leaves_no_stale_answer(tmp_path: Path) -> None:
+    take_steps(editor(tmp_path), in_turn(OPERATIONS))
 
 
 @pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    st.lists(
-        st.tuples(
-            st.sampled_from(OPERATIONS),
-            st.integers(0, len(NAMES) - 1),
-            st.integers(0, len(TEXTS) - 1),
-        ),
-        max_size=12,
-    )
-)
-def test_any_operations_leave_no_stale_answer(steps: list[tuple[Operation, int, int]]) -> None:
+@given(steps_of(OPERATIONS))
+def test_any_operations_leave_no_stale_answer(steps: list[Step]) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        e = editor(Path(folder))
-        e.check()
-        for operation, module, text in steps:
-            operation(e, module, text)
-            e.check()
+        take_steps(editor(Path(folder)), steps)
 
 
 def test_an_answer_is_remembered_while_nothing_changes(

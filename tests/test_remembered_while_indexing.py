@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from lsprotocol import types
 from test_remembered_introductions import (
     NAMES,
@@ -20,11 +19,15 @@ from test_remembered_introductions import (
     TEXTS,
     Editor,
     Operation,
+    Step,
     adopt_one,
     editor,
     fresh,
+    in_turn,
     open_document,
+    steps_of,
     summary,
+    take_steps,
     unindex,
 )
 
@@ -80,32 +83,15 @@ TELLING_OPERATIONS: tuple[Operation, ...] = (*OPERATIONS, open_untold, unindex, 
 
 
 def test_each_operation_in_turn_leaves_no_stale_answer(tmp_path: Path) -> None:
-    e = telling_editor(tmp_path)
-    e.check()
-    for number, operation in enumerate(TELLING_OPERATIONS):
-        operation(e, number % len(NAMES), number % len(TEXTS))
-        e.check()
+    take_steps(telling_editor(tmp_path), in_turn(TELLING_OPERATIONS))
 
 
 @pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    st.lists(
-        st.tuples(
-            st.sampled_from(TELLING_OPERATIONS),
-            st.integers(0, len(NAMES) - 1),
-            st.integers(0, len(TEXTS) - 1),
-        ),
-        max_size=12,
-    )
-)
-def test_any_operations_leave_no_stale_answer(steps: list[tuple[Operation, int, int]]) -> None:
+@given(steps_of(TELLING_OPERATIONS))
+def test_any_operations_leave_no_stale_answer(steps: list[Step]) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        e = telling_editor(Path(folder))
-        e.check()
-        for operation, module, text in steps:
-            operation(e, module, text)
-            e.check()
+        take_steps(telling_editor(Path(folder)), steps)
 
 
 def _searches(monkeypatch: pytest.MonkeyPatch) -> list[object]:
