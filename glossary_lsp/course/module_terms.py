@@ -16,6 +16,7 @@ from glossary_lsp.course.defining import (
     describes_linked_lesson,
     first_heading_line,
     link_text,
+    may_open_heading,
     opens_heading,
 )
 from glossary_lsp.course.module_text import view_module
@@ -204,9 +205,17 @@ def _span_firsts(
     remember: bool,
 ) -> _SpanFirsts:
     start, end = span
+    text = region.text
     filled: dict[int, int] = {}  # by the term's id: its key is computed each time it is read
     firsts = []
-    for match in matcher.find_all(region.text, start, end, remember):
+    # no line of the span opens with `#`: no match in it opens a heading
+    headings = region.kind == "markdown" and "#" in text[text.rfind("\n", 0, start) + 1 : end]
+    for match in matcher.find_all(text, start, end, remember):
+        if filled.get(id(match.term), 0) & 3 == 3 and not (
+            (headings and may_open_heading(text, match.start))
+            or defines(text, match.start, match.end, match.term)
+        ):
+            continue  # a use and a plain use seen: only a definition or a heading adds
         _, _, _, term, defined, heading, link = classify_match(
             region, match.start, match.end, match.term, title
         )

@@ -219,18 +219,27 @@ def _span_analysis(
             uses.extend((match.start - start, match.end - start, place, facts))
     tokens: list[SpanToken] = []
     candidates: set[str] = set()
+    text = region.text
     for gap_start, gap_end in unmatched_spans(matches, start, end):
-        _scan_gap(version, spelling, region.text, start, (gap_start, gap_end), candidates, tokens)
-        _scan_spelling(spelling, region.text, start, gap_start, gap_end, misspellings)
+        gap = text[gap_start:gap_end]
+        if not gap.islower():  # else no capital in it: no word in capitals
+            _scan_gap(version, spelling, text, start, (gap_start, gap_end), candidates, tokens)
+        _scan_spelling(spelling, text, start, gap_start, gap_end, misspellings, gap)
     return SpanAnalysis(uses, tuple(tokens), tuple(misspellings))
 
 
-def _all_known(filled: int, acronym_like: bool) -> bool:
-    """Whether a use can be the first of nothing more in its span (nor misspelled)."""
-    wanted = _USE | _EXPLAINED | _BARE | (_ACRONYM | _BODY if acronym_like else 0)
+# what a use may be the first of (see `_read_use`), written as an acronym or not
+_WANTED = _USE | _EXPLAINED | _BARE
+_WANTED_OF_ACRONYM = _WANTED | _ACRONYM | _BODY
+
+
+def _missing(filled: int, acronym_like: bool) -> int:
+    """What a use may still be the first of in its span (nothing: nor misspelled, it adds
+    nothing)."""
+    wanted = _WANTED_OF_ACRONYM if acronym_like else _WANTED
     if filled & _NEXT_BARE_NEEDED:
         wanted |= _NEXT_BARE
-    return filled & wanted == wanted
+    return wanted & ~filled
 
 
 def _may_explain(text: str, match: Match, facts: SurfaceFacts) -> bool:
@@ -258,14 +267,12 @@ def _read_use(
     facts = spelling.surface_facts(surface, match, _facts_of_surface)
     key = facts.key
     known = filled.get(key, 0)
-    if facts.replacement is None and _all_known(known, facts.acronym_like):
-        return None
-    if (
-        facts.replacement is None
-        and _all_known(known | _EXPLAINED, facts.acronym_like)
-        and not _may_explain(text, match, facts)
-    ):
-        return None  # only an explained use is missing, and this one is not: it adds nothing
+    if facts.replacement is None:
+        missing = _missing(known, facts.acronym_like)
+        if not missing:
+            return None
+        if missing == _EXPLAINED and not _may_explain(text, match, facts):
+            return None  # only an explained use is missing, and this one is not: it adds nothing
     if is_code_like(text, match.start, match.end):
         return None  # `torch.nn.MultiheadAttention`, `Org/Model-7B`: an identifier, not the term
     if names_a_library(text, match.start, match.end, match.term):
@@ -464,8 +471,11 @@ def _scan_spelling(
     start: int,
     end: int,
     misspellings: list[tuple[int, int, str, str, Term]],
+    gap: str | None = None,
 ) -> None:
-    gap = text[start:end]
+    """The misspellings of `text[start:end]` (`gap`, when the caller has it)."""
+    if gap is None:
+        gap = text[start:end]
     if spelling.quiet(gap):
         return
     if not _read_alone(text, start, end):
