@@ -21,7 +21,7 @@ from glossary_lsp.course.defining import (
 )
 from glossary_lsp.course.module_text import view_module
 from glossary_lsp.glossary.model import Term
-from glossary_lsp.matching import TermMatcher, remembers_spans, span_context_keys
+from glossary_lsp.matching import Match, TermMatcher, remembers_spans, span_context_keys
 from glossary_lsp.text.views import DocumentView, Region
 
 
@@ -179,9 +179,8 @@ def first_classified(
     read = 0
     for region in view.regions:
         keys = span_context_keys(region.text, region.prose)
-        for (start, end), (key, low, high) in zip(region.prose, keys, strict=True):
-            at_title = title is not None and title[0] == region.index and low <= title[1] < high
-            key = hash((key, region.kind, title[1] - low if at_title and title else None))
+        for (start, end), context in zip(region.prose, keys, strict=True):
+            key = _firsts_key(region, context, title)
             firsts = remembered.get(key)
             if not isinstance(firsts, tuple):
                 read += 1
@@ -197,20 +196,57 @@ def first_classified(
     return found
 
 
+def _firsts_key(
+    region: Region, context: tuple[int, int, int], title: tuple[int, int] | None
+) -> int:
+    """What a span's firsts are remembered by: its context (`span_context_keys`), the region's
+    kind and the place of the module's title in the context."""
+    key, low, high = context
+    at_title = title is not None and title[0] == region.index and low <= title[1] < high
+    return hash((key, region.kind, title[1] - low if at_title and title else None))
+
+
+class SpanClassifier:
+    """The index's reading of a large open module's spans (`first_classified`) done by another
+    reading of the same spans (the analysis), from the matches it has at hand: the index then
+    finds each span remembered instead of matching and reading it again."""
+
+    __slots__ = ("_matcher", "_region", "_remembered", "_title")
+
+    def __init__(self, matcher: TermMatcher, view: DocumentView, region: Region) -> None:
+        self._matcher = matcher
+        self._region = region
+        self._title = title_line(view)
+        self._remembered = matcher.remembered(_REMEMBERED)
+
+    def classify(
+        self, span: tuple[int, int], context: tuple[int, int, int], matches: list[Match]
+    ) -> None:
+        """A span's firsts from its matches (`find_all` of it), remembered unless they are."""
+        key = _firsts_key(self._region, context, self._title)
+        if not isinstance(self._remembered.get(key), tuple):
+            self._remembered[key] = _span_firsts(
+                self._matcher, self._region, span, self._title, True, matches
+            )
+
+
 def _span_firsts(
     matcher: TermMatcher,
     region: Region,
     span: tuple[int, int],
     title: tuple[int, int] | None,
     remember: bool,
+    matches: list[Match] | None = None,
 ) -> _SpanFirsts:
     start, end = span
+    if matches is None:
+        matches = matcher.find_all(region.text, start, end, remember)
     text = region.text
     filled: dict[int, int] = {}  # by the term's id: its key is computed each time it is read
     firsts = []
     # no line of the span opens with `#`: no match in it opens a heading
     headings = region.kind == "markdown" and "#" in text[text.rfind("\n", 0, start) + 1 : end]
-    for match in matcher.find_all(text, start, end, remember):
+    for match in matches:
         if filled.get(id(match.term), 0) & 3 == 3 and not (
             (headings and may_open_heading(text, match.start))
             or defines(text, match.start, match.end, match.term)

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from glossary_lsp.course.defining import link_text, spells_out, squash, written_with_expansion
+from glossary_lsp.course.module_terms import SpanClassifier
 from glossary_lsp.features.base import GlossaryVersion
 from glossary_lsp.features.diagnostics.acronyms import (
     WORD,
@@ -125,11 +126,15 @@ def analyse_view(
         if remembers_spans(region.text):
             remembered = version.matcher.remembered(_REMEMBERED)
             keys = span_context_keys(region.text, region.prose)
-            for (start, end), (key, _, _) in zip(region.prose, keys, strict=True):
-                key = hash((key, region.kind))
+            # the index reads the same spans next (`first_classified`): from these matches
+            classifier = SpanClassifier(version.matcher, view, region) if remember else None
+            for (start, end), context in zip(region.prose, keys, strict=True):
+                key = hash((context[0], region.kind))
                 found = remembered.get(key)
                 if not isinstance(found, SpanAnalysis):
-                    found = _span_analysis(version, spelling, region, start, end, remember)
+                    found = _span_analysis(
+                        version, spelling, region, start, end, remember, classifier, context
+                    )
                     if remember:
                         remembered[key] = found
                 _merge(analysis, region, start, found, named)
@@ -206,9 +211,14 @@ def _span_analysis(
     start: int,
     end: int,
     remember: bool = False,
+    classifier: SpanClassifier | None = None,
+    context: tuple[int, int, int] = (0, 0, 0),
 ) -> SpanAnalysis:
+    """A span's reading (and the index's, by `classifier`, of the span in its `context`)."""
     matcher = version.matcher
     matches = matcher.find_all(region.text, start, end, remember)
+    if classifier is not None:
+        classifier.classify((start, end), context, matches)
     uses = array("i")
     misspellings: list[tuple[int, int, str, str, Term]] = []
     filled: dict[str, int] = {}
