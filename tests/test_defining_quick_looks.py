@@ -27,7 +27,8 @@ _BEFORE = [
 ]  # fmt: skip
 _AFTER = [
     "\n", " ", "  ", "\t", ".", ",", ";", ")", "(", " (", "\n(", ": ", ":", " - ", " — ", " – ",
-    " = ", "=", ", or ", ",or ", ", i.e. ", ", and ", ", the ", ", a first token", " is ",
+    " = ", "=", ", or ", ",or ", ", order", ", Or ", ", i.e. ", ", i ", ", and ", ", the ",
+    ", a first token", " is ",
     " is short for ", " isshort for ", " are shorthand for", " stands for ", " stand ", " refers "
     "to ", " refer", " is an acronym for ", " is defined as ", " IS SHORT FOR ", " ſhort for ",
     " İs short", " ıs short", " and ", " island ", " or ", " i ", " word", " é", " 1", "*", "**",
@@ -56,10 +57,7 @@ def test_defines_is_what_every_way_of_defining_reads() -> None:
         read = defining._read_as_defined(text, start, end, TERM)
         assert defining.defines(text, start, end, TERM) == read, (text, start)
         answers.add(read)
-        looks = defining._nothing_defines_before(text, start) and defining._nothing_defines_after(
-            text, end
-        )
-        quick += looks
+        quick += defining._nothing_defines_here(text, start, end)
     assert answers == {True, False}  # the texts reach both answers
     assert quick > 500  # and the quick look answers often
 
@@ -72,9 +70,7 @@ def test_written_with_expansion_is_what_both_sides_read() -> None:
             read = defining._read_with_expansion(text, start, end, expansion)
             assert defining.written_with_expansion(text, start, end, expansion) == read, text
             answers.add(read)
-        quick += defining._no_expansion_after(text, end) and defining._no_expansion_before(
-            text, start
-        )
+        quick += defining._no_expansion_here(text, start, end)
     assert answers == {True, False}
     assert quick > 500
 

@@ -99,7 +99,7 @@ _squashed_expansion = lru_cache(maxsize=4096)(squash)
 def defines(text: str, start: int, end: int, term: Term) -> bool:
     """Whether `text[start:end]`, an occurrence of `term`, is written with its expansion or
     defined there."""
-    if _nothing_defines_before(text, start) and _nothing_defines_after(text, end):
+    if _nothing_defines_here(text, start, end):
         return False  # the commonest place, inside a sentence: no way of defining reads there
     return _read_as_defined(text, start, end, term)
 
@@ -140,11 +140,24 @@ _PHRASE_OPENERS = frozenset(
 _ASCII_WORD = re.compile(r"[A-Za-z]*")
 
 
-def _nothing_defines_after(text: str, end: int) -> bool:
-    """True when none of the ways of `_written_as_defined` that read after an occurrence
-    (`_spelled_out_after`, `_PHRASE`) can hold there: what follows is a character they never
-    open with, or one blank (after maybe a comma) and an ASCII word none of them reads on from.
-    False: ask them. (A quick look standing in front of three regex matches.)"""
+def _nothing_defines_here(text: str, start: int, end: int) -> bool:
+    """True when no way of `_written_as_defined` can hold at an occurrence, the commonest place,
+    inside a sentence. False: ask them. (A look at a few characters standing in front of the
+    regexes.)
+
+    Before it: a letter, or one blank after a word that does not end in `ed` or `as` (`called`,
+    `known as`), rules out `_spelled_out_before`, `_named_here`, `_at_line_start` and
+    `_in_glossary_table_row`. After it: a character `_spelled_out_after` and `_PHRASE` never
+    open with, or one blank (after maybe a comma) and an ASCII word neither reads on from."""
+    if start < 3:
+        return False
+    char = text[start - 1]
+    if not char.isalpha():
+        if char != " " or not text[start - 2].isalpha():
+            return False
+        ending = text[start - 3 : start - 1]
+        if not ending.isascii() or ending.lower() in ("ed", "as"):
+            return False
     if end >= len(text):
         return True
     char = text[end]
@@ -159,22 +172,6 @@ def _nothing_defines_after(text: str, end: int) -> bool:
         return False  # `_PHRASE` ignores case: `ſ` is an `s` to it
     lowered = word.lower()
     return lowered not in _PHRASE_OPENERS and (char != "," or lowered not in ("or", "i"))
-
-
-def _nothing_defines_before(text: str, start: int) -> bool:
-    """True when none of the ways of `_written_as_defined` that read before an occurrence
-    (`_spelled_out_before`, `_named_here`, `_at_line_start`, `_in_glossary_table_row`) can
-    hold there: a letter right before it, or one blank after a word that does not end in `ed`
-    or `as` (`called`, `known as`). False: ask them."""
-    if start < 3:
-        return False
-    char = text[start - 1]
-    if char.isalpha():
-        return True
-    if char != " " or not text[start - 2].isalpha():
-        return False
-    ending = text[start - 3 : start - 1]
-    return ending.isascii() and ending.lower() not in ("ed", "as")
 
 
 def _at_line_start(text: str, before: int) -> bool:
@@ -192,7 +189,7 @@ def written_with_expansion(text: str, start: int, end: int, expansion: str) -> b
     next to it: "ACR (Expansion)", "ACR: Expansion", "ACR - Expansion", "Expansion (ACR)" (the
     forms of this module's docstring; markup, case, hyphens and line breaks ignored). The one
     meaning of "written with its expansion" for the introduction and `acronymNotExpanded`."""
-    if _no_expansion_after(text, end) and _no_expansion_before(text, start):
+    if _no_expansion_here(text, start, end):
         return False  # the commonest place: nothing next to it opens an expansion
     return _read_with_expansion(text, start, end, expansion)
 
@@ -205,26 +202,24 @@ def _read_with_expansion(text: str, start: int, end: int, expansion: str) -> boo
     return _written_with(text, before, end, after, expansion)
 
 
-def _no_expansion_after(text: str, end: int) -> bool:
-    """True when `_spelled_out_after` cannot hold after an occurrence: what follows is none of
-    the characters it opens with, or one blank and a letter or digit, or a comma, one blank
-    and a letter or digit but for `or` and `i.e.`. False: ask it."""
-    if end >= len(text):
-        return True
-    char = text[end]
-    if char not in _READ_AFTER:
-        return True
-    if char == " ":
-        return text[end + 1 : end + 2].isalnum()
-    if char == ",":
-        following = text[end + 2 : end + 3]
-        return text.startswith(" ", end + 1) and following.isalnum() and following not in "oi"
-    return False
+def _no_expansion_here(text: str, start: int, end: int) -> bool:
+    """True when `_written_with` cannot hold at an occurrence. False: ask it.
 
-
-def _no_expansion_before(text: str, start: int) -> bool:
-    """True when `_spelled_out_before` cannot hold: neither markup nor `(` right before an
-    occurrence, nor after one blank. False: ask it."""
+    After it: none of the characters `_spelled_out_after` opens with, or one blank and a letter
+    or digit, or a comma, one blank and a letter or digit but for `or` and `i.e.`. Before it
+    (`_spelled_out_before`): neither markup nor `(`, right before it or after one blank."""
+    if end < len(text):
+        char = text[end]
+        if char in _READ_AFTER:
+            if char == " ":
+                if not text[end + 1 : end + 2].isalnum():
+                    return False
+            elif char != "," or not (
+                text.startswith(" ", end + 1)
+                and text[end + 2 : end + 3].isalnum()
+                and not text.startswith(("or", "i."), end + 2)
+            ):
+                return False
     if start == 0:
         return True
     char = text[start - 1]

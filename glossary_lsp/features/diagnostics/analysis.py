@@ -222,14 +222,21 @@ def _span_analysis(
     uses = array("i")
     misspellings: list[tuple[int, int, str, str, Term]] = []
     filled: dict[str, int] = {}
+    text = region.text
+    surface_facts = spelling.surface_facts
     for match in matches:
-        facts = _read_use(region.text, start, match, spelling, filled, misspellings)
-        if facts is not None:
+        surface = text[match.start : match.end]
+        facts = surface_facts(surface, match, _facts_of_surface)
+        if facts.replacement is None:
+            missing = _missing(filled.get(facts.key, 0), facts.acronym_like)
+            if not missing or (missing == _EXPLAINED and not _may_explain(text, match, facts)):
+                continue  # nothing it may be the first of, or only explained and it is not
+        found = _read_use(text, start, match, surface, facts, filled, misspellings)
+        if found is not None:
             place = matcher.place_of(match.term, match.name)
-            uses.extend((match.start - start, match.end - start, place, facts))
+            uses.extend((match.start - start, match.end - start, place, found))
     tokens: list[SpanToken] = []
     candidates: set[str] = set()
-    text = region.text
     for gap_start, gap_end in unmatched_spans(matches, start, end):
         gap = text[gap_start:gap_end]
         if not gap.islower():  # else no capital in it: no word in capitals
@@ -267,22 +274,16 @@ def _read_use(
     text: str,
     base: int,
     match: Match,
-    spelling: SpellingIndex,
+    surface: str,
+    facts: SurfaceFacts,
     filled: dict[str, int],
     misspellings: list[tuple[int, int, str, str, Term]],
 ) -> int | None:
     """A match's facts (bits), when it may be the module's first use of a kind; a misspelling
-    added to `misspellings`."""
-    surface = text[match.start : match.end]
-    facts = spelling.surface_facts(surface, match, _facts_of_surface)
+    added to `misspellings`. (`surface`: its text; `facts`: its `surface_facts`; asked when it
+    may be misspelled or may be the first of something in its span, see `_span_analysis`.)"""
     key = facts.key
     known = filled.get(key, 0)
-    if facts.replacement is None:
-        missing = _missing(known, facts.acronym_like)
-        if not missing:
-            return None
-        if missing == _EXPLAINED and not _may_explain(text, match, facts):
-            return None  # only an explained use is missing, and this one is not: it adds nothing
     if is_code_like(text, match.start, match.end):
         return None  # `torch.nn.MultiheadAttention`, `Org/Model-7B`: an identifier, not the term
     if names_a_library(text, match.start, match.end, match.term):
