@@ -148,9 +148,12 @@ def is_large(view: DocumentView) -> bool:
 
 
 _REMEMBERED = "workspace.first_classified"
-# per span, its first matches of each kind per term: (start, end) from the span's start, the
-# term, written as its introduction, a section about it, a link's text
-_SpanFirsts = tuple[tuple[int, int, Term, bool, bool, bool], ...]
+# Per span, its first matches of each kind per term, packed (a large document's spans hold
+# tens of thousands): per match its start and end from the span's start, the place of its term
+# and name (`TermMatcher.place_of`) and bits: written as its introduction, a section about it,
+# a link's text.
+_DEFINED, _HEADING, _LINK = 1, 2, 4
+_FIRST_FIELDS = 4
 
 
 class Overtaken(Exception):
@@ -174,26 +177,55 @@ def first_classified(
     edit only the spans it changed are classified. `overtaken` is asked between spans: when it
     says so, `Overtaken` is raised (what was classified stays remembered)."""
     title = title_line(view)
-    remembered = matcher.remembered(_REMEMBERED)
     found: list[Classified] = []
     read = 0
     for region in view.regions:
-        keys = span_context_keys(region.text, region.prose)
-        for (start, end), context in zip(region.prose, keys, strict=True):
-            key = _firsts_key(region, context, title)
-            firsts = remembered.get(key)
-            if not isinstance(firsts, tuple):
-                read += 1
-                if overtaken is not None and read % _CHECK_EVERY == 0 and overtaken():
-                    raise Overtaken()
-                firsts = _span_firsts(matcher, region, (start, end), title, remember)
-                if remember:
-                    remembered[key] = firsts
-            found += [
-                (region, start + first, start + last, term, defined, heading, link)
-                for first, last, term, defined, heading, link in firsts
-            ]
+        if not remember:
+            read = _classify_region(matcher, region, title, False, overtaken, found, read)
+            continue
+        with matcher.reading(region.text):  # after the analysis of the same text, if under way
+            read = _classify_region(matcher, region, title, True, overtaken, found, read)
     return found
+
+
+def _classify_region(
+    matcher: TermMatcher,
+    region: Region,
+    title: tuple[int, int] | None,
+    remember: bool,
+    overtaken: Callable[[], bool] | None,
+    found: list[Classified],
+    read: int,
+) -> int:
+    """`first_classified` of one region, added to `found`; how many spans it has read so far
+    (`read` before it)."""
+    remembered = matcher.remembered(_REMEMBERED)
+    named = matcher.named
+    keys = span_context_keys(region.text, region.prose)
+    for (start, end), context in zip(region.prose, keys, strict=True):
+        key = _firsts_key(region, context, title)
+        firsts = remembered.get(key)
+        if not isinstance(firsts, array):
+            read += 1
+            if overtaken is not None and read % _CHECK_EVERY == 0 and overtaken():
+                raise Overtaken()
+            firsts = _span_firsts(matcher, region, (start, end), title, remember)
+            if remember:
+                remembered[key] = firsts
+        fields = iter(firsts)
+        found += [
+            (
+                region,
+                start + first,
+                start + last,
+                named(place)[0],
+                bool(bits & _DEFINED),
+                bool(bits & _HEADING),
+                bool(bits & _LINK),
+            )
+            for first, last, place, bits in zip(*[fields] * _FIRST_FIELDS, strict=True)
+        ]
+    return read
 
 
 def _firsts_key(
@@ -224,7 +256,7 @@ class SpanClassifier:
     ) -> None:
         """A span's firsts from its matches (`find_all` of it), remembered unless they are."""
         key = _firsts_key(self._region, context, self._title)
-        if not isinstance(self._remembered.get(key), tuple):
+        if not isinstance(self._remembered.get(key), array):
             self._remembered[key] = _span_firsts(
                 self._matcher, self._region, span, self._title, True, matches
             )
@@ -237,13 +269,14 @@ def _span_firsts(
     title: tuple[int, int] | None,
     remember: bool,
     matches: list[Match] | None = None,
-) -> _SpanFirsts:
+) -> array:
+    """A span's first matches of each kind per term, packed (see `_FIRST_FIELDS`)."""
     start, end = span
     if matches is None:
         matches = matcher.find_all(region.text, start, end, remember)
     text = region.text
     filled: dict[int, int] = {}  # by the term's id: its key is computed each time it is read
-    firsts = []
+    firsts = array("i")
     # no line of the span opens with `#`: no match in it opens a heading
     headings = region.kind == "markdown" and "#" in text[text.rfind("\n", 0, start) + 1 : end]
     for match in matches:
@@ -259,8 +292,12 @@ def _span_firsts(
         done = filled.get(id(term), 0)
         if kinds & ~done:
             filled[id(term)] = done | kinds
-            firsts.append((match.start - start, match.end - start, term, defined, heading, link))
-    return tuple(firsts)
+            bits = (
+                (_DEFINED if defined else 0) | (_HEADING if heading else 0) | (_LINK if link else 0)
+            )
+            place = matcher.place_of(term, match.name)
+            firsts.extend((match.start - start, match.end - start, place, bits))
+    return firsts
 
 
 def prose_matches(matcher: TermMatcher, region: Region) -> Iterable[tuple[int, int, Term]]:

@@ -123,26 +123,45 @@ def analyse_view(
     spelling = spelling_index(version.matcher)
     named = _Named(version.matcher)
     for region in view.regions:
-        if remembers_spans(region.text):
+        if remembers_spans(region.text) and remember:
+            with version.matcher.reading(region.text):  # another reading of it: after this one
+                _analyse_remembered(version, spelling, view, region, analysis, named)
+        elif remembers_spans(region.text):
             remembered = version.matcher.remembered(_REMEMBERED)
             keys = span_context_keys(region.text, region.prose)
-            # the index reads the same spans next (`first_classified`): from these matches
-            classifier = SpanClassifier(version.matcher, view, region) if remember else None
-            for (start, end), context in zip(region.prose, keys, strict=True):
-                key = hash((context[0], region.kind))
-                found = remembered.get(key)
+            for (start, end), (key, _, _) in zip(region.prose, keys, strict=True):
+                found = remembered.get(hash((key, region.kind)))
                 if not isinstance(found, SpanAnalysis):
-                    found = _span_analysis(
-                        version, spelling, region, start, end, remember, classifier, context
-                    )
-                    if remember:
-                        remembered[key] = found
+                    found = _span_analysis(version, spelling, region, start, end)
                 _merge(analysis, region, start, found, named)
         else:
             for start, end in region.prose:
                 found = _span_analysis(version, spelling, region, start, end)
                 _merge(analysis, region, start, found, named)
     return analysis
+
+
+def _analyse_remembered(
+    version: GlossaryVersion,
+    spelling: SpellingIndex,
+    view: DocumentView,
+    region: Region,
+    analysis: ModuleAnalysis,
+    named: _Named,
+) -> None:
+    """`analyse_view` of a large region of an edited text: each span's reading remembered by
+    its context, and the index's reading of the span (`first_classified`) done from the same
+    matches, as the index reads the same spans next."""
+    remembered = version.matcher.remembered(_REMEMBERED)
+    keys = span_context_keys(region.text, region.prose)
+    classifier = SpanClassifier(version.matcher, view, region)
+    for (start, end), context in zip(region.prose, keys, strict=True):
+        key = hash((context[0], region.kind))
+        found = remembered.get(key)
+        if not isinstance(found, SpanAnalysis):
+            found = _span_analysis(version, spelling, region, start, end, True, classifier, context)
+            remembered[key] = found
+        _merge(analysis, region, start, found, named)
 
 
 class _Named:
