@@ -110,6 +110,7 @@ def test_two_readings_of_one_text_on_two_threads_read_each_span_once(
 
 
 def test_a_reading_waits_for_the_one_of_the_same_text_only() -> None:
+    """The same text: the same characters, as the editor's and the file's on disk are."""
     matcher = GlossaryVersion.build(GLOSSARY).matcher
     text, other = "a" * 10 + "b", "c" * 10 + "d"
     holding, release = threading.Event(), threading.Event()
@@ -128,7 +129,9 @@ def test_a_reading_waits_for_the_one_of_the_same_text_only() -> None:
     first = threading.Thread(target=hold)
     first.start()
     holding.wait()
-    second = threading.Thread(target=read, args=("second", text))
+    copy = text[:5] + text[5:]  # the same text, another object (the file on disk)
+    assert copy is not text
+    second = threading.Thread(target=read, args=("second", copy))
     second.start()
     elsewhere = threading.Thread(target=read, args=("other text", other))
     elsewhere.start()
