@@ -19,6 +19,7 @@ import threading
 from array import array
 from collections import deque
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
 from operator import itemgetter
@@ -203,6 +204,10 @@ class TermMatcher:
         # What layers above derive from a large text's spans (an analysis, the index's
         # classification), by kind, keyed by `span_context_keys`: valid for this glossary only.
         self._derived: dict[str, dict[int, object]] = {}
+        # The large texts whose spans a thread reads now (see `reading`), by length and hash:
+        # the text, the lock its readings take in turn, how many readings hold or wait for it.
+        self._readings: dict[tuple[int, int], tuple[str, threading.RLock, list[int]]] = {}
+        self._readings_lock = threading.Lock()
         self._scanner = (
             StartScanner(
                 self._sensitive_starts,
@@ -324,6 +329,35 @@ class TermMatcher:
         if found is None or len(found) > _MAX_REMEMBERED_DERIVED:
             found = self._derived[kind] = {}
         return found
+
+    @contextmanager
+    def reading(self, text: str) -> Iterator[None]:
+        """Read a large text's spans (matching them, and what layers above derive from them and
+        remember) one reading at a time: a second reading of the same text (the index's terms
+        of an open document beside its analysis, the document's analysis beside the course
+        pass's of the file on disk, the same text) waits for the one under way and then finds
+        its spans remembered, instead of reading them at the same time. Readings of other texts
+        (another version) go on meanwhile."""
+        key = (len(text), hash(text))  # a str's hash is computed once
+        with self._readings_lock:
+            entry = self._readings.get(key)
+            if entry is None:
+                entry = self._readings[key] = (text, threading.RLock(), [0])
+            elif entry[0] is not text and entry[0] != text:
+                entry = None  # another text of the same hash: read meanwhile
+            if entry is not None:
+                entry[2][0] += 1
+        if entry is None:
+            yield
+            return
+        try:
+            with entry[1]:
+                yield
+        finally:
+            with self._readings_lock:
+                entry[2][0] -= 1
+                if not entry[2][0]:
+                    del self._readings[key]  # the text is not kept alive here
 
     def forget_spans(self) -> None:
         """Forget every remembered span, what was derived from spans and the phrases read (a

@@ -173,13 +173,20 @@ class StartScanner:
         text: str, offset: int, hits: list[tuple[int, int, int]], by_start: dict[int, int]
     ) -> None:
         length = len(text)
-        for _, hit_start, hit_end in hits:
+        ascii_word = _ASCII_WORD_CHARS
+        word_char = _WORD_CHAR.match
+        for _, hit_start, hit_end in hits:  # `is_word_char` either side, written out: per hit
             word_start = hit_start + offset
+            if word_start:
+                char = text[word_start - 1]
+                if char in ascii_word or (char > "\x7f" and word_char(char) is not None):
+                    continue
             word_end = hit_end + offset
-            if (word_start == 0 or not is_word_char(text[word_start - 1])) and (
-                word_end == length or not is_word_char(text[word_end])
-            ):
-                by_start[word_start] = word_end
+            if word_end < length:
+                char = text[word_end]
+                if char in ascii_word or (char > "\x7f" and word_char(char) is not None):
+                    continue
+            by_start[word_start] = word_end
 
 
 def _automaton(keys: set[str]) -> ahocorasick_rs.AhoCorasick | None:

@@ -99,6 +99,13 @@ _squashed_expansion = lru_cache(maxsize=4096)(squash)
 def defines(text: str, start: int, end: int, term: Term) -> bool:
     """Whether `text[start:end]`, an occurrence of `term`, is written with its expansion or
     defined there."""
+    if _nothing_defines_here(text, start, end):
+        return False  # the commonest place, inside a sentence: no way of defining reads there
+    return _read_as_defined(text, start, end, term)
+
+
+def _read_as_defined(text: str, start: int, end: int, term: Term) -> bool:
+    """`defines`, every way of defining read."""
     after, before = _after_markup(text, end), _before_markup(text, start)
     # what rules a definition out is asked last: it is seldom written like one
     return _written_as_defined(text, start, end, before, after, term) and not (
@@ -121,6 +128,52 @@ def _written_as_defined(
     return _in_glossary_table_row(text, before, after, expansion)
 
 
+# What `_written_as_defined` and `written_with_expansion` read right after an occurrence:
+# markup (`_after_markup`), blanks, a line break, `(`, a separator, a comma
+_READ_AFTER = frozenset(" \t\r\n,:-–—=(*_`]")
+# the first word after an occurrence's blank (and comma) that `_PHRASE` or `_SEPARATOR` may
+# read on from, in lower case
+_PHRASE_OPENERS = frozenset(
+    ("is", "are", "short", "shorthand", "stand", "stands", "refer", "refers")
+    + ("isshort", "isshorthand", "areshort", "areshorthand")
+)
+_ASCII_WORD = re.compile(r"[A-Za-z]*")
+
+
+def _nothing_defines_here(text: str, start: int, end: int) -> bool:
+    """True when no way of `_written_as_defined` can hold at an occurrence, the commonest place,
+    inside a sentence. False: ask them. (A look at a few characters standing in front of the
+    regexes.)
+
+    Before it: a letter, or one blank after a word that does not end in `ed` or `as` (`called`,
+    `known as`), rules out `_spelled_out_before`, `_named_here`, `_at_line_start` and
+    `_in_glossary_table_row`. After it: a character `_spelled_out_after` and `_PHRASE` never
+    open with, or one blank (after maybe a comma) and an ASCII word neither reads on from."""
+    if start < 3:
+        return False
+    char = text[start - 1]
+    if not char.isalpha():
+        if char != " " or not text[start - 2].isalpha():
+            return False
+        ending = text[start - 3 : start - 1]
+        if not ending.isascii() or ending.lower() in ("ed", "as"):
+            return False
+    if end >= len(text):
+        return True
+    char = text[end]
+    if char not in _READ_AFTER:
+        return True
+    after = end + 1 if char == "," else end
+    if not text.startswith(" ", after):
+        return False
+    word = _ASCII_WORD.match(text, after + 1).group()  # type: ignore[union-attr]
+    follows = after + 1 + len(word)
+    if not word or (follows < len(text) and not text[follows].isascii()):
+        return False  # `_PHRASE` ignores case: `ſ` is an `s` to it
+    lowered = word.lower()
+    return lowered not in _PHRASE_OPENERS and (char != "," or lowered not in ("or", "i"))
+
+
 def _at_line_start(text: str, before: int) -> bool:
     """Whether only a line's markers (list item, heading, quote) come before `before` on its
     line, which starts at most 200 characters before it."""
@@ -136,10 +189,43 @@ def written_with_expansion(text: str, start: int, end: int, expansion: str) -> b
     next to it: "ACR (Expansion)", "ACR: Expansion", "ACR - Expansion", "Expansion (ACR)" (the
     forms of this module's docstring; markup, case, hyphens and line breaks ignored). The one
     meaning of "written with its expansion" for the introduction and `acronymNotExpanded`."""
+    if _no_expansion_here(text, start, end):
+        return False  # the commonest place: nothing next to it opens an expansion
+    return _read_with_expansion(text, start, end, expansion)
+
+
+def _read_with_expansion(text: str, start: int, end: int, expansion: str) -> bool:
+    """`written_with_expansion`, both sides read."""
     if not _squashed_expansion(expansion):
         return False
     after, before = _after_markup(text, end), _before_markup(text, start)
     return _written_with(text, before, end, after, expansion)
+
+
+def _no_expansion_here(text: str, start: int, end: int) -> bool:
+    """True when `_written_with` cannot hold at an occurrence. False: ask it.
+
+    After it: none of the characters `_spelled_out_after` opens with, or one blank and a letter
+    or digit, or a comma, one blank and a letter or digit but for `or` and `i.e.`. Before it
+    (`_spelled_out_before`): neither markup nor `(`, right before it or after one blank."""
+    if end < len(text):
+        char = text[end]
+        if char in _READ_AFTER:
+            if char == " ":
+                if not text[end + 1 : end + 2].isalnum():
+                    return False
+            elif char != "," or not (
+                text.startswith(" ", end + 1)
+                and text[end + 2 : end + 3].isalnum()
+                and not text.startswith(("or", "i."), end + 2)
+            ):
+                return False
+    if start == 0:
+        return True
+    char = text[start - 1]
+    if char == " ":
+        return start >= 2 and text[start - 2] not in " \t("
+    return char not in "*_`[ \t("
 
 
 def spells_out(squashed: str, expansion: str) -> bool:
@@ -328,6 +414,11 @@ def _table_header(text: str, line_start: int) -> list[str] | None:
         return None
     cells = text[header : text.find("\n", header)].strip().strip("|").split("|")
     return cells if len(cells) >= 2 else None
+
+
+def may_open_heading(text: str, start: int) -> bool:
+    """False when `opens_heading` is False whatever the rest: the line is no heading."""
+    return _HEADING_LINE.match(text, text.rfind("\n", 0, start) + 1) is not None
 
 
 def opens_heading(text: str, start: int, end: int, is_title: bool) -> bool:

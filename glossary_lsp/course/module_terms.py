@@ -16,11 +16,12 @@ from glossary_lsp.course.defining import (
     describes_linked_lesson,
     first_heading_line,
     link_text,
+    may_open_heading,
     opens_heading,
 )
 from glossary_lsp.course.module_text import view_module
 from glossary_lsp.glossary.model import Term
-from glossary_lsp.matching import TermMatcher, remembers_spans, span_context_keys
+from glossary_lsp.matching import Match, TermMatcher, remembers_spans, span_context_keys
 from glossary_lsp.text.views import DocumentView, Region
 
 
@@ -147,9 +148,12 @@ def is_large(view: DocumentView) -> bool:
 
 
 _REMEMBERED = "workspace.first_classified"
-# per span, its first matches of each kind per term: (start, end) from the span's start, the
-# term, written as its introduction, a section about it, a link's text
-_SpanFirsts = tuple[tuple[int, int, Term, bool, bool, bool], ...]
+# Per span, its first matches of each kind per term, packed (a large document's spans hold
+# tens of thousands): per match its start and end from the span's start, the place of its term
+# and name (`TermMatcher.place_of`) and bits: written as its introduction, a section about it,
+# a link's text.
+_DEFINED, _HEADING, _LINK = 1, 2, 4
+_FIRST_FIELDS = 4
 
 
 class Overtaken(Exception):
@@ -173,27 +177,89 @@ def first_classified(
     edit only the spans it changed are classified. `overtaken` is asked between spans: when it
     says so, `Overtaken` is raised (what was classified stays remembered)."""
     title = title_line(view)
-    remembered = matcher.remembered(_REMEMBERED)
     found: list[Classified] = []
     read = 0
     for region in view.regions:
-        keys = span_context_keys(region.text, region.prose)
-        for (start, end), (key, low, high) in zip(region.prose, keys, strict=True):
-            at_title = title is not None and title[0] == region.index and low <= title[1] < high
-            key = hash((key, region.kind, title[1] - low if at_title and title else None))
-            firsts = remembered.get(key)
-            if not isinstance(firsts, tuple):
-                read += 1
-                if overtaken is not None and read % _CHECK_EVERY == 0 and overtaken():
-                    raise Overtaken()
-                firsts = _span_firsts(matcher, region, (start, end), title, remember)
-                if remember:
-                    remembered[key] = firsts
-            found += [
-                (region, start + first, start + last, term, defined, heading, link)
-                for first, last, term, defined, heading, link in firsts
-            ]
+        if not remember:
+            read = _classify_region(matcher, region, title, False, overtaken, found, read)
+            continue
+        with matcher.reading(region.text):  # after the analysis of the same text, if under way
+            read = _classify_region(matcher, region, title, True, overtaken, found, read)
     return found
+
+
+def _classify_region(
+    matcher: TermMatcher,
+    region: Region,
+    title: tuple[int, int] | None,
+    remember: bool,
+    overtaken: Callable[[], bool] | None,
+    found: list[Classified],
+    read: int,
+) -> int:
+    """`first_classified` of one region, added to `found`; how many spans it has read so far
+    (`read` before it)."""
+    remembered = matcher.remembered(_REMEMBERED)
+    named = matcher.named
+    keys = span_context_keys(region.text, region.prose)
+    for (start, end), context in zip(region.prose, keys, strict=True):
+        key = _firsts_key(region, context, title)
+        firsts = remembered.get(key)
+        if not isinstance(firsts, array):
+            read += 1
+            if overtaken is not None and read % _CHECK_EVERY == 0 and overtaken():
+                raise Overtaken()
+            firsts = _span_firsts(matcher, region, (start, end), title, remember)
+            if remember:
+                remembered[key] = firsts
+        fields = iter(firsts)
+        found += [
+            (
+                region,
+                start + first,
+                start + last,
+                named(place)[0],
+                bool(bits & _DEFINED),
+                bool(bits & _HEADING),
+                bool(bits & _LINK),
+            )
+            for first, last, place, bits in zip(*[fields] * _FIRST_FIELDS, strict=True)
+        ]
+    return read
+
+
+def _firsts_key(
+    region: Region, context: tuple[int, int, int], title: tuple[int, int] | None
+) -> int:
+    """What a span's firsts are remembered by: its context (`span_context_keys`), the region's
+    kind and the place of the module's title in the context."""
+    key, low, high = context
+    at_title = title is not None and title[0] == region.index and low <= title[1] < high
+    return hash((key, region.kind, title[1] - low if at_title and title else None))
+
+
+class SpanClassifier:
+    """The index's reading of a large open module's spans (`first_classified`) done by another
+    reading of the same spans (the analysis), from the matches it has at hand: the index then
+    finds each span remembered instead of matching and reading it again."""
+
+    __slots__ = ("_matcher", "_region", "_remembered", "_title")
+
+    def __init__(self, matcher: TermMatcher, view: DocumentView, region: Region) -> None:
+        self._matcher = matcher
+        self._region = region
+        self._title = title_line(view)
+        self._remembered = matcher.remembered(_REMEMBERED)
+
+    def classify(
+        self, span: tuple[int, int], context: tuple[int, int, int], matches: list[Match]
+    ) -> None:
+        """A span's firsts from its matches (`find_all` of it), remembered unless they are."""
+        key = _firsts_key(self._region, context, self._title)
+        if not isinstance(self._remembered.get(key), array):
+            self._remembered[key] = _span_firsts(
+                self._matcher, self._region, span, self._title, True, matches
+            )
 
 
 def _span_firsts(
@@ -202,11 +268,23 @@ def _span_firsts(
     span: tuple[int, int],
     title: tuple[int, int] | None,
     remember: bool,
-) -> _SpanFirsts:
+    matches: list[Match] | None = None,
+) -> array:
+    """A span's first matches of each kind per term, packed (see `_FIRST_FIELDS`)."""
     start, end = span
+    if matches is None:
+        matches = matcher.find_all(region.text, start, end, remember)
+    text = region.text
     filled: dict[int, int] = {}  # by the term's id: its key is computed each time it is read
-    firsts = []
-    for match in matcher.find_all(region.text, start, end, remember):
+    firsts = array("i")
+    # no line of the span opens with `#`: no match in it opens a heading
+    headings = region.kind == "markdown" and "#" in text[text.rfind("\n", 0, start) + 1 : end]
+    for match in matches:
+        if filled.get(id(match.term), 0) & 3 == 3 and not (
+            (headings and may_open_heading(text, match.start))
+            or defines(text, match.start, match.end, match.term)
+        ):
+            continue  # a use and a plain use seen: only a definition or a heading adds
         _, _, _, term, defined, heading, link = classify_match(
             region, match.start, match.end, match.term, title
         )
@@ -214,8 +292,12 @@ def _span_firsts(
         done = filled.get(id(term), 0)
         if kinds & ~done:
             filled[id(term)] = done | kinds
-            firsts.append((match.start - start, match.end - start, term, defined, heading, link))
-    return tuple(firsts)
+            bits = (
+                (_DEFINED if defined else 0) | (_HEADING if heading else 0) | (_LINK if link else 0)
+            )
+            place = matcher.place_of(term, match.name)
+            firsts.extend((match.start - start, match.end - start, place, bits))
+    return firsts
 
 
 def prose_matches(matcher: TermMatcher, region: Region) -> Iterable[tuple[int, int, Term]]:

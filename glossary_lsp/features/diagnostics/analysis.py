@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from glossary_lsp.course.defining import link_text, spells_out, squash, written_with_expansion
+from glossary_lsp.course.module_terms import SpanClassifier
 from glossary_lsp.features.base import GlossaryVersion
 from glossary_lsp.features.diagnostics.acronyms import (
     WORD,
@@ -122,22 +123,45 @@ def analyse_view(
     spelling = spelling_index(version.matcher)
     named = _Named(version.matcher)
     for region in view.regions:
-        if remembers_spans(region.text):
+        if remembers_spans(region.text) and remember:
+            with version.matcher.reading(region.text):  # another reading of it: after this one
+                _analyse_remembered(version, spelling, view, region, analysis, named)
+        elif remembers_spans(region.text):
             remembered = version.matcher.remembered(_REMEMBERED)
             keys = span_context_keys(region.text, region.prose)
             for (start, end), (key, _, _) in zip(region.prose, keys, strict=True):
-                key = hash((key, region.kind))
-                found = remembered.get(key)
+                found = remembered.get(hash((key, region.kind)))
                 if not isinstance(found, SpanAnalysis):
-                    found = _span_analysis(version, spelling, region, start, end, remember)
-                    if remember:
-                        remembered[key] = found
+                    found = _span_analysis(version, spelling, region, start, end)
                 _merge(analysis, region, start, found, named)
         else:
             for start, end in region.prose:
                 found = _span_analysis(version, spelling, region, start, end)
                 _merge(analysis, region, start, found, named)
     return analysis
+
+
+def _analyse_remembered(
+    version: GlossaryVersion,
+    spelling: SpellingIndex,
+    view: DocumentView,
+    region: Region,
+    analysis: ModuleAnalysis,
+    named: _Named,
+) -> None:
+    """`analyse_view` of a large region of an edited text: each span's reading remembered by
+    its context, and the index's reading of the span (`first_classified`) done from the same
+    matches, as the index reads the same spans next."""
+    remembered = version.matcher.remembered(_REMEMBERED)
+    keys = span_context_keys(region.text, region.prose)
+    classifier = SpanClassifier(version.matcher, view, region)
+    for (start, end), context in zip(region.prose, keys, strict=True):
+        key = hash((context[0], region.kind))
+        found = remembered.get(key)
+        if not isinstance(found, SpanAnalysis):
+            found = _span_analysis(version, spelling, region, start, end, True, classifier, context)
+            remembered[key] = found
+        _merge(analysis, region, start, found, named)
 
 
 class _Named:
@@ -206,31 +230,52 @@ def _span_analysis(
     start: int,
     end: int,
     remember: bool = False,
+    classifier: SpanClassifier | None = None,
+    context: tuple[int, int, int] = (0, 0, 0),
 ) -> SpanAnalysis:
+    """A span's reading (and the index's, by `classifier`, of the span in its `context`)."""
     matcher = version.matcher
     matches = matcher.find_all(region.text, start, end, remember)
+    if classifier is not None:
+        classifier.classify((start, end), context, matches)
     uses = array("i")
     misspellings: list[tuple[int, int, str, str, Term]] = []
     filled: dict[str, int] = {}
+    text = region.text
+    surface_facts = spelling.surface_facts
     for match in matches:
-        facts = _read_use(region.text, start, match, spelling, filled, misspellings)
-        if facts is not None:
+        surface = text[match.start : match.end]
+        facts = surface_facts(surface, match, _facts_of_surface)
+        if facts.replacement is None:
+            missing = _missing(filled.get(facts.key, 0), facts.acronym_like)
+            if not missing or (missing == _EXPLAINED and not _may_explain(text, match, facts)):
+                continue  # nothing it may be the first of, or only explained and it is not
+        found = _read_use(text, start, match, surface, facts, filled, misspellings)
+        if found is not None:
             place = matcher.place_of(match.term, match.name)
-            uses.extend((match.start - start, match.end - start, place, facts))
+            uses.extend((match.start - start, match.end - start, place, found))
     tokens: list[SpanToken] = []
     candidates: set[str] = set()
     for gap_start, gap_end in unmatched_spans(matches, start, end):
-        _scan_gap(version, spelling, region.text, start, (gap_start, gap_end), candidates, tokens)
-        _scan_spelling(spelling, region.text, start, gap_start, gap_end, misspellings)
+        gap = text[gap_start:gap_end]
+        if not gap.islower():  # else no capital in it: no word in capitals
+            _scan_gap(version, spelling, text, start, (gap_start, gap_end), candidates, tokens)
+        _scan_spelling(spelling, text, start, gap_start, gap_end, misspellings, gap)
     return SpanAnalysis(uses, tuple(tokens), tuple(misspellings))
 
 
-def _all_known(filled: int, acronym_like: bool) -> bool:
-    """Whether a use can be the first of nothing more in its span (nor misspelled)."""
-    wanted = _USE | _EXPLAINED | _BARE | (_ACRONYM | _BODY if acronym_like else 0)
+# what a use may be the first of (see `_read_use`), written as an acronym or not
+_WANTED = _USE | _EXPLAINED | _BARE
+_WANTED_OF_ACRONYM = _WANTED | _ACRONYM | _BODY
+
+
+def _missing(filled: int, acronym_like: bool) -> int:
+    """What a use may still be the first of in its span (nothing: nor misspelled, it adds
+    nothing)."""
+    wanted = _WANTED_OF_ACRONYM if acronym_like else _WANTED
     if filled & _NEXT_BARE_NEEDED:
         wanted |= _NEXT_BARE
-    return filled & wanted == wanted
+    return wanted & ~filled
 
 
 def _may_explain(text: str, match: Match, facts: SurfaceFacts) -> bool:
@@ -248,24 +293,16 @@ def _read_use(
     text: str,
     base: int,
     match: Match,
-    spelling: SpellingIndex,
+    surface: str,
+    facts: SurfaceFacts,
     filled: dict[str, int],
     misspellings: list[tuple[int, int, str, str, Term]],
 ) -> int | None:
     """A match's facts (bits), when it may be the module's first use of a kind; a misspelling
-    added to `misspellings`."""
-    surface = text[match.start : match.end]
-    facts = spelling.surface_facts(surface, match, _facts_of_surface)
+    added to `misspellings`. (`surface`: its text; `facts`: its `surface_facts`; asked when it
+    may be misspelled or may be the first of something in its span, see `_span_analysis`.)"""
     key = facts.key
     known = filled.get(key, 0)
-    if facts.replacement is None and _all_known(known, facts.acronym_like):
-        return None
-    if (
-        facts.replacement is None
-        and _all_known(known | _EXPLAINED, facts.acronym_like)
-        and not _may_explain(text, match, facts)
-    ):
-        return None  # only an explained use is missing, and this one is not: it adds nothing
     if is_code_like(text, match.start, match.end):
         return None  # `torch.nn.MultiheadAttention`, `Org/Model-7B`: an identifier, not the term
     if names_a_library(text, match.start, match.end, match.term):
@@ -464,8 +501,11 @@ def _scan_spelling(
     start: int,
     end: int,
     misspellings: list[tuple[int, int, str, str, Term]],
+    gap: str | None = None,
 ) -> None:
-    gap = text[start:end]
+    """The misspellings of `text[start:end]` (`gap`, when the caller has it)."""
+    if gap is None:
+        gap = text[start:end]
     if spelling.quiet(gap):
         return
     if not _read_alone(text, start, end):

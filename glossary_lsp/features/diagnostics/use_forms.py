@@ -51,7 +51,10 @@ _LABEL_AFTER = re.compile(r"(?:[ \t]+[^\W\d_]+){0,2}(?:\*\*|__)[ \t]*:[ \t]*\S+[
 
 def explained_by_apposition(text: str, end: int) -> bool:
     """`CUDA, an optimized C library for GPUs`: an apposition says what the acronym is."""
-    return _APPOSITION.match(text, end) is not None
+    return text[end : end + 1] in _APPOSITION_OPENS and _APPOSITION.match(text, end) is not None
+
+
+_APPOSITION_OPENS = ("*", "_", "`", ",")  # what `_APPOSITION` opens with
 
 
 def opens_a_label(text: str, start: int, end: int) -> bool:
