@@ -33,15 +33,15 @@ def _contains(word: str) -> bool:
     if words is not None:
         return word in words
     with _LOCK:
-        if _WORDS is None:
-            if _TEXT is None:
-                _TEXT = "\n" + _COMMENT.sub("", _PATH.read_text("utf-8"))
-            _searches += 1
-            if _searches > SEARCHES_BEFORE_SET:
-                _WORDS = frozenset(_TEXT.split("\n")) - {""}
         if _WORDS is not None:
             return word in _WORDS
         text = _TEXT
+        if text is None:
+            text = _TEXT = "\n" + _COMMENT.sub("", _PATH.read_text("utf-8"))
+        _searches += 1
+        if _searches > SEARCHES_BEFORE_SET:
+            _WORDS = frozenset(text.split("\n")) - {""}
+            return word in _WORDS
     return bool(word) and "\n" not in word and f"\n{word}\n" in text
 
 
