@@ -1011,6 +1011,105 @@ async def bench_background(config: Config, report: Report) -> None:
     )
 
 
+# what glossary-lsp's hover says of an introduction found among some modules only (see
+# `glossary_lsp.features.hover.SO_FAR`, `NOT_KNOWN_YET`): counted, not judged
+PARTIAL_HOVER = "the course is still being indexed"
+
+
+def without_modules(glossary: Path) -> Path:
+    """A copy of a synthetic glossary whose terms name no module (beside it, reused): where a
+    term is introduced is then found by searching the course, as for a bundled glossary's
+    terms on a real course."""
+    copy = glossary.with_name("glossary-without-modules.yaml")
+    text = glossary.read_text(encoding="utf-8")
+    lines = [line for line in text.split("\n") if not line.startswith("    module: ")]
+    stripped = "\n".join(lines)
+    if not copy.is_file() or copy.read_text(encoding="utf-8") != stripped:
+        copy.write_text(stripped, encoding="utf-8")
+    return copy
+
+
+async def bench_first_hover(config: Config, report: Report) -> None:
+    """The first hover right after opening a module of a course not indexed yet, then hover
+    while it indexes, for a term its glossary places in a module and for one it does not."""
+    n_modules = 84 if config.quick else 840
+    course = build_course(n_modules)
+    hover = Probe(
+        course.probe_path,
+        course.probe_line,
+        course.probe_character,
+        config.expected(course.target_term),
+    )
+    rounds = 60 if config.quick else 200
+    rows = []
+    variants = (
+        ("its glossary names the module", course.glossary_path),
+        ("no module named: the course is searched", without_modules(course.glossary_path)),
+    )
+    for variant, glossary in variants:
+        options = config.server_options([glossary])
+        async with (
+            running("floor", FLOOR_COMMAND, course.root, options) as floor,
+            running("server", config.server_command, course.root, options) as server,
+        ):
+            text = floor.open(course.probe_path)
+            server.open(course.probe_path, text)
+            floor_first, _ = await timed(floor.request("hover", hover))
+            server_first, answer = await timed(server.request("hover", hover))
+            first_partial = PARTIAL_HOVER in hover_text(answer)
+            partial = 0
+            latency = Latency([], [], 0)
+            for index in range(rounds):
+                order = (floor, server) if index % 2 == 0 else (server, floor)
+                for session in order:
+                    elapsed, result = await timed(session.request("hover", hover))
+                    if session is floor:
+                        latency.floor.append(elapsed)
+                        continue
+                    latency.server.append(elapsed)
+                    partial += PARTIAL_HOVER in hover_text(result)
+                    if not is_answer("hover", hover, result):
+                        latency.wrong += 1
+        rows.append(
+            [
+                variant,
+                ms(floor_first),
+                ms(server_first),
+                ratio(server_first / floor_first),
+                "partial" if first_partial else "complete",
+                f"{ms(latency.median(latency.floor))} / {ms(latency.p99(latency.floor))}",
+                f"{ms(latency.median(latency.server))} / {ms(latency.p99(latency.server))}",
+                ratio(latency.ratio_median),
+                f"{partial}/{rounds}",
+                f"{latency.wrong}/{rounds}",
+            ]
+        )
+    report.table(
+        f"First hover on a course of {n_modules} modules not indexed yet",
+        [
+            "term",
+            "floor first hover",
+            "server first hover",
+            "ratio",
+            "first answer",
+            "floor median / p99 after",
+            "server median / p99 after",
+            "ratio (median)",
+            "partial answers",
+            "wrong answers",
+        ],
+        rows,
+        intro=f"Both servers started on the synthetic {n_modules}-module course "
+        f"({course.megabytes:.1f} MB, 10,000 terms), its last module opened, and at once a "
+        "hover at the target term: the first request each server answers (the module listing "
+        "included). Then "
+        f"{rounds} hovers per server alternating with the floor while the course indexes. Once "
+        "with the course's glossary, whose terms name the module that introduces them, once "
+        "with the same glossary without `module:`, so the introduction is searched for in the "
+        "course. `partial`: the hover said the course is still being indexed.",
+    )
+
+
 async def bench_diagnostics(config: Config, report: Report) -> None:
     for size in (30_000, 1_000_000):
         await _bench_diagnostics_of(config, report, size)
@@ -1172,6 +1271,7 @@ async def run(config: Config, output: Path | None) -> int:
             bench_workspace_scale,
             bench_glossary_scale,
             bench_background,
+            bench_first_hover,
             bench_diagnostics,
         )
         for benchmark in benchmarks:
@@ -1259,7 +1359,7 @@ def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         default=[],
         metavar="SECTION",
         help="run only these sections: startup latency workspace_scale glossary_scale "
-        "background diagnostics",
+        "background first_hover diagnostics",
     )
     return parser.parse_args(argv)
 

@@ -1,6 +1,6 @@
-"""Looking for glossary sources decodes only the files that hold what a source's test asks for
-(`store._NEEDED_BYTES`): the answer is the one decoding every file gives (issue 17: the walk
-runs on the event loop as a session starts)."""
+"""Looking for glossary sources decodes only the files that hold a string some source's test
+asks for (each reader's `SourceTest` markers, `sources.source_markers`): the answer is the one
+decoding every file gives (issue 17: the walk runs on the event loop as a session starts)."""
 
 from __future__ import annotations
 

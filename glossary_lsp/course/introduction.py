@@ -81,22 +81,77 @@ def find_introduction(
     a search of every such module (840 of them: 2.4 ms a hover while a course is indexed).
     """
     course = course or index.course()
-    key = (term.key, id(course), locate, indexed_only)
+    return _find_remembering(index, term, course, locate, indexed_only, _Reads())[0]
+
+
+def _find_remembering(
+    index: WorkspaceIndex,
+    term: Term,
+    course: Course,
+    locate: bool | str,
+    indexed_only: bool,
+    read: _Reads,
+) -> tuple[Introduction | None, int | None]:
+    """`find_introduction`'s answer, remembered or found (and remembered), and the place of the
+    first module not indexed it left out (`_Reads.search_unindexed`; None: none was)."""
+    key = (term.key, id(course), locate, indexed_only, read.search_unindexed)
     changes = index.changes  # before reading: a change meanwhile leaves this answer unused
     texts = editor_texts(index)
     store, bound = _STORES[locate is True]
     answer = remembered(index, store).get(key)
     if isinstance(answer, _Remembered) and answer.valid(index, term, course, changes, texts):
-        return answer.introduction
-    read = _Reads()
+        return answer.introduction, answer.left_out
     found = _find(index, term, course, locate, indexed_only, read)
     if (not read.unindexed or texts is not None) and _rememberable(found):
         searched_with = texts if read.unindexed else None
         answer = _Remembered(
-            changes, index.matcher, term, course, read.versions, found, searched_with
+            changes, index.matcher, term, course, read.versions, found, searched_with, read.left_out
         )
         remember(index, store, key, answer, bound)
-    return found
+    return found, read.left_out
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """How much of a course not indexed yet one request searches for an introduction (see
+    `find_introduction_so_far`): every module not indexed when there are at most `modules` of
+    them, else none. `listed=False`: the course's modules are not listed yet."""
+
+    modules: int = 16
+    listed: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class SoFar:
+    """An introduction found within a `Budget`: `complete` when no module left out can change
+    it (it is then `find_introduction`'s answer), else the first among the modules indexed."""
+
+    introduction: Introduction | None
+    complete: bool
+
+
+def find_introduction_so_far(
+    index: WorkspaceIndex, term: Term, course: Course, budget: Budget
+) -> SoFar:
+    """`find_introduction` (`locate=True`) for a request that answers at once while the course
+    is indexed. A course with few modules not indexed has them searched (a quick text search
+    each); a larger one is answered from the modules indexed (and the glossary's module for
+    the term, searched), complete when the modules left out cannot change the answer: they all
+    come after a module that defines the term."""
+    if not budget.listed:
+        return SoFar(None, False)
+    unindexed = sum(not module.terms_known for module in course.modules)
+    read = _Reads(search_unindexed=unindexed <= budget.modules)
+    found, left_out = _find_remembering(index, term, course, True, False, read)
+    return SoFar(found, left_out is None or _decided_before(found, left_out))
+
+
+def _decided_before(found: Introduction | None, left_out: int) -> bool:
+    """Whether an answer stands whatever the modules from place `left_out` on hold: one the
+    glossary's module gave, or a definition before them (the first tier)."""
+    if found is None:
+        return False
+    return found.reason == GLOSSARY or (found.reason == DEFINED and found.rank < left_out)
 
 
 class EditorTexts(Protocol):
@@ -144,6 +199,15 @@ class _Reads:
 
     versions: dict[Path, object] = field(default_factory=dict)
     unindexed: bool = False
+    search_unindexed: bool = True  # False: modules not indexed are left out (but the
+    # glossary's module for the term), the first one's place noted in `left_out`
+    left_out: int | None = None
+
+    def may_search(self, rank: int) -> bool:
+        """Whether the module at place `rank`, not indexed, is searched."""
+        if not self.search_unindexed and self.left_out is None:
+            self.left_out = rank
+        return self.search_unindexed
 
     def of(self, index: WorkspaceIndex, module: ModuleFile) -> ModuleFile:
         """A module whose occurrences are read."""
@@ -171,6 +235,7 @@ class _Remembered:
     read: dict[Path, object]
     introduction: Introduction | None
     texts: int | None  # the editor's texts' generation when modules not indexed were searched
+    left_out: int | None  # see `_Reads.left_out`
 
     def valid(
         self, index: WorkspaceIndex, term: Term, course: Course, changes: int, texts: int | None
@@ -214,7 +279,7 @@ def _find(
             index, term, home, "use", locate, read
         )
         return _introduction(home, found, GLOSSARY, course.rank[home.path])
-    users = _modules_using(index, term, course.modules, indexed_only, read)
+    users = _modules_using(index, term, course, indexed_only, read)
     for reason, kind in TIERS:
         first = _first(index, term, users, kind, locate, read)
         if first is not None:
@@ -251,21 +316,24 @@ Users = list[tuple[ModuleFile, frozenset[str]]]  # modules using a term, the kin
 
 
 def _modules_using(
-    index: WorkspaceIndex, term: Term, modules: list[ModuleFile], indexed_only: bool, read: _Reads
+    index: WorkspaceIndex, term: Term, course: Course, indexed_only: bool, read: _Reads
 ) -> Users:
     """The modules, in course order, that use the term at all (the only ones that can
     introduce it in any tier: an occurrence of each kind is a use), with the kinds of its
     occurrences there. An indexed module answers from its term sets, with the term's key
     computed once; another is asked once (a quick search of its text, then its occurrences),
-    not once per tier, so a term few modules use costs little more than a look per module."""
+    not once per tier, so a term few modules use costs little more than a look per module. One
+    the reads leave out (`_Reads.may_search`) is not searched."""
     key = term.key
     users: Users = []
-    for module in modules:
+    for rank, module in enumerate(course.modules):
         if module.terms_known:
             kinds = _indexed_kinds(module, key)
             if kinds:
                 users.append((module, kinds))
-        elif not indexed_only and index.may_introduce(read.searched(module), term, "use"):
+        elif indexed_only or not read.may_search(rank):
+            continue
+        elif index.may_introduce(read.searched(module), term, "use"):
             occurrences = index.occurrences_in(read.of(index, module), term)  # read again
             users.append((module, _kinds_of(occurrences)))
     return users

@@ -7,9 +7,11 @@ from pathlib import Path
 
 from glossary_lsp.course.identity import glossary_module_of
 from glossary_lsp.course.introduction import (
+    Budget,
     Introduction,
     comes_before,
     find_introduction,
+    find_introduction_so_far,
     remember,
     remembered,
 )
@@ -21,6 +23,12 @@ from glossary_lsp.text.views import DocumentView
 
 # the store beside the index (`WorkspaceIndex.derived`) of hover texts, see `hover_text`
 HOVER_TEXTS = "hover texts"
+# what a hover says while the course is indexed and the modules searched so far may not hold
+# the term's introduction (`find_introduction_so_far`)
+SO_FAR = "so far: the course is still being indexed"
+NOT_KNOWN_YET = (
+    "Where the course introduces it is not known yet: the course is still being indexed."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,11 +133,14 @@ def hover(
     source_offset: int,
     index: WorkspaceIndex | None = None,
     path: Path | None = None,
+    budget: Budget | None = None,
 ) -> HoverResult | None:
     """The hover at an offset of the document at `path`; with an index, where this course
-    introduces the term."""
+    introduces the term (with a `budget`, as far as it reaches: see `hover_text`)."""
     found = term_at(version, view, source_offset)
-    return hover_at(version, found, source_offset, index, path) if found is not None else None
+    if found is None:
+        return None
+    return hover_at(version, found, source_offset, index, path, budget)
 
 
 def hover_at(
@@ -138,23 +149,42 @@ def hover_at(
     source_offset: int,
     index: WorkspaceIndex | None = None,
     path: Path | None = None,
+    budget: Budget | None = None,
 ) -> HoverResult:
     """The hover on a term found at `source_offset` (see `hover`)."""
     start, end = found.source_range()
     term = found.match.term
     if index is None:
         return HoverResult(describe_term(version.glossary, term), start, end)
-    return HoverResult(hover_text(version.glossary, index, term, path, source_offset), start, end)
+    text = hover_text(version.glossary, index, term, path, source_offset, budget)
+    return HoverResult(text, start, end)
 
 
 def hover_text(
-    glossary: Glossary, index: WorkspaceIndex, term: Term, path: Path | None, source_offset: int
+    glossary: Glossary,
+    index: WorkspaceIndex,
+    term: Term,
+    path: Path | None,
+    source_offset: int,
+    budget: Budget | None = None,
 ) -> str:
     """The hover's Markdown for a term at an offset of the document at `path`, remembered
     beside the index (`WorkspaceIndex.derived`, emptied when the index changes) for the
-    introduction `find_introduction` gives now: the text reads nothing else."""
+    introduction `find_introduction` gives now: the text reads nothing else.
+
+    With a `budget` (a server's hover while the course is indexed), modules not indexed yet
+    are searched only as far as it reaches; an introduction that the modules left out could
+    change is said to be one found so far, and none found is said to be not known yet."""
     course = index.course(path)
-    introduction = find_introduction(index, term, course)
+    if budget is not None:
+        so_far = find_introduction_so_far(index, term, course, budget)
+        if not so_far.complete:
+            return _partial_text(
+                glossary, index, course, so_far.introduction, term, path, source_offset
+            )
+        introduction = so_far.introduction
+    else:
+        introduction = find_introduction(index, term, course)
     key = (id(introduction), id(course), id(term), path, source_offset)
     found = remembered(index, HOVER_TEXTS).get(key)
     if found is not None:
@@ -172,6 +202,23 @@ def hover_text(
         answer = (introduction, course, term, glossary, text)
         remember(index, HOVER_TEXTS, key, answer, 256)
     return text
+
+
+def _partial_text(
+    glossary: Glossary,
+    index: WorkspaceIndex,
+    course: Course,
+    introduction: Introduction | None,
+    term: Term,
+    path: Path | None,
+    source_offset: int,
+) -> str:
+    """The hover's Markdown for an introduction found among some of the modules only (never
+    remembered: a later hover searches further)."""
+    if introduction is None:
+        return describe_term(glossary, term, f"*{NOT_KNOWN_YET}*")
+    phrase = introduced_phrase(glossary, index, course, introduction, term, path, source_offset)
+    return describe_term(glossary, term, f"{phrase} *({SO_FAR})*")
 
 
 def _holds_little(introduction: Introduction | None) -> bool:

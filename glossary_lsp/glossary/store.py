@@ -11,6 +11,7 @@ when the roots or settings change, not on every reload; a saved file is checked 
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from collections.abc import Collection, Iterator, Sequence
@@ -26,7 +27,13 @@ from glossary_lsp.glossary.loader import (
     read_glossary_text,
 )
 from glossary_lsp.glossary.model import Glossary, Term
-from glossary_lsp.glossary.sources import KINDS, may_define_terms, read_source, source_kind
+from glossary_lsp.glossary.sources import (
+    KINDS,
+    may_define_terms,
+    read_source,
+    source_kind,
+    source_markers,
+)
 from glossary_lsp.glossary.sources.result import unique_terms
 
 log = logging.getLogger(__name__)
@@ -74,15 +81,14 @@ def _walk(roots: Sequence[Path], max_files: int) -> Iterator[Path]:
                     yield Path(folder, name)
 
 
-# What a file of a family holds if `may_define_terms` can say yes (each of its tests asks for
-# one of these ASCII strings, which UTF-8 decoding neither makes nor unmakes): a file with none
-# is not decoded. A course's every Markdown file is read while sources are looked for, on the
-# event loop as a session starts; decoding them was 60% of it (840 modules, 26 MB: 0.16 s).
-_NEEDED_BYTES: dict[str | None, tuple[bytes, ...]] = {
-    "markdown": (b"{glossary}", b"abbreviations:", b".. glossary::", b"*["),
-    "rst": (b".. glossary::",),
-    "myst-config": (b"abbreviations",),
-}
+# A file holding none of the strings its family's enabled tests ask for (`source_markers`,
+# declared by each reader beside its test) is not decoded. A course's every Markdown file is
+# read while sources are looked for, on the event loop as a session starts; decoding them was
+# 60% of it (840 modules, 26 MB: 0.16 s).
+@functools.cache
+def _needed_bytes(family: str, kinds: frozenset[str]) -> tuple[bytes, ...] | None:
+    markers = source_markers(family, kinds)
+    return None if markers is None else tuple(marker.encode("ascii") for marker in markers)
 
 
 def is_source_file(path: Path, kinds: Collection[str] = KINDS) -> bool:
@@ -96,7 +102,7 @@ def is_source_file(path: Path, kinds: Collection[str] = KINDS) -> bool:
         data = path.read_bytes()
     except OSError:
         return False
-    needed = _NEEDED_BYTES.get(family)
+    needed = _needed_bytes(family, frozenset(kinds))
     if needed is not None and not any(marker in data for marker in needed):
         return False
     return may_define_terms(path.name, data.decode("utf-8", errors="replace"), kinds)

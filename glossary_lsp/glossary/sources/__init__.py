@@ -9,7 +9,8 @@ One reader per format, each a pure function of a file's text returning `SourceRe
 - `contextive`: `*.glossary.yml` files.
 
 `read_source` picks the readers for a file from its name; `may_define_terms` is the cheap test
-used while looking for sources in a workspace.
+used while looking for sources in a workspace: each reader's `SourceTest`s, with the string each
+one asks for (`source_markers`: a file holding none of a family's is not decoded).
 """
 
 from __future__ import annotations
@@ -17,26 +18,45 @@ from __future__ import annotations
 from collections.abc import Collection
 from pathlib import PurePath
 
-from glossary_lsp.glossary.sources.abbr import has_abbreviations, read_abbreviation_lines
+from glossary_lsp.glossary.sources import abbr, myst, sphinx
+from glossary_lsp.glossary.sources.abbr import read_abbreviation_lines
 from glossary_lsp.glossary.sources.contextive import is_contextive_name, read_contextive
 from glossary_lsp.glossary.sources.markdown_blocks import scan, source_lines
 from glossary_lsp.glossary.sources.myst import (
     MYST_CONFIG,
-    has_abbreviations_key,
-    has_myst_glossary,
     read_eval_rst,
     read_front_matter_abbreviations,
     read_glossary_directive,
     read_myst_config,
 )
-from glossary_lsp.glossary.sources.result import SourceRead
-from glossary_lsp.glossary.sources.sphinx import has_rst_glossary, read_rst
+from glossary_lsp.glossary.sources.result import SourceRead, SourceTest
+from glossary_lsp.glossary.sources.sphinx import read_rst
 
 KINDS = ("myst", "sphinx", "abbr", "contextive")
 _DIRECTIVE_KINDS = (("glossary", "myst"), ("eval-rst", "sphinx"))
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdx")
 
-__all__ = ["KINDS", "SourceRead", "may_define_terms", "read_source", "source_kind"]
+__all__ = [
+    "KINDS",
+    "SourceRead",
+    "may_define_terms",
+    "read_source",
+    "source_kind",
+    "source_markers",
+]
+
+# The tests a file of each family is asked (any one saying yes); a Contextive file is a source
+# by its name alone.
+_TESTS: dict[str, tuple[SourceTest, ...]] = {
+    "markdown": (
+        myst.GLOSSARY_DIRECTIVE,
+        myst.FRONT_MATTER_ABBREVIATIONS,
+        sphinx.EVAL_RST_GLOSSARY,
+        abbr.ABBREVIATIONS,
+    ),
+    "rst": (sphinx.RST_GLOSSARY,),
+    "myst-config": (myst.CONFIG_ABBREVIATIONS,),
+}
 
 
 def source_kind(name: str) -> str | None:
@@ -59,17 +79,16 @@ def may_define_terms(name: str, text: str, kinds: Collection[str]) -> bool:
     family = source_kind(PurePath(name).name)
     if family == "contextive":
         return "contextive" in kinds
-    if family == "myst-config":
-        return "myst" in kinds and "abbreviations" in text
-    if family == "rst":
-        return "sphinx" in kinds and has_rst_glossary(text)
-    if family != "markdown":
-        return False
-    return (
-        ("myst" in kinds and (has_myst_glossary(text) or has_abbreviations_key(text)))
-        or ("sphinx" in kinds and "{eval-rst}" in text and has_rst_glossary(text))
-        or ("abbr" in kinds and has_abbreviations(text))
-    )
+    tests = _TESTS.get(family, ()) if family is not None else ()
+    return any(test.kind in kinds and test.test(text) for test in tests)
+
+
+def source_markers(family: str, kinds: Collection[str]) -> tuple[str, ...] | None:
+    """The strings one of which a file of `family` holds if `may_define_terms` can say yes for
+    `kinds` (its enabled tests' markers); None when any file of the family may (Contextive)."""
+    if family == "contextive":
+        return None
+    return tuple(test.marker for test in _TESTS.get(family, ()) if test.kind in kinds)
 
 
 def read_source(path: str, text: str, kinds: Collection[str] = KINDS) -> SourceRead:

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 
 from glossary_lsp.glossary.model import SourceLocation, Term, is_blank_or_punctuation
-from glossary_lsp.glossary.sources.result import SourceRead
+from glossary_lsp.glossary.sources.result import SourceRead, SourceTest
 
 # Python-Markdown's own pattern: up to 3 spaces, `*[`, the abbreviation, `]`, `:`, the title.
 _ABBR = re.compile(r"^(?P<indent>[ ]{0,3})\*\[(?P<abbr>[^\\\]]*?)\][ ]{0,3}:[ \t]*(?P<title>.*)$")
@@ -46,7 +46,11 @@ def read_abbreviation_lines(lines: list[str], numbers: Iterable[int], path: str)
 
 
 def has_abbreviations(text: str) -> bool:
-    return "*[" in text and _ABBR_ANYWHERE.search(text) is not None
+    return ABBREVIATION_MARKER in text and _ABBR_ANYWHERE.search(text) is not None
+
+
+ABBREVIATION_MARKER = "*["
+ABBREVIATIONS = SourceTest("abbr", ABBREVIATION_MARKER, has_abbreviations)
 
 
 _ABBR_ANYWHERE = re.compile(r"^[ ]{0,3}\*\[[^\\\]\n]*?\][ ]{0,3}:", re.MULTILINE)

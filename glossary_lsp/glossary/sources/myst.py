@@ -15,7 +15,7 @@ from __future__ import annotations
 from glossary_lsp.glossary.model import SourceLocation, Term, is_blank_or_punctuation
 from glossary_lsp.glossary.sources import yaml_nodes
 from glossary_lsp.glossary.sources.markdown_blocks import Directive, front_matter_end
-from glossary_lsp.glossary.sources.result import SourceRead
+from glossary_lsp.glossary.sources.result import SourceRead, SourceTest
 from glossary_lsp.glossary.sources.sphinx import read_glossary_body, rst_glossaries
 from glossary_lsp.glossary.yaml_events import Node, start_mark
 
@@ -70,8 +70,22 @@ def _read_abbreviations(root: Node, path: str, read: SourceRead, first_line: int
 
 
 def has_myst_glossary(text: str) -> bool:
-    return "{glossary}" in text
+    return GLOSSARY_DIRECTIVE_MARKER in text
 
 
 def has_abbreviations_key(text: str) -> bool:
-    return text.startswith("---") and "abbreviations:" in text
+    """A page's front matter with `abbreviations:`."""
+    return text.startswith("---") and ABBREVIATIONS_KEY_MARKER in text
+
+
+def has_config_abbreviations(text: str) -> bool:
+    """A `myst.yml` that mentions `abbreviations`."""
+    return CONFIG_ABBREVIATIONS_MARKER in text
+
+
+GLOSSARY_DIRECTIVE_MARKER = "{glossary}"
+ABBREVIATIONS_KEY_MARKER = "abbreviations:"
+CONFIG_ABBREVIATIONS_MARKER = "abbreviations"
+GLOSSARY_DIRECTIVE = SourceTest("myst", GLOSSARY_DIRECTIVE_MARKER, has_myst_glossary)
+FRONT_MATTER_ABBREVIATIONS = SourceTest("myst", ABBREVIATIONS_KEY_MARKER, has_abbreviations_key)
+CONFIG_ABBREVIATIONS = SourceTest("myst", CONFIG_ABBREVIATIONS_MARKER, has_config_abbreviations)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from glossary_lsp.glossary.model import Term
@@ -39,3 +40,15 @@ def unique_terms(terms: list[Term]) -> tuple[list[Term], list[LoadProblem]]:
             )
         by_key[term.key] = term
     return list(by_key.values()), hints
+
+
+@dataclass(frozen=True)
+class SourceTest:
+    """One reader's cheap test of whether a file's text may hold its kind of glossary, and the
+    string the test asks for: a text without `marker` fails `test`. The marker is ASCII, which
+    UTF-8 decoding neither makes nor unmakes, so a file's bytes without it are not decoded
+    (`store.is_source_file`)."""
+
+    kind: str  # the setting (`glossaryLsp.sources`) that enables the reader
+    marker: str
+    test: Callable[[str], bool]

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from glossary_lsp.glossary.model import SourceLocation, Term, is_blank_or_punctuation
 from glossary_lsp.glossary.myst_roles import visible_text
 from glossary_lsp.glossary.sources.markdown_blocks import source_lines
-from glossary_lsp.glossary.sources.result import SourceRead
+from glossary_lsp.glossary.sources.result import SourceRead, SourceTest
 
 _RST_GLOSSARY = re.compile(r"^(?P<indent>[ \t]*)\.\.[ \t]+glossary::[ \t]*$")
 _OPTION = re.compile(r"^[ \t]*:[\w-]+:(?:[ \t].*)?$")
@@ -133,4 +133,14 @@ def read_rst(text: str, path: str) -> SourceRead:
 
 
 def has_rst_glossary(text: str) -> bool:
-    return ".. glossary::" in text
+    return RST_GLOSSARY_MARKER in text
+
+
+def has_eval_rst_glossary(text: str) -> bool:
+    """A Markdown file's `{eval-rst}` block holding a `.. glossary::`."""
+    return "{eval-rst}" in text and RST_GLOSSARY_MARKER in text
+
+
+RST_GLOSSARY_MARKER = ".. glossary::"
+RST_GLOSSARY = SourceTest("sphinx", RST_GLOSSARY_MARKER, has_rst_glossary)
+EVAL_RST_GLOSSARY = SourceTest("sphinx", RST_GLOSSARY_MARKER, has_eval_rst_glossary)
