@@ -117,12 +117,16 @@ _DIRECTIVE_YAML = re.compile(
 # MDX ESM lines. They are blanked (bytes replaced by spaces) before parsing.
 # One match per fence line, an opening one with its `:option:` lines; found from its `:::` (a
 # literal the regex engine scans for quickly), the lookbehinds check it starts a line.
+# `split` by it gives, per fence line, the line and its four groups (`_FENCE_GROUPS` in all)
+# after the text before it: no match object per line (a page may have one every 15 bytes).
 _COLON_FENCE = re.compile(
-    rb":::(?:(?<=^:::)|(?<=^ :::)|(?<=^  :::)|(?<=^   :::))(?P<colons>:*)[ \t]*"
-    rb"(?:\{(?P<name>[A-Za-z][\w:.+\-]*)\}(?P<argument>[^\r\n]*)$"
-    rb"(?:\n(?P<options>" + _DIRECTIVE_OPTIONS.pattern + rb"))?|[ \t]*$)",
+    rb"(:::(?:(?<=^:::)|(?<=^ :::)|(?<=^  :::)|(?<=^   :::))(:*)[ \t]*"
+    rb"(?:\{([A-Za-z][\w:.+\-]*)\}([^\r\n]*)$"
+    rb"(?:\n(" + _DIRECTIVE_OPTIONS.pattern + rb"))?|[ \t]*$))",
     re.M,
 )
+_FENCE_GROUPS = 5
+_SPACE = b" "
 _LABEL_TARGET = re.compile(rb"^[ ]{0,3}\([^()\s]+\)=[ \t]*$", re.M)
 _MDX_STATEMENT = re.compile(rb"^(?:import|export)[ \t{*][^\r\n]*", re.M)
 
@@ -459,21 +463,7 @@ class _Walker:
                         role_end = end
                         role_text = start
                 continue
-            if type(event) is str:  # SoftBreak, HardBreak, Rule
-                if event != "Rule" and not skip and code_block is None:
-                    start = where["start"]
-                    end = where["end"]
-                    if start == joined or (joined >= 0 and find(b"_", joined, start) < 0):
-                        if end <= last:
-                            apart = False
-                        spans[-1] = (spans[-1][0], end)
-                    else:
-                        if not last < start < end:
-                            apart = False
-                        append((start, end))
-                    last = joined = end
-                continue
-            if "Code" in event:  # a role's content, or code: before the Start/End tests
+            if "Code" in event:  # a role's content, or code (no str event has "Code" in it)
                 joined = -1
                 if role_end >= 0:
                     if role_end == where["start"]:
@@ -511,8 +501,25 @@ class _Walker:
                             roles.append(new_role(Role, (name, (brace, code_end), (low, high))))
                     role_end = -1
                 continue
+            if type(event) is str:  # SoftBreak, HardBreak, Rule
+                if event != "Rule" and not skip and code_block is None:
+                    start = where["start"]
+                    end = where["end"]
+                    if start == joined or (joined >= 0 and find(b"_", joined, start) < 0):
+                        if end <= last:
+                            apart = False
+                        spans[-1] = (spans[-1][0], end)
+                    else:
+                        if not last < start < end:
+                            apart = False
+                        append((start, end))
+                    last = joined = end
+                continue
             value = event.get("Start")
             if value is not None:
+                if value == "Paragraph":  # the most frequent after texts in many pages
+                    joined = -1
+                    continue
                 if type(value) is str:
                     if value in _EMPHASIS:
                         continue  # the markers between two texts join them (no words in `*`)
@@ -526,6 +533,10 @@ class _Walker:
                 continue
             value = event.get("End")
             if value is not None:
+                if value == "Paragraph":
+                    skip = 0
+                    joined = -1
+                    continue
                 if type(value) is str:
                     if value in _EMPHASIS:
                         continue
@@ -610,14 +621,19 @@ class _Walker:
     def _blank_blocks(self, data: bytes) -> bytes:
         """Blank the lines CommonMark would read as text but MyST and MDX read as syntax."""
         blanks: list[Span] = []
+        blanked = None  # `data` with its colon fences blanked, when that is done in C
         if b":::" in data:
-            blanks.extend(_colon_fences(data, self.spans))
+            blanked, fences = _colon_fences(data, self.spans)
+            blanks.extend(fences)
         if b")=" in data:
             blanks.extend(found.span() for found in _LABEL_TARGET.finditer(data))
         if self.mdx:
             blanks.extend(found.span() for found in _MDX_STATEMENT.finditer(data))
         if b"$$" in data:
             blanks.extend(_display_math_blocks(data))
+        # every shape is found in `data` as it is, then all are blanked (in any order)
+        if blanked is not None:
+            data = blanked
         return _blank(data, blanks) if blanks else data
 
 
@@ -721,21 +737,33 @@ def _code_content(data: bytes, start: int, end: int) -> Span:
     return content_start, max(content_start, content_end)
 
 
-def _colon_fences(data: bytes, titles: list[Span]) -> list[Span]:
+def _colon_fences(data: bytes, titles: list[Span]) -> tuple[bytes | None, list[Span]]:
     """Colon fence lines (and the bodies of directives that are not Markdown) to blank; the
     titles of titled directives are added to `titles`. A fence's indent is spaces, already
-    blank: the spans start at its colons."""
-    lines = list(_COLON_FENCE.finditer(data))
-    names = list(map(itemgetter("name"), lines))
+    blank: the spans start at its colons. Either `data` with them blanked (a page of fences
+    that only open, none titled: blanked in C) and no spans, or None and the spans."""
+    pieces = _COLON_FENCE.split(data)
+    stride = _FENCE_GROUPS + 1
+    names = pieces[3::stride]
     if None not in names and _TITLED_DIRECTIVE_NAMES.isdisjoint(names):
-        # only openers (a page of fences never closed), none titled: each line is blanked,
-        # no body (in C)
-        return list(map(re.Match.span, lines))
+        # only openers, none titled: each line is blanked, no body
+        lines = pieces[1::stride]
+        if pieces[5::stride].count(None) == len(lines):  # no `:option:` lines: one line each
+            blanked = map(_SPACE.__mul__, map(len, lines))
+        else:
+            blanked = map(bytes.translate, lines, repeat(_SPACES_BUT_LINE_BREAKS))
+        joined = [b""] * (len(names) * 2 + 1)
+        joined[0::2] = pieces[0::stride]
+        joined[1::2] = blanked
+        return b"".join(joined), []
     blanks: list[Span] = []
     stack: list[tuple[int, bytes, int]] = []  # (colons beyond 3, name, offset after the line)
-    for line in lines:
-        colons, name, argument, options = line.groups()
-        span = line.span()  # an opening line's with its options, blanked with it
+    position = 0
+    for index in range(1, len(pieces), stride):
+        line, colons, name, argument, options = pieces[index : index + _FENCE_GROUPS]
+        start = position + len(pieces[index - 1])
+        position = start + len(line)
+        span = (start, position)  # an opening line's with its options, blanked with it
         if name is None:
             while stack and stack[-1][0] > len(colons):
                 stack.pop()  # an inner fence never closed
@@ -743,15 +771,15 @@ def _colon_fences(data: bytes, titles: list[Span]) -> list[Span]:
                 continue
             _, open_name, body_start = stack.pop()
             if open_name not in _MARKDOWN_DIRECTIVE_NAMES:
-                blanks.append((body_start, span[0]))
+                blanks.append((body_start, start))
             blanks.append(span)
             continue
         blanks.append(span)
-        line_end = span[1] if options is None else line.start("options") - 1
+        line_end = position if options is None else position - len(options) - 1
         stack.append((len(colons), name, line_end))
         if name in _TITLED_DIRECTIVE_NAMES and argument.strip():
-            titles.append(line.span("argument"))
-    return blanks
+            titles.append((line_end - len(argument), line_end))
+    return None, blanks
 
 
 def _blank(data: bytes, spans: list[Span]) -> bytes:
