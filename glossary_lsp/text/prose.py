@@ -436,6 +436,7 @@ class _Walker:
         roles_possible = b"}`" in data
         rfind, excluded, popped, roles = data.rfind, self.excluded, self.popped, self.roles
         uncut_at, uncut_to, new_role = self.uncut_at, self.uncut_to, tuple.__new__
+        add_role = roles.append
         events: Iterable[tuple[Any, Any]] = PARSER.events_with_range(text, **_EVENT_OPTIONS)
         for event, where in events:
             # `in` is a key lookup for a dict event and a substring test for a str one
@@ -465,41 +466,44 @@ class _Walker:
                 continue
             if "Code" in event:  # a role's content, or code (no str event has "Code" in it)
                 joined = -1
-                if role_end >= 0:
-                    if role_end == where["start"]:
-                        # inline, as a glossary page has a role in every few words
-                        if data[role_end - 6 : role_end] == b"{term}" and role_end - 6 >= role_text:
-                            brace = role_end - 6  # the usual {term}`gradient`: no rfind
-                            name: str | None = "term"
+                # role_end is -1 (no start) unless a text ending in `}` came just before
+                if role_end == where["start"]:
+                    # inline, as a glossary page has a role in every few words
+                    brace = role_end - 6
+                    if brace >= role_text and data[brace:role_end] == b"{term}":
+                        name: str | None = "term"  # the usual {term}`gradient`: no rfind
+                    else:
+                        brace = rfind(b"{", role_text, role_end)
+                        name = self._role_name(data[brace:role_end]) if brace >= 0 else None
+                    if name is not None:
+                        code_end = where["end"]
+                        text_start, text_end = spans[-1]
+                        if text_end != role_end:
+                            excluded.append((brace, role_end))
+                        elif text_start == brace:  # nothing but the name
+                            popped.append(spans.pop())
                         else:
-                            brace = rfind(b"{", role_text, role_end)
-                            name = self._role_name(data[brace:role_end]) if brace >= 0 else None
-                        if name is not None:
-                            code_end = where["end"]
-                            text_start, text_end = spans[-1]
-                            if text_end != role_end:
-                                excluded.append((brace, role_end))
-                            elif text_start == brace:  # nothing but the name
-                                popped.append(spans.pop())
-                            else:
-                                uncut_at.append(len(spans) - 1)
-                                uncut_to.append(role_end)
-                                spans[-1] = (text_start, brace)
-                            if data[role_end] == 0x60 and data[role_end + 1] not in (0x20, 0x60):
-                                low, high = role_end + 1, code_end - 1  # `gradient`
-                            else:
-                                low, high = _code_content(data, role_end, code_end)
-                            if name in PROSE_ROLES:
-                                if data[high - 1] in (0x29, 0x3E):  # `(expansion)`, `<Target>`
-                                    high = _visible_end(data, name, low, high)
-                                if not last < low < high:
-                                    apart = False
-                                append((low, high))
-                                last = high
-                            # tuple.__new__ builds the named tuple in C (Role's own __new__ is
-                            # a Python function)
-                            roles.append(new_role(Role, (name, (brace, code_end), (low, high))))
-                    role_end = -1
+                            uncut_at.append(len(spans) - 1)
+                            uncut_to.append(role_end)
+                            spans[-1] = (text_start, brace)
+                        if data[role_end] == 0x60 and data[role_end + 1] not in (0x20, 0x60):
+                            low, high = role_end + 1, code_end - 1  # `gradient`
+                        else:
+                            low, high = _code_content(data, role_end, code_end)
+                        if name in PROSE_ROLES:
+                            if data[high - 1] in (0x29, 0x3E):  # `(expansion)`, `<Target>`
+                                high = _visible_end(data, name, low, high)
+                            if not last < low < high:
+                                apart = False
+                            content = (low, high)  # one tuple for the span and the role
+                            append(content)
+                            last = high
+                        else:
+                            content = (low, high)
+                        # tuple.__new__ builds the named tuple in C (Role's own __new__ is a
+                        # Python function)
+                        add_role(new_role(Role, (name, (brace, code_end), content)))
+                role_end = -1
                 continue
             if type(event) is str:  # SoftBreak, HardBreak, Rule
                 if event != "Rule" and not skip and code_block is None:
