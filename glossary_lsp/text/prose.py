@@ -195,6 +195,9 @@ _EMPHASIS = frozenset({"Emphasis", "Strong", "Strikethrough", "Superscript", "Su
 _AUTOLINKS = frozenset({"Autolink", "Email"})
 # Where an unclosed inline `<code>` ends, as a browser closes it with its parent.
 _INLINE_CONTAINERS = frozenset({"Paragraph", "TableCell", "DefinitionListTitle"})
+# The walk's code block when it is no directive: its texts are not kept (never appended to,
+# each append checks it is not this one)
+_CODE: list[Any] = []
 _DISPLAY_MATH_OPEN = re.compile(rb"^[ \t]*\$\$", re.M)
 _DISPLAY_MATH_CLOSE = re.compile(rb"\$\$(?:[ \t]*\([^()\r\n]*\))?")
 _FENCE_LINE = re.compile(rb"^[ \t>]*(?:```|~~~)", re.M)
@@ -424,7 +427,7 @@ class _Walker:
         append = spans.append
         find = data.find
         skip = 0  # > 0 inside autolinks and inline raw HTML elements
-        code_block: list | None = None
+        code_block: list | None = None  # `_CODE` in a block that is no directive
         html_block: list[int] | None = None
         role_end = -1  # where a text ending in `}` ends (a role's name `{term}`?), else -1
         role_text = 0  # where that text starts
@@ -446,7 +449,8 @@ class _Walker:
                 start = where["start"]
                 end = where["end"]
                 if code_block is not None:
-                    code_block.append((start, end))
+                    if code_block is not _CODE:
+                        code_block.append((start, end))
                 elif skip:
                     joined = -1
                 else:
@@ -530,7 +534,13 @@ class _Walker:
                     if value == "HtmlBlock":
                         html_block = []
                 elif "CodeBlock" in value:
-                    code_block = [value["CodeBlock"], where["start"]]
+                    kind = value["CodeBlock"]
+                    # only a fenced block whose info starts with `{` may be a directive: no
+                    # other one keeps its texts
+                    if type(kind) is dict and kind["Fenced"].startswith("{"):
+                        code_block = [kind, where["start"]]
+                    else:
+                        code_block = _CODE
                 elif "Link" in value and value["Link"]["link_type"] in _AUTOLINKS:
                     skip += 1
                 joined = -1
@@ -547,13 +557,13 @@ class _Walker:
                     if value in _INLINE_CONTAINERS:  # a paragraph's end: the usual one
                         skip = 0
                     elif value == "CodeBlock":
-                        if code_block is not None:
+                        if code_block is not None and code_block is not _CODE:
                             before = len(spans)
                             self._code_block(data, code_block, depth)
                             if len(spans) > before:  # a title, a Markdown body
                                 apart = apart and _apart_after(spans, before, last)
                                 last = spans[-1][1]
-                            code_block = None
+                        code_block = None
                     elif value == "HtmlBlock":
                         if html_block:
                             before = len(spans)
