@@ -1,6 +1,6 @@
 """Benchmark prose detection: a 1 MB Markdown file, growth with size, and pathological inputs.
 
-    python benchmarks/bench_prose.py [--repeat 5] [--candidates | --floors]
+    python benchmarks/bench_prose.py [--repeat 5] [--candidates | --floors | --once NAME]
 
 Prints the median and the best CPU time of `--repeat` runs of `markdown_prose` (parse, policies,
 byte → code point conversion) per input and the median's cost per MB, and the floor: pyromark's
@@ -9,11 +9,20 @@ ranged events alone over the same text (what any walk over them costs at least);
 never asserted. `--floors` prints, instead, what the parser alone costs per input.
 `--candidates` also times a bare parse of the same 1 MB by the parsers considered
 (markdown-it-py, tree-sitter-markdown), when they are installed.
+
+`--once NAME` analyses one input (the first whose name contains NAME, e.g. `roles`, `course`)
+once, and the generation-0 collection that follows it, inside `functools.reduce`, for an
+instruction count of that alone, which load does not change:
+
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null --toggle-collect=functools_reduce \
+        python benchmarks/bench_prose.py --once roles
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
+import gc
 import json
 import random
 import statistics
@@ -160,6 +169,15 @@ def candidates(text: str, repeat: int) -> None:
         print("  tree-sitter-markdown: not installed")
 
 
+def once(name: str) -> None:
+    """Analyse the first input whose name contains `name` once, inside `functools.reduce`."""
+    inputs = {"1 MB course module": course_markdown(1_000_000), **pathological(1_000_000)}
+    text = next(text for key, text in inputs.items() if name.lower() in key.lower())
+    markdown_prose(text[:2000])  # imports and first-call work outside the count
+    gc.collect()
+    functools.reduce(lambda _a, _b: (markdown_prose(text), gc.collect(0)), [0, 1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
@@ -167,7 +185,13 @@ def main() -> None:
     parser.add_argument(
         "--floors", action="store_true", help="only the floors of each input (the parser alone)"
     )
+    parser.add_argument(
+        "--once", metavar="NAME", help="analyse one input once (for callgrind, see above)"
+    )
     args = parser.parse_args()
+    if args.once:
+        once(args.once)
+        return
     module = course_markdown(1_000_000)
     if args.floors:
         floors({"1 MB course module": module, **pathological(1_000_000)}, args.repeat)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from itertools import accumulate, chain, islice, repeat
+from itertools import accumulate, chain, repeat
 from operator import sub
 
 _LINE_BREAK = re.compile(r"\r\n|\n|\r")
@@ -158,7 +158,8 @@ class _NonAsciiRuns:
         ends = list(map(bisect.bisect_left, repeat(offsets), self.ends))
         if list(map(bisect.bisect_right, repeat(offsets), self.starts)) != ends:
             return None
-        cuts = [0, *ends, len(offsets)]
-        stretches = map(offsets.__getitem__, map(slice, cuts, islice(cuts, 1, None)))
-        shifted = map(map, repeat(sub), stretches, map(repeat, self.shifts))
-        return list(chain.from_iterable(shifted))
+        # each offset less the shift of its stretch: one `map` over the offsets, beside the
+        # shifts repeated as many times as their stretch has offsets
+        counts = map(sub, chain(ends, (len(offsets),)), chain((0,), ends))
+        shifts = chain.from_iterable(map(repeat, self.shifts, counts))
+        return list(map(sub, offsets, shifts))

@@ -117,12 +117,16 @@ _DIRECTIVE_YAML = re.compile(
 # MDX ESM lines. They are blanked (bytes replaced by spaces) before parsing.
 # One match per fence line, an opening one with its `:option:` lines; found from its `:::` (a
 # literal the regex engine scans for quickly), the lookbehinds check it starts a line.
+# `split` by it gives, per fence line, the line and its four groups (`_FENCE_GROUPS` in all)
+# after the text before it: no match object per line (a page may have one every 15 bytes).
 _COLON_FENCE = re.compile(
-    rb":::(?:(?<=^:::)|(?<=^ :::)|(?<=^  :::)|(?<=^   :::))(?P<colons>:*)[ \t]*"
-    rb"(?:\{(?P<name>[A-Za-z][\w:.+\-]*)\}(?P<argument>[^\r\n]*)$"
-    rb"(?:\n(?P<options>" + _DIRECTIVE_OPTIONS.pattern + rb"))?|[ \t]*$)",
+    rb"(:::(?:(?<=^:::)|(?<=^ :::)|(?<=^  :::)|(?<=^   :::))(:*)[ \t]*"
+    rb"(?:\{([A-Za-z][\w:.+\-]*)\}([^\r\n]*)$"
+    rb"(?:\n(" + _DIRECTIVE_OPTIONS.pattern + rb"))?|[ \t]*$))",
     re.M,
 )
+_FENCE_GROUPS = 5
+_SPACE = b" "
 _LABEL_TARGET = re.compile(rb"^[ ]{0,3}\([^()\s]+\)=[ \t]*$", re.M)
 _MDX_STATEMENT = re.compile(rb"^(?:import|export)[ \t{*][^\r\n]*", re.M)
 
@@ -191,6 +195,9 @@ _EMPHASIS = frozenset({"Emphasis", "Strong", "Strikethrough", "Superscript", "Su
 _AUTOLINKS = frozenset({"Autolink", "Email"})
 # Where an unclosed inline `<code>` ends, as a browser closes it with its parent.
 _INLINE_CONTAINERS = frozenset({"Paragraph", "TableCell", "DefinitionListTitle"})
+# The walk's code block when it is no directive: its texts are not kept (never appended to,
+# each append checks it is not this one)
+_CODE: list[Any] = []
 _DISPLAY_MATH_OPEN = re.compile(rb"^[ \t]*\$\$", re.M)
 _DISPLAY_MATH_CLOSE = re.compile(rb"\$\$(?:[ \t]*\([^()\r\n]*\))?")
 _FENCE_LINE = re.compile(rb"^[ \t>]*(?:```|~~~)", re.M)
@@ -420,7 +427,7 @@ class _Walker:
         append = spans.append
         find = data.find
         skip = 0  # > 0 inside autolinks and inline raw HTML elements
-        code_block: list | None = None
+        code_block: list | None = None  # `_CODE` in a block that is no directive
         html_block: list[int] | None = None
         role_end = -1  # where a text ending in `}` ends (a role's name `{term}`?), else -1
         role_text = 0  # where that text starts
@@ -432,6 +439,7 @@ class _Walker:
         roles_possible = b"}`" in data
         rfind, excluded, popped, roles = data.rfind, self.excluded, self.popped, self.roles
         uncut_at, uncut_to, new_role = self.uncut_at, self.uncut_to, tuple.__new__
+        add_role = roles.append
         events: Iterable[tuple[Any, Any]] = PARSER.events_with_range(text, **_EVENT_OPTIONS)
         for event, where in events:
             # `in` is a key lookup for a dict event and a substring test for a str one
@@ -441,7 +449,8 @@ class _Walker:
                 start = where["start"]
                 end = where["end"]
                 if code_block is not None:
-                    code_block.append((start, end))
+                    if code_block is not _CODE:
+                        code_block.append((start, end))
                 elif skip:
                     joined = -1
                 else:
@@ -459,6 +468,47 @@ class _Walker:
                         role_end = end
                         role_text = start
                 continue
+            if "Code" in event:  # a role's content, or code (no str event has "Code" in it)
+                joined = -1
+                # role_end is -1 (no start) unless a text ending in `}` came just before
+                if role_end == where["start"]:
+                    # inline, as a glossary page has a role in every few words
+                    brace = role_end - 6
+                    if brace >= role_text and data[brace:role_end] == b"{term}":
+                        name: str | None = "term"  # the usual {term}`gradient`: no rfind
+                    else:
+                        brace = rfind(b"{", role_text, role_end)
+                        name = self._role_name(data[brace:role_end]) if brace >= 0 else None
+                    if name is not None:
+                        code_end = where["end"]
+                        text_start, text_end = spans[-1]
+                        if text_end != role_end:
+                            excluded.append((brace, role_end))
+                        elif text_start == brace:  # nothing but the name
+                            popped.append(spans.pop())
+                        else:
+                            uncut_at.append(len(spans) - 1)
+                            uncut_to.append(role_end)
+                            spans[-1] = (text_start, brace)
+                        if data[role_end] == 0x60 and data[role_end + 1] not in (0x20, 0x60):
+                            low, high = role_end + 1, code_end - 1  # `gradient`
+                        else:
+                            low, high = _code_content(data, role_end, code_end)
+                        if name in PROSE_ROLES:
+                            if data[high - 1] in (0x29, 0x3E):  # `(expansion)`, `<Target>`
+                                high = _visible_end(data, name, low, high)
+                            if not last < low < high:
+                                apart = False
+                            content = (low, high)  # one tuple for the span and the role
+                            append(content)
+                            last = high
+                        else:
+                            content = (low, high)
+                        # tuple.__new__ builds the named tuple in C (Role's own __new__ is a
+                        # Python function)
+                        add_role(new_role(Role, (name, (brace, code_end), content)))
+                role_end = -1
+                continue
             if type(event) is str:  # SoftBreak, HardBreak, Rule
                 if event != "Rule" and not skip and code_block is None:
                     start = where["start"]
@@ -473,72 +523,47 @@ class _Walker:
                         append((start, end))
                     last = joined = end
                 continue
-            if "Code" in event:  # a role's content, or code: before the Start/End tests
-                joined = -1
-                if role_end >= 0:
-                    if role_end == where["start"]:
-                        # inline, as a glossary page has a role in every few words
-                        if data[role_end - 6 : role_end] == b"{term}" and role_end - 6 >= role_text:
-                            brace = role_end - 6  # the usual {term}`gradient`: no rfind
-                            name: str | None = "term"
-                        else:
-                            brace = rfind(b"{", role_text, role_end)
-                            name = self._role_name(data[brace:role_end]) if brace >= 0 else None
-                        if name is not None:
-                            code_end = where["end"]
-                            text_start, text_end = spans[-1]
-                            if text_end != role_end:
-                                excluded.append((brace, role_end))
-                            elif text_start == brace:  # nothing but the name
-                                popped.append(spans.pop())
-                            else:
-                                uncut_at.append(len(spans) - 1)
-                                uncut_to.append(role_end)
-                                spans[-1] = (text_start, brace)
-                            if data[role_end] == 0x60 and data[role_end + 1] not in (0x20, 0x60):
-                                low, high = role_end + 1, code_end - 1  # `gradient`
-                            else:
-                                low, high = _code_content(data, role_end, code_end)
-                            if name in PROSE_ROLES:
-                                if data[high - 1] in (0x29, 0x3E):  # `(expansion)`, `<Target>`
-                                    high = _visible_end(data, name, low, high)
-                                if not last < low < high:
-                                    apart = False
-                                append((low, high))
-                                last = high
-                            # tuple.__new__ builds the named tuple in C (Role's own __new__ is
-                            # a Python function)
-                            roles.append(new_role(Role, (name, (brace, code_end), (low, high))))
-                    role_end = -1
-                continue
             value = event.get("Start")
             if value is not None:
+                if value == "Paragraph":  # the most frequent after texts in many pages
+                    joined = -1
+                    continue
                 if type(value) is str:
                     if value in _EMPHASIS:
                         continue  # the markers between two texts join them (no words in `*`)
                     if value == "HtmlBlock":
                         html_block = []
                 elif "CodeBlock" in value:
-                    code_block = [value["CodeBlock"], where["start"]]
+                    kind = value["CodeBlock"]
+                    # only a fenced block whose info starts with `{` may be a directive: no
+                    # other one keeps its texts
+                    if type(kind) is dict and kind["Fenced"].startswith("{"):
+                        code_block = [kind, where["start"]]
+                    else:
+                        code_block = _CODE
                 elif "Link" in value and value["Link"]["link_type"] in _AUTOLINKS:
                     skip += 1
                 joined = -1
                 continue
             value = event.get("End")
             if value is not None:
+                if value == "Paragraph":
+                    skip = 0
+                    joined = -1
+                    continue
                 if type(value) is str:
                     if value in _EMPHASIS:
                         continue
                     if value in _INLINE_CONTAINERS:  # a paragraph's end: the usual one
                         skip = 0
                     elif value == "CodeBlock":
-                        if code_block is not None:
+                        if code_block is not None and code_block is not _CODE:
                             before = len(spans)
                             self._code_block(data, code_block, depth)
                             if len(spans) > before:  # a title, a Markdown body
                                 apart = apart and _apart_after(spans, before, last)
                                 last = spans[-1][1]
-                            code_block = None
+                        code_block = None
                     elif value == "HtmlBlock":
                         if html_block:
                             before = len(spans)
@@ -610,14 +635,19 @@ class _Walker:
     def _blank_blocks(self, data: bytes) -> bytes:
         """Blank the lines CommonMark would read as text but MyST and MDX read as syntax."""
         blanks: list[Span] = []
+        blanked = None  # `data` with its colon fences blanked, when that is done in C
         if b":::" in data:
-            blanks.extend(_colon_fences(data, self.spans))
+            blanked, fences = _colon_fences(data, self.spans)
+            blanks.extend(fences)
         if b")=" in data:
             blanks.extend(found.span() for found in _LABEL_TARGET.finditer(data))
         if self.mdx:
             blanks.extend(found.span() for found in _MDX_STATEMENT.finditer(data))
         if b"$$" in data:
             blanks.extend(_display_math_blocks(data))
+        # every shape is found in `data` as it is, then all are blanked (in any order)
+        if blanked is not None:
+            data = blanked
         return _blank(data, blanks) if blanks else data
 
 
@@ -721,21 +751,33 @@ def _code_content(data: bytes, start: int, end: int) -> Span:
     return content_start, max(content_start, content_end)
 
 
-def _colon_fences(data: bytes, titles: list[Span]) -> list[Span]:
+def _colon_fences(data: bytes, titles: list[Span]) -> tuple[bytes | None, list[Span]]:
     """Colon fence lines (and the bodies of directives that are not Markdown) to blank; the
     titles of titled directives are added to `titles`. A fence's indent is spaces, already
-    blank: the spans start at its colons."""
-    lines = list(_COLON_FENCE.finditer(data))
-    names = list(map(itemgetter("name"), lines))
+    blank: the spans start at its colons. Either `data` with them blanked (a page of fences
+    that only open, none titled: blanked in C) and no spans, or None and the spans."""
+    pieces = _COLON_FENCE.split(data)
+    stride = _FENCE_GROUPS + 1
+    names = pieces[3::stride]
     if None not in names and _TITLED_DIRECTIVE_NAMES.isdisjoint(names):
-        # only openers (a page of fences never closed), none titled: each line is blanked,
-        # no body (in C)
-        return list(map(re.Match.span, lines))
+        # only openers, none titled: each line is blanked, no body
+        lines = pieces[1::stride]
+        if pieces[5::stride].count(None) == len(lines):  # no `:option:` lines: one line each
+            blanked = map(_SPACE.__mul__, map(len, lines))
+        else:
+            blanked = map(bytes.translate, lines, repeat(_SPACES_BUT_LINE_BREAKS))
+        joined = [b""] * (len(names) * 2 + 1)
+        joined[0::2] = pieces[0::stride]
+        joined[1::2] = blanked
+        return b"".join(joined), []
     blanks: list[Span] = []
     stack: list[tuple[int, bytes, int]] = []  # (colons beyond 3, name, offset after the line)
-    for line in lines:
-        colons, name, argument, options = line.groups()
-        span = line.span()  # an opening line's with its options, blanked with it
+    position = 0
+    for index in range(1, len(pieces), stride):
+        line, colons, name, argument, options = pieces[index : index + _FENCE_GROUPS]
+        start = position + len(pieces[index - 1])
+        position = start + len(line)
+        span = (start, position)  # an opening line's with its options, blanked with it
         if name is None:
             while stack and stack[-1][0] > len(colons):
                 stack.pop()  # an inner fence never closed
@@ -743,15 +785,15 @@ def _colon_fences(data: bytes, titles: list[Span]) -> list[Span]:
                 continue
             _, open_name, body_start = stack.pop()
             if open_name not in _MARKDOWN_DIRECTIVE_NAMES:
-                blanks.append((body_start, span[0]))
+                blanks.append((body_start, start))
             blanks.append(span)
             continue
         blanks.append(span)
-        line_end = span[1] if options is None else line.start("options") - 1
+        line_end = position if options is None else position - len(options) - 1
         stack.append((len(colons), name, line_end))
         if name in _TITLED_DIRECTIVE_NAMES and argument.strip():
-            titles.append(line.span("argument"))
-    return blanks
+            titles.append((line_end - len(argument), line_end))
+    return None, blanks
 
 
 def _blank(data: bytes, spans: list[Span]) -> bytes:
