@@ -183,7 +183,7 @@ class Diagnostics:
                     snapshot.glossary,
                     snapshot.index,
                     path,
-                    cancellable(view, superseded),
+                    cancellable(view, superseded, self.session.gate.checkpoint),
                     snapshot.rules(),
                 )
             except Superseded:
@@ -420,26 +420,42 @@ class Superseded(Exception):
 
 
 class _CheckedSpans(list):
-    """Prose spans that, as an analysis reads them, stop it once its document has moved on."""
+    """Prose spans that, as an analysis reads them, wait while a request is handled (before
+    each span: `checkpoint`) and stop it once its document has moved on (every `EVERY`)."""
 
-    __slots__ = ("_superseded",)
-    EVERY = 64
+    __slots__ = ("_checkpoint", "_superseded")
+    EVERY = 16
 
-    def __init__(self, spans: list[tuple[int, int]], superseded: Callable[[], bool]) -> None:
+    def __init__(
+        self,
+        spans: list[tuple[int, int]],
+        superseded: Callable[[], bool],
+        checkpoint: Callable[[], None],
+    ) -> None:
         super().__init__(spans)
         self._superseded = superseded
+        self._checkpoint = checkpoint
 
     def __iter__(self) -> Iterator[tuple[int, int]]:
+        checkpoint = self._checkpoint
         for number, span in enumerate(super().__iter__()):
+            checkpoint()
             if number % self.EVERY == 0 and self._superseded():
                 raise Superseded()
             yield span
 
 
-def cancellable(view: DocumentView, superseded: Callable[[], bool]) -> DocumentView:
-    """The view, its prose read in chunks between which a superseded analysis stops (the rules
-    read prose span by span: cancellation at the view, the rules unchanged)."""
-    regions = [replace(r, prose=_CheckedSpans(r.prose, superseded)) for r in view.regions]
+def cancellable(
+    view: DocumentView,
+    superseded: Callable[[], bool],
+    checkpoint: Callable[[], None] = lambda: None,
+) -> DocumentView:
+    """The view, its prose read span by span, between which the analysis waits while a request
+    is handled and stops once superseded (the rules read prose span by span: cancellation at
+    the view, the rules unchanged)."""
+    regions = [
+        replace(r, prose=_CheckedSpans(r.prose, superseded, checkpoint)) for r in view.regions
+    ]
     return replace(view, regions=regions)
 
 
