@@ -309,6 +309,15 @@ class Snapshot:
         return term._replace(location=None)
 
 
+@dataclass
+class ModuleRefresh:
+    """A refresh of a module's index entry that runs (`lifecycle.refresh_module`)."""
+
+    read: str | None  # the editor's text of the module as the refresh began; None: the disk's
+    again: bool = False  # changed since: the refresh runs once more
+    done: asyncio.Event = field(default_factory=asyncio.Event)
+
+
 def resolved_path(path: Path) -> Path:
     try:
         return path.resolve()
@@ -350,9 +359,9 @@ class Session:
         self._glossary_files: dict[tuple[Path, int], GlossaryFile] = {}
         self._files: tuple[GlossaryStore, int, ServedFiles] | None = None
         self._last_snapshot: Snapshot | None = None
-        # Modules whose index entry is being refreshed after an edit; True: edited meanwhile,
-        # refresh again (superseded refreshes of a large module never pile up on the workers).
-        self.refreshing: dict[Path, bool] = {}
+        # Modules whose index entry is being refreshed after an edit (superseded refreshes of a
+        # large module never pile up on the workers; see `lifecycle.refresh_module`).
+        self.refreshing: dict[Path, ModuleRefresh] = {}
 
     def _new_index(self, roots: list[Path]) -> WorkspaceIndex:
         return WorkspaceIndex(
