@@ -107,7 +107,7 @@ def test_edits_settling_during_a_refresh_coalesce_into_one_more(tmp_path) -> Non
             return None
 
         diagnostics = SimpleNamespace(
-            document_settled=settled.append,
+            document_settled=lambda uri, edited=False: settled.append(uri),
             analysed=analysed,
             module_changed=lambda path, before, after: changed.append(path),
         )

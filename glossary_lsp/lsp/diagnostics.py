@@ -50,6 +50,7 @@ class Diagnostics:
         self.publisher = publisher
         self.analyses = session.analyses
         self._running: dict[str, asyncio.Task] = {}
+        self._analysing: dict[str, int | None] = {}  # the version a running analysis reads
         self._dirty: set[str] = set()
         self._generation = 0
         self._pending_pass: asyncio.TimerHandle | None = None
@@ -62,10 +63,14 @@ class Diagnostics:
 
     # -- scheduling ------------------------------------------------------------------------------
 
-    def document_settled(self, uri: str) -> None:
-        """Analyse an open document (a notebook: the whole notebook) as it is now."""
+    def document_settled(self, uri: str, edited: bool = False) -> None:
+        """Analyse an open document (a notebook: the whole notebook) as it is now; `edited`:
+        because its edits settled (an analysis already reading this version covers them)."""
         key = uri_key(uri)
         if key in self._running:
+            reading = self._analysing.get(key)
+            if edited and reading is not None and reading == self._version_now(uri):
+                return  # the running analysis reads the text these edits made
             self._dirty.add(key)
             return
         self._running[key] = self._spawn(self._document_loop(uri, key))
@@ -131,10 +136,16 @@ class Diagnostics:
                     break
         finally:
             self._running.pop(key, None)
+            self._analysing.pop(key, None)
+
+    def _version_now(self, uri: str) -> int | None:
+        document = self.session.documents.current().text(uri)
+        return document.version if document is not None else None
 
     async def _diagnose_open(self, uri: str) -> None:
         snapshot = self.session.snapshot()
         documents = snapshot.documents
+        self._analysing[uri_key(uri)] = snapshot.version_of(uri)
         notebook = documents.notebook(uri) or documents.notebook_of_cell(uri)
         if notebook is not None:
             path = notebook.path
@@ -183,7 +194,7 @@ class Diagnostics:
                     snapshot.glossary,
                     snapshot.index,
                     path,
-                    cancellable(view, superseded),
+                    cancellable(view, superseded, self.session.gate.checkpoint),
                     snapshot.rules(),
                 )
             except Superseded:
@@ -346,11 +357,16 @@ class Diagnostics:
         self._publish(closed, source_for=lambda u: self._source_of(snapshot, u))
 
     def module_changed(
-        self, path: Path, before: ModuleTerms | None, after: ModuleTerms | None
+        self,
+        path: Path,
+        before: ModuleTerms | None,
+        after: ModuleTerms | None,
+        analysed_after: bool = False,
     ) -> None:
         """A module's terms were indexed again (an edit settled): the other modules whose
         findings can change are those using a term whose place in this module changed (used,
-        defined, a heading, a link's text only); only they are diagnosed again."""
+        defined, a heading, a link's text only); only they are diagnosed again, and the module
+        itself unless its own analysis comes after this (`analysed_after`)."""
         if after is None:
             return  # not indexed (yet): the indexing's pass diagnoses the course
         keys = changed_terms(before or ModuleTerms.none(), after)
@@ -361,7 +377,8 @@ class Diagnostics:
         documents = self.session.documents.current()
         for uri in {uri_key(n) for n in documents.notebooks} | set(documents.texts):
             other = uri_to_path(uri)
-            if (other in users or other == path) and documents.notebook_of_cell(uri) is None:
+            itself = other == path and not analysed_after
+            if (other in users or itself) and documents.notebook_of_cell(uri) is None:
                 self.document_settled(uri)  # an open module (this one too): analysed again
         self.schedule_workspace_pass(only=users | {path})
 
@@ -420,26 +437,42 @@ class Superseded(Exception):
 
 
 class _CheckedSpans(list):
-    """Prose spans that, as an analysis reads them, stop it once its document has moved on."""
+    """Prose spans that, as an analysis reads them, wait while a request is handled (before
+    each span: `checkpoint`) and stop it once its document has moved on (every `EVERY`)."""
 
-    __slots__ = ("_superseded",)
-    EVERY = 64
+    __slots__ = ("_checkpoint", "_superseded")
+    EVERY = 16
 
-    def __init__(self, spans: list[tuple[int, int]], superseded: Callable[[], bool]) -> None:
+    def __init__(
+        self,
+        spans: list[tuple[int, int]],
+        superseded: Callable[[], bool],
+        checkpoint: Callable[[], None],
+    ) -> None:
         super().__init__(spans)
         self._superseded = superseded
+        self._checkpoint = checkpoint
 
     def __iter__(self) -> Iterator[tuple[int, int]]:
+        checkpoint = self._checkpoint
         for number, span in enumerate(super().__iter__()):
+            checkpoint()
             if number % self.EVERY == 0 and self._superseded():
                 raise Superseded()
             yield span
 
 
-def cancellable(view: DocumentView, superseded: Callable[[], bool]) -> DocumentView:
-    """The view, its prose read in chunks between which a superseded analysis stops (the rules
-    read prose span by span: cancellation at the view, the rules unchanged)."""
-    regions = [replace(r, prose=_CheckedSpans(r.prose, superseded)) for r in view.regions]
+def cancellable(
+    view: DocumentView,
+    superseded: Callable[[], bool],
+    checkpoint: Callable[[], None] = lambda: None,
+) -> DocumentView:
+    """The view, its prose read span by span, between which the analysis waits while a request
+    is handled and stops once superseded (the rules read prose span by span: cancellation at
+    the view, the rules unchanged)."""
+    regions = [
+        replace(r, prose=_CheckedSpans(r.prose, superseded, checkpoint)) for r in view.regions
+    ]
     return replace(view, regions=regions)
 
 

@@ -22,6 +22,7 @@ from pygls.protocol.language_server import lsp_method
 
 from glossary_lsp import __version__
 from glossary_lsp.lsp.diagnostics import Diagnostics
+from glossary_lsp.lsp.gate import READING
 from glossary_lsp.lsp.publisher import DiagnosticsPublisher
 from glossary_lsp.lsp.session import Session
 from glossary_lsp.lsp.stdio import loop_can_read, serve_on_loop
@@ -47,9 +48,27 @@ class GlossaryProtocol(LanguageServerProtocol):
 
     JSON-RPC allows a request without `params` (vscode-languageclient sends custom requests
     so); pygls would fail to read it and never answer.
+
+    A message read holds the session's request gate until it is handled, a request until its
+    answer is written (`lsp.gate`: the analyses wait meanwhile).
     """
 
     _server: GlossaryServer
+
+    def handle_message(self, message: Any) -> None:
+        gate = self._server.session.gate
+        if _is_request(message) and not self._shutdown:
+            gate.hold(("request", message.id))
+        try:
+            super().handle_message(message)
+        finally:
+            gate.release(READING)
+
+    def _send_response(self, msg_id: Any, result: Any = None, error: Any = None) -> None:
+        try:
+            super()._send_response(msg_id, result, error)
+        finally:
+            self._server.session.gate.release(("request", msg_id))
 
     def structure_message(self, data: dict[str, Any]) -> Any:
         if not isinstance(data, dict) or "jsonrpc" not in data:
@@ -124,6 +143,10 @@ class GlossaryProtocol(LanguageServerProtocol):
         return (yield from super().lsp_shutdown(*args))
 
 
+def _is_request(message: Any) -> bool:
+    return getattr(message, "method", None) is not None and getattr(message, "id", None) is not None
+
+
 class GlossaryServer(LanguageServer):
     """The pygls server of one session; `handlers.register` adds every LSP method."""
 
@@ -151,7 +174,8 @@ class GlossaryServer(LanguageServer):
         if not loop_can_read(stdin):
             super().start_io(stdin, stdout)
             return
-        serve_on_loop(self, stdin, stdout or sys.stdout.buffer)
+        gate = self.session.gate
+        serve_on_loop(self, stdin, stdout or sys.stdout.buffer, lambda: gate.hold(READING))
 
     def report_server_error(self, error: Exception, source: Any) -> None:
         """Log it; pygls' default also pops a message box in the editor for each one.

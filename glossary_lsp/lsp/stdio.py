@@ -8,7 +8,8 @@ they hold the lock, and every hand-over waits for it, up to a switch interval: r
 (`benchmarks/bench_background.py --big --hops 3 0`). Here the loop's selector reads the pipe
 (`loop.connect_read_pipe`) and pygls' message loop takes lines and bodies from an
 `asyncio.StreamReader` without leaving the loop. Standard input that is no pipe, socket or
-terminal (a regular file) keeps pygls' reader.
+terminal (a regular file) keeps pygls' reader. `arriving` is called as each line of a message's
+header is read (the server holds its request gate from then: `lsp.gate`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import os
 import stat
 import sys
 import threading
+from collections.abc import Callable
 from typing import BinaryIO
 
 from pygls.io_ import StdoutWriter, run_async
@@ -44,9 +46,10 @@ def loop_can_read(stdin: BinaryIO) -> bool:
 class LoopStdinReader:
     """pygls' `AsyncReader` over a stream the event loop reads (see the module's note)."""
 
-    def __init__(self, stdin: BinaryIO) -> None:
+    def __init__(self, stdin: BinaryIO, arriving: Callable[[], None] | None = None) -> None:
         self._stdin = stdin
         self._reader: asyncio.StreamReader | None = None
+        self._arriving = arriving
 
     async def _stream(self) -> asyncio.StreamReader:
         if self._reader is None:
@@ -60,9 +63,12 @@ class LoopStdinReader:
         """A line with its newline; b"" at the end of the stream (pygls then stops)."""
         reader = await self._stream()
         try:
-            return await reader.readline()
+            line = await reader.readline()
         except ValueError:  # a line beyond the limit: no header is, the message is broken
             return await reader.read(BUFFER_LIMIT)
+        if line and self._arriving is not None:
+            self._arriving()
+        return line
 
     async def readexactly(self, n: int) -> bytes:
         """`n` bytes, or what is left when the stream ends first (as `read(n)` gives)."""
@@ -73,7 +79,12 @@ class LoopStdinReader:
             return error.partial
 
 
-def serve_on_loop(server: LanguageServer, stdin: BinaryIO, stdout: BinaryIO) -> None:
+def serve_on_loop(
+    server: LanguageServer,
+    stdin: BinaryIO,
+    stdout: BinaryIO,
+    arriving: Callable[[], None] | None = None,
+) -> None:
     """What pygls' `start_io` does, with `LoopStdinReader` for its reader thread (the
     benchmarks' floor can run this way too, to compare the handlers alone)."""
     server._stop_event = threading.Event()
@@ -82,7 +93,7 @@ def serve_on_loop(server: LanguageServer, stdin: BinaryIO, stdout: BinaryIO) -> 
         asyncio.run(
             run_async(
                 stop_event=server._stop_event,
-                reader=LoopStdinReader(stdin),
+                reader=LoopStdinReader(stdin, arriving),
                 protocol=server.protocol,
                 logger=log,
                 error_handler=server.report_server_error,
