@@ -9,6 +9,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import pytest
 from course_helpers import write_course
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -60,6 +61,7 @@ def hover_text(version: GlossaryVersion, index: WorkspaceIndex, term: Term, budg
     return found.markdown
 
 
+@pytest.mark.slow  # a randomized workload: 120 courses (`make fast` runs the cases below)
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     texts=st.lists(st.integers(0, len(TEXTS) - 1), min_size=1, max_size=len(NAMES)),
