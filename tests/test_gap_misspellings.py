@@ -68,7 +68,7 @@ def test_remembered_gaps_read_as_in_place() -> None:
             text, start = left + gap + after, len(left)
             end = start + len(gap)
             remembered: list = []
-            analysis._scan_spelling(spelling, text, 0, start, end, remembered)
+            analysis._scan_spelling(spelling, text, 0, start, end, remembered, gap)
             in_place: list = []
             if not spelling.quiet(text[start:end]):
                 analysis._find_misspellings(spelling, text, 0, start, end, in_place)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -182,11 +183,9 @@ def first_classified(
     found: list[Classified] = []
     read = 0
     for region in view.regions:
-        if not remember:
-            read = _classify_region(matcher, region, title, False, overtaken, found, read)
-            continue
-        with matcher.reading(region.text):  # after the analysis of the same text, if under way
-            read = _classify_region(matcher, region, title, True, overtaken, found, read)
+        # remembering, after the analysis of the same text if under way
+        with matcher.reading(region.text) if remember else nullcontext():
+            read = _classify_region(matcher, region, title, remember, overtaken, found, read)
     return found
 
 

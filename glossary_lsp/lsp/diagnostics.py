@@ -31,6 +31,7 @@ from glossary_lsp.features.diagnostics import (
 from glossary_lsp.lsp import convert, course_pass
 from glossary_lsp.lsp.convert import Publication
 from glossary_lsp.lsp.course_pass import problem_findings, source_findings
+from glossary_lsp.lsp.gate import never_wait
 from glossary_lsp.lsp.publisher import DiagnosticsPublisher
 from glossary_lsp.lsp.session import Session, Snapshot, resolved_path
 from glossary_lsp.text.uris import path_to_uri, uri_key, uri_to_path
@@ -465,7 +466,7 @@ class _CheckedSpans(list):
 def cancellable(
     view: DocumentView,
     superseded: Callable[[], bool],
-    checkpoint: Callable[[], None] = lambda: None,
+    checkpoint: Callable[[], None] = never_wait,
 ) -> DocumentView:
     """The view, its prose read span by span, between which the analysis waits while a request
     is handled and stops once superseded (the rules read prose span by span: cancellation at

@@ -34,7 +34,7 @@ from glossary_lsp.glossary.store import WORKSPACE_GLOSSARY, GlossaryStore, gloss
 from glossary_lsp.lsp.analyses import SessionAnalyses
 from glossary_lsp.lsp.capabilities import ClientFeatures
 from glossary_lsp.lsp.documents import DocumentsSnapshot, OpenDocuments, TextSnapshot
-from glossary_lsp.lsp.gate import RequestGate
+from glossary_lsp.lsp.gate import RequestGate, never_wait
 from glossary_lsp.settings import Settings
 from glossary_lsp.text.documents import DocumentView, view_document
 from glossary_lsp.text.positions import LineIndex
@@ -110,7 +110,7 @@ class EditorTexts:
 
     def __init__(self, documents: OpenDocuments, gate: RequestGate | None = None) -> None:
         self._documents = documents
-        self._checkpoint = gate.checkpoint if gate is not None else _no_checkpoint
+        self._checkpoint = gate.checkpoint if gate is not None else never_wait
         self._seen: DocumentsSnapshot | None = None  # held: no other snapshot gets its id
         self._generation = 0
         self._lock = threading.Lock()  # asked from the event loop and the analyses' threads
@@ -128,10 +128,6 @@ class EditorTexts:
                 self._seen = now
                 self._generation += 1
             return self._generation
-
-
-def _no_checkpoint() -> None:
-    return None
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from array import array
 from collections.abc import Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from glossary_lsp.course.defining import link_text, spells_out, squash, written_with_expansion
@@ -123,17 +124,10 @@ def analyse_view(
     spelling = spelling_index(version.matcher)
     named = _Named(version.matcher)
     for region in view.regions:
-        if remembers_spans(region.text) and remember:
-            with version.matcher.reading(region.text):  # another reading of it: after this one
-                _analyse_remembered(version, spelling, view, region, analysis, named)
-        elif remembers_spans(region.text):
-            remembered = version.matcher.remembered(_REMEMBERED)
-            keys = span_context_keys(region.text, region.prose)
-            for (start, end), (key, _, _) in zip(region.prose, keys, strict=True):
-                found = remembered.get(hash((key, region.kind)))
-                if not isinstance(found, SpanAnalysis):
-                    found = _span_analysis(version, spelling, region, start, end)
-                _merge(analysis, region, start, found, named)
+        if remembers_spans(region.text):
+            # another reading of the same text waits for one that remembers, then finds its spans
+            with version.matcher.reading(region.text) if remember else nullcontext():
+                _analyse_large(version, spelling, view, region, analysis, named, remember)
         else:
             for start, end in region.prose:
                 found = _span_analysis(version, spelling, region, start, end)
@@ -141,26 +135,30 @@ def analyse_view(
     return analysis
 
 
-def _analyse_remembered(
+def _analyse_large(
     version: GlossaryVersion,
     spelling: SpellingIndex,
     view: DocumentView,
     region: Region,
     analysis: ModuleAnalysis,
     named: _Named,
+    remember: bool,
 ) -> None:
-    """`analyse_view` of a large region of an edited text: each span's reading remembered by
-    its context, and the index's reading of the span (`first_classified`) done from the same
-    matches, as the index reads the same spans next."""
+    """`analyse_view` of a large region: each span's reading looked up by its context, and,
+    `remember`ing (an edited text), the readings made remembered, with the index's reading of
+    each span (`first_classified`) done from the same matches, as the index reads them next."""
     remembered = version.matcher.remembered(_REMEMBERED)
     keys = span_context_keys(region.text, region.prose)
-    classifier = SpanClassifier(version.matcher, view, region)
+    classifier = SpanClassifier(version.matcher, view, region) if remember else None
     for (start, end), context in zip(region.prose, keys, strict=True):
         key = hash((context[0], region.kind))
         found = remembered.get(key)
         if not isinstance(found, SpanAnalysis):
-            found = _span_analysis(version, spelling, region, start, end, True, classifier, context)
-            remembered[key] = found
+            found = _span_analysis(
+                version, spelling, region, start, end, remember, classifier, context
+            )
+            if remember:
+                remembered[key] = found
         _merge(analysis, region, start, found, named)
 
 
@@ -501,11 +499,9 @@ def _scan_spelling(
     start: int,
     end: int,
     misspellings: list[tuple[int, int, str, str, Term]],
-    gap: str | None = None,
+    gap: str,
 ) -> None:
-    """The misspellings of `text[start:end]` (`gap`, when the caller has it)."""
-    if gap is None:
-        gap = text[start:end]
+    """The misspellings of `gap`, `text[start:end]`."""
     if spelling.quiet(gap):
         return
     if not _read_alone(text, start, end):
