@@ -95,6 +95,14 @@ async def test_workspace_folders_added_later_join_the_course(
     without_bundled: LanguageClient, tmp_path
 ):
     client = without_bundled
+
+    async def first_indexing_ended():
+        reports = [r for done in client.progress_reports.values() for r in done]
+        return any(isinstance(r, types.WorkDoneProgressEnd) for r in reports)
+
+    # the folder comes once the course is indexed (before, it raced the first indexing, which
+    # listed the new folder too, and hid that an open draft outside the walk became a module)
+    assert await eventually(first_indexing_ended, timeout=10)
     other = tmp_path / "second-course"
     other.mkdir()
     (other / "glossary.yaml").write_text(

@@ -147,6 +147,44 @@ def test_open_text_wins_over_disk_until_closed(tmp_path: Path):
     assert index.first_occurrence(kv) is None
 
 
+@pytest.mark.parametrize(
+    "relative",
+    [
+        ".drafts/scratch.md",  # a hidden folder
+        "lesson/.ipynb_checkpoints/02-b-checkpoint.ipynb",
+        "node_modules/pkg/README.md",
+        "venv-like/notes.md",  # a folder that is a virtualenv
+        "ignored/x.md",  # the root's .gitignore
+        "lesson/scratch-notes.md",  # a subfolder's .gitignore
+        "lesson/02-b.txt",  # not a module's suffix
+    ],
+)
+def test_a_file_the_walk_leaves_out_stays_out_when_opened(tmp_path: Path, relative: str):
+    write(tmp_path / ".gitignore", "ignored/\n")
+    write(tmp_path / "lesson" / ".gitignore", "scratch-*.md\n")
+    write(tmp_path / "venv-like" / "pyvenv.cfg", "home = /usr\n")
+    write(tmp_path / "lesson" / "01-a.md", "Nothing yet.\n")
+    index = index_of(tmp_path)
+    kv = GLOSSARY.lookup("KV cache")
+    path = write(tmp_path / relative, "The KV cache grows.\n")
+
+    assert not index.is_module_path(path)  # what a file event or a settled edit asks first
+    index.update(path, "The KV cache grows.\n")  # as the editor's open text
+    assert [m.path.name for m in index.modules()] == ["01-a.md"]
+    assert index.first_occurrence(kv) is None
+
+
+def test_a_new_file_in_a_course_folder_joins_when_opened(tmp_path: Path):
+    write(tmp_path / ".gitignore", "ignored/\n")
+    write(tmp_path / "lesson" / "01-a.md", "Nothing yet.\n")
+    index = index_of(tmp_path)
+    path = tmp_path / "lesson" / "02-b.md"  # not on disk yet: the editor's buffer
+
+    assert index.is_module_path(path)
+    index.update(path, "The KV cache grows.\n")
+    assert index.first_occurrence(GLOSSARY.lookup("KV cache")).module.path == path
+
+
 def test_unreadable_files_become_module_errors_not_exceptions(tmp_path: Path):
     (tmp_path / "01-binary.md").write_bytes(b"\x00\x01\x02")
     (tmp_path / "02-latin1.md").write_bytes("Caf\xe9 FSDP\n".encode("latin-1"))

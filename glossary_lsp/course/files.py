@@ -96,11 +96,15 @@ class IgnoreRules:
 
 
 def list_course_files(
-    root: Path, max_folders: int = MAX_FOLDERS, max_files: int = MAX_FILES
+    root: Path,
+    max_folders: int = MAX_FOLDERS,
+    max_files: int = MAX_FILES,
+    rules: IgnoreRules | None = None,
 ) -> Listing:
-    """Every course file under `root`, in walk order, honouring ignore files and default skips."""
+    """Every course file under `root`, in walk order, honouring ignore files and default skips.
+    `rules` (the root's, fresh) learn the subfolders' `.gitignore` files as the walk meets them."""
     listing = Listing(root)
-    rules = IgnoreRules(root)
+    rules = rules if rules is not None else IgnoreRules(root)
     folders = 0
     for folder, subfolders, files in os.walk(root, onerror=lambda e: log.warning("%s", e)):
         base = Path(folder)
@@ -137,6 +141,25 @@ def list_course_files(
     if listing.skipped:
         log.info("%s: skipped by default rules: %s", root, ", ".join(listing.skipped[:20]))
     return listing
+
+
+def walk_would_list(root: Path, relative: str, rules: IgnoreRules | None = None) -> bool:
+    """Whether `list_course_files(root)` lists the file at `relative` (a file the editor opens,
+    or an event names, that the walk did not see): a module's suffix, no folder on its way
+    skipped by default rules, nothing ignoring it. `rules`: the walk's; else read along the way."""
+    if not relative.endswith(MODULE_SUFFIXES):
+        return False
+    parts = relative.split("/")
+    if rules is None:
+        rules = IgnoreRules(root)
+        for depth in range(1, len(parts)):
+            rules.add_folder("/".join(parts[:depth]))
+    folder = root
+    for depth, name in enumerate(parts[:-1], start=1):
+        if default_skip(folder, name) or rules.ignores("/".join(parts[:depth]), is_folder=True):
+            return False
+        folder = folder / name
+    return not rules.ignores(relative, is_folder=False)
 
 
 def relative_to_any(path: Path, roots: Sequence[Path]) -> str | None:

@@ -18,10 +18,12 @@ from pathlib import Path
 
 from glossary_lsp.course.files import (
     MODULE_SUFFIXES,
+    IgnoreRules,
     Listing,
     PathFilter,
     list_course_files,
     relative_to_any,
+    walk_would_list,
 )
 from glossary_lsp.course.identity import ModuleNames, stated_id, unique_ids
 from glossary_lsp.course.languages import LanguageLayout, course_language, detect_languages
@@ -150,6 +152,7 @@ class WorkspaceIndex:
     _modules: dict[Path, ModuleFile] = field(default_factory=dict)
     _open: dict[Path, str] = field(default_factory=dict)
     _roots: dict[Path, _RootState] = field(default_factory=dict)
+    _ignore_rules: dict[Path, IgnoreRules] = field(default_factory=dict)  # the last walk's
     _courses: dict[str | None, Course] = field(default_factory=dict)
     _main: Course | None = None
     _lock: threading.RLock = field(default_factory=threading.RLock)
@@ -212,9 +215,16 @@ class WorkspaceIndex:
         return None
 
     def is_module_path(self, path: Path) -> bool:
-        """Whether a file is a course file (of any language; in a course's TOC or not)."""
-        relative = self._relative(path)
-        return relative is not None and self._filter.accepts(relative)
+        """Whether a file is a course file (of any language; in a course's TOC or not): one the
+        settings' globs accept and the walk of its folder lists, or would list once it exists
+        (an open draft in a hidden folder, a checkpoint copy, an ignored file never is)."""
+        root = self._root_of(path)
+        if root is None:
+            return False
+        relative = path.relative_to(root).as_posix()
+        return self._filter.accepts(relative) and walk_would_list(
+            root, relative, self._ignore_rules.get(root)
+        )
 
     def walk(self) -> list[Path]:
         """Every course file under the roots (ignore files and default skips honoured)."""
@@ -223,7 +233,9 @@ class WorkspaceIndex:
     def _listings(self) -> list[Listing]:
         listings = []
         for root in self.roots:
-            listing = list_course_files(root)
+            rules = IgnoreRules(root)
+            listing = list_course_files(root, rules=rules)
+            self._ignore_rules[root] = rules  # for files the walk did not see (`is_module_path`)
             listing.files = [
                 path
                 for path in listing.files
