@@ -189,7 +189,7 @@ async def bench(which: str, args: argparse.Namespace) -> None:
         from glossary_lsp.lsp.requests import REMEMBERED
 
         server = create_server()
-        ready = server.session.indexed.is_set
+        ready = server.session.listed.is_set
 
         def forget() -> None:
             if args.forget:

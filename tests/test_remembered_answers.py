@@ -106,6 +106,7 @@ def session_with_glossary() -> Session:
     session.glossary = version_of(GLOSSARY)
     session.index.set_matcher(session.glossary.matcher)
     session.indexed.set()
+    session.listed.set()
     return session
 
 

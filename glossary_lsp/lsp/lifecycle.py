@@ -111,7 +111,9 @@ async def index_workspace(ls: GlossaryServer) -> None:
     index = session.index
     index.matcher = session.glossary.matcher
     await session.run(index.list_modules)
-    session.indexed.set()  # modules known: definition can answer, searching as it goes
+    session.indexed.set()
+    if session.index is index:
+        session.listed.set()  # modules known: definition can answer, searching as it goes
     if not await course_pass.index_terms(session, index, report):
         return  # superseded by a new index or glossary version, which indexes again
     if progress:

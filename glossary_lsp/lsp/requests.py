@@ -57,11 +57,12 @@ class ContentModified(JsonRpcException):
 
 
 async def wait_for_index(session: Session, timeout: float = INDEX_WAIT_SECONDS) -> None:
-    """Let a request that needs the course's modules wait a little for the first listing."""
-    if session.indexed.is_set():
+    """Let a request that needs the course's modules wait a little for their listing (the first,
+    or the one of a new index for new settings or workspace folders)."""
+    if session.listed.is_set():
         return
     with contextlib.suppress(TimeoutError, asyncio.TimeoutError):
-        await asyncio.wait_for(session.indexed.wait(), timeout)
+        await asyncio.wait_for(session.listed.wait(), timeout)
 
 
 def ready_always(session: Session, params: Any) -> bool:
@@ -69,7 +70,7 @@ def ready_always(session: Session, params: Any) -> bool:
 
 
 def ready_indexed(session: Session, params: Any) -> bool:
-    return session.indexed.is_set()
+    return session.listed.is_set()
 
 
 def ready_at_position(session: Session, params: Any) -> bool:
@@ -200,7 +201,7 @@ async def hover(session: Session, params: types.HoverParams) -> types.Hover | No
     if at is None:
         return None
     path = uri_to_path(params.text_document.uri)
-    budget = HOVER_BUDGET if session.indexed.is_set() else NOT_LISTED
+    budget = HOVER_BUDGET if session.listed.is_set() else NOT_LISTED
     result = hover_feature.hover_at(snapshot.glossary, at, offset, snapshot.index, path, budget)
     return REMEMBERED.hover(snapshot, view, result)
 

@@ -338,7 +338,10 @@ class Session:
         self.raw_settings: object = None
         self.session_ignore: frozenset[str] = frozenset()  # replaced whole: snapshots share it
         self.analyses = SessionAnalyses()  # module analyses cached per glossary version
-        self.indexed = asyncio.Event()
+        self.indexed = asyncio.Event()  # the course was listed once: indexing has begun
+        # the current index's modules are listed (a new index for new settings is not, until
+        # its own listing): requests that need the modules wait for it, or say they could not
+        self.listed = asyncio.Event()
         self.shutting_down = threading.Event()
         # Analyses and indexing; requests have their own thread so they never queue behind them.
         # What still runs on those threads (a document's own analysis) hands the interpreter
@@ -420,6 +423,7 @@ class Session:
         self.raw_settings = raw
         self.settings = settings
         self.index = self._new_index(self.roots)
+        self.listed.clear()
         self.store.discover(self.roots, self.settings.source_kinds)
         return True
 
