@@ -21,6 +21,7 @@ from glossary_lsp.course.module_terms import module_terms
 from glossary_lsp.course.module_text import file_stamp
 from glossary_lsp.course.workspace import WorkspaceIndex
 from glossary_lsp.features.base import GlossaryVersion
+from glossary_lsp.features.completion import documentation
 from glossary_lsp.features.hover import NOT_KNOWN_YET, SO_FAR, hover
 from glossary_lsp.glossary.loader import load_glossary_text
 from glossary_lsp.glossary.model import Term
@@ -143,3 +144,24 @@ def test_before_the_modules_are_listed_nothing_is_said_of_the_course(tmp_path: P
     )
     text = hover_text(version, index, term, unlisted)
     assert text.startswith("**KV cache** — key-value cache") and NOT_KNOWN_YET in text
+
+
+def test_a_completion_items_documentation_says_what_its_hover_says(tmp_path: Path) -> None:
+    texts = [0, 1, 4, 3, 4, 4, 4, 4]
+    index, version = course_being_indexed(tmp_path, texts, GLOSSARY, {0, 1})
+    budget = Budget(modules=2)
+    for term in version.glossary.terms:
+        said = documentation(version, term.term, index, Path("/elsewhere/hovered.md"), budget)
+        assert (
+            said
+            == hover(
+                version,
+                view_document("x.md", term.term),
+                0,
+                index,
+                Path("/elsewhere/hovered.md"),
+                budget,
+            ).markdown
+        ), term.term
+    ttft = documentation(version, "TTFT", index, None, budget)
+    assert ttft is not None and NOT_KNOWN_YET in ttft

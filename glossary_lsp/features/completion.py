@@ -10,9 +10,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from glossary_lsp.course.introduction import Budget
 from glossary_lsp.course.workspace import WorkspaceIndex
 from glossary_lsp.features.base import GlossaryVersion
-from glossary_lsp.features.hover import describe_term, introduction_line
+from glossary_lsp.features.hover import describe_term, hover_text
 from glossary_lsp.glossary.model import Term, fold
 from glossary_lsp.matching import Candidate
 from glossary_lsp.text.views import DocumentView
@@ -112,15 +113,15 @@ def documentation(
     name: str,
     index: WorkspaceIndex | None = None,
     path: Path | None = None,
+    budget: Budget | None = None,
 ) -> str | None:
     """The Markdown a completion item shows once the editor asks for it (resolve); with an
     index, where the course of the document at `path` (another language's file: that
-    language's course) introduces the term."""
+    language's course) introduces the term, as a hover says it (with a `budget`, while the
+    course is indexed: as far as it reaches, see `hover.hover_text`)."""
     term = version.glossary.lookup(name)
     if term is None:
         return None
-    introduced = None
-    if index is not None:
-        course = index.course(path)
-        introduced = introduction_line(version.glossary, index, course, term, path, None)
-    return describe_term(version.glossary, term, introduced)
+    if index is None:
+        return describe_term(version.glossary, term)
+    return hover_text(version.glossary, index, term, path, None, budget)

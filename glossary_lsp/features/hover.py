@@ -70,20 +70,6 @@ def introduction_label(glossary: Glossary, introduction: Introduction, term: Ter
     return f"{introduction.rank + 1:02d} · {name}"
 
 
-def introduction_line(
-    glossary: Glossary,
-    index: WorkspaceIndex,
-    course: Course,
-    term: Term,
-    path: Path | None,
-    source_offset: int | None,
-) -> str | None:
-    """ "Introduced in [02 · 📊 Embeddings](file…#L12)", "Introduced later, in …" before it, or
-    "Introduced here"; None when the course does not introduce the term."""
-    introduction = find_introduction(index, term, course)
-    return introduced_phrase(glossary, index, course, introduction, term, path, source_offset)
-
-
 def introduced_phrase(
     glossary: Glossary,
     index: WorkspaceIndex,
@@ -93,7 +79,9 @@ def introduced_phrase(
     path: Path | None,
     source_offset: int | None,
 ) -> str | None:
-    """`introduction_line` for an introduction already found."""
+    """ "Introduced in [02 · 📊 Embeddings](file…#L12)", "Introduced later, in …" before it, or
+    "Introduced here", for an introduction found; None when the course does not introduce the
+    term."""
     if introduction is None:
         return None
     link = introduction_link(glossary, index, introduction, term)
@@ -165,7 +153,7 @@ def hover_text(
     index: WorkspaceIndex,
     term: Term,
     path: Path | None,
-    source_offset: int,
+    source_offset: int | None,
     budget: Budget | None = None,
 ) -> str:
     """The hover's Markdown for a term at an offset of the document at `path`, remembered
@@ -211,7 +199,7 @@ def _partial_text(
     introduction: Introduction | None,
     term: Term,
     path: Path | None,
-    source_offset: int,
+    source_offset: int | None,
 ) -> str:
     """The hover's Markdown for an introduction found among some of the modules only (never
     remembered: a later hover searches further)."""
