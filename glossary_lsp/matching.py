@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
 from operator import itemgetter
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from glossary_lsp.glossary.english import is_english_word
 from glossary_lsp.glossary.model import Glossary, Term, fold
@@ -100,6 +100,9 @@ class _PhraseReading:
 
     continues: bool
     candidates: tuple[tuple[int, int, int, _Entry], ...] | None
+    # the first of the candidates ranked highest (longest, exact, case-sensitive): the match
+    # wherever it is bounded (`_bounded`), as it nearly always is
+    best: tuple[int, _Entry] | None = None
 
 
 class _Alone:
@@ -305,10 +308,14 @@ class TermMatcher:
         if self._remembered_chars + key[5] > _MAX_REMEMBERED_SPAN_CHARS:
             self._spans.clear()
             self._remembered_chars = 0
-        offsets = array("i")
-        for match in found:
-            offsets.extend((match.start - start, match.end - start))
-        self._spans[key] = (offsets, array("i", [self.place_of(m.term, m.name) for m in found]))
+        known, place_of = self._named_places.get, self.place_of
+        looked_up = [known((id(term), name)) for _, _, term, name in found]
+        if None in looked_up:  # a name matched for the first time
+            looked_up = [place_of(term, name) for _, _, term, name in found]
+        self._spans[key] = (
+            array("i", [offset - start for match in found for offset in match[:2]]),
+            array("i", cast("list[int]", looked_up)),
+        )
         self._remembered_chars += key[5]
         return found
 
@@ -442,8 +449,8 @@ class TermMatcher:
             or word.casefold() in self._insensitive_longer
             or lowered in self._sensitive_longer
         )
-        capitalised = lowered != word and lowered in self._sensitive_starts
-        outcome = _TokenOutcome(plain, at_sentence, longer, capitalised, self._may_start(word))
+        sentence_cased = lowered != word and lowered in self._sensitive_starts
+        outcome = _TokenOutcome(plain, at_sentence, longer, sentence_cased, self._may_start(word))
         if len(self._single_tokens) >= _MAX_REMEMBERED_TOKENS:
             self._single_tokens.clear()
         self._single_tokens[word] = outcome
@@ -485,8 +492,15 @@ class TermMatcher:
             return None
         if token_start == start and start > 0 and _joins(text, start - 1, token_start):
             return None  # `start` cut a word
-        best: tuple[tuple[int, int, int], _Entry, int] | None = None
         length_of_text = len(text)
+        if reading.best is not None:
+            length, entry = reading.best
+            match_end = token_start + length
+            if (
+                match_end != end and (match_end >= length_of_text or text[match_end] != "_")
+            ) or self._bounded(text, token_start, match_end, end):
+                return Match(token_start, match_end, entry.term, entry.name)
+        best: tuple[tuple[int, int, int], _Entry, int] | None = None
         for length, exact, case_rank, entry in reading.candidates:
             match_end = token_start + length
             if (
@@ -517,7 +531,11 @@ class TermMatcher:
                 )
             else:
                 read_to = _UNBOUNDED
-        reading = _PhraseReading(continues, candidates)
+        ranked = None
+        for length, exact, case_rank, entry in candidates or ():
+            if ranked is None or (length, exact, case_rank) > ranked[0]:
+                ranked = ((length, exact, case_rank), (length, entry))
+        reading = _PhraseReading(continues, candidates, None if ranked is None else ranked[1])
         if read_to <= end:
             self._remember_phrase(word, sentence, text[token_start:read_to], reading)
         return reading

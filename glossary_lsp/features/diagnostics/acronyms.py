@@ -22,6 +22,11 @@ def acronym_tokens(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
     return _ACRONYM_TOKEN.finditer(text, start, end)
 
 
+def has_acronym_token(text: str, start: int, end: int) -> bool:
+    """Whether `acronym_tokens` finds a word in `text[start:end]` (asked per gap first)."""
+    return _ACRONYM_TOKEN.search(text, start, end) is not None
+
+
 def is_acronym_candidate(text: str, start: int, end: int, singular: str) -> bool:
     """Whether a word in capitals at `text[start:end]` may be an acronym worth a glossary entry.
 

@@ -14,6 +14,7 @@ from glossary_lsp.features.base import GlossaryVersion
 from glossary_lsp.features.diagnostics.acronyms import (
     WORD,
     acronym_tokens,
+    has_acronym_token,
     is_acronym_candidate,
     line_around,
     part_of_a_name,
@@ -266,7 +267,8 @@ def _span_analysis(
     quiet = spelling.quiet_memo
     for gap_start, gap_end in unmatched_spans(matches, start, end):
         gap = text[gap_start:gap_end]
-        if not gap.islower():  # else no capital in it: no word in capitals
+        # no capital in it, or no word of two: no word in capitals
+        if not gap.islower() and has_acronym_token(text, gap_start, gap_end):
             _scan_gap(version, spelling, text, start, (gap_start, gap_end), candidates, tokens)
         if not quiet.get(gap, False):  # (`_scan_spelling` asks `quiet` of a gap not known)
             _scan_spelling(spelling, text, start, gap_start, gap_end, misspellings, gap)
