@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
 from operator import itemgetter
+from typing import NamedTuple, cast
 
 from glossary_lsp.glossary.english import is_english_word
 from glossary_lsp.glossary.model import Glossary, Term, fold
@@ -55,9 +56,11 @@ _FUZZY_MIN_QUERY = 3
 _FUZZY_CUTOFF = 70.0
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
-    """An occurrence of a glossary name: `text[start:end]`; `name` is the glossary spelling."""
+class Match(NamedTuple):
+    """An occurrence of a glossary name: `text[start:end]`; `name` is the glossary spelling.
+
+    A named tuple: a large document's reading makes millions, and a tuple is built in a
+    third of a frozen dataclass's time."""
 
     start: int
     end: int
@@ -83,6 +86,10 @@ class _TokenOutcome:
     plain: Match | None
     at_sentence: Match | None
     longer: bool
+    # whether it starts a case-sensitive name when its capital is lowered (`Perplexity`), and
+    # whether some name may start with it (`TermMatcher._may_start`): read by `_phrase_at`
+    capitalised: bool = False
+    may_start: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +100,9 @@ class _PhraseReading:
 
     continues: bool
     candidates: tuple[tuple[int, int, int, _Entry], ...] | None
+    # the first of the candidates ranked highest (longest, exact, case-sensitive): the match
+    # wherever it is bounded (`_bounded`), as it nearly always is
+    best: tuple[int, _Entry] | None = None
 
 
 class _Alone:
@@ -298,10 +308,14 @@ class TermMatcher:
         if self._remembered_chars + key[5] > _MAX_REMEMBERED_SPAN_CHARS:
             self._spans.clear()
             self._remembered_chars = 0
-        offsets = array("i")
-        for match in found:
-            offsets.extend((match.start - start, match.end - start))
-        self._spans[key] = (offsets, array("i", [self.place_of(m.term, m.name) for m in found]))
+        known, place_of = self._named_places.get, self.place_of
+        looked_up = [known((id(term), name)) for _, _, term, name in found]
+        if None in looked_up:  # a name matched for the first time
+            looked_up = [place_of(term, name) for _, _, term, name in found]
+        self._spans[key] = (
+            array("i", [offset - start for match in found for offset in match[:2]]),
+            array("i", cast("list[int]", looked_up)),
+        )
         self._remembered_chars += key[5]
         return found
 
@@ -410,7 +424,7 @@ class TermMatcher:
         if outcome is None:
             outcome = self._single_token(word)
         if outcome.longer:
-            phrase = self._phrase_at(text, word, token_start, token_end, start, end)
+            phrase = self._phrase_at(text, word, outcome, token_start, token_end, start, end)
             if not isinstance(phrase, _Alone):
                 return phrase
         found = outcome.plain
@@ -435,60 +449,68 @@ class TermMatcher:
             or word.casefold() in self._insensitive_longer
             or lowered in self._sensitive_longer
         )
-        outcome = _TokenOutcome(plain, at_sentence, longer)
+        sentence_cased = lowered != word and lowered in self._sensitive_starts
+        outcome = _TokenOutcome(plain, at_sentence, longer, sentence_cased, self._may_start(word))
         if len(self._single_tokens) >= _MAX_REMEMBERED_TOKENS:
             self._single_tokens.clear()
         self._single_tokens[word] = outcome
         return outcome
 
     def _phrase_at(
-        self, text: str, word: str, token_start: int, token_end: int, start: int, end: int
+        self,
+        text: str,
+        word: str,
+        outcome: _TokenOutcome,
+        token_start: int,
+        token_end: int,
+        start: int,
+        end: int,
     ) -> Match | None | _Alone:
         """What `_walk_at` finds at a token that may start a longer name, or `_ALONE` when the
         token after it continues no name (the token's own outcome then holds).
 
         The walk's reading is remembered by the text it read (`_PhraseReading`): a phrase
         written again in the same words is not walked again. Only the checks that read around
-        that text (a word cut at `start`, `_bounded`) are made each time."""
-        lowered = _decapitalised(word)
-        sentence = (
-            lowered != word
-            and lowered in self._sensitive_starts
-            and at_sentence_start(text, token_start)
-        )
-        reading = self._remembered_phrase(text, word, sentence, token_start, end)
+        that text (a word cut at `start`, `_bounded`) are made each time. (`outcome`: the
+        token's `_TokenOutcome`; no `_` comes right before the token.)"""
+        sentence = outcome.capitalised and at_sentence_start(text, token_start)
+        reading = None
+        remembered = self._phrases.get((word, sentence))
+        if remembered is not None:
+            lengths, readings = remembered
+            for length in lengths:
+                stop = token_start + length
+                if stop <= end:
+                    reading = readings.get(text[token_start:stop])
+                    if reading is not None:
+                        break
         if reading is None:
             reading = self._read_phrase(text, word, sentence, token_start, token_end, end)
         if not reading.continues:
             return _ALONE
-        if reading.candidates is None or not self._may_start(word):
+        if reading.candidates is None or not outcome.may_start:
             return None
         if token_start == start and start > 0 and _joins(text, start - 1, token_start):
             return None  # `start` cut a word
+        length_of_text = len(text)
+        if reading.best is not None:
+            length, entry = reading.best
+            match_end = token_start + length
+            if (
+                match_end != end and (match_end >= length_of_text or text[match_end] != "_")
+            ) or self._bounded(text, token_start, match_end, end):
+                return Match(token_start, match_end, entry.term, entry.name)
         best: tuple[tuple[int, int, int], _Entry, int] | None = None
         for length, exact, case_rank, entry in reading.candidates:
             match_end = token_start + length
-            if not self._bounded(text, token_start, match_end, end):
-                continue
+            if (
+                match_end == end or (match_end < length_of_text and text[match_end] == "_")
+            ) and not self._bounded(text, token_start, match_end, end):
+                continue  # (else `_bounded` holds: no `_` either side, not at `end`)
             rank = (match_end, exact, case_rank)
             if best is None or rank > best[0]:
                 best = (rank, entry, match_end)
         return None if best is None else Match(token_start, best[2], best[1].term, best[1].name)
-
-    def _remembered_phrase(
-        self, text: str, word: str, sentence: bool, token_start: int, end: int
-    ) -> _PhraseReading | None:
-        remembered = self._phrases.get((word, sentence))
-        if remembered is None:
-            return None
-        lengths, readings = remembered
-        for length in lengths:
-            stop = token_start + length
-            if stop <= end:
-                reading = readings.get(text[token_start:stop])
-                if reading is not None:
-                    return reading
-        return None
 
     def _read_phrase(
         self, text: str, word: str, sentence: bool, token_start: int, token_end: int, end: int
@@ -509,7 +531,11 @@ class TermMatcher:
                 )
             else:
                 read_to = _UNBOUNDED
-        reading = _PhraseReading(continues, candidates)
+        ranked = None
+        for length, exact, case_rank, entry in candidates or ():
+            if ranked is None or (length, exact, case_rank) > ranked[0]:
+                ranked = ((length, exact, case_rank), (length, entry))
+        reading = _PhraseReading(continues, candidates, None if ranked is None else ranked[1])
         if read_to <= end:
             self._remember_phrase(word, sentence, text[token_start:read_to], reading)
         return reading

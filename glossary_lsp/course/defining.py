@@ -138,6 +138,21 @@ _PHRASE_OPENERS = frozenset(
     + ("isshort", "isshorthand", "areshort", "areshorthand")
 )
 _ASCII_WORD = re.compile(r"[A-Za-z]*")
+_ASCII_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+# The first one or two ASCII letters of no word of `_PHRASE_OPENERS` (in any case:
+# `re.IGNORECASE` matches an ASCII letter only to itself and its other case), and of no word a
+# comma reads on from (`or`, `i.e.`) either: a word that starts so opens none, whatever follows
+_OPENS_NO_WORD = frozenset(
+    start
+    for start in (*_ASCII_LETTERS, *(a + b for a in _ASCII_LETTERS for b in _ASCII_LETTERS))
+    if not any(opener.startswith(start.lower()) for opener in _PHRASE_OPENERS)
+)
+_OPENS_NO_COMMA_WORD = frozenset(
+    start for start in _OPENS_NO_WORD if start[0] not in "oOiI" or len(start) == 2
+) - frozenset(("or", "oR", "Or", "OR"))
+# ASCII letters a word ending in `ed` or `as` does not end with (no other character matches
+# `d` or `s` but `ſ`, which is not ASCII)
+_ENDS_NEITHER = frozenset("abcefghijklmnopqrtuvwxyzABCEFGHIJKLMNOPQRTUVWXYZ")
 
 
 def _nothing_defines_here(text: str, start: int, end: int) -> bool:
@@ -153,11 +168,15 @@ def _nothing_defines_here(text: str, start: int, end: int) -> bool:
         return False
     char = text[start - 1]
     if not char.isalpha():
-        if char != " " or not text[start - 2].isalpha():
+        if char != " ":
             return False
-        ending = text[start - 3 : start - 1]
-        if not ending.isascii() or ending.lower() in ("ed", "as"):
-            return False
+        last = text[start - 2]
+        if last not in _ENDS_NEITHER:  # else the word ends in neither `ed` nor `as`
+            if not last.isalpha():
+                return False
+            ending = text[start - 3 : start - 1]
+            if not ending.isascii() or ending.lower() in ("ed", "as"):
+                return False
     if end >= len(text):
         return True
     char = text[end]
@@ -166,6 +185,9 @@ def _nothing_defines_here(text: str, start: int, end: int) -> bool:
     after = end + 1 if char == "," else end
     if not text.startswith(" ", after):
         return False
+    opens_none = _OPENS_NO_COMMA_WORD if char == "," else _OPENS_NO_WORD
+    if text[after + 1 : after + 3] in opens_none or text[after + 1 : after + 2] in opens_none:
+        return True  # the word's first letters open none (whatever follows them: `ſ`)
     word = _ASCII_WORD.match(text, after + 1).group()  # type: ignore[union-attr]
     follows = after + 1 + len(word)
     if not word or (follows < len(text) and not text[follows].isascii()):

@@ -280,14 +280,14 @@ def _span_firsts(
     firsts = array("i")
     # no line of the span opens with `#`: no match in it opens a heading
     headings = region.kind == "markdown" and "#" in text[text.rfind("\n", 0, start) + 1 : end]
-    for match in matches:
-        if filled.get(id(match.term), 0) & 3 == 3 and not (
-            (headings and may_open_heading(text, match.start))
-            or defines(text, match.start, match.end, match.term)
+    for match_start, match_end, term, name in matches:
+        if filled.get(id(term), 0) & 3 == 3 and not (
+            (headings and may_open_heading(text, match_start))
+            or defines(text, match_start, match_end, term)
         ):
             continue  # a use and a plain use seen: only a definition or a heading adds
         _, _, _, term, defined, heading, link = classify_match(
-            region, match.start, match.end, match.term, title
+            region, match_start, match_end, term, title
         )
         kinds = 1 | (0 if link else 2) | (4 if defined else 0) | (8 if heading else 0)
         done = filled.get(id(term), 0)
@@ -296,8 +296,8 @@ def _span_firsts(
             bits = (
                 (_DEFINED if defined else 0) | (_HEADING if heading else 0) | (_LINK if link else 0)
             )
-            place = matcher.place_of(term, match.name)
-            firsts.extend((match.start - start, match.end - start, place, bits))
+            place = matcher.place_of(term, name)
+            firsts.extend((match_start - start, match_end - start, place, bits))
     return firsts
 
 

@@ -14,6 +14,7 @@ from glossary_lsp.features.base import GlossaryVersion
 from glossary_lsp.features.diagnostics.acronyms import (
     WORD,
     acronym_tokens,
+    has_acronym_token,
     is_acronym_candidate,
     line_around,
     part_of_a_name,
@@ -240,40 +241,43 @@ def _span_analysis(
     misspellings: list[tuple[int, int, str, str, Term]] = []
     filled: dict[str, int] = {}
     text = region.text
-    surface_facts = spelling.surface_facts
+    surface_facts, known_facts = spelling.surface_facts, spelling.surface_memo
     for match in matches:
-        surface = text[match.start : match.end]
-        facts = surface_facts(surface, match, _facts_of_surface)
+        match_start, match_end, term, name = match
+        surface = text[match_start:match_end]
+        facts = known_facts.get((surface, name, id(term)))
+        if facts is None or facts.term is not term:
+            facts = surface_facts(surface, match, _facts_of_surface)
         if facts.replacement is None:
-            missing = _missing(filled.get(facts.key, 0), facts.acronym_like)
+            # what it may still be the first of in its span (nothing: nor misspelled, it adds
+            # nothing)
+            known = filled.get(facts.key, 0)
+            missing = _WANTED_OF_ACRONYM if facts.acronym_like else _WANTED
+            if known & _NEXT_BARE_NEEDED:
+                missing |= _NEXT_BARE
+            missing &= ~known
             if not missing or (missing == _EXPLAINED and not _may_explain(text, match, facts)):
                 continue  # nothing it may be the first of, or only explained and it is not
         found = _read_use(text, start, match, surface, facts, filled, misspellings)
         if found is not None:
-            place = matcher.place_of(match.term, match.name)
-            uses.extend((match.start - start, match.end - start, place, found))
+            place = matcher.place_of(term, name)
+            uses.extend((match_start - start, match_end - start, place, found))
     tokens: list[SpanToken] = []
     candidates: set[str] = set()
+    quiet = spelling.quiet_memo
     for gap_start, gap_end in unmatched_spans(matches, start, end):
         gap = text[gap_start:gap_end]
-        if not gap.islower():  # else no capital in it: no word in capitals
+        # no capital in it, or no word of two: no word in capitals
+        if not gap.islower() and has_acronym_token(text, gap_start, gap_end):
             _scan_gap(version, spelling, text, start, (gap_start, gap_end), candidates, tokens)
-        _scan_spelling(spelling, text, start, gap_start, gap_end, misspellings, gap)
+        if not quiet.get(gap, False):  # (`_scan_spelling` asks `quiet` of a gap not known)
+            _scan_spelling(spelling, text, start, gap_start, gap_end, misspellings, gap)
     return SpanAnalysis(uses, tuple(tokens), tuple(misspellings))
 
 
 # what a use may be the first of (see `_read_use`), written as an acronym or not
 _WANTED = _USE | _EXPLAINED | _BARE
 _WANTED_OF_ACRONYM = _WANTED | _ACRONYM | _BODY
-
-
-def _missing(filled: int, acronym_like: bool) -> int:
-    """What a use may still be the first of in its span (nothing: nor misspelled, it adds
-    nothing)."""
-    wanted = _WANTED_OF_ACRONYM if acronym_like else _WANTED
-    if filled & _NEXT_BARE_NEEDED:
-        wanted |= _NEXT_BARE
-    return wanted & ~filled
 
 
 def _may_explain(text: str, match: Match, facts: SurfaceFacts) -> bool:

@@ -102,10 +102,11 @@ class SpellingIndex:
             if len(key) >= _FUZZY_MIN_LENGTH - 1:
                 self.by_length.setdefault(len(key), []).append(key)
         self._fuzzy_memo: dict[str, tuple[str, Term] | None] = {}
-        self._surface_memo: dict[tuple[str, str, int], SurfaceFacts] = {}
+        # read by the analysis's loop before it calls `surface_facts` and `quiet`: per match
+        self.surface_memo: dict[tuple[str, str, int], SurfaceFacts] = {}
         self._squash_memo: dict[str, str] = {}
         self._start_memo: dict[str, bool] = {}
-        self._quiet_memo: dict[str, bool] = {}
+        self.quiet_memo: dict[str, bool] = {}
 
     def surface_facts(
         self,
@@ -115,22 +116,22 @@ class SpellingIndex:
     ) -> SurfaceFacts:
         """`compute(self, surface, match)`, remembered by surface, name and term."""
         memo_key = (surface, match.name, id(match.term))
-        facts = self._surface_memo.get(memo_key)
+        facts = self.surface_memo.get(memo_key)
         if facts is None or facts.term is not match.term:  # an id may be reused by another term
-            facts = _remember(self._surface_memo, memo_key, compute(self, surface, match))
+            facts = _remember(self.surface_memo, memo_key, compute(self, surface, match))
         return facts
 
     def quiet(self, gap: str) -> bool:
         """Whether no word of `gap` (prose between term uses) may be a near miss, wherever the
         gap is: no word starts a name's spelling and none may look technical. Remembered."""
-        quiet = self._quiet_memo.get(gap)
+        quiet = self.quiet_memo.get(gap)
         if quiet is None:
             quiet = not any(
                 self._may_start(word) or _may_look_technical(word) for word in WORD.findall(gap)
             )
             if len(gap) > _MAX_REMEMBERED_GAP:
                 return quiet
-            _remember(self._quiet_memo, gap, quiet, _MAX_REMEMBERED_GAPS)
+            _remember(self.quiet_memo, gap, quiet, _MAX_REMEMBERED_GAPS)
         return quiet
 
     def _may_start(self, word: str) -> bool:
