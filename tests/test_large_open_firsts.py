@@ -51,14 +51,15 @@ def edited(tmp_path: Path):
     editor[path] = after
     module = index.module_at(path)
     assert module is not None and module.firsts is not None
-    refreshed = WorkspaceIndex([root], matcher=version.matcher, open_source=editor.get)
-    refreshed.scan()
-    refreshed.update(path, after)
-    return version, index, module, refreshed
+    return version, index, module, editor
 
 
 def test_the_sightings_are_those_of_the_text_the_editor_has(edited) -> None:
-    version, index, module, refreshed = edited
+    version, index, module, editor = edited
+    root = module.path.parent
+    refreshed = WorkspaceIndex([root], matcher=version.matcher, open_source=editor.get)
+    refreshed.scan()
+    refreshed.update(module.path, editor[module.path])
     read_again = refreshed.module_at(module.path)
     assert read_again is not None and read_again.firsts is not None
     for term in version.glossary.terms:
@@ -68,7 +69,7 @@ def test_the_sightings_are_those_of_the_text_the_editor_has(edited) -> None:
 
 
 def test_the_module_is_classified_once_for_every_term_asked(edited, monkeypatch) -> None:
-    version, index, module, _refreshed = edited
+    version, index, module, _editor = edited
     asked: list[str] = []
     real = index._term_matches
 
