@@ -124,7 +124,9 @@ def code_point_offsets_of(text: str, data: bytes, offset_lists: list[list[int]])
         return [list(byte_offsets) for byte_offsets in offset_lists]
     marks = data.translate(_UTF8_BYTES)
     runs = None
-    if marks.count(b"\x00\x02") * 2 < sum(map(len, offset_lists)):
+    total = sum(map(len, offset_lists))
+    # the runs are at most the continuation bytes: counted only when those are too many
+    if (len(data) - len(text)) * 2 < total or marks.count(b"\x00\x02") * 2 < total:
         runs = _NonAsciiRuns(marks)
     converted_lists = []
     for byte_offsets in offset_lists:

@@ -120,13 +120,16 @@ _DIRECTIVE_YAML = re.compile(
 # literal the regex engine scans for quickly), the lookbehinds check it starts a line.
 # `split` by it gives, per fence line, the line and its four groups (`_FENCE_GROUPS` in all)
 # after the text before it: no match object per line (a page may have one every 15 bytes).
-_COLON_FENCE = re.compile(
-    rb"(:::(?:(?<=^:::)|(?<=^ :::)|(?<=^  :::)|(?<=^   :::))(:*)[ \t]*"
-    rb"(?:\{([A-Za-z][\w:.+\-]*)\}([^\r\n]*)$"
-    rb"(?:\n(" + _DIRECTIVE_OPTIONS.pattern + rb"))?|[ \t]*$))",
-    re.M,
-)
+_FENCE_LINE_START = rb"(:::(?:(?<=^:::)|(?<=^ :::)|(?<=^  :::)|(?<=^   :::))(:*)[ \t]*"
+_FENCE_OPENER = rb"(?:\{([A-Za-z][\w:.+\-]*)\}([^\r\n]*)$"
+_FENCE_OPTIONS = rb"(?:\n(" + _DIRECTIVE_OPTIONS.pattern + rb"))?"
+_COLON_FENCE = re.compile(_FENCE_LINE_START + _FENCE_OPENER + _FENCE_OPTIONS + rb"|[ \t]*$))", re.M)
 _FENCE_GROUPS = 5
+# The same without the `:option:` group, for a text where no option line can be (no
+# `:name:` in it): that group, tried and failed after every opening line, costs a fifth of
+# the split on a page of fences. Its split has one group fewer per line.
+_COLON_FENCE_NO_OPTIONS = re.compile(_FENCE_LINE_START + _FENCE_OPENER + rb"|[ \t]*$))", re.M)
+_OPTION_NAME = re.compile(rb":[\w\-]+:")  # what every `:option:` line holds
 _SPACE = b" "
 _LABEL_TARGET = re.compile(rb"^[ ]{0,3}\([^()\s]+\)=[ \t]*$", re.M)
 _MDX_STATEMENT = re.compile(rb"^(?:import|export)[ \t{*][^\r\n]*", re.M)
@@ -762,13 +765,19 @@ def _colon_fences(data: bytes, titles: list[Span]) -> tuple[bytes | None, list[S
     titles of titled directives are added to `titles`. A fence's indent is spaces, already
     blank: the spans start at its colons. Either `data` with them blanked (a page of fences
     that only open, none titled: blanked in C) and no spans, or None and the spans."""
-    pieces = _COLON_FENCE.split(data)
-    stride = _FENCE_GROUPS + 1
+    options_possible = _OPTION_NAME.search(data) is not None
+    if options_possible:
+        pieces = _COLON_FENCE.split(data)
+        stride = _FENCE_GROUPS + 1
+    else:
+        pieces = _COLON_FENCE_NO_OPTIONS.split(data)
+        stride = _FENCE_GROUPS
     names = pieces[3::stride]
     if None not in names and _TITLED_DIRECTIVE_NAMES.isdisjoint(names):
         # only openers, none titled: each line is blanked, no body
         lines = pieces[1::stride]
-        if pieces[5::stride].count(None) == len(lines):  # no `:option:` lines: one line each
+        # no `:option:` lines: one line each
+        if not options_possible or pieces[5::stride].count(None) == len(lines):
             blanked = map(_SPACE.__mul__, map(len, lines))
         else:
             blanked = map(bytes.translate, lines, repeat(_SPACES_BUT_LINE_BREAKS))
@@ -780,7 +789,8 @@ def _colon_fences(data: bytes, titles: list[Span]) -> tuple[bytes | None, list[S
     stack: list[tuple[int, bytes, int]] = []  # (colons beyond 3, name, offset after the line)
     position = 0
     for index in range(1, len(pieces), stride):
-        line, colons, name, argument, options = pieces[index : index + _FENCE_GROUPS]
+        line, colons, name, argument = pieces[index : index + 4]
+        options = pieces[index + 4] if options_possible else None
         start = position + len(pieces[index - 1])
         position = start + len(line)
         span = (start, position)  # an opening line's with its options, blanked with it
