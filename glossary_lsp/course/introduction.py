@@ -120,6 +120,15 @@ class Budget:
     modules: int = 16
     listed: bool = True
 
+    def covers(self, course: Course) -> bool:
+        """Whether this budget searches every module of `course` not indexed yet."""
+        unindexed = 0
+        for module in course.modules:
+            unindexed += not module.terms_known
+            if unindexed > self.modules:
+                return False
+        return True
+
 
 @dataclass(frozen=True, slots=True)
 class SoFar:
@@ -140,8 +149,7 @@ def find_introduction_so_far(
     come after a module that defines the term."""
     if not budget.listed:
         return SoFar(None, False)
-    unindexed = sum(not module.terms_known for module in course.modules)
-    read = _Reads(search_unindexed=unindexed <= budget.modules)
+    read = _Reads(search_unindexed=budget.covers(course))
     found, left_out = _find_remembering(index, term, course, True, False, read)
     return SoFar(found, left_out is None or _decided_before(found, left_out))
 
