@@ -8,6 +8,7 @@ from pathlib import Path
 from glossary_lsp.course.workspace import WorkspaceIndex
 from glossary_lsp.features.base import GlossaryVersion
 from glossary_lsp.glossary.loader import load_glossary_text
+from glossary_lsp.lsp.session import Session
 
 GLOSSARY = """\
 version: 1
@@ -84,3 +85,13 @@ def apply_edits(text: str, edits: list[tuple[int, int, str]]) -> str:
     for start, end, new_text in sorted(edits, key=lambda edit: (edit[0], edit[1]), reverse=True):
         text = text[:start] + new_text + text[end:]
     return text
+
+
+def session_on(root: Path, settings: dict[str, object] | None = None) -> Session:
+    """A session on the course at `root` as `initialized` leaves it before the first indexing:
+    the settings taken, the glossary loaded."""
+    session = Session()
+    session.roots = [root]
+    session.take_settings(settings or {}, force=True)
+    session.reload_glossary(force=True)
+    return session

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from course_helpers import write_course
+from course_helpers import session_on, write_course
 from lsprotocol import types
 
 from glossary_lsp.lsp import requests
@@ -22,10 +22,7 @@ def course_session(root: Path, modules: int) -> Session:
     files = {f"{n:02d}-m.md": f"# M{n}\n\nNothing here {n}.\n" for n in range(1, modules)}
     files[f"{modules:02d}-m.md"] = "# Last\n\nThe KV cache (key-value cache) is introduced here.\n"
     write_course(root, files, GLOSSARY)
-    session = Session()
-    session.roots = [root]
-    session.take_settings({"includeBundled": False}, force=True)
-    session.reload_glossary(force=True)
+    session = session_on(root, {"includeBundled": False})
     session.index.list_modules()  # listed, no module indexed yet
     session.indexed.set()
     session.listed.set()

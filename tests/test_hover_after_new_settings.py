@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from course_helpers import session_on
 from lsp_helpers import copy_course
 from lsprotocol import types
 
@@ -20,10 +21,7 @@ TEXT = "We shard with Reduce-scatter here.\n"
 
 def listed_session(course: Path) -> Session:
     """A session on `course` as `initialized` leaves it: settings taken, the course listed."""
-    session = Session()
-    session.roots = [course]
-    session.take_settings({}, force=True)
-    session.reload_glossary(force=True)
+    session = session_on(course)
     session.index.list_modules()
     session.indexed.set()
     session.listed.set()

@@ -4,22 +4,19 @@
 from __future__ import annotations
 
 import pytest
+from course_helpers import session_on
 from lsp_helpers import copy_course
 
 from glossary_lsp import matching
 from glossary_lsp.features.diagnostics import CourseFacts
 from glossary_lsp.lsp import course_pass
-from glossary_lsp.lsp.session import Session
 
 
 def test_a_course_pass_that_read_a_large_module_gives_memory_back(
     tmp_path,  # noqa: ANN001
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    session = Session()
-    session.roots = [copy_course(tmp_path)]
-    session.take_settings({}, force=True)
-    session.reload_glossary(force=True)
+    session = session_on(copy_course(tmp_path))
     session.index.scan()
     snapshot = session.snapshot()
     facts = CourseFacts(session.analyses, snapshot.glossary, snapshot.index, snapshot.rules())

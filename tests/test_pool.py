@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from course_helpers import build, notebook, write_course
+from course_helpers import build, notebook, session_on, write_course
 from lsp_helpers import copy_course
 
 from glossary_lsp.course import pool as pool_module
@@ -116,10 +116,7 @@ def test_the_replica_travels_and_orders_the_course_alike(tmp_path):
 
 def test_the_course_pass_in_a_worker_publishes_what_the_thread_does(tmp_path, fallback):
     course = copy_course(tmp_path)
-    session = Session()
-    session.roots = [course]
-    session.take_settings({}, force=True)
-    session.reload_glossary(force=True)
+    session = session_on(course)
     session.index.scan()
     snapshot = session.snapshot()
     facts = CourseFacts(session.analyses, snapshot.glossary, snapshot.index, snapshot.rules())
@@ -222,10 +219,7 @@ def test_only_the_terms_whose_place_changed_reach_other_modules():
 
 
 def course_session(root: Path) -> Session:
-    session = Session()
-    session.roots = [root]
-    session.take_settings({}, force=True)
-    session.reload_glossary(force=True)
+    session = session_on(root)
     session.index.scan()
     return session
 

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from course_helpers import session_on
 from lsprotocol import types
 
 from glossary_lsp.lsp.session import Session
@@ -19,10 +20,7 @@ SOURCE = "# Sources\n\n*[ZQXW]: Zebra Quartz Xylophone Walk\n"
 def session(tmp_path: Path) -> Iterator[Session]:
     (tmp_path / "glossary.yaml").write_text(GLOSSARY, encoding="utf-8")
     (tmp_path / "01-intro.md").write_text("# Intro\n\nHBM.\n", encoding="utf-8")
-    session = Session()
-    session.roots = [tmp_path]
-    session.take_settings({}, force=True)
-    session.reload_glossary(force=True)
+    session = session_on(tmp_path)
     yield session
     session.close()
 

@@ -8,6 +8,7 @@ import asyncio
 from pathlib import Path
 from types import SimpleNamespace
 
+from course_helpers import session_on
 from lsprotocol import types
 
 from glossary_lsp.lsp import lifecycle
@@ -21,10 +22,7 @@ TEXT = "# Serving\n\n" + "".join(
 
 
 def open_session(root: Path) -> tuple[Session, str]:
-    session = Session()
-    session.roots = [root]
-    session.take_settings({}, force=True)
-    session.reload_glossary(force=True)
+    session = session_on(root)
     path = root / "01-serving.md"
     path.write_text(TEXT, encoding="utf-8")
     session.index.scan()
