@@ -101,6 +101,23 @@ def test_full_entry_maps_every_field(pure_python):
     assert glossary.lookup("fully sharded data parallel") is fsdp
 
 
+def test_a_text_loaded_again_gives_a_glossary_of_its_own():
+    first = load_glossary_text(FULL, "g.yaml")
+    first.terms.clear()
+    first.modules.clear()
+    again = load_glossary_text(FULL, "g.yaml")
+    assert [term.term for term in again.terms] == ["FSDP", "BPE"]
+    assert again.lookup("fully sharded data parallel") is again.terms[0]
+    assert list(again.modules) == ["distributed-training", "tokenization"]
+    elsewhere = load_glossary_text(FULL, "other.yaml")
+    assert elsewhere.terms[0].location.path == "other.yaml"
+
+
+def test_a_text_that_failed_fails_again_with_its_problems():
+    broken = FULL.replace("    module: distributed-training\n", "    module: [a]\n")
+    assert problems_of(broken) == problems_of(broken) != []
+
+
 def test_empty_optional_values_count_as_absent():
     glossary = load_glossary_text(
         doc("""

@@ -193,6 +193,16 @@ class Glossary:
     def module(self, module_id: str | None) -> Module | None:
         return self.modules.get(module_id) if module_id else None
 
+    def copy(self) -> Glossary:
+        """A glossary of the same entries whose lists and tables are its own."""
+        return Glossary(
+            dict(self.modules),
+            list(self.terms),
+            list(self.unattributed),
+            list(self.sources),
+            self.version,
+        )
+
     def lookup(self, name: str) -> Term | None:
         """The term named `name`: canonical spelling or alias, any case, singular or plural."""
         key = fold(name)
