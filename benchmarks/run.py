@@ -115,6 +115,7 @@ class Session:
     published: list[tuple[str, int | None, float]] = field(default_factory=list)
     diagnostics: list[types.PublishDiagnosticsParams] = field(default_factory=list)
     _published_event: asyncio.Event = field(default_factory=asyncio.Event)
+    progress_ended: list[float] = field(default_factory=list)  # when each work-done progress ended
     _tasks: list[asyncio.Task] = field(default_factory=list)
 
     async def start(self) -> None:
@@ -156,7 +157,14 @@ class Session:
         def on_register(params: types.RegistrationParams) -> None:
             return None
 
-        for method in (types.WINDOW_LOG_MESSAGE, types.WINDOW_SHOW_MESSAGE, types.PROGRESS):
+        @client.feature(types.PROGRESS)
+        def on_progress(params: types.ProgressParams) -> None:
+            value = params.value
+            kind = value.get("kind") if isinstance(value, dict) else getattr(value, "kind", None)
+            if kind == "end":
+                self.progress_ended.append(time.perf_counter())
+
+        for method in (types.WINDOW_LOG_MESSAGE, types.WINDOW_SHOW_MESSAGE):
             client.feature(method)(lambda params: None)
 
     async def initialize(self, timeout: float = 30.0) -> types.InitializeResult:
@@ -220,6 +228,13 @@ class Session:
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._published_event.wait(), remaining)
 
+    async def wait_for_progress_end(self, timeout: float) -> float | None:
+        """When the first work-done progress (the course's indexing) ended, or None."""
+        deadline = time.perf_counter() + timeout
+        while not self.progress_ended and time.perf_counter() < deadline:
+            await asyncio.sleep(0.01)
+        return self.progress_ended[0] if self.progress_ended else None
+
     def peak_rss_mb(self) -> float | None:
         return _status_field_mb(self.pid, "VmHWM")
 
@@ -251,6 +266,7 @@ def _client_capabilities() -> types.ClientCapabilities:
             position_encodings=[types.PositionEncodingKind.Utf16]
         ),
         workspace=types.WorkspaceClientCapabilities(workspace_folders=True, configuration=True),
+        window=types.WindowClientCapabilities(work_done_progress=True),  # as VS Code and Neovim
         text_document=types.TextDocumentClientCapabilities(
             synchronization=types.TextDocumentSyncClientCapabilities(),
             hover=types.HoverClientCapabilities(content_format=markdown),
@@ -690,6 +706,7 @@ class CourseResult:
     from_initialized: float
     from_start: float
     peak_rss_mb: float | None
+    indexed: float | None = None  # `initialized` -> the indexing's work-done progress ended
 
 
 async def bench_course(config: Config, course: SyntheticCourse, timeout: float) -> CourseResult:
@@ -706,8 +723,13 @@ async def bench_course(config: Config, course: SyntheticCourse, timeout: float) 
         done = await retry_until(
             server, "definition", probe, points_at_target, timeout, pause=RETRY_PAUSE * 4
         )
+        indexed = await server.wait_for_progress_end(timeout)
         return CourseResult(
-            course, done - server.initialized_at, done - server.started_at, server.peak_rss_mb()
+            course,
+            done - server.initialized_at,
+            done - server.started_at,
+            server.peak_rss_mb(),
+            indexed - server.initialized_at if indexed is not None else None,
         )
 
 
@@ -735,17 +757,19 @@ def _throughput_rows(results: list[CourseResult]) -> list[list[str]]:
     for result in results:
         course = result.course
         grep = grep_seconds(course)
-        server_rate = course.megabytes / result.from_initialized
+        answer_rate = course.megabytes / result.from_initialized
+        index_rate = course.megabytes / result.indexed if result.indexed else float("nan")
         grep_rate = course.megabytes / grep if grep else float("nan")
         shaped = "/en/" in str(course.probe_path)
         rows.append(
             [
                 f"{course.n_modules}" + (" (shaped)" if shaped else ""),
                 f"{course.megabytes:.1f} MB",
-                f"{server_rate:.1f} MB/s",
+                f"{index_rate:.1f} MB/s" if result.indexed else "—",
+                f"{answer_rate:.1f} MB/s",
                 f"{grep_rate:.0f} MB/s" if grep else "—",
-                f"{grep_rate / server_rate:.0f}×" if grep else "—",
-                verdict(1 / server_rate, 1 / 50),
+                f"{grep_rate / index_rate:.0f}×" if grep and result.indexed else "—",
+                verdict(1 / index_rate, 1 / 50) if result.indexed else "—",
             ]
         )
     return rows
@@ -799,12 +823,23 @@ async def bench_workspace_scale(config: Config, report: Report) -> None:
     )
     report.table(
         "Index throughput next to grep -F",
-        ["modules", "course", "glossary-lsp", "grep -F -i", "grep is faster by", "≥ 50 MB/s"],
+        [
+            "modules",
+            "course",
+            "glossary-lsp: indexed",
+            "correct definition",
+            "grep -F -i",
+            "grep is faster than the index by",
+            "index ≥ 50 MB/s",
+        ],
         _throughput_rows(results),
-        intro="glossary-lsp: the course's size over `initialized` → correct definition (walking, "
-        "reading, prose detection, matching and the retry interval). grep: `LC_ALL=C grep -F -i "
-        "-c -f` with every term name of the glossary over the same files, one process, wall "
-        "clock.",
+        intro="glossary-lsp, indexed: the course's size over `initialized` → the end of the "
+        "indexing's work-done progress (walking, reading, prose detection, matching and "
+        "classifying every term of every module, in the worker processes). Correct definition: "
+        "the same size over `initialized` → the first correct definition, which searches the "
+        "modules not indexed yet and so comes before the index is complete. grep: `LC_ALL=C "
+        "grep -F -i -c -f` with every term name of the glossary over the same files, one process, "
+        "wall clock.",
     )
 
 
