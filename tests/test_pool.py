@@ -58,8 +58,8 @@ def fallback():
     executor.shutdown(wait=False)
 
 
-def test_worker_count_leaves_a_core_to_the_event_loop():
-    assert [worker_count(cores) for cores in (1, 2, 3, 8)] == [1, 1, 2, 2]
+def test_worker_count_is_a_worker_per_core_up_to_two():
+    assert [worker_count(cores) for cores in (1, 2, 3, 8)] == [1, 2, 2, 2]
     assert chunks(list(range(45)), 20) == [
         list(range(20)),
         list(range(20, 40)),
