@@ -11,7 +11,7 @@ from types import SimpleNamespace
 from course_helpers import session_on
 from lsprotocol import types
 
-from glossary_lsp.lsp import lifecycle
+from glossary_lsp.lsp import documents, lifecycle
 from glossary_lsp.lsp.diagnostics import Diagnostics
 from glossary_lsp.lsp.publisher import DiagnosticsPublisher
 from glossary_lsp.lsp.session import Session
@@ -139,7 +139,7 @@ def test_a_refresh_asked_for_while_one_reads_the_same_text_is_not_run_again(tmp_
 
 def test_a_large_documents_index_entry_is_refreshed_before_its_one_analysis(tmp_path, monkeypatch):
     session, uri = open_session(tmp_path)
-    monkeypatch.setattr(lifecycle, "LARGE_DOCUMENT_CHARS", len(TEXT))
+    monkeypatch.setattr(documents, "LARGE_DOCUMENT_CHARS", len(TEXT))
     order: list[str] = []
 
     async def run(work, *args):  # noqa: ANN001, ANN202

@@ -95,6 +95,12 @@ class TextSnapshot:
         return uri_to_path(self.uri)
 
     @property
+    def is_large(self) -> bool:
+        """Large enough for its edits to be spliced into its view and its module refreshed
+        before its own analysis (`LARGE_DOCUMENT_CHARS`)."""
+        return len(self.text) >= LARGE_DOCUMENT_CHARS
+
+    @property
     def lines(self) -> LineIndex:
         view = self._lazy._values.get("view")
         if view is not None:
@@ -115,7 +121,7 @@ class TextSnapshot:
         view = view_document(
             self.uri, self.text, self.language_id, self.cell_kind, edited=edited, lines=lines
         )
-        if len(self.text) >= LARGE_DOCUMENT_CHARS:
+        if self.is_large:
             prepare_edits(view)  # an open document gets edited: its first edit is spliced too
         self._lazy.take("lines")  # the view's lines serve now (`lines`): one index per text
         return view

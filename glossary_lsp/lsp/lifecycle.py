@@ -20,7 +20,7 @@ from glossary_lsp.course.workspace import WorkspaceIndex
 from glossary_lsp.glossary.store import WORKSPACE_GLOSSARY
 from glossary_lsp.lsp import course_pass
 from glossary_lsp.lsp.capabilities import ClientFeatures
-from glossary_lsp.lsp.documents import LARGE_DOCUMENT_CHARS, release_freed_memory
+from glossary_lsp.lsp.documents import release_freed_memory
 from glossary_lsp.lsp.server import GlossaryServer
 from glossary_lsp.lsp.session import ModuleRefresh, Session, tune_collector_for_requests
 from glossary_lsp.text.uris import uri_key, uri_to_path
@@ -340,7 +340,8 @@ async def settle_document(ls: GlossaryServer, uri: str) -> None:
         return
     index = session.index
     before = index.terms_of(path)
-    if is_large_document(session, uri):
+    document = session.documents.current().text(uri)
+    if document is not None and document.is_large:
         refreshed = await refresh_module(session, path)
         # not `edited`: an analysis that began before this refresh ended is run again after
         ls.diagnostics.document_settled(uri)
@@ -353,11 +354,6 @@ async def settle_document(ls: GlossaryServer, uri: str) -> None:
         return  # a refresh of this module was running: it reports
     if index is session.index:
         ls.diagnostics.module_changed(path, before, index.terms_of(path))
-
-
-def is_large_document(session: Session, uri: str) -> bool:
-    document = session.documents.current().text(uri)
-    return document is not None and len(document.text) >= LARGE_DOCUMENT_CHARS
 
 
 async def refresh_module(session: Session, path: Path) -> bool:
