@@ -60,7 +60,7 @@ def load_glossary_text(
     """
     text = text.removeprefix("\ufeff")
     if len(text) > REMEMBERED_TEXT_LIMIT:
-        return _parse(text, path, frozenset(known_modules), pure_python).copy()
+        return _parse(text, path, frozenset(known_modules), pure_python)
     return _remembered_parse(text, path, frozenset(known_modules), pure_python).copy()
 
 
