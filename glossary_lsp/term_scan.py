@@ -65,21 +65,30 @@ _REMEMBERED_CHARS = 1_000_000
 Candidate = tuple[int, int]
 
 
+# Whole blocks of code points whose characters all lack case are passed over at once.
+_BLOCK = 256
+
+
 def special_characters() -> set[str]:
     """Every character that lower case cannot stand in for (see the module's docstring)."""
     found = set()
-    for code in range(0x110000):
-        char = chr(code)
-        lower = char.lower()
-        if (
-            lower != char.casefold()
-            or len(lower) != 1
-            or (char.isupper() and lower.upper() != char)
-            or char.isalnum() != lower.isalnum()
-            or char == "\u03a3"
-        ):
-            found.add(char)
+    for block in range(0, 0x110000, _BLOCK):
+        chars = "".join(map(chr, range(block, block + _BLOCK)))
+        if chars.lower() == chars.casefold() == chars.upper() == chars:
+            continue  # no character of the block has a case (and Σ has one)
+        found |= {char for char in chars if _is_special(char)}
     return found
+
+
+def _is_special(char: str) -> bool:
+    lower = char.lower()
+    return (
+        lower != char.casefold()
+        or len(lower) != 1
+        or (char.isupper() and lower.upper() != char)
+        or char.isalnum() != lower.isalnum()
+        or char == "\u03a3"
+    )
 
 
 def is_word_char(char: str) -> bool:
