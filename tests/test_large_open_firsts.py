@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from course_helpers import GLOSSARY, write_course
 
+from glossary_lsp import matching
 from glossary_lsp.course.module_terms import KINDS
 from glossary_lsp.course.workspace import WorkspaceIndex
 from glossary_lsp.features.base import GlossaryVersion
@@ -29,10 +30,12 @@ def large_text(paragraphs: int) -> str:
 
 
 @pytest.fixture
-def edited(tmp_path: Path):
+def edited(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """A large module open in the editor, indexed with its first text, then edited (the
-    editor's text is the new one, the index not refreshed yet)."""
-    before = large_text(3_700)
+    editor's text is the new one, the index not refreshed yet). Large from 10,000 characters
+    here, not 200,000: the same path, a tenth of the work."""
+    monkeypatch.setattr(matching, "_REMEMBER_SPANS_OF_TEXTS_FROM", 10_000)
+    before = large_text(370)
     assert remembers_spans(before)
     root = write_course(
         tmp_path / "course", {"01-intro.md": "# Intro\n\nPyTorch.\n", "02-scaling.md": before}

@@ -598,10 +598,10 @@ def synthetic_glossary_yaml(n_terms: int) -> str:
 
 
 def test_synthetic_glossary_loads_the_same_with_both_parsers():
-    text = synthetic_glossary_yaml(600)
+    text = synthetic_glossary_yaml(150)
     with_libyaml = load_glossary_text(text, "synthetic.yaml")
     with_python = load_glossary_text(text, "synthetic.yaml", pure_python=True)
-    assert len(with_libyaml) == 600 and len(with_libyaml.modules) == 7
+    assert len(with_libyaml) == 150 and len(with_libyaml.modules) == 7
     assert with_libyaml.terms == with_python.terms
     assert with_libyaml.modules == with_python.modules
 

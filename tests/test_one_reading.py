@@ -136,7 +136,7 @@ def test_a_reading_waits_for_the_one_of_the_same_text_only() -> None:
     elsewhere = threading.Thread(target=read, args=("other text", other))
     elsewhere.start()
     elsewhere.join()
-    second.join(timeout=0.2)
+    second.join(timeout=0.05)  # a reading that did not wait would be in by now
     assert entered == ["other text"]  # the same text's second reading still waits
     release.set()
     first.join()
