@@ -11,6 +11,8 @@ from __future__ import annotations
 import random
 import re
 
+import pytest
+
 from glossary_lsp.course import defining
 
 _LINE_START = re.compile(r"(?:^|\n)[ \t]*(?:[-*+][ \t]+|\d+[.)][ \t]+|#{1,6}[ \t]+|>[ \t]*)*$")
@@ -27,6 +29,7 @@ def _texts(seed: int, count: int) -> list[str]:
     return ["".join(rng.choices(_PIECES, k=rng.randint(1, 30))) for _ in range(count)]
 
 
+@pytest.mark.slow  # every offset of 600 seeded random texts
 def test_a_line_start_is_what_the_search_found() -> None:
     edges = [" " * n + "- word" for n in range(190, 210)]  # where the search's reach ends
     edges += ["x\n" + " " * n + "> word" for n in range(190, 210)]

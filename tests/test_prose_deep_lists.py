@@ -55,6 +55,7 @@ def small_limits(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(prose, "_DEEP_LIST", (5, 3, 1))
 
 
+@pytest.mark.slow  # 600 seeded random documents, each read twice
 def test_collapsed_runs_read_as_the_text_as_it_is(
     small_limits: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
