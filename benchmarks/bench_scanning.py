@@ -11,6 +11,8 @@ seconds (`time.process_time`, so that other processes on a shared machine count 
 - the prefilters measured for issue 17 (where a name may start): ahocorasick-rs, pyahocorasick
   when installed, and one regex alternation shaped as a trie that the `re` engine scans;
 - `grep -F -c` with every glossary name over the same files (wall clock, one process);
+- the ceiling of any index written in Python: prose detection, one automaton pass and the least
+  work per hit, per core and on the server's workers;
 - with `--course DIR [--glossary FILE]`, the same on a real course's files instead;
 - bad input: 10,000 two-letter acronyms (hits everywhere) and a 1 MB module whose every word
   is a term.
@@ -33,6 +35,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synthetic_course import build_course  # noqa: E402
 
+from glossary_lsp.course.pool import worker_count  # noqa: E402
 from glossary_lsp.glossary.loader import load_glossary_file  # noqa: E402
 from glossary_lsp.glossary.model import Glossary, Term  # noqa: E402
 from glossary_lsp.matching import TermMatcher  # noqa: E402
@@ -105,6 +108,45 @@ def prefilters(matcher: TermMatcher, texts: list[str], megabytes: float) -> None
     pattern = re.compile(rf"(?<!{word})(?:{_trie_regex(keys)})(?!{word})")
     seconds, hits = cpu(lambda: sum(len(pattern.findall(t.lower())) for t in texts))
     line("re: one trie-shaped alternation, lower case", seconds, megabytes, f"{hits} hits")
+
+
+def ceiling(matcher: TermMatcher, texts: list[str], megabytes: float, prose_seconds: float) -> None:
+    """The fastest any index written in Python could be here (issue 17's ≥ 50 MB/s): prose
+    detection as it is, plus the matcher's own prefilter (the automata of the tokens where a
+    name may start, in C), plus the least work per hit a matcher must do in Python — one look
+    at the character before the hit, the first hit of each token kept. Whole-word ends, case
+    rules, phrases, overlaps and classification come on top of this in the real index."""
+    import ahocorasick_rs
+
+    kind = ahocorasick_rs.MATCHKIND_LEFTMOST_LONGEST
+    exact = ahocorasick_rs.AhoCorasick(sorted(matcher._sensitive_starts), matchkind=kind)
+    folded = ahocorasick_rs.AhoCorasick(sorted(matcher._insensitive_starts), matchkind=kind)
+
+    def scan() -> list[tuple[str, list]]:
+        return [
+            (text, exact.find_matches_as_indexes(text) + folded.find_matches_as_indexes(lower))
+            for text, lower in zip(texts, map(str.lower, texts), strict=True)
+        ]
+
+    scan_seconds, hits = cpu(scan)
+
+    def least_per_hit() -> int:
+        firsts: dict[int, int] = {}
+        for text, found in hits:
+            for key, start, _end in found:
+                if key not in firsts and (start == 0 or not text[start - 1].isalnum()):
+                    firsts[key] = start
+        return len(firsts)
+
+    per_hit, _ = cpu(least_per_hit)
+    count = sum(len(found) for _, found in hits)
+    print("the ceiling of an index in Python (no Python matcher can beat it on these files)")
+    line("the matcher's prefilter over each text (C)", scan_seconds, megabytes, f"{count} hits")
+    line("one boundary check and first-hit bookkeeping per hit", per_hit, megabytes)
+    total = prose_seconds + scan_seconds + per_hit
+    workers = worker_count()
+    line("prose + prefilter + least per hit, one core", total, megabytes)
+    line(f"the same on {workers} workers (perfect scaling)", total / workers, megabytes)
 
 
 def _trie_regex(words: list[str]) -> str:
@@ -222,6 +264,7 @@ def main() -> None:
     grep_floor(files, [name for term in glossary.terms for name in term.names], megabytes)
     if not args.skip_prefilters:
         prefilters(matcher, [text for _, text in texts], megabytes)
+    ceiling(matcher, [text for _, text in texts], megabytes, prose_seconds)
     bad_input()
 
 
