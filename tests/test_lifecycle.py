@@ -96,6 +96,16 @@ def test_server_exits_when_the_editor_process_dies():
         server.stdout.close()
 
 
+def test_input_the_event_loop_cannot_watch_ends_the_server_at_its_end():
+    """`/dev/null` as standard input (a character device the selector refuses): the server reads
+    the end of its input and exits, without `shutdown` (it used to wait forever)."""
+    ended = subprocess.run(
+        SERVER_COMMAND, stdin=subprocess.DEVNULL, capture_output=True, timeout=30, check=False
+    )
+    assert ended.returncode == 1
+    assert ended.stdout == b""
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -74,3 +74,5 @@ def test_only_pipes_sockets_and_terminals_are_read_by_the_loop(tmp_path: Path) -
     file.write_bytes(frame(b"{}"))
     with file.open("rb") as regular:
         assert not loop_can_read(regular)
+    with open(os.devnull, "rb") as null:  # a character device the selector cannot watch
+        assert not loop_can_read(null)

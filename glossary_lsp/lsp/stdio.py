@@ -8,8 +8,8 @@ they hold the lock, and every hand-over waits for it, up to a switch interval: r
 (`benchmarks/bench_background.py --big --hops 3 0`). Here the loop's selector reads the pipe
 (`loop.connect_read_pipe`) and pygls' message loop takes lines and bodies from an
 `asyncio.StreamReader` without leaving the loop. Standard input that is no pipe, socket or
-terminal (a regular file) keeps pygls' reader. `arriving` is called as each line of a message's
-header is read (the server holds its request gate from then: `lsp.gate`).
+terminal (a regular file, `/dev/null`) keeps pygls' reader. `arriving` is called as each line
+of a message's header is read (the server holds its request gate from then: `lsp.gate`).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import selectors
 import stat
 import sys
 import threading
@@ -32,15 +33,25 @@ BUFFER_LIMIT = 1 << 20  # the reader pauses the pipe beyond twice this much unre
 
 
 def loop_can_read(stdin: BinaryIO) -> bool:
-    """Whether the event loop can read this stream itself (a pipe, socket or character device
-    on a POSIX system: what `connect_read_pipe` accepts)."""
+    """Whether the event loop can read this stream itself: a pipe, socket or character device
+    on a POSIX system (what `connect_read_pipe` accepts) that the loop's selector can watch.
+    `/dev/null` is a character device epoll refuses: read by the loop, the server waited
+    forever instead of seeing the end of its input."""
     if sys.platform == "win32":
         return False
     try:
-        mode = os.fstat(stdin.fileno()).st_mode
+        descriptor = stdin.fileno()
+        mode = os.fstat(descriptor).st_mode
     except (OSError, ValueError, AttributeError):
         return False
-    return stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) or stat.S_ISCHR(mode)
+    if not (stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) or stat.S_ISCHR(mode)):
+        return False
+    with selectors.DefaultSelector() as selector:
+        try:
+            selector.register(descriptor, selectors.EVENT_READ)
+        except (OSError, ValueError):
+            return False
+    return True
 
 
 class LoopStdinReader:
