@@ -116,6 +116,7 @@ class Session:
     diagnostics: list[types.PublishDiagnosticsParams] = field(default_factory=list)
     _published_event: asyncio.Event = field(default_factory=asyncio.Event)
     progress_ended: list[float] = field(default_factory=list)  # when each work-done progress ended
+    _progress_ended_event: asyncio.Event = field(default_factory=asyncio.Event)
     _tasks: list[asyncio.Task] = field(default_factory=list)
 
     async def start(self) -> None:
@@ -163,6 +164,7 @@ class Session:
             kind = value.get("kind") if isinstance(value, dict) else getattr(value, "kind", None)
             if kind == "end":
                 self.progress_ended.append(time.perf_counter())
+                self._progress_ended_event.set()
 
         for method in (types.WINDOW_LOG_MESSAGE, types.WINDOW_SHOW_MESSAGE):
             client.feature(method)(lambda params: None)
@@ -230,9 +232,8 @@ class Session:
 
     async def wait_for_progress_end(self, timeout: float) -> float | None:
         """When the first work-done progress (the course's indexing) ended, or None."""
-        deadline = time.perf_counter() + timeout
-        while not self.progress_ended and time.perf_counter() < deadline:
-            await asyncio.sleep(0.01)
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(self._progress_ended_event.wait(), timeout)
         return self.progress_ended[0] if self.progress_ended else None
 
     def peak_rss_mb(self) -> float | None:
