@@ -52,21 +52,26 @@ IMPORT_START = re.compile(r"^[ \t]*(?:from|import)[ \t]", re.MULTILINE)
 def import_statements(text: str) -> list[ast.stmt]:
     """Every import statement of a module's source, with its line in the module."""
     found: list[ast.stmt] = []
-    for start in IMPORT_START.finditer(text):
-        end = text.find("\n", start.start())
-        if "(" in text[start.start() : end] and ")" not in text[start.start() : end]:
-            end = text.find(")", end) + 1
-        statement = text[start.start() : end if end >= 0 else len(text)].strip()
+    for opening in IMPORT_START.finditer(text):
+        start = opening.start()
+        end = _found_or_end(text, text.find("\n", start))  # the last line may have no break
+        if "(" in text[start:end] and ")" not in text[start:end]:  # names on the next lines
+            end = _found_or_end(text, text.find(")", end)) + 1
         try:
-            parsed = ast.parse(statement).body
+            parsed = ast.parse(text[start:end].strip()).body
         except SyntaxError:  # prose in a docstring or a string
             continue
-        line = text.count("\n", 0, start.start()) + 1
+        line = text.count("\n", 0, start) + 1
         for node in parsed:
             if isinstance(node, (ast.Import, ast.ImportFrom)):
                 node.lineno = line
                 found.append(node)
     return found
+
+
+def _found_or_end(text: str, offset: int) -> int:
+    """`offset` from a `find`, or the end of `text` when nothing was found."""
+    return offset if offset >= 0 else len(text)
 
 
 @functools.cache
